@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# pcap_truth: run portlens offline on generated captures and compare its JSON snapshot with
+# the truth tshark gives (truth.py), and the single-worker run with the three-worker run.
+#
+# usage: test_pcap_truth.sh PORTLENS PL_GEN [SRC_DIR]
+#   PORTLENS  path of the portlens binary
+#   PL_GEN    path of the pl-gen binary
+#   SRC_DIR   tests/integration in the source tree (default: this script's folder)
+# Environment: PL_KEEP=1 keeps the work directory (its path is printed) for a post-mortem.
+#
+# For every capture: pl-gen writes it, truth.py computes the truth, portlens runs with
+# --workers 1 and --workers 3; each run must match the truth (compare.py), the two runs must
+# agree with each other on totals, ports and bins, and each run's balance must be closed:
+# in_flight == 0 and received == totals.packets.
+set -euo pipefail
+
+if [ $# -lt 2 ]; then
+	echo "usage: $0 PORTLENS PL_GEN [SRC_DIR]" >&2
+	exit 2
+fi
+portlens=$1
+pl_gen=$2
+src=${3:-$(cd "$(dirname "$0")" && pwd)}
+py=/usr/bin/python3
+
+for tool in "$portlens" "$pl_gen"; do
+	if [ ! -x "$tool" ]; then
+		echo "pcap_truth: $tool is not an executable" >&2
+		exit 2
+	fi
+done
+if ! command -v tshark > /dev/null; then
+	echo "pcap_truth: tshark not found; skipping" >&2
+	exit 77	# meson's "skipped"
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pl-pcap-truth.XXXXXX")
+cleanup() {
+	if [ "${PL_KEEP:-0}" = 1 ]; then
+		echo "pcap_truth: work directory kept: $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+
+failures=0
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# check_balance SNAPSHOT NAME: balance.in_flight == 0 and balance.received == totals.packets.
+check_balance() {
+	"$py" - "$1" "$2" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+b, t = s.get("balance") or {}, s.get("totals") or {}
+bad = []
+if b.get("in_flight") != 0:
+	bad.append("balance.in_flight is %r, not 0" % b.get("in_flight"))
+if b.get("received") != t.get("packets"):
+	bad.append("balance.received %r != totals.packets %r" % (b.get("received"), t.get("packets")))
+if s.get("schema") != "portlens.snapshot.v1":
+	bad.append("schema is %r" % s.get("schema"))
+for m in bad:
+	print("%s: %s" % (sys.argv[2], m))
+sys.exit(1 if bad else 0)
+EOF
+}
+
+# run_case NAME PL_GEN_ARGS...: one capture, the truth, two portlens runs, all comparisons.
+run_case() {
+	local name=$1
+	shift
+	local pcap=$work/$name.pcap truth=$work/$name.truth.json
+	local w out log rc
+
+	echo "== $name: pl-gen $*"
+	"$pl_gen" "$@" --out "$pcap"
+	"$py" "$src/truth.py" "$pcap" --out "$truth"
+	for w in 1 3; do
+		out=$work/$name.w$w.json
+		log=$work/$name.w$w.log
+		rc=0
+		"$portlens" --pcap "$pcap" --json "$out" --workers "$w" > "$log" 2>&1 || rc=$?
+		if [ "$rc" -ne 0 ]; then
+			fail "$name: portlens --workers $w exited with status $rc (log follows)"
+			tail -n 20 "$log"
+			continue
+		fi
+		if [ ! -s "$out" ]; then
+			fail "$name: portlens --workers $w wrote no JSON"
+			continue
+		fi
+		echo "-- $name: truth vs portlens --workers $w"
+		"$py" "$src/compare.py" --names truth,portlens "$truth" "$out" ||
+			fail "$name: portlens --workers $w disagrees with tshark"
+		check_balance "$out" "$name (workers $w)" ||
+			fail "$name: portlens --workers $w balance not closed"
+	done
+	if [ -s "$work/$name.w1.json" ] && [ -s "$work/$name.w3.json" ]; then
+		echo "-- $name: --workers 1 vs --workers 3"
+		"$py" "$src/compare.py" --only totals,ports,bins --names workers1,workers3 \
+			"$work/$name.w1.json" "$work/$name.w3.json" ||
+			fail "$name: --workers 1 and --workers 3 disagree"
+	fi
+}
+
+# The generator itself: same arguments, same bytes; a bad argument exits 2.
+"$pl_gen" --mix mixed --count 3000 --seed 9 --nsec --out "$work/a.pcap"
+"$pl_gen" --mix mixed --count 3000 --seed 9 --nsec --out "$work/b.pcap"
+cmp -s "$work/a.pcap" "$work/b.pcap" || fail "pl-gen: same arguments gave different files"
+rc=0
+"$pl_gen" --mix no-such-mix --out "$work/c.pcap" 2> /dev/null || rc=$?
+[ "$rc" -eq 2 ] || fail "pl-gen: an unknown mix exited with $rc, not 2"
+
+run_case mixed-s1 --mix mixed --count 20000 --seed 1
+run_case mixed-s7-nsec --mix mixed --count 20000 --seed 7 --nsec --pps 250000
+run_case random-ports --mix random-ports --count 20000 --seed 3
+run_case imix --mix imix --count 12000 --seed 4
+run_case min64 --mix min64 --count 70000 --seed 5
+run_case finmark --mix finmark --count 20000 --seed 6
+if [ -f "$src/../data/sample.pcap" ]; then
+	echo "== sample.pcap (bundled)"
+	cp "$src/../data/sample.pcap" "$work/sample.pcap"
+	"$py" "$src/truth.py" "$work/sample.pcap" --out "$work/sample.truth.json"
+	if "$portlens" --pcap "$work/sample.pcap" --json "$work/sample.json" --workers 2 \
+		> "$work/sample.log" 2>&1; then
+		"$py" "$src/compare.py" --names truth,portlens "$work/sample.truth.json" \
+			"$work/sample.json" || fail "sample.pcap: portlens disagrees with tshark"
+	else
+		fail "sample.pcap: portlens exited with an error"
+		tail -n 20 "$work/sample.log"
+	fi
+fi
+
+if [ "$failures" -ne 0 ]; then
+	echo "pcap_truth: $failures failure(s)"
+	exit 1
+fi
+echo "pcap_truth: all captures match"

@@ -1,0 +1,1283 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pl-gen: deterministic capture generator for portlens tests and benchmarks.
+ *
+ * Writes a pcap file (libpcap, Ethernet link type) with a known traffic mix. The same
+ * arguments always give a byte-identical file: all randomness comes from one seeded
+ * splitmix64 stream and nothing depends on the clock or the host. The integration tests do
+ * not trust the generator's own idea of what it wrote; they compute the truth from tshark.
+ *
+ * Mixes (see usage()):
+ *   mixed         every kind of frame portlens must handle, well-formed and malformed
+ *   random-ports  IPv4 TCP/UDP, half in / half out, uniformly random destination ports
+ *   imix          7:4:1 of 64/594/1518-byte frames on the wire, written without the 4-byte
+ *                 FCS (DESIGN.md: bytes = frame as received, no FCS), i.e. 60/590/1514 bytes
+ *   min64         60-byte (64 with FCS) TCP/UDP frames spread over 65536 flows
+ *   finmark       200 users on 10.0.x.y talking to 443 (TLS), 8080 (HTTP) and 5432
+ *                 (PostgreSQL) backends with full TCP lifecycles, rejects, unanswered SYNs
+ *                 and resets
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#define FRAME_MAX	9100	/* largest frame we ever build (jumbo tops out at 9000) */
+#define ETH_MIN		60	/* Ethernet minimum without FCS: shorter frames get padded */
+#define JUMBO_MAX	9000
+
+#define ET_IPV4		0x0800
+#define ET_ARP		0x0806
+#define ET_VLAN		0x8100
+#define ET_IPV6		0x86dd
+#define ET_QINQ		0x88a8
+#define ET_QINQ_OLD	0x9100
+
+#define P_HOPOPT	0
+#define P_ICMP		1
+#define P_TCP		6
+#define P_UDP		17
+#define P_ROUTING	43
+#define P_FRAGMENT	44
+#define P_ICMPV6	58
+#define P_DSTOPTS	60
+#define P_EXPERIMENT	253	/* RFC 3692 experimental: the "other" L4 protocol */
+
+#define TH_FIN		0x01
+#define TH_SYN		0x02
+#define TH_RST		0x04
+#define TH_PSH		0x08
+#define TH_ACK		0x10
+
+/* ---------------------------------------------------------------------------------------- */
+/* Random numbers                                                                           */
+
+static uint64_t rng_state;
+
+static uint64_t
+rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform integer in [lo, hi] (inclusive); the modulo bias is irrelevant here. */
+static uint32_t
+rnd_range(uint32_t lo, uint32_t hi)
+{
+	return lo + (uint32_t)(rnd() % ((uint64_t)hi - lo + 1));
+}
+
+/* True with probability pct/100. */
+static bool
+rnd_pct(unsigned int pct)
+{
+	return rnd() % 100 < pct;
+}
+
+static void
+rnd_bytes(uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)rnd();
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Output                                                                                   */
+
+struct out {
+	pcap_t *pd;
+	pcap_dumper_t *dumper;
+	bool nsec;
+	uint64_t t_ns;		/* timestamp of the next frame */
+	uint64_t period_ns;	/* mean gap between frames */
+	uint64_t written;
+};
+
+static struct out out;
+
+/*
+ * Write one frame of len bytes at the current time, then advance the clock by the mean
+ * period with +-50% jitter (so timestamps strictly increase at nanosecond precision and never
+ * decrease at microsecond precision).
+ */
+static void
+emit(const uint8_t *frame, size_t len)
+{
+	struct pcap_pkthdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.ts.tv_sec = (time_t)(out.t_ns / 1000000000ULL);
+	/* A nanosecond-precision dumper reads tv_usec as nanoseconds. */
+	if (out.nsec)
+		h.ts.tv_usec = (suseconds_t)(out.t_ns % 1000000000ULL);
+	else
+		h.ts.tv_usec = (suseconds_t)(out.t_ns % 1000000000ULL / 1000);
+	h.caplen = (bpf_u_int32)len;
+	h.len = (bpf_u_int32)len;
+	pcap_dump((u_char *)out.dumper, &h, frame);
+	out.written++;
+	out.t_ns += out.period_ns / 2 + rnd() % (out.period_ns + 1);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Addresses and ports                                                                      */
+
+struct addr {
+	int ver;		/* 4 or 6 */
+	uint8_t a[16];		/* IPv4 in the first 4 bytes */
+};
+
+static void
+v4(struct addr *x, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	memset(x, 0, sizeof(*x));
+	x->ver = 4;
+	x->a[0] = a;
+	x->a[1] = b;
+	x->a[2] = c;
+	x->a[3] = d;
+}
+
+/* A local (RFC 1918) IPv4 address, from each of the three blocks. */
+static void
+v4_local(struct addr *x)
+{
+	switch (rnd() % 4) {
+	case 0:
+		v4(x, 10, (uint8_t)rnd(), (uint8_t)rnd(), (uint8_t)rnd_range(1, 254));
+		break;
+	case 1:
+		v4(x, 172, (uint8_t)rnd_range(16, 31), (uint8_t)rnd(), (uint8_t)rnd_range(1, 254));
+		break;
+	case 2:
+		v4(x, 192, 168, (uint8_t)rnd(), (uint8_t)rnd_range(1, 254));
+		break;
+	default:	/* the block edges */
+		switch (rnd() % 3) {
+		case 0: v4(x, 10, 255, 255, 254); break;
+		case 1: v4(x, 172, 31, 255, 254); break;
+		default: v4(x, 172, 16, 0, 1); break;
+		}
+	}
+}
+
+/* A public IPv4 address, including neighbours of the RFC 1918 blocks. */
+static void
+v4_public(struct addr *x)
+{
+	switch (rnd() % 6) {
+	case 0: v4(x, 198, 51, 100, (uint8_t)rnd_range(1, 254)); break;
+	case 1: v4(x, 203, 0, 113, (uint8_t)rnd_range(1, 254)); break;
+	case 2: v4(x, 8, 8, 8, 8); break;
+	case 3: v4(x, 1, 1, 1, 1); break;
+	case 4: v4(x, 172, 32, 0, (uint8_t)rnd_range(1, 254)); break;
+	default:
+		switch (rnd() % 3) {
+		case 0: v4(x, 172, 15, 255, 254); break;
+		case 1: v4(x, 11, 0, 0, 1); break;
+		default: v4(x, 192, 169, 0, 1); break;
+		}
+	}
+}
+
+/* A local IPv6 address: fd00::/8 mostly, fc00::/8 sometimes (both inside fc00::/7). */
+static void
+v6_local(struct addr *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->ver = 6;
+	rnd_bytes(x->a, 16);
+	x->a[0] = rnd_pct(80) ? 0xfd : 0xfc;
+}
+
+/* A public IPv6 address: 2001:db8::/32 mostly, and fe00::/8 just outside fc00::/7. */
+static void
+v6_public(struct addr *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->ver = 6;
+	rnd_bytes(x->a, 16);
+	if (rnd_pct(85)) {
+		x->a[0] = 0x20;
+		x->a[1] = 0x01;
+		x->a[2] = 0x0d;
+		x->a[3] = 0xb8;
+	} else {
+		x->a[0] = 0xfe;
+		x->a[1] = 0x00;
+	}
+}
+
+/* A source/destination pair of version ver in a random one of the four directions. */
+static void
+addr_pair(int ver, struct addr *src, struct addr *dst)
+{
+	bool src_local = rnd_pct(50), dst_local = rnd_pct(50);
+
+	if (ver == 4) {
+		src_local ? v4_local(src) : v4_public(src);
+		dst_local ? v4_local(dst) : v4_public(dst);
+	} else {
+		src_local ? v6_local(src) : v6_public(src);
+		dst_local ? v6_local(dst) : v6_public(dst);
+	}
+}
+
+static const uint16_t well_known[] = { 22, 53, 80, 443, 5432, 8080 };
+static const uint16_t edges[] = { 0, 1023, 1024, 49151, 49152, 65535 };
+
+/* A destination port: well-known, a bin edge, or uniformly random. */
+static uint16_t
+port_pick(void)
+{
+	uint32_t r = (uint32_t)(rnd() % 10);
+
+	if (r < 4)
+		return well_known[rnd() % 6];
+	if (r < 6)
+		return edges[rnd() % 6];
+	return (uint16_t)rnd();
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Frame building                                                                           */
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint32_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * What to build. pkt_build() turns a spec into a well-formed frame; the malformed kinds
+ * damage that frame afterwards.
+ */
+struct spec {
+	int ntags;			/* VLAN tags: 0, 1 or 2 */
+	uint16_t tpid[2];		/* outer first */
+	uint16_t ethertype;		/* after the tags: ET_IPV4, ET_IPV6 or ET_ARP */
+	struct addr src, dst;
+	int v4_opt_words;		/* IPv4 options, 32-bit words (0-10) */
+	uint16_t v4_frag;		/* IPv4 flags+offset field (MF = 0x2000) */
+	int n_ext;			/* IPv6 extension headers before L4 */
+	uint8_t ext[3];
+	uint16_t v6_frag_off;		/* fragment header: offset in 8-byte units */
+	bool v6_frag_m;			/* fragment header: more fragments */
+	uint8_t l4;			/* P_TCP, P_UDP, P_ICMP(v6), P_EXPERIMENT */
+	bool l4_header;			/* false: a later fragment, payload only */
+	uint16_t sport, dport;
+	uint8_t tcp_flags;
+	uint32_t seq, ack;
+	const uint8_t *payload;		/* NULL: random bytes */
+	size_t payload_len;
+};
+
+/* Offsets into a built frame, so damage can be done without re-parsing. */
+struct built {
+	size_t len;
+	size_t l3;			/* start of the IP header */
+	size_t l4;			/* start of the L4 header (or fragment payload) */
+	size_t ext_first;		/* IPv6: start of the first extension header */
+};
+
+static void
+eth_macs(uint8_t *f)
+{
+	static const uint8_t dmac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01 };
+	static const uint8_t smac[6] = { 0x02, 0x00, 0x5e, 0x20, 0x00, 0x02 };
+
+	memcpy(f, dmac, 6);
+	memcpy(f + 6, smac, 6);
+}
+
+/* Ethernet header and VLAN tags; returns where L3 starts. */
+static size_t
+l2_build(uint8_t *f, const struct spec *s)
+{
+	size_t o = 12;
+
+	eth_macs(f);
+	for (int i = 0; i < s->ntags; i++) {
+		put16(f + o, s->tpid[i]);
+		put16(f + o + 2, (uint16_t)rnd_range(1, 4094) | (uint16_t)(rnd() % 8) << 13);
+		o += 4;
+	}
+	put16(f + o, s->ethertype);
+	return o + 2;
+}
+
+/* L4 header and payload at f; returns its length. Checksums are filled in by the caller. */
+static size_t
+l4_build(uint8_t *f, const struct spec *s)
+{
+	size_t hl = 0;
+
+	if (s->l4_header) {
+		switch (s->l4) {
+		case P_TCP:
+			put16(f, s->sport);
+			put16(f + 2, s->dport);
+			put32(f + 4, s->seq);
+			put32(f + 8, s->ack);
+			f[12] = 5 << 4;
+			f[13] = s->tcp_flags;
+			put16(f + 14, 65535);
+			put16(f + 16, 0);
+			put16(f + 18, 0);
+			hl = 20;
+			break;
+		case P_UDP:
+			put16(f, s->sport);
+			put16(f + 2, s->dport);
+			put16(f + 4, (uint16_t)(8 + s->payload_len));
+			put16(f + 6, 0);
+			hl = 8;
+			break;
+		case P_ICMP:
+		case P_ICMPV6:	/* echo request */
+			f[0] = s->l4 == P_ICMP ? 8 : 128;
+			f[1] = 0;
+			put16(f + 2, 0);
+			put16(f + 4, s->sport);
+			put16(f + 6, s->dport);
+			hl = 8;
+			break;
+		default:
+			break;
+		}
+	}
+	if (s->payload != NULL)
+		memcpy(f + hl, s->payload, s->payload_len);
+	else
+		rnd_bytes(f + hl, s->payload_len);
+	return hl + s->payload_len;
+}
+
+/* Checksum of the L4 header at f (len bytes) over the IP pseudo-header of s. */
+static void
+l4_csum(uint8_t *f, size_t len, const struct spec *s)
+{
+	uint8_t ph[40];
+	size_t pl, at;
+	uint32_t sum;
+
+	if (!s->l4_header || s->v4_frag != 0 || s->v6_frag_m || s->v6_frag_off != 0)
+		return;
+	switch (s->l4) {
+	case P_TCP: at = 16; break;
+	case P_UDP: at = 6; break;
+	case P_ICMP: at = 2; break;
+	case P_ICMPV6: at = 2; break;
+	default: return;
+	}
+	memset(ph, 0, sizeof(ph));
+	if (s->src.ver == 4) {
+		memcpy(ph, s->src.a, 4);
+		memcpy(ph + 4, s->dst.a, 4);
+		ph[9] = s->l4;
+		put16(ph + 10, (uint16_t)len);
+		pl = 12;
+	} else {
+		memcpy(ph, s->src.a, 16);
+		memcpy(ph + 16, s->dst.a, 16);
+		put32(ph + 32, (uint32_t)len);
+		ph[39] = s->l4;
+		pl = 40;
+	}
+	sum = s->l4 == P_ICMP ? 0 : csum_add(0, ph, pl);
+	sum = csum_add(sum, f, len);
+	put16(f + at, csum_fold(sum) == 0 && s->l4 == P_UDP ? 0xffff : csum_fold(sum));
+}
+
+/* IPv4 header at f with total length tot; returns the header length. */
+static size_t
+ipv4_build(uint8_t *f, const struct spec *s, size_t tot)
+{
+	size_t hl = 20 + 4 * (size_t)s->v4_opt_words;
+
+	f[0] = (uint8_t)(0x40 | hl / 4);
+	f[1] = 0;
+	put16(f + 2, (uint16_t)tot);
+	put16(f + 4, (uint16_t)rnd());
+	put16(f + 6, s->v4_frag);
+	f[8] = 64;
+	f[9] = s->l4;
+	put16(f + 10, 0);
+	memcpy(f + 12, s->src.a, 4);
+	memcpy(f + 16, s->dst.a, 4);
+	/* Options: NOPs then one End of Options List, padded with zeros. */
+	if (s->v4_opt_words > 0) {
+		size_t nop = rnd() % (4 * (size_t)s->v4_opt_words);
+
+		memset(f + 20, 0, hl - 20);
+		memset(f + 20, 1, nop);
+	}
+	put16(f + 10, csum_fold(csum_add(0, f, hl)));
+	return hl;
+}
+
+/* IPv6 extension headers of s at f, ending in next header l4; returns their total length. */
+static size_t
+ipv6_ext_build(uint8_t *f, const struct spec *s)
+{
+	size_t o = 0;
+
+	for (int i = 0; i < s->n_ext; i++) {
+		uint8_t nxt = i + 1 < s->n_ext ? s->ext[i + 1] : s->l4;
+		uint8_t *h = f + o;
+
+		h[0] = nxt;
+		switch (s->ext[i]) {
+		case P_FRAGMENT:
+			h[1] = 0;
+			put16(h + 2, (uint16_t)(s->v6_frag_off << 3 | (s->v6_frag_m ? 1 : 0)));
+			put32(h + 4, (uint32_t)rnd());
+			o += 8;
+			break;
+		case P_ROUTING:
+			/* Type 0 with one address and no segments left: nothing to route. */
+			h[1] = 2;
+			h[2] = 0;
+			h[3] = 0;
+			put32(h + 4, 0);
+			rnd_bytes(h + 8, 16);
+			h[8] = 0x20;
+			h[9] = 0x01;
+			h[10] = 0x0d;
+			h[11] = 0xb8;
+			o += 24;
+			break;
+		default: {	/* hop-by-hop or destination options: one PadN */
+			size_t units = rnd_pct(70) ? 0 : 1;
+			size_t len = 8 * (units + 1);
+
+			h[1] = (uint8_t)units;
+			h[2] = 1;
+			h[3] = (uint8_t)(len - 4);
+			memset(h + 4, 0, len - 4);
+			o += len;
+		}
+		}
+	}
+	return o;
+}
+
+/*
+ * Build the well-formed frame s describes into f (FRAME_MAX bytes); frames shorter than the
+ * Ethernet minimum are zero-padded to 60 bytes unless no_pad. Fills *b with the offsets.
+ */
+static void
+pkt_build(uint8_t *f, const struct spec *s, bool no_pad, struct built *b)
+{
+	size_t l3, l4, n;
+
+	memset(f, 0, FRAME_MAX);
+	l3 = l2_build(f, s);
+	b->l3 = l3;
+	b->ext_first = 0;
+	if (s->ethertype == ET_ARP) {
+		uint8_t *a = f + l3;
+
+		put16(a, 1);
+		put16(a + 2, ET_IPV4);
+		a[4] = 6;
+		a[5] = 4;
+		put16(a + 6, 1);
+		/* A request: sender MAC and IP, unknown target MAC, target IP. */
+		memcpy(a + 8, f + 6, 6);
+		memcpy(a + 14, s->src.a, 4);
+		memset(a + 18, 0, 6);
+		memcpy(a + 24, s->dst.a, 4);
+		b->l4 = l3 + 28;
+		n = l3 + 28;
+	} else if (s->ethertype == ET_IPV4) {
+		size_t hl = 20 + 4 * (size_t)s->v4_opt_words;
+
+		l4 = l3 + hl;
+		n = l4_build(f + l4, s);
+		ipv4_build(f + l3, s, hl + n);
+		l4_csum(f + l4, n, s);
+		b->l4 = l4;
+		n += l4;
+	} else {
+		size_t el;
+
+		b->ext_first = l3 + 40;
+		el = ipv6_ext_build(f + l3 + 40, s);
+		l4 = l3 + 40 + el;
+		n = l4_build(f + l4, s);
+		l4_csum(f + l4, n, s);
+		f[l3] = 0x60;
+		f[l3 + 1] = 0;
+		put16(f + l3 + 2, (uint16_t)rnd());
+		put16(f + l3 + 4, (uint16_t)(el + n));
+		f[l3 + 6] = s->n_ext > 0 ? s->ext[0] : s->l4;
+		f[l3 + 7] = 64;
+		memcpy(f + l3 + 8, s->src.a, 16);
+		memcpy(f + l3 + 24, s->dst.a, 16);
+		b->l4 = l4;
+		n += l4;
+	}
+	if (n < ETH_MIN && !no_pad)
+		n = ETH_MIN;
+	b->len = n;
+}
+
+/* A fresh TCP/UDP/ICMP spec with no tags, random addresses of version ver and small payload. */
+static void
+spec_basic(struct spec *s, int ver, uint8_t l4)
+{
+	memset(s, 0, sizeof(*s));
+	s->ethertype = ver == 4 ? ET_IPV4 : ET_IPV6;
+	addr_pair(ver, &s->src, &s->dst);
+	if (l4 == P_ICMP && ver == 6)
+		l4 = P_ICMPV6;
+	s->l4 = l4;
+	s->l4_header = true;
+	s->sport = rnd_pct(50) ? (uint16_t)rnd_range(1024, 65535) : port_pick();
+	s->dport = port_pick();
+	s->tcp_flags = rnd_pct(20) ? TH_SYN : TH_ACK | (rnd_pct(50) ? TH_PSH : 0);
+	s->seq = (uint32_t)rnd();
+	s->ack = s->tcp_flags & TH_ACK ? (uint32_t)rnd() : 0;
+	s->payload_len = rnd_pct(30) ? 0 : rnd_range(1, 1400);
+}
+
+static uint8_t
+l4_any(void)
+{
+	static const uint8_t l4s[] = { P_TCP, P_UDP, P_ICMP };
+
+	return l4s[rnd() % 3];
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The mixed mix                                                                            */
+
+enum kind {
+	K_V4_TCP, K_V4_UDP, K_V4_ICMP, K_V4_OPTS, K_V6_TCP, K_V6_UDP, K_V6_ICMP, K_V6_EXT,
+	K_VLAN, K_QINQ_88A8, K_QINQ_9100, K_V4_FRAG_FIRST, K_V4_FRAG_LATER, K_V6_FRAG_FIRST,
+	K_V6_FRAG_LATER, K_ARP, K_SHORT_PADDED, K_JUMBO, K_OTHER_L4,
+	/* malformed */
+	K_BAD_RUNT, K_BAD_VLAN, K_BAD_V4_SHORT, K_BAD_IHL, K_BAD_V4_LEN, K_BAD_V6_SHORT,
+	K_BAD_V6_LEN, K_BAD_TCP_TRUNC, K_BAD_UDP_TRUNC, K_BAD_DOFF_SMALL, K_BAD_DOFF_BIG,
+	K_BAD_V6_EXT,
+	K_COUNT
+};
+
+/* How many slots of the repeating schedule each kind gets: plain TCP/UDP are the bulk. */
+static const uint8_t kind_weight[K_COUNT] = {
+	[K_V4_TCP] = 4, [K_V4_UDP] = 3, [K_V6_TCP] = 3, [K_V6_UDP] = 2,
+	[K_V4_OPTS] = 2, [K_V6_EXT] = 2, [K_VLAN] = 2,
+};
+
+static void
+v6_ext_chain(struct spec *s)
+{
+	static const uint8_t later[] = { P_ROUTING, P_DSTOPTS, P_FRAGMENT };
+	bool frag = false;
+
+	s->n_ext = (int)rnd_range(1, 3);
+	for (int i = 0; i < s->n_ext; i++) {
+		uint8_t t;
+
+		do {
+			t = (i == 0 && rnd_pct(40)) ? P_HOPOPT : later[rnd() % 3];
+		} while (t == P_FRAGMENT && frag);
+		frag |= t == P_FRAGMENT;
+		s->ext[i] = t;
+	}
+	/* A fragment header here is atomic (offset 0, M=0): not a fragment. */
+}
+
+/*
+ * Build one malformed frame of kind k into f: a well-formed frame, then damaged in exactly
+ * the way the kind names. Returns its length. Malformed frames are not padded: the damage
+ * must stay visible in the frame length.
+ */
+static size_t
+mixed_bad(uint8_t *f, enum kind k)
+{
+	struct spec s;
+	struct built b;
+	int ver = rnd_pct(50) ? 4 : 6;
+	uint8_t *ip;
+	size_t keep;
+
+	switch (k) {
+	case K_BAD_V4_SHORT:
+	case K_BAD_IHL:
+	case K_BAD_V4_LEN:
+		ver = 4;
+		break;
+	case K_BAD_V6_SHORT:
+	case K_BAD_V6_LEN:
+	case K_BAD_V6_EXT:
+		ver = 6;
+		break;
+	default:
+		break;
+	}
+	spec_basic(&s, ver, k == K_BAD_UDP_TRUNC ? P_UDP : P_TCP);
+	if (k != K_BAD_RUNT && rnd_pct(25)) {
+		s.ntags = 1;
+		s.tpid[0] = ET_VLAN;
+	}
+	if (k == K_BAD_VLAN) {
+		s.ntags = rnd_pct(50) ? 1 : 2;
+		s.tpid[0] = s.ntags == 1 ? ET_VLAN : ET_QINQ;
+		s.tpid[1] = ET_VLAN;
+	}
+	if (k == K_BAD_DOFF_BIG)
+		s.payload_len = rnd_range(0, 36);
+	if (k == K_BAD_V6_EXT) {
+		s.n_ext = (int)rnd_range(1, 2);
+		s.ext[0] = rnd_pct(50) ? P_HOPOPT : P_DSTOPTS;
+		s.ext[1] = rnd_pct(50) ? P_ROUTING : P_DSTOPTS;
+	}
+	pkt_build(f, &s, true, &b);
+	ip = f + b.l3;
+
+	switch (k) {
+	case K_BAD_RUNT:	/* shorter than an Ethernet header, possibly empty */
+		return rnd_range(0, 13);
+	case K_BAD_VLAN:	/* the last tag is cut short */
+		return 14 + 4 * ((size_t)s.ntags - 1) + rnd_range(0, 3);
+	case K_BAD_V4_SHORT:	/* less than a minimal IPv4 header */
+		return b.l3 + rnd_range(0, 19);
+	case K_BAD_IHL:
+		ip[0] = (uint8_t)(0x40 | rnd_range(0, 4));
+		put16(ip + 10, 0);
+		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+		return b.len;
+	case K_BAD_V4_LEN:	/* total length beyond the frame */
+		put16(ip + 2, (uint16_t)(b.len - b.l3 + rnd_range(1, 200)));
+		put16(ip + 10, 0);
+		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+		return b.len;
+	case K_BAD_V6_SHORT:
+		return b.l3 + rnd_range(0, 39);
+	case K_BAD_V6_LEN:	/* payload length beyond the frame */
+		put16(ip + 4, (uint16_t)(b.len - b.l3 - 40 + rnd_range(1, 200)));
+		return b.len;
+	case K_BAD_TCP_TRUNC:
+	case K_BAD_UDP_TRUNC:	/* the IP packet ends inside the L4 header */
+		keep = b.l4 + rnd_range(0, k == K_BAD_TCP_TRUNC ? 19 : 7);
+		if (ver == 4) {
+			put16(ip + 2, (uint16_t)(keep - b.l3));
+			put16(ip + 10, 0);
+			put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+		} else {
+			put16(ip + 4, (uint16_t)(keep - b.l3 - 40));
+		}
+		return keep;
+	case K_BAD_DOFF_SMALL:
+		f[b.l4 + 12] = (uint8_t)(rnd_range(0, 4) << 4);
+		return b.len;
+	case K_BAD_DOFF_BIG: {	/* data offset past the end of the segment (IP length) */
+		size_t seg = 20 + s.payload_len;
+
+		f[b.l4 + 12] = (uint8_t)(rnd_range((uint32_t)seg / 4 + 1, 15) << 4);
+		/* Pad like a NIC would: the padding must not count as segment. */
+		return b.len < ETH_MIN ? ETH_MIN : b.len;
+	}
+	case K_BAD_V6_EXT: {	/* the last extension header runs past the end */
+		size_t last = b.ext_first, o = b.ext_first;
+
+		for (int i = 0; i < s.n_ext; i++) {
+			last = o;
+			o += 8 * ((size_t)f[o + 1] + 1);
+		}
+		/* Either its length field claims more than is left ... */
+		if ((b.len - last) / 8 <= 255 && rnd_pct(50)) {
+			f[last + 1] = (uint8_t)rnd_range((uint32_t)(b.len - last) / 8, 255);
+			return b.len;
+		}
+		/* ... or the packet (payload length and frame alike) ends inside it. */
+		keep = last + rnd_range(2, 7);
+		put16(ip + 4, (uint16_t)(keep - b.l3 - 40));
+		return keep;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* Build one frame of kind k into f; returns its length. */
+static size_t
+mixed_one(uint8_t *f, enum kind k)
+{
+	struct spec s;
+	struct built b;
+	int ver = rnd_pct(50) ? 4 : 6;
+
+	switch (k) {
+	case K_V4_TCP: spec_basic(&s, 4, P_TCP); break;
+	case K_V4_UDP: spec_basic(&s, 4, P_UDP); break;
+	case K_V4_ICMP: spec_basic(&s, 4, P_ICMP); break;
+	case K_V6_TCP: spec_basic(&s, 6, P_TCP); break;
+	case K_V6_UDP: spec_basic(&s, 6, P_UDP); break;
+	case K_V6_ICMP: spec_basic(&s, 6, P_ICMP); break;
+	case K_V4_OPTS:
+		spec_basic(&s, 4, l4_any());
+		s.v4_opt_words = (int)rnd_range(1, 10);
+		break;
+	case K_V6_EXT:
+		spec_basic(&s, 6, l4_any());
+		v6_ext_chain(&s);
+		break;
+	case K_VLAN:
+		spec_basic(&s, ver, rnd_pct(50) ? P_TCP : P_UDP);
+		s.ntags = 1;
+		s.tpid[0] = ET_VLAN;
+		break;
+	case K_QINQ_88A8:
+	case K_QINQ_9100:
+		spec_basic(&s, ver, rnd_pct(50) ? P_TCP : P_UDP);
+		s.ntags = 2;
+		s.tpid[0] = k == K_QINQ_88A8 ? ET_QINQ : ET_QINQ_OLD;
+		s.tpid[1] = ET_VLAN;
+		break;
+	case K_V4_FRAG_FIRST:
+		spec_basic(&s, 4, rnd_pct(50) ? P_TCP : P_UDP);
+		s.payload_len = 8 * rnd_range(3, 170) - (s.l4 == P_TCP ? 20 : 8);
+		s.v4_frag = 0x2000;
+		break;
+	case K_V4_FRAG_LATER:
+		spec_basic(&s, 4, l4_any());
+		s.l4_header = false;
+		s.payload_len = rnd_pct(20) ? rnd_range(1, 8) : rnd_range(8, 1400);
+		s.v4_frag = (uint16_t)(rnd_range(1, 8000) | (rnd_pct(50) ? 0x2000 : 0));
+		break;
+	case K_V6_FRAG_FIRST:
+		spec_basic(&s, 6, rnd_pct(50) ? P_TCP : P_UDP);
+		s.payload_len = 8 * rnd_range(3, 170) - (s.l4 == P_TCP ? 20 : 8);
+		s.n_ext = 1;
+		s.ext[0] = P_FRAGMENT;
+		s.v6_frag_m = true;
+		break;
+	case K_V6_FRAG_LATER:
+		spec_basic(&s, 6, l4_any());
+		s.l4_header = false;
+		s.payload_len = rnd_pct(20) ? rnd_range(1, 8) : rnd_range(8, 1400);
+		s.n_ext = rnd_pct(30) ? 2 : 1;
+		s.ext[0] = s.n_ext == 2 ? P_HOPOPT : P_FRAGMENT;
+		s.ext[1] = P_FRAGMENT;
+		s.v6_frag_off = (uint16_t)rnd_range(1, 8000);
+		s.v6_frag_m = rnd_pct(50);
+		break;
+	case K_ARP:
+		memset(&s, 0, sizeof(s));
+		s.ethertype = ET_ARP;
+		v4_local(&s.src);
+		v4_local(&s.dst);
+		if (rnd_pct(30)) {
+			s.ntags = 1;
+			s.tpid[0] = ET_VLAN;
+		}
+		break;
+	case K_SHORT_PADDED:
+		spec_basic(&s, 4, l4_any());
+		s.payload_len = rnd_range(0, 5);
+		if (rnd_pct(30)) {
+			s.ntags = 1;
+			s.tpid[0] = ET_VLAN;
+		}
+		break;
+	case K_JUMBO:
+		spec_basic(&s, ver, rnd_pct(50) ? P_TCP : P_UDP);
+		s.payload_len = rnd_range(1515, JUMBO_MAX) - 14 - (ver == 4 ? 20 : 40)
+			- (s.l4 == P_TCP ? 20 : 8);
+		break;
+	case K_OTHER_L4:
+		spec_basic(&s, ver, P_EXPERIMENT);
+		break;
+	default:
+		return mixed_bad(f, k);
+	}
+	pkt_build(f, &s, false, &b);
+	return b.len;
+}
+
+/* The repeating schedule of kinds, expanded from kind_weight (0 means 1). */
+static uint8_t schedule[64];
+static size_t schedule_len;
+
+static void
+mixed_init(void)
+{
+	for (int k = 0; k < K_COUNT; k++)
+		for (int w = 0; w < (kind_weight[k] ? kind_weight[k] : 1); w++)
+			schedule[schedule_len++] = (uint8_t)k;
+}
+
+static size_t
+mixed_next(uint8_t *f, uint64_t i)
+{
+	return mixed_one(f, (enum kind)schedule[i % schedule_len]);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The benchmark and study mixes                                                            */
+
+/* IPv4 TCP/UDP, half in and half out, uniformly random destination port. */
+static size_t
+random_ports_next(uint8_t *f, uint64_t i)
+{
+	struct spec s;
+	struct built b;
+
+	spec_basic(&s, 4, rnd_pct(50) ? P_TCP : P_UDP);
+	if (i % 2 == 0) {
+		v4_public(&s.src);
+		v4_local(&s.dst);
+	} else {
+		v4_local(&s.src);
+		v4_public(&s.dst);
+	}
+	s.dport = (uint16_t)rnd();
+	pkt_build(f, &s, false, &b);
+	return b.len;
+}
+
+/* A TCP/UDP IPv4 frame of exactly len bytes (len >= 60) with random addresses and ports. */
+static size_t
+sized_frame(uint8_t *f, size_t len)
+{
+	struct spec s;
+	struct built b;
+
+	spec_basic(&s, 4, rnd_pct(50) ? P_TCP : P_UDP);
+	s.payload_len = len - 14 - 20 - (s.l4 == P_TCP ? 20 : 8);
+	pkt_build(f, &s, false, &b);
+	return b.len;
+}
+
+/* IMIX 7:4:1 by position, so any 12 consecutive frames hold exactly that ratio. */
+static size_t
+imix_next(uint8_t *f, uint64_t i)
+{
+	uint64_t r = i % 12;
+
+	return sized_frame(f, r < 7 ? 60 : r < 11 ? 590 : 1514);
+}
+
+/*
+ * 60-byte frames over 65536 flows: frame i belongs to flow i % 65536, whose addresses and
+ * ports are a function of the flow number only, so every flow recurs identically.
+ */
+static size_t
+min64_next(uint8_t *f, uint64_t i)
+{
+	uint32_t flow = (uint32_t)(i % 65536);
+	uint64_t saved = rng_state, h;
+	struct spec s;
+	struct built b;
+
+	rng_state = 0x5eed0000ULL + flow;
+	h = rnd();
+	rng_state = saved;
+	memset(&s, 0, sizeof(s));
+	s.ethertype = ET_IPV4;
+	s.l4 = h & 1 ? P_TCP : P_UDP;
+	s.l4_header = true;
+	v4(&s.src, 10, (uint8_t)(flow >> 8), (uint8_t)flow, 1);
+	v4(&s.dst, 203, 0, 113, (uint8_t)(1 + (h >> 8) % 254));
+	s.sport = (uint16_t)(1024 + (h >> 16) % 64000);
+	s.dport = (h >> 32) % 4 == 0 ? (uint16_t)(h >> 40) : well_known[(h >> 40) % 6];
+	if (flow & 2) {		/* half the flows come in */
+		struct addr t = s.src;
+
+		s.src = s.dst;
+		s.dst = t;
+	}
+	s.tcp_flags = TH_ACK;
+	s.seq = (uint32_t)i;
+	s.ack = (uint32_t)(h >> 8);
+	s.payload_len = s.l4 == P_TCP ? 6 : 18;
+	pkt_build(f, &s, false, &b);
+	return b.len;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The FinMark mix: TCP connections with whole lifecycles                                   */
+
+enum script { S_NORMAL, S_REJECTED, S_UNANSWERED, S_RESET };
+
+struct conn {
+	bool live;
+	enum script script;
+	struct addr cli, srv;
+	uint16_t cport, sport;
+	uint32_t cseq, sseq;	/* next sequence number of each side */
+	int step;
+	int rounds;		/* request/response rounds left */
+	int round;		/* rounds done */
+	bool server_closes;	/* the server sends the first FIN */
+	bool server_resets;
+};
+
+#define FM_USERS	200
+#define FM_CONC		48	/* connections open at once */
+
+static struct conn conns[FM_CONC];
+static uint32_t fm_next_port[FM_USERS];
+
+static void
+conn_start(struct conn *c)
+{
+	static const uint8_t backends[3] = { 3, 4, 2 };
+	uint32_t u = (uint32_t)(rnd() % FM_USERS), r = (uint32_t)(rnd() % 100), svc;
+
+	memset(c, 0, sizeof(*c));
+	c->live = true;
+	svc = r < 50 ? 0 : r < 85 ? 1 : 2;
+	c->sport = svc == 0 ? 443 : svc == 1 ? 8080 : 5432;
+	v4(&c->cli, 10, 0, (uint8_t)(u / 100), (uint8_t)(10 + u % 100));
+	v4(&c->srv, 10, 1, (uint8_t)svc, (uint8_t)(11 + rnd() % backends[svc]));
+	c->cport = (uint16_t)(32768 + fm_next_port[u]++ % 28000);
+	c->cseq = (uint32_t)rnd();
+	c->sseq = (uint32_t)rnd();
+	r = (uint32_t)(rnd() % 100);
+	c->script = r < 85 ? S_NORMAL : r < 90 ? S_REJECTED : r < 95 ? S_UNANSWERED : S_RESET;
+	c->rounds = (int)rnd_range(1, 6);
+	c->server_closes = rnd_pct(30);
+	c->server_resets = rnd_pct(50);
+}
+
+/* Application payload of round c->round in the given direction; returns its length. */
+static size_t
+conn_payload(const struct conn *c, bool from_client, uint8_t *p)
+{
+	static const uint8_t ssl_request[8] = { 0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f };
+	size_t n;
+	bool hello;
+	int h;
+
+	if (c->sport == 8080) {
+		if (from_client)
+			return (size_t)sprintf((char *)p,
+				"GET /api/v1/accounts/%u/balance HTTP/1.1\r\n"
+				"Host: api.finmark.internal:8080\r\n"
+				"Accept: application/json\r\nUser-Agent: finmark-load/1.0\r\n\r\n",
+				(unsigned int)rnd_range(1000, 99999));
+		n = rnd_range(20, 900);
+		h = sprintf((char *)p, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+			"Content-Length: %zu\r\n\r\n{\"balance\":\"", n + 2);
+
+		memset(p + h, '7', n);
+		memcpy(p + h + n, "\"}", 2);
+		return (size_t)h + n + 2;
+	}
+	if (c->sport == 5432 && c->round == 0) {
+		if (from_client) {
+			memcpy(p, ssl_request, 8);
+			return 8;
+		}
+		p[0] = 'S';
+		return 1;
+	}
+	/* TLS: a handshake record first (ClientHello 0x16 0x03 0x01), application data after. */
+	hello = c->round == 0 || (c->sport == 5432 && c->round == 1);
+
+	n = from_client ? rnd_range(hello ? 200 : 60, hello ? 512 : 1200) : rnd_range(300, 1400);
+	rnd_bytes(p, n);
+	p[0] = hello ? 0x16 : 0x17;
+	p[1] = 0x03;
+	p[2] = hello && from_client ? 0x01 : 0x03;
+	put16(p + 3, (uint16_t)(n - 5));
+	if (hello)
+		p[5] = from_client ? 0x01 : 0x02;
+	return n;
+}
+
+/* Build one TCP segment of c into f; from_client picks the side. Returns the frame length. */
+static size_t
+conn_segment(uint8_t *f, struct conn *c, bool from_client, uint8_t flags, const uint8_t *pl,
+	     size_t pl_len)
+{
+	struct spec s;
+	struct built b;
+
+	memset(&s, 0, sizeof(s));
+	s.ethertype = ET_IPV4;
+	s.l4 = P_TCP;
+	s.l4_header = true;
+	s.src = from_client ? c->cli : c->srv;
+	s.dst = from_client ? c->srv : c->cli;
+	s.sport = from_client ? c->cport : c->sport;
+	s.dport = from_client ? c->sport : c->cport;
+	s.seq = from_client ? c->cseq : c->sseq;
+	s.ack = flags & TH_ACK ? (from_client ? c->sseq : c->cseq) : 0;
+	s.tcp_flags = flags;
+	s.payload = pl;
+	s.payload_len = pl_len;
+	pkt_build(f, &s, false, &b);
+	if (from_client)
+		c->cseq += (uint32_t)pl_len + (flags & (TH_SYN | TH_FIN) ? 1 : 0);
+	else
+		c->sseq += (uint32_t)pl_len + (flags & (TH_SYN | TH_FIN) ? 1 : 0);
+	return b.len;
+}
+
+/*
+ * Emit the next packet of connection c into f and advance it; c->live turns false after its
+ * last packet. Steps: 0 SYN, 1 SYN-ACK (or RST, or a SYN retransmission), 2 ACK, then per
+ * round request / response / ACK, then FIN-ACK, ACK, FIN-ACK, ACK (or one RST).
+ */
+static size_t
+conn_step(uint8_t *f, struct conn *c)
+{
+	static uint8_t pl[2048];
+	int st = c->step++;
+	bool first = !c->server_closes, fin_side;
+	size_t n, len;
+
+	if (st == 0)
+		return conn_segment(f, c, true, TH_SYN, NULL, 0);
+	if (st == 1) {
+		switch (c->script) {
+		case S_REJECTED:
+			c->live = false;
+			c->sseq = 0;
+			return conn_segment(f, c, false, TH_RST | TH_ACK, NULL, 0);
+		case S_UNANSWERED:
+			c->live = false;
+			c->cseq--;	/* a retransmission of the same SYN */
+			return conn_segment(f, c, true, TH_SYN, NULL, 0);
+		default:
+			return conn_segment(f, c, false, TH_SYN | TH_ACK, NULL, 0);
+		}
+	}
+	if (st == 2)
+		return conn_segment(f, c, true, TH_ACK, NULL, 0);
+	st -= 3;
+	if (c->round < c->rounds) {
+		switch (st % 3) {
+		case 0:
+			n = conn_payload(c, true, pl);
+			return conn_segment(f, c, true, TH_PSH | TH_ACK, pl, n);
+		case 1:
+			n = conn_payload(c, false, pl);
+			return conn_segment(f, c, false, TH_PSH | TH_ACK, pl, n);
+		default:
+			c->round++;
+			if (c->script == S_RESET) {
+				c->live = false;
+				return conn_segment(f, c, !c->server_resets, TH_RST | TH_ACK,
+						    NULL, 0);
+			}
+			return conn_segment(f, c, true, TH_ACK, NULL, 0);
+		}
+	}
+	st -= 3 * c->rounds;
+	fin_side = st < 2 ? first : !first;
+	if (st % 2 == 0)
+		len = conn_segment(f, c, fin_side, TH_FIN | TH_ACK, NULL, 0);
+	else
+		len = conn_segment(f, c, !fin_side, TH_ACK, NULL, 0);
+	if (st == 3)
+		c->live = false;
+	return len;
+}
+
+static size_t
+finmark_next(uint8_t *f, uint64_t i)
+{
+	struct conn *c = &conns[rnd() % FM_CONC];
+
+	if (!c->live)
+		conn_start(c);
+	return conn_step(f, c);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Command line                                                                             */
+
+struct mix {
+	const char *name;
+	size_t (*next)(uint8_t *f, uint64_t i);
+	const char *help;
+};
+
+static const struct mix mixes[] = {
+	{ "mixed", mixed_next, "every frame kind, well-formed and malformed (default)" },
+	{ "random-ports", random_ports_next, "IPv4 TCP/UDP, half in/out, random dst ports" },
+	{ "imix", imix_next, "7:4:1 of 60/590/1514-byte frames (64/594/1518 with FCS)" },
+	{ "min64", min64_next, "60-byte TCP/UDP frames over 65536 flows" },
+	{ "finmark", finmark_next, "200 users, 443/8080/5432, full TCP lifecycles" },
+};
+
+static void
+usage(FILE *to)
+{
+	fprintf(to, "usage: pl-gen --out FILE [--mix NAME] [--count N] [--seed S]\n"
+		"              [--start-ns T] [--pps R] [--nsec]\n"
+		"  --mix NAME     traffic mix (default mixed):\n");
+	for (size_t i = 0; i < sizeof(mixes) / sizeof(mixes[0]); i++)
+		fprintf(to, "                   %-13s %s\n", mixes[i].name, mixes[i].help);
+	fprintf(to, "  --count N      frames to write (default 10000)\n"
+		"  --seed S       random seed (default 1); same arguments, same bytes\n"
+		"  --start-ns T   first timestamp in ns since the epoch (default 1700000000 s)\n"
+		"  --pps R        mean frame rate, frames per second (default 1000)\n"
+		"  --nsec         nanosecond timestamps (default microsecond)\n");
+}
+
+/* Parse an unsigned decimal of at most max into *v; false (with a message) if it is not one. */
+static bool
+parse_u64(const char *opt, const char *arg, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9') {
+		fprintf(stderr, "pl-gen: %s: '%s' is not a non-negative integer\n", opt, arg);
+		return false;
+	}
+	*v = strtoull(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || *v > max) {
+		fprintf(stderr, "pl-gen: %s: '%s' is not an integer in 0..%" PRIu64 "\n",
+			opt, arg, max);
+		return false;
+	}
+	return true;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mix", required_argument, NULL, 'm' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "start-ns", required_argument, NULL, 't' },
+		{ "pps", required_argument, NULL, 'p' },
+		{ "nsec", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct mix *mix = &mixes[0];
+	uint64_t count = 10000, seed = 1, start = 1700000000ULL * 1000000000ULL, pps = 1000;
+	const char *path = NULL;
+	static uint8_t frame[FRAME_MAX];
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		bool ok = true;
+
+		switch (c) {
+		case 'm':
+			mix = NULL;
+			for (size_t i = 0; i < sizeof(mixes) / sizeof(mixes[0]); i++)
+				if (strcmp(optarg, mixes[i].name) == 0)
+					mix = &mixes[i];
+			if (mix == NULL) {
+				fprintf(stderr, "pl-gen: --mix: unknown mix '%s'\n", optarg);
+				ok = false;
+			}
+			break;
+		case 'c': ok = parse_u64("--count", optarg, 1000000000ULL, &count); break;
+		case 's': ok = parse_u64("--seed", optarg, UINT64_MAX, &seed); break;
+		case 't': ok = parse_u64("--start-ns", optarg, UINT64_MAX / 2, &start); break;
+		case 'p':
+			ok = parse_u64("--pps", optarg, 1000000000ULL, &pps);
+			if (ok && pps == 0) {
+				fprintf(stderr, "pl-gen: --pps: must be at least 1\n");
+				ok = false;
+			}
+			break;
+		case 'o': path = optarg; break;
+		case 'n': out.nsec = true; break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt != 0)
+				fprintf(stderr,
+					"pl-gen: option '%s' needs an argument or is unknown\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "pl-gen: unknown option '%s'\n", argv[optind - 1]);
+			ok = false;
+		}
+		if (!ok) {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pl-gen: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (path == NULL) {
+		fprintf(stderr, "pl-gen: --out FILE is required\n");
+		usage(stderr);
+		return 2;
+	}
+
+	rng_state = seed;
+	mixed_init();
+	out.t_ns = start;
+	out.period_ns = 1000000000ULL / pps;
+	out.pd = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535,
+		out.nsec ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	if (out.pd == NULL) {
+		fprintf(stderr, "pl-gen: cannot create a pcap handle\n");
+		return 1;
+	}
+	out.dumper = pcap_dump_open(out.pd, path);
+	if (out.dumper == NULL) {
+		fprintf(stderr, "pl-gen: %s: %s\n", path, pcap_geterr(out.pd));
+		pcap_close(out.pd);
+		return 1;
+	}
+	for (uint64_t i = 0; i < count; i++)
+		emit(frame, mix->next(frame, i));
+	if (pcap_dump_flush(out.dumper) != 0) {
+		fprintf(stderr, "pl-gen: %s: write failed\n", path);
+		pcap_dump_close(out.dumper);
+		pcap_close(out.pd);
+		return 1;
+	}
+	pcap_dump_close(out.dumper);
+	pcap_close(out.pd);
+	return 0;
+}
