@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Check portlens port profiles against the schema in drivers-config/README.md.
 
-Reads each profile the way rte_cfgfile does (';' ends a line's content, '[section]',
-'key = value', empty values allowed) and checks the sections, keys and values portlens's
+Reads each profile the way rte_cfgfile_load(path, 0) does (';' ends a line's content,
+'[section]', 'key = value', no empty values: portlens loads profiles without
+CFG_FLAG_EMPTY_VALUES, so a list or key with nothing in it is left out) and checks the sections, keys and values portlens's
 loader accepts, plus the facts that would make a port fail to start: descriptors a power of
 two, a hex key of 40 or 52 bytes, driver equal to the file name. Prints one line per problem
 as FILE:LINE: problem and exits 1 if there was any, 0 otherwise.
@@ -33,6 +34,9 @@ TX_OFFLOADS = {
     "send_on_timestamp",
 }
 LINE_MAX = 64 + 256 + 4 - 1  # rte_cfgfile's line buffer, CFG_NAME_LEN + CFG_VALUE_LEN + 4
+# Keys that may be left out, and what their absence means.
+OPTIONAL = {("rss", "functions"): "", ("rss", "key"): "", ("offloads", "rx"): "",
+            ("offloads", "tx"): ""}
 
 
 def is_pow2(n):
@@ -114,6 +118,11 @@ def load(path, errors):
                 errors.append(f"{path}:{lineno}: key outside any section")
                 continue
             key, value = (s.strip() for s in line.split("=", 1))
+            if value == "":
+                errors.append(f"{path}:{lineno}: empty value for {key}: rte_cfgfile_load() "
+                              "without CFG_FLAG_EMPTY_VALUES rejects the whole file; leave "
+                              "the key out (as a comment) instead")
+                continue
             if key in sections[current]:
                 errors.append(f"{path}:{lineno}: key {key} repeated")
             sections[current][key] = (value, lineno)
@@ -138,7 +147,10 @@ def check_file(path):
     for name, keys in SCHEMA.items():
         for key in keys:
             if key not in sections.get(name, {}):
-                errors.append(f"{path}: missing [{name}] {key}")
+                if (name, key) in OPTIONAL:
+                    sections.setdefault(name, {})[key] = (OPTIONAL[(name, key)], 0)
+                else:
+                    errors.append(f"{path}: missing [{name}] {key}")
     if errors:
         return errors
 
