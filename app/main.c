@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * portlens: start-up and shutdown. Two entry forms: `portlens [EAL options] -- [options]`
+ * for NIC ports and vdevs, and `portlens --pcap FILE [options]`, for which portlens builds
+ * its own EAL arguments. Start-up: options, EAL, lcore roles, counter blocks, rings, ports;
+ * then RX and worker lcores run while the main lcore plays the stats role. Shutdown: RX
+ * stops, workers drain the rings, the final snapshot is taken and written atomically, and
+ * the accounting balance must close (exit 1 if it does not).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+
+#include "pl_app.h"
+#include "pl_export.h"
+#include "pl_parse.h"
+
+struct pl_app pl_app;
+int pl_logtype;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	pl_app.force_quit = 1;
+}
+
+/* Is FILE a pcap or pcapng capture? Say clearly why not. */
+static int
+check_capture(const char *path)
+{
+	static const uint32_t magics[] = { 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1,
+					   0x0a0d0d0a };
+	FILE *f = fopen(path, "rb");
+	uint32_t m = 0;
+	size_t i;
+
+	if (f == NULL) {
+		fprintf(stderr, "portlens: --pcap %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fread(&m, 1, 4, f) != 4) {
+		fclose(f);
+		fprintf(stderr, "portlens: --pcap %s: too short to be a capture\n", path);
+		return -1;
+	}
+	fclose(f);
+	for (i = 0; i < RTE_DIM(magics); i++)
+		if (m == magics[i])
+			return 0;
+	fprintf(stderr, "portlens: --pcap %s: not a pcap or pcapng capture (magic 0x%08x)\n",
+		path, m);
+	return -1;
+}
+
+/* Parse "1,3-5" into lcore ids. */
+static int
+lcore_list(const char *s, unsigned int *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (*s) {
+		char *end;
+		unsigned long a = strtoul(s, &end, 10), b = a;
+
+		s = end;
+		if (*s == '-')
+			b = strtoul(s + 1, (char **)&s, 10);
+		for (; a <= b; a++) {
+			if (n >= max)
+				return -E2BIG;
+			out[n++] = (unsigned int)a;
+		}
+		if (*s == ',')
+			s++;
+	}
+	return (int)n;
+}
+
+static int
+role_taken(const struct pl_app *app, unsigned int lcore)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_rx; i++)
+		if (app->rx_lcore[i] == lcore)
+			return 1;
+	for (i = 0; i < app->nb_workers; i++)
+		if (app->worker_lcore[i] == lcore)
+			return 1;
+	return lcore == rte_get_main_lcore();
+}
+
+/* Check that an explicit lcore list names enabled lcores other than the main one. */
+static int
+check_role_lcores(const char *opt, const unsigned int *l, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!rte_lcore_is_enabled(l[i])) {
+			fprintf(stderr, "portlens: --%s: lcore %u is not enabled in EAL (-l/--lcores)\n",
+				opt, l[i]);
+			return -1;
+		}
+		if (l[i] == rte_get_main_lcore()) {
+			fprintf(stderr, "portlens: --%s: lcore %u is the main lcore (stats role)\n",
+				opt, l[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Choose RX and worker lcores: explicit lists first, then what EAL gave, by default one RX
+ * lcore per three lcores (at least one) and the rest workers. */
+static int
+assign_roles(struct pl_app *app)
+{
+	struct pl_options *o = &app->opt;
+	unsigned int avail[RTE_MAX_LCORE], na = 0, lc, i;
+	int n;
+
+	if (o->rx_lcores[0]) {
+		n = lcore_list(o->rx_lcores, app->rx_lcore, PL_MAX_RX);
+		if (n < 0 || check_role_lcores("rx-lcores", app->rx_lcore, n))
+			return n < 0 ? (fprintf(stderr, "portlens: --rx-lcores: at most %d\n",
+						PL_MAX_RX), -1) : -1;
+		app->nb_rx = (unsigned int)n;
+	}
+	if (o->worker_lcores[0]) {
+		n = lcore_list(o->worker_lcores, app->worker_lcore, PL_MAX_WORKERS);
+		if (n < 0 || check_role_lcores("worker-lcores", app->worker_lcore, n))
+			return n < 0 ? (fprintf(stderr, "portlens: --worker-lcores: at most %d\n",
+						PL_MAX_WORKERS), -1) : -1;
+		app->nb_workers = (unsigned int)n;
+	}
+	for (i = 0; i < app->nb_rx; i++) {
+		unsigned int j;
+
+		for (j = 0; j < app->nb_workers; j++)
+			if (app->rx_lcore[i] == app->worker_lcore[j]) {
+				fprintf(stderr, "portlens: lcore %u is both RX and worker\n",
+					app->rx_lcore[i]);
+				return -1;
+			}
+	}
+	RTE_LCORE_FOREACH_WORKER(lc)
+		if (!role_taken(app, lc))
+			avail[na++] = lc;
+	if (app->nb_rx == 0) {
+		unsigned int want = o->nb_rx ? o->nb_rx :
+			RTE_MAX(1u, (na - (o->nb_workers ? RTE_MIN(o->nb_workers, na) : 0)) / 3);
+
+		if (app->offline)
+			want = 1; /* one capture, one queue */
+		if (na < want) {
+			fprintf(stderr, "portlens: not enough lcores for %u RX lcore(s): EAL gave %u "
+				"besides the main one (use -l/--lcores)\n", want, na);
+			return -1;
+		}
+		for (i = 0; i < want; i++)
+			app->rx_lcore[app->nb_rx++] = avail[i];
+		memmove(avail, avail + want, (na - want) * sizeof(avail[0]));
+		na -= want;
+	}
+	if (app->nb_workers == 0) {
+		unsigned int want = o->nb_workers ? o->nb_workers : na;
+
+		if (want == 0 || na < want) {
+			fprintf(stderr, "portlens: not enough lcores for %u worker(s): %u left after "
+				"the main and RX lcores (use -l/--lcores, --workers)\n",
+				want ? want : 1, na);
+			return -1;
+		}
+		for (i = 0; i < want; i++)
+			app->worker_lcore[app->nb_workers++] = avail[i];
+	}
+	if (app->nb_workers > PL_MAX_WORKERS || app->nb_rx > PL_MAX_RX) {
+		fprintf(stderr, "portlens: at most %d RX lcores and %d workers\n", PL_MAX_RX,
+			PL_MAX_WORKERS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Per-lcore state, counter blocks and rings, each on its lcore's socket. */
+static int
+build_lcores(struct pl_app *app)
+{
+	unsigned int i, j;
+	char name[RTE_RING_NAMESIZE];
+
+	for (i = 0; i < app->nb_rx; i++) {
+		int socket = (int)rte_lcore_to_socket_id(app->rx_lcore[i]);
+		struct pl_rx_ctx *rx = rte_zmalloc_socket("pl_rx", sizeof(*rx),
+							  RTE_CACHE_LINE_SIZE, socket);
+
+		if (rx == NULL)
+			return -ENOMEM;
+		rx->lcore = app->rx_lcore[i];
+		rx->index = i;
+		rx->txq = (uint16_t)i;
+		rx->ctr = pl_ctr_create(rx->lcore, PL_ROLE_RX, i, 0, 1, socket);
+		if (rx->ctr == NULL)
+			return -ENOMEM;
+		app->rx[i] = rx;
+	}
+	for (j = 0; j < app->nb_workers; j++) {
+		int socket = (int)rte_lcore_to_socket_id(app->worker_lcore[j]);
+		struct pl_worker_ctx *wk = rte_zmalloc_socket("pl_worker", sizeof(*wk),
+							      RTE_CACHE_LINE_SIZE, socket);
+
+		if (wk == NULL)
+			return -ENOMEM;
+		wk->lcore = app->worker_lcore[j];
+		wk->index = j;
+		wk->txq = (uint16_t)(app->nb_rx + j);
+		wk->ctr = pl_ctr_create(wk->lcore, PL_ROLE_WORKER, j, 1, 0, socket);
+		if (wk->ctr == NULL)
+			return -ENOMEM;
+		wk->nb_rings = app->nb_rx;
+		for (i = 0; i < app->nb_rx; i++) {
+			snprintf(name, sizeof(name), "pl_ring_%u_%u", i, j);
+			/* the consumer's socket: the worker reads each entry, the RX lcore
+			 * only writes pointers */
+			wk->ring[i] = rte_ring_create(name, app->opt.ring_size, socket,
+						      RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (wk->ring[i] == NULL) {
+				fprintf(stderr, "portlens: ring %s: %s\n", name,
+					rte_strerror(rte_errno));
+				return -ENOMEM;
+			}
+			app->rx[i]->ring[j] = wk->ring[i];
+		}
+		app->wk[j] = wk;
+	}
+	for (i = 0; i < app->nb_workers; i++)
+		if (pl_collector_add(&app->col, app->wk[i]->ctr))
+			return -ENOSPC;
+	for (i = 0; i < app->nb_rx; i++)
+		if (pl_collector_add(&app->col, app->rx[i]->ctr))
+			return -ENOSPC;
+	return 0;
+}
+
+/* Warn when a worker or RX lcore sits on another NUMA socket than the ports it serves. */
+static void
+check_numa(struct pl_app *app)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < app->nb_rx; i++)
+		for (q = 0; q < app->rx[i]->nb_q; q++) {
+			const struct pl_port *pp = &app->port[app->rx[i]->q[q].port];
+
+			if ((int)rte_lcore_to_socket_id(app->rx[i]->lcore) != pp->socket)
+				PL_LOG(WARNING, "RX lcore %u is on socket %u, port %u on socket %d",
+				       app->rx[i]->lcore, rte_lcore_to_socket_id(app->rx[i]->lcore),
+				       pp->id, pp->socket);
+		}
+}
+
+static void
+log_plan(const struct pl_app *app)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < app->nb_rx; i++) {
+		char buf[256];
+		int len = 0;
+
+		for (q = 0; q < app->rx[i]->nb_q && len < (int)sizeof(buf) - 16; q++)
+			len += snprintf(buf + len, sizeof(buf) - len, " %u/%u",
+					app->rx[i]->q[q].port, app->rx[i]->q[q].queue);
+		PL_LOG(INFO, "RX lcore %u polls port/queue%s", app->rx[i]->lcore, buf);
+	}
+	for (i = 0; i < app->nb_workers; i++)
+		PL_LOG(INFO, "worker %u on lcore %u", i, app->worker_lcore[i]);
+	PL_LOG(INFO, "stats on main lcore %u; %s mode", rte_get_main_lcore(),
+	       app->opt.inline_mode ? "inline" : "monitor");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pl_app *app = &pl_app;
+	struct pl_options *o = &app->opt;
+	struct pl_snapshot *fin = NULL;
+	char *eal[32], err[256];
+	int i, sep = -1, rc, exit_code = 0;
+	unsigned int lc;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			sep = i;
+			break;
+		}
+	if (sep < 0) {
+		/* no EAL part: offline mode, portlens builds the EAL arguments itself */
+		if (pl_options_parse(argc, argv, o) < 0)
+			return 2;
+		if (o->pcap == NULL) {
+			fprintf(stderr, "portlens: nothing to read: give --pcap FILE, or EAL options "
+				"and ports: portlens [EAL options] -- [options] (see --help)\n");
+			return 2;
+		}
+		if (check_capture(o->pcap) < 0)
+			return 2;
+		app->offline = 1;
+		if (pl_offline_eal_args(o, eal, RTE_DIM(eal)) < 0)
+			return 2;
+		for (i = 0; eal[i]; i++)
+			;
+		rc = rte_eal_init(i, eal);
+		if (rc < 0) {
+			fprintf(stderr, "portlens: EAL initialisation failed: %s\n",
+				rte_strerror(rte_errno));
+			return 1;
+		}
+	} else {
+		rc = rte_eal_init(argc, argv);
+		if (rc < 0) {
+			fprintf(stderr, "portlens: EAL initialisation failed: %s (check the EAL "
+				"options before --)\n", rte_strerror(rte_errno));
+			return 2;
+		}
+		argv[rc] = argv[0];
+		if (pl_options_parse(argc - rc, argv + rc, o) < 0) {
+			rte_eal_cleanup();
+			return 2;
+		}
+		if (o->pcap) {
+			fprintf(stderr, "portlens: --pcap builds its own EAL arguments: use it "
+				"without EAL options, or give the capture as --vdev "
+				"net_pcap0,rx_pcap=FILE\n");
+			rte_eal_cleanup();
+			return 2;
+		}
+	}
+	pl_logtype = rte_log_register_type_and_pick_level("portlens", RTE_LOG_INFO);
+	if (o->quiet)
+		rte_log_set_level(pl_logtype, RTE_LOG_WARNING);
+	if (o->tick_ms == 0)
+		o->tick_ms = app->offline ? 100 : 1000;
+	if (o->idle_yield < 0)
+		o->idle_yield = app->offline;
+	app->tsc_hz = rte_get_tsc_hz();
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		app->tsc_base = rte_rdtsc();
+		app->wall_base_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	exit_code = 2;
+	app->bins = pl_bins_create(o->bins, err, sizeof(err));
+	if (app->bins == NULL) {
+		fprintf(stderr, "portlens: --bins '%s': %s\n", o->bins, err);
+		goto out;
+	}
+	if (o->nb_nets == 0)
+		o->nb_nets = pl_direction_defaults(o->nets);
+	app->dir = pl_direction_create("pl_dir", (int)rte_socket_id(), o->nets, o->nb_nets);
+	if (app->dir == NULL) {
+		fprintf(stderr, "portlens: local networks: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
+	if (pl_parse_init() < 0) {
+		fprintf(stderr, "portlens: mbuf dynamic field: %s\n", rte_strerror(rte_errno));
+		goto out;
+	}
+	if (assign_roles(app) < 0)
+		goto out;
+	exit_code = 1;
+	if (pl_collector_init(&app->col, app->bins, o->ival_ns) < 0 ||
+	    pl_publisher_init(&app->pub, 3600) < 0 || build_lcores(app) < 0) {
+		fprintf(stderr, "portlens: out of memory setting up lcores (try --mem)\n");
+		goto out;
+	}
+	if (pl_ports_init(app) < 0) {
+		exit_code = 2;
+		goto out;
+	}
+	if (o->json_lines) {
+		app->json_lines = fopen(o->json_lines, "a");
+		if (app->json_lines == NULL) {
+			fprintf(stderr, "portlens: --json-lines %s: %s\n", o->json_lines,
+				strerror(errno));
+			exit_code = 2;
+			goto out;
+		}
+	}
+	check_numa(app);
+	log_plan(app);
+
+	for (i = 0; i < (int)app->nb_rx; i++)
+		rte_eal_remote_launch(pl_rx_loop, app->rx[i], app->rx_lcore[i]);
+	for (i = 0; i < (int)app->nb_workers; i++)
+		rte_eal_remote_launch(pl_worker_loop, app->wk[i], app->worker_lcore[i]);
+	pl_stats_loop(app);
+	app->rx_stop = 1;
+	RTE_LCORE_FOREACH_WORKER(lc)
+		rte_eal_wait_lcore(lc);
+
+	exit_code = 0;
+	fin = pl_stats_final(app);
+	if (fin == NULL) {
+		exit_code = 1;
+		goto out;
+	}
+	if (o->json) {
+		rc = pl_export_json_file(fin, o->json);
+		if (rc < 0) {
+			fprintf(stderr, "portlens: --json %s: %s\n", o->json, strerror(-rc));
+			exit_code = 1;
+		}
+	}
+	if (app->json_lines && pl_export_json_line(fin, app->json_lines) < 0) {
+		fprintf(stderr, "portlens: --json-lines %s: write failed\n", o->json_lines);
+		exit_code = 1;
+	}
+	if (o->summary)
+		pl_export_summary(fin, stdout);
+	if (fin->balance.in_flight != 0) {
+		fprintf(stderr, "portlens: the accounting balance does not close: received %" PRIu64
+			" != processed %" PRIu64 " + dropped %" PRIu64 " (%" PRId64 " unaccounted)\n",
+			fin->balance.received, fin->balance.processed, fin->balance.dropped_total,
+			fin->balance.in_flight);
+		exit_code = 1;
+	}
+out:
+	pl_snapshot_put(fin);
+	if (app->json_lines)
+		fclose(app->json_lines);
+	pl_ports_stop(app);
+	pl_publisher_fini(&app->pub);
+	pl_collector_fini(&app->col);
+	pl_direction_free(app->dir);
+	pl_bins_free(app->bins);
+	rte_eal_cleanup();
+	return exit_code;
+}

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Option parsing, and the EAL arguments portlens builds for itself in offline mode
+ * (`portlens --pcap FILE`): no hugepages, in-memory, no PCI scan, a net_pcap vdev, and an
+ * lcore map that fits the CPUs this process may run on.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_version.h>
+
+#include "pl_app.h"
+
+enum {
+	OPT_PCAP = 256, OPT_WORKERS, OPT_RX, OPT_RX_LCORES, OPT_WORKER_LCORES, OPT_LOCAL_NET,
+	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
+	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
+	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
+	OPT_HELP, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "rx", required_argument, NULL, OPT_RX },
+	{ "rx-lcores", required_argument, NULL, OPT_RX_LCORES },
+	{ "worker-lcores", required_argument, NULL, OPT_WORKER_LCORES },
+	{ "local-net", required_argument, NULL, OPT_LOCAL_NET },
+	{ "bins", required_argument, NULL, OPT_BINS },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "tick-ms", required_argument, NULL, OPT_TICK },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "json-lines", required_argument, NULL, OPT_JSON_LINES },
+	{ "json-interval", required_argument, NULL, OPT_JSON_INTERVAL },
+	{ "inline", required_argument, NULL, OPT_INLINE },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "ring-size", required_argument, NULL, OPT_RING },
+	{ "mbufs", required_argument, NULL, OPT_MBUFS },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "malformed-verdict", required_argument, NULL, OPT_MALFORMED },
+	{ "idle-yield", no_argument, NULL, OPT_IDLE_YIELD },
+	{ "no-idle-yield", no_argument, NULL, OPT_NO_IDLE_YIELD },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void
+pl_options_usage(FILE *f)
+{
+	fprintf(f,
+"usage: portlens [EAL options] -- [options]     NIC ports and vdevs\n"
+"       portlens --pcap FILE [options]           offline analysis of a capture\n"
+"\n"
+"lcores and rings:\n"
+"  --workers N            worker lcores (offline default 1; else all lcores left)\n"
+"  --rx N                 RX lcores when derived from the EAL lcores (default 1 per 3)\n"
+"  --rx-lcores LIST       RX lcores, e.g. 1,2 or 1-2 (EAL form)\n"
+"  --worker-lcores LIST   worker lcores, e.g. 3-7 (EAL form)\n"
+"  --ring-size N          entries of each RX->worker ring, power of two (default 4096)\n"
+"  --mbufs N              mbufs in the pool (default: enough for descriptors and rings)\n"
+"  --mem MB               offline mode: EAL memory (default 512)\n"
+"  --idle-yield, --no-idle-yield\n"
+"                         idle lcores yield the CPU (default on offline, off live)\n"
+"analysis:\n"
+"  --local-net CIDR       a local network, repeatable; replaces the defaults\n"
+"                         (10/8, 172.16/12, 192.168/16, fc00::/7); 'default' adds them\n"
+"  --bins SPEC            port bins, FIRST-LAST/WIDTH,... (default %s)\n"
+"  --interval SEC         length of the counting intervals (default 1)\n"
+"modes:\n"
+"  --inline P:Q[,P:Q]     inline mode: forward between port pairs (default: monitor)\n"
+"  --malformed-verdict forward|drop\n"
+"                         inline mode: what happens to malformed frames (default drop)\n"
+"  --profile FILE         port profile for every port (default: by driver from\n"
+"                         %s)\n"
+"  --duration SEC         stop by itself after SEC seconds\n"
+"output:\n"
+"  --json FILE            write the final snapshot (schema portlens.snapshot.v1)\n"
+"  --json-lines FILE      append a snapshot every --json-interval seconds\n"
+"  --json-interval SEC    (default 1)\n"
+"  --tick-ms MS           stats tick (default 1000 live, 100 offline)\n"
+"  --summary, --no-summary  print a summary at exit (default on)\n"
+"  --quiet                less logging\n"
+"  --help, --version\n", PL_BINS_DEFAULT, PL_PROFILE_DIR);
+}
+
+static int
+bad(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "portlens: --%s '%s': %s (see --help)\n", opt, val, why);
+	return -1;
+}
+
+/* Parse an unsigned number in [lo, hi]. */
+static int
+parse_uint(const char *opt, const char *s, unsigned long lo, unsigned long hi,
+	   unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || errno || v < lo || v > hi) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "expected a whole number from %lu to %lu", lo, hi);
+		return bad(opt, s, why);
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int
+parse_seconds(const char *opt, const char *s, double lo, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno || v < lo || v > 1e9 || v != v)
+		return bad(opt, s, "expected a number of seconds");
+	*out = v;
+	return 0;
+}
+
+/* "LIST" of lcores: 1,3-5. Checks syntax only; EAL checks the lcores exist. */
+static int
+check_lcore_list(const char *opt, const char *s, char *out, size_t len)
+{
+	const char *p = s;
+
+	if (strlen(s) >= len || *s == '\0')
+		return bad(opt, s, "expected a list of lcores such as 1,3-5");
+	while (*p) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+
+		if (end == p || a >= RTE_MAX_LCORE)
+			return bad(opt, s, "expected a list of lcores such as 1,3-5");
+		p = end;
+		if (*p == '-') {
+			b = strtoul(++p, &end, 10);
+			if (end == p || b < a || b >= RTE_MAX_LCORE)
+				return bad(opt, s, "bad lcore range");
+			p = end;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return bad(opt, s, "expected a list of lcores such as 1,3-5");
+	}
+	strcpy(out, s);
+	return 0;
+}
+
+static int
+parse_inline(const char *s, struct pl_options *o)
+{
+	const char *p = s;
+
+	while (*p) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b;
+
+		if (end == p || *end != ':' || a >= RTE_MAX_ETHPORTS)
+			return bad("inline", s, "expected port pairs such as 0:1,2:3");
+		p = end + 1;
+		b = strtoul(p, &end, 10);
+		if (end == p || b >= RTE_MAX_ETHPORTS || a == b)
+			return bad("inline", s, "expected port pairs such as 0:1,2:3 (two ports)");
+		if (o->peer[a] >= 0 || o->peer[b] >= 0)
+			return bad("inline", s, "a port appears in two pairs");
+		o->peer[a] = (int)b;
+		o->peer[b] = (int)a;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return bad("inline", s, "expected port pairs such as 0:1,2:3");
+	}
+	o->inline_mode = 1;
+	return 0;
+}
+
+int
+pl_options_parse(int argc, char **argv, struct pl_options *o)
+{
+	unsigned int u;
+	int c, i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+		o->peer[i] = -1;
+	o->bins = PL_BINS_DEFAULT;
+	o->ival_ns = 1000000000ULL;
+	o->summary = 1;
+	o->malformed_drop = 1;
+	o->idle_yield = -1;
+	o->ring_size = 4096;
+	o->mem_mb = 512;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+		double sec;
+
+		switch (c) {
+		case OPT_PCAP:
+			o->pcap = optarg;
+			break;
+		case OPT_WORKERS:
+			if (parse_uint("workers", optarg, 1, PL_MAX_WORKERS, &o->nb_workers))
+				return -1;
+			break;
+		case OPT_RX:
+			if (parse_uint("rx", optarg, 1, PL_MAX_RX, &o->nb_rx))
+				return -1;
+			break;
+		case OPT_RX_LCORES:
+			if (check_lcore_list("rx-lcores", optarg, o->rx_lcores,
+					     sizeof(o->rx_lcores)))
+				return -1;
+			break;
+		case OPT_WORKER_LCORES:
+			if (check_lcore_list("worker-lcores", optarg, o->worker_lcores,
+					     sizeof(o->worker_lcores)))
+				return -1;
+			break;
+		case OPT_LOCAL_NET:
+			if (strcmp(optarg, "default") == 0) {
+				if (o->nb_nets + 4 > PL_MAX_NETS)
+					return bad("local-net", optarg, "too many local networks");
+				o->nb_nets += pl_direction_defaults(o->nets + o->nb_nets);
+				break;
+			}
+			if (o->nb_nets >= PL_MAX_NETS)
+				return bad("local-net", optarg, "too many local networks");
+			if (pl_cidr_parse(optarg, &o->nets[o->nb_nets]) < 0)
+				return bad("local-net", optarg,
+					   "expected an IPv4 or IPv6 network such as 10.0.0.0/8");
+			o->nb_nets++;
+			break;
+		case OPT_BINS:
+			o->bins = optarg;
+			break;
+		case OPT_INTERVAL:
+			if (parse_seconds("interval", optarg, 0.000001, &sec))
+				return -1;
+			o->ival_ns = (uint64_t)(sec * 1e9);
+			break;
+		case OPT_TICK:
+			if (parse_uint("tick-ms", optarg, 1, 3600000, &o->tick_ms))
+				return -1;
+			break;
+		case OPT_JSON:
+			o->json = optarg;
+			break;
+		case OPT_JSON_LINES:
+			o->json_lines = optarg;
+			break;
+		case OPT_JSON_INTERVAL:
+			if (parse_seconds("json-interval", optarg, 0.001, &o->json_interval))
+				return -1;
+			break;
+		case OPT_INLINE:
+			if (parse_inline(optarg, o))
+				return -1;
+			break;
+		case OPT_DURATION:
+			if (parse_seconds("duration", optarg, 0.001, &o->duration))
+				return -1;
+			break;
+		case OPT_QUIET:
+			o->quiet = 1;
+			break;
+		case OPT_SUMMARY:
+			o->summary = 1;
+			break;
+		case OPT_NO_SUMMARY:
+			o->summary = 0;
+			break;
+		case OPT_PROFILE:
+			o->profile = optarg;
+			break;
+		case OPT_RING:
+			if (parse_uint("ring-size", optarg, 64, 1 << 20, &u))
+				return -1;
+			if (u & (u - 1))
+				return bad("ring-size", optarg, "must be a power of two");
+			o->ring_size = u;
+			break;
+		case OPT_MBUFS:
+			if (parse_uint("mbufs", optarg, 1024, 1 << 26, &o->mbufs))
+				return -1;
+			break;
+		case OPT_MEM:
+			if (parse_uint("mem", optarg, 64, 1 << 20, &o->mem_mb))
+				return -1;
+			break;
+		case OPT_MALFORMED:
+			if (strcmp(optarg, "drop") == 0)
+				o->malformed_drop = 1;
+			else if (strcmp(optarg, "forward") == 0)
+				o->malformed_drop = 0;
+			else
+				return bad("malformed-verdict", optarg, "expected forward or drop");
+			break;
+		case OPT_IDLE_YIELD:
+			o->idle_yield = 1;
+			break;
+		case OPT_NO_IDLE_YIELD:
+			o->idle_yield = 0;
+			break;
+		case OPT_HELP:
+			pl_options_usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("portlens 0.1.0 (DPDK %s)\n", rte_version());
+			exit(0);
+		case ':':
+			fprintf(stderr, "portlens: %s needs a value (see --help)\n", name);
+			return -1;
+		default:
+			fprintf(stderr, "portlens: unknown option '%s' (see --help)\n", name);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "portlens: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return -1;
+	}
+	if (o->json_lines && o->json_interval == 0)
+		o->json_interval = 1;
+	if (o->json_interval && !o->json_lines) {
+		fprintf(stderr, "portlens: --json-interval needs --json-lines FILE\n");
+		return -1;
+	}
+	if (o->pcap && o->inline_mode) {
+		fprintf(stderr, "portlens: --inline needs ports, not a capture (--pcap)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * EAL arguments for offline mode. Lcore 0 (main: stats) and the RX lcore get CPUs of their
+ * own where there are enough; workers take the CPUs that remain, round robin.
+ */
+int
+pl_offline_eal_args(const struct pl_options *o, char **eal, int max)
+{
+	static char lcores[1024], mem[32], vdev[PATH_MAX + 64], prefix[64];
+	unsigned int cpus[CPU_SETSIZE], nc = 0, i, nb_w = o->nb_workers ? o->nb_workers : 1;
+	cpu_set_t set;
+	int n = 0, len = 0;
+
+	if (strchr(o->pcap, ',') || strlen(o->pcap) > PATH_MAX) {
+		fprintf(stderr, "portlens: --pcap '%s': the path must not contain ','\n", o->pcap);
+		return -1;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+		for (i = 0; i < CPU_SETSIZE; i++)
+			if (CPU_ISSET(i, &set))
+				cpus[nc++] = i;
+	}
+	if (nc == 0)
+		cpus[nc++] = 0;
+	/* main on the last CPU, RX on the first, workers from the second on, wrapping */
+	len += snprintf(lcores + len, sizeof(lcores) - len, "0@%u,1@%u", cpus[nc - 1], cpus[0]);
+	for (i = 0; i < nb_w && len < (int)sizeof(lcores) - 16; i++)
+		len += snprintf(lcores + len, sizeof(lcores) - len, ",%u@%u", i + 2,
+				cpus[nc > 1 ? 1 + i % (nc - 1) : 0]);
+	snprintf(mem, sizeof(mem), "%u", o->mem_mb);
+	snprintf(prefix, sizeof(prefix), "--file-prefix=portlens-%d", (int)getpid());
+	snprintf(vdev, sizeof(vdev), "net_pcap0,rx_pcap=%s", o->pcap);
+	eal[n++] = "portlens";
+	eal[n++] = "--lcores";
+	eal[n++] = lcores;
+	eal[n++] = "--main-lcore";
+	eal[n++] = "0";
+	eal[n++] = "--no-huge";
+	eal[n++] = "-m";
+	eal[n++] = mem;
+	/* in memory: no shared config files (--in-memory itself refuses --no-huge) */
+	eal[n++] = "--no-shconf";
+	eal[n++] = prefix;
+	eal[n++] = "--no-pci";
+	eal[n++] = "--no-telemetry";
+	eal[n++] = "--vdev";
+	eal[n++] = vdev;
+	eal[n++] = o->quiet ? "--log-level=error" : "--log-level=warning";
+	eal[n] = NULL;
+	return n < max ? n : -1;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The portlens program: its options, its lcores and their per-lcore state. The packet path
+ * reads in file order: ports.c (port setup), rx.c (RX loop), worker.c (worker loop),
+ * stats.c (the stats role on the main lcore), main.c (start-up and shutdown).
+ */
+#ifndef PL_APP_H
+#define PL_APP_H
+
+#include <stdint.h>
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "pl_bins.h"
+#include "pl_counters.h"
+#include "pl_direction.h"
+#include "pl_snapshot.h"
+
+#define PL_BURST 32
+#define PL_MAX_RX 16          /* RX lcores */
+#define PL_MAX_RXQ_PER_LCORE 16
+#define PL_MAX_NETS PL_DIRECTION_MAX_NETS
+
+/* Logging: one log type for the program. */
+extern int pl_logtype;
+#define PL_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, pl_logtype, "portlens: " fmt "\n", ##__VA_ARGS__)
+
+/* What the user asked for (options.c). */
+struct pl_options {
+	const char *pcap;          /* offline mode: the capture file */
+	unsigned int nb_workers;   /* 0 = derive from the lcores */
+	unsigned int nb_rx;        /* 0 = derive */
+	char rx_lcores[256];       /* explicit lcore lists, "" = derive */
+	char worker_lcores[256];
+	struct pl_cidr nets[PL_MAX_NETS];
+	unsigned int nb_nets;      /* 0 = defaults */
+	const char *bins;
+	uint64_t ival_ns;
+	unsigned int tick_ms;
+	const char *json;
+	const char *json_lines;
+	double json_interval;      /* seconds, 0 = every tick */
+	int inline_mode;
+	int peer[RTE_MAX_ETHPORTS]; /* inline: output port per input port, -1 none */
+	double duration;           /* seconds, 0 = until stopped (or end of capture) */
+	int quiet;
+	int summary;               /* print the summary at exit */
+	const char *profile;       /* a profile file for every port */
+	unsigned int ring_size;
+	unsigned int mbufs;        /* 0 = computed */
+	unsigned int mem_mb;       /* offline mode: EAL memory */
+	int malformed_drop;        /* inline: drop malformed frames (else forward) */
+	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
+};
+
+/* A port profile from drivers-config (ports.c). */
+struct pl_profile {
+	char path[256];
+	char driver[64];
+	unsigned int rx_queues, rx_desc, tx_queues, tx_desc;
+	int rss;
+	uint64_t rss_hf;
+	int hash_func;             /* enum rte_eth_hash_function */
+	uint8_t key[64];
+	unsigned int key_len;
+	int symmetric;
+	uint64_t rx_offloads, tx_offloads;
+	unsigned int mtu;
+	int promisc;
+};
+
+/* One RX queue an RX lcore polls. */
+struct pl_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+/* Per-port state. */
+struct pl_port {
+	uint16_t id;
+	int socket;
+	uint16_t nb_rxq, nb_txq;
+	int use_nic_hash;          /* the NIC's RSS hash is symmetric: use it */
+	int hw_time;               /* mbufs carry capture timestamps (ns since epoch) */
+	struct pl_profile prof;
+	char name[64];
+};
+
+/* Pending transmissions of one lcore toward one port. */
+struct pl_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[PL_BURST];
+};
+
+/* An RX lcore's state; written by its owner only. */
+struct pl_rx_ctx {
+	unsigned int lcore, index;
+	unsigned int nb_q;
+	struct pl_rxq q[PL_MAX_RXQ_PER_LCORE];
+	struct rte_ring *ring[PL_MAX_WORKERS];
+	struct pl_lcore_ctr *ctr;
+	uint16_t txq;                       /* its TX queue on every port (inline) */
+	uint64_t last_time[PL_DIR_MAX];     /* inter-arrival state, per direction */
+	struct pl_txbuf tx[RTE_MAX_ETHPORTS];
+	volatile int done;
+} __rte_cache_aligned;
+
+/* A worker's state; written by its owner only. */
+struct pl_worker_ctx {
+	unsigned int lcore, index;
+	unsigned int nb_rings;
+	struct rte_ring *ring[PL_MAX_RX];
+	struct pl_lcore_ctr *ctr;
+	uint16_t txq;
+	struct pl_txbuf tx[RTE_MAX_ETHPORTS];
+	volatile int done;
+} __rte_cache_aligned;
+
+/* The program. */
+struct pl_app {
+	struct pl_options opt;
+	volatile int force_quit;   /* signal: stop */
+	volatile int rx_stop;      /* RX lcores: stop receiving */
+	int offline;
+	uint16_t nb_ports;
+	struct pl_port port[RTE_MAX_ETHPORTS];
+	struct rte_mempool *pool;
+	unsigned int nb_rx, nb_workers;
+	unsigned int rx_lcore[PL_MAX_RX], worker_lcore[PL_MAX_WORKERS];
+	struct pl_rx_ctx *rx[PL_MAX_RX];
+	struct pl_worker_ctx *wk[PL_MAX_WORKERS];
+	struct pl_direction *dir;  /* the local networks in force */
+	struct pl_bins *bins;
+	struct pl_collector col;
+	struct pl_publisher pub;
+	uint64_t tsc_hz, tsc_base, wall_base_ns;
+	FILE *json_lines;          /* --json-lines stream, opened before the lcores start */
+};
+
+extern struct pl_app pl_app;
+
+/* options.c */
+int pl_options_parse(int argc, char **argv, struct pl_options *o);
+void pl_options_usage(FILE *f);
+int pl_offline_eal_args(const struct pl_options *o, char **eal, int max);
+
+/* ports.c */
+int pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen);
+int pl_ports_init(struct pl_app *app);
+void pl_ports_stop(struct pl_app *app);
+unsigned int pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);
+
+/* rx.c, worker.c, stats.c */
+int pl_rx_loop(void *arg);
+int pl_worker_loop(void *arg);
+int pl_stats_loop(struct pl_app *app);
+struct pl_snapshot *pl_stats_final(struct pl_app *app);
+
+/* Packet time for a burst received now, in ns since the epoch, from the TSC. */
+static inline uint64_t
+pl_now_ns(const struct pl_app *app)
+{
+	uint64_t d = rte_rdtsc() - app->tsc_base;
+
+	return app->wall_base_ns + (uint64_t)((double)d * 1e9 / (double)app->tsc_hz);
+}
+
+/* Send what is buffered toward a port; frames the queue refuses are freed and counted. */
+static inline void
+pl_tx_flush(struct pl_txbuf *tb, uint16_t port, uint16_t txq, struct pl_ctr_bank *b)
+{
+	uint16_t sent;
+
+	if (tb->n == 0)
+		return;
+	sent = rte_eth_tx_burst(port, txq, tb->pkts, tb->n);
+	b->v[PL_CTR_forwarded] += sent;
+	b->v[PL_CTR_processed] += sent;
+	if (unlikely(sent < tb->n)) {
+		b->drop[PL_DROP_tx_full] += tb->n - sent;
+		rte_pktmbuf_free_bulk(tb->pkts + sent, tb->n - sent);
+	}
+	tb->n = 0;
+}
+
+/* Queue a frame toward a port, sending a full burst. */
+static inline void
+pl_tx_one(struct pl_txbuf *tb, struct rte_mbuf *m, uint16_t port, uint16_t txq,
+	  struct pl_ctr_bank *b)
+{
+	tb->pkts[tb->n++] = m;
+	if (tb->n == PL_BURST)
+		pl_tx_flush(tb, port, txq, b);
+}
+
+#endif /* PL_APP_H */

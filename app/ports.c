@@ -1,0 +1,677 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port setup: port profiles (drivers-config/profiles/<driver>.ini, read with rte_cfgfile),
+ * the mbuf pool, queues, RSS and offloads. A profile error names the file, the line and the
+ * problem; unknown sections and keys are errors.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cfgfile.h>
+#include <rte_flow.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "pl_app.h"
+
+/* Line of "key" in "[section]" of a file (or of the section itself if key is NULL), 0 if
+ * not found: rte_cfgfile keeps no line numbers, so errors look them up here. */
+static int
+line_of(const char *path, const char *section, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int n = 0, in = 0, found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		n++;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '[') {
+			char *e = strchr(p, ']');
+
+			in = e && (size_t)(e - p - 1) == strlen(section) &&
+			     strncmp(p + 1, section, strlen(section)) == 0;
+			if (in && key == NULL) {
+				found = n;
+				break;
+			}
+			continue;
+		}
+		if (in && key && strncmp(p, key, strlen(key)) == 0 &&
+		    (isspace((unsigned char)p[strlen(key)]) || p[strlen(key)] == '=')) {
+			found = n;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+#define PERR(sec, key, ...) do { \
+	int _l = line_of(path, sec, key); \
+	int _o = snprintf(err, errlen, "%s:%d: [%s]%s%s: ", path, _l, sec, key ? " " : "", \
+			  key ? key : ""); \
+	if (_o > 0 && (size_t)_o < errlen) \
+		snprintf(err + _o, errlen - _o, __VA_ARGS__); \
+	return -EINVAL; \
+} while (0)
+
+struct name_bit {
+	const char *name;
+	uint64_t bit;
+};
+
+static const struct name_bit rss_names[] = {
+	{ "ipv4", RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_OTHER },
+	{ "ipv6", RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_OTHER | RTE_ETH_RSS_IPV6_EX },
+	{ "tcp", RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV6_TCP |
+		 RTE_ETH_RSS_IPV6_TCP_EX },
+	{ "udp", RTE_ETH_RSS_NONFRAG_IPV4_UDP | RTE_ETH_RSS_NONFRAG_IPV6_UDP |
+		 RTE_ETH_RSS_IPV6_UDP_EX },
+	{ "sctp", RTE_ETH_RSS_NONFRAG_IPV4_SCTP | RTE_ETH_RSS_NONFRAG_IPV6_SCTP },
+	{ "frag", RTE_ETH_RSS_FRAG_IPV4 | RTE_ETH_RSS_FRAG_IPV6 },
+	{ "l2", RTE_ETH_RSS_L2_PAYLOAD },
+	{ NULL, 0 },
+};
+
+static const struct name_bit rx_offload_names[] = {
+	{ "vlan_strip", RTE_ETH_RX_OFFLOAD_VLAN_STRIP },
+	{ "ipv4_cksum", RTE_ETH_RX_OFFLOAD_IPV4_CKSUM },
+	{ "udp_cksum", RTE_ETH_RX_OFFLOAD_UDP_CKSUM },
+	{ "tcp_cksum", RTE_ETH_RX_OFFLOAD_TCP_CKSUM },
+	{ "tcp_lro", RTE_ETH_RX_OFFLOAD_TCP_LRO },
+	{ "qinq_strip", RTE_ETH_RX_OFFLOAD_QINQ_STRIP },
+	{ "outer_ipv4_cksum", RTE_ETH_RX_OFFLOAD_OUTER_IPV4_CKSUM },
+	{ "vlan_filter", RTE_ETH_RX_OFFLOAD_VLAN_FILTER },
+	{ "vlan_extend", RTE_ETH_RX_OFFLOAD_VLAN_EXTEND },
+	{ "scatter", RTE_ETH_RX_OFFLOAD_SCATTER },
+	{ "timestamp", RTE_ETH_RX_OFFLOAD_TIMESTAMP },
+	{ "security", RTE_ETH_RX_OFFLOAD_SECURITY },
+	{ "keep_crc", RTE_ETH_RX_OFFLOAD_KEEP_CRC },
+	{ "sctp_cksum", RTE_ETH_RX_OFFLOAD_SCTP_CKSUM },
+	{ "outer_udp_cksum", RTE_ETH_RX_OFFLOAD_OUTER_UDP_CKSUM },
+	{ "rss_hash", RTE_ETH_RX_OFFLOAD_RSS_HASH },
+	{ "buffer_split", RTE_ETH_RX_OFFLOAD_BUFFER_SPLIT },
+	{ NULL, 0 },
+};
+
+static const struct name_bit tx_offload_names[] = {
+	{ "vlan_insert", RTE_ETH_TX_OFFLOAD_VLAN_INSERT },
+	{ "ipv4_cksum", RTE_ETH_TX_OFFLOAD_IPV4_CKSUM },
+	{ "udp_cksum", RTE_ETH_TX_OFFLOAD_UDP_CKSUM },
+	{ "tcp_cksum", RTE_ETH_TX_OFFLOAD_TCP_CKSUM },
+	{ "tcp_tso", RTE_ETH_TX_OFFLOAD_TCP_TSO },
+	{ "multi_segs", RTE_ETH_TX_OFFLOAD_MULTI_SEGS },
+	{ "mbuf_fast_free", RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE },
+	{ NULL, 0 },
+};
+
+/* Parse "a,b,c" against a name table; on an unknown name, return it in bad. */
+static int
+parse_names(const char *s, const struct name_bit *tab, uint64_t *out, char *bad, size_t blen)
+{
+	char buf[512], *tok, *save;
+
+	*out = 0;
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		const struct name_bit *nb;
+
+		for (nb = tab; nb->name; nb++)
+			if (strcmp(nb->name, tok) == 0)
+				break;
+		if (nb->name == NULL) {
+			snprintf(bad, blen, "%s", tok);
+			return -EINVAL;
+		}
+		*out |= nb->bit;
+	}
+	return 0;
+}
+
+static int
+parse_yes(const char *s, int *out)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "on") || !strcmp(s, "true") || !strcmp(s, "1"))
+		*out = 1;
+	else if (!strcmp(s, "no") || !strcmp(s, "off") || !strcmp(s, "false") || !strcmp(s, "0"))
+		*out = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
+parse_u(const char *s, unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* The keys each section may hold. */
+static const char *const known[][8] = {
+	{ "profile", "driver", "description", NULL },
+	{ "rx", "queues", "descriptors", NULL },
+	{ "tx", "queues", "descriptors", NULL },
+	{ "rss", "enabled", "functions", "hash_function", "key", "symmetric", NULL },
+	{ "offloads", "rx", "tx", NULL },
+	{ "link", "mtu", "promiscuous", NULL },
+};
+
+static int
+check_known(struct rte_cfgfile *cf, const char *path, char *err, size_t errlen)
+{
+	int ns = rte_cfgfile_num_sections(cf, NULL, 0), s;
+	char (*names)[CFG_NAME_LEN];
+
+	if (ns <= 0) {
+		snprintf(err, errlen, "%s: no sections (expected [profile], [rx], ...)", path);
+		return -EINVAL;
+	}
+	names = calloc(ns, sizeof(*names));
+	if (names == NULL)
+		return -ENOMEM;
+	{
+		char *ptrs[64];
+		int i;
+
+		for (i = 0; i < ns && i < 64; i++)
+			ptrs[i] = names[i];
+		rte_cfgfile_sections(cf, ptrs, RTE_MIN(ns, 64));
+	}
+	for (s = 0; s < ns; s++) {
+		struct rte_cfgfile_entry ent[32];
+		size_t k;
+		int ne, e;
+
+		for (k = 0; k < RTE_DIM(known); k++)
+			if (strcmp(known[k][0], names[s]) == 0)
+				break;
+		if (k == RTE_DIM(known)) {
+			int l = line_of(path, names[s], NULL);
+
+			snprintf(err, errlen, "%s:%d: unknown section [%s] (known: profile, rx, tx, "
+				 "rss, offloads, link)", path, l, names[s]);
+			free(names);
+			return -EINVAL;
+		}
+		ne = rte_cfgfile_section_entries(cf, names[s], ent, RTE_DIM(ent));
+		for (e = 0; e < ne; e++) {
+			int j, ok = 0;
+
+			for (j = 1; known[k][j]; j++)
+				ok |= strcmp(known[k][j], ent[e].name) == 0;
+			if (!ok) {
+				int l = line_of(path, names[s], ent[e].name);
+
+				snprintf(err, errlen, "%s:%d: [%s] unknown key '%s'", path, l,
+					 names[s], ent[e].name);
+				free(names);
+				return -EINVAL;
+			}
+		}
+	}
+	free(names);
+	return 0;
+}
+
+int
+pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen)
+{
+	struct rte_cfgfile *cf;
+	const char *v;
+	char badname[64];
+	int rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	p->rx_desc = p->tx_desc = 1024;
+	p->hash_func = RTE_ETH_HASH_FUNCTION_DEFAULT;
+	p->promisc = 1;
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	cf = rte_cfgfile_load(path, 0);
+	if (cf == NULL) {
+		snprintf(err, errlen, "%s: not a valid INI file (sections [name], lines key = value)",
+			 path);
+		return -EINVAL;
+	}
+	rc = check_known(cf, path, err, errlen);
+	if (rc)
+		goto out;
+#define GET(sec, key) rte_cfgfile_get_entry(cf, sec, key)
+	v = GET("profile", "driver");
+	if (v == NULL || *v == '\0') {
+		rte_cfgfile_close(cf);
+		snprintf(err, errlen, "%s:%d: [profile] driver is missing", path,
+			 line_of(path, "profile", NULL));
+		return -EINVAL;
+	}
+	snprintf(p->driver, sizeof(p->driver), "%s", v);
+	if ((v = GET("rx", "queues")) && parse_u(v, 1024, &p->rx_queues))
+		goto bad_rxq;
+	if ((v = GET("rx", "descriptors")) && (parse_u(v, 65536, &p->rx_desc) ||
+					       p->rx_desc == 0))
+		goto bad_rxd;
+	if ((v = GET("tx", "queues")) && parse_u(v, 1024, &p->tx_queues))
+		goto bad_txq;
+	if ((v = GET("tx", "descriptors")) && (parse_u(v, 65536, &p->tx_desc) ||
+					       p->tx_desc == 0))
+		goto bad_txd;
+	if ((v = GET("rss", "enabled")) && parse_yes(v, &p->rss))
+		goto bad_rss;
+	if ((v = GET("rss", "functions")) &&
+	    parse_names(v, rss_names, &p->rss_hf, badname, sizeof(badname)))
+		goto bad_rssf;
+	if ((v = GET("rss", "hash_function"))) {
+		if (!strcmp(v, "default"))
+			p->hash_func = RTE_ETH_HASH_FUNCTION_DEFAULT;
+		else if (!strcmp(v, "toeplitz"))
+			p->hash_func = RTE_ETH_HASH_FUNCTION_TOEPLITZ;
+		else if (!strcmp(v, "symmetric_toeplitz"))
+			p->hash_func = RTE_ETH_HASH_FUNCTION_SYMMETRIC_TOEPLITZ;
+		else if (!strcmp(v, "simple_xor"))
+			p->hash_func = RTE_ETH_HASH_FUNCTION_SIMPLE_XOR;
+		else
+			goto bad_hf;
+	}
+	if ((v = GET("rss", "key")) && *v) {
+		size_t i, n = strlen(v);
+
+		if (n % 2 || n / 2 > sizeof(p->key))
+			goto bad_key;
+		for (i = 0; i < n; i += 2) {
+			char h[3] = { v[i], v[i + 1], 0 }, *e;
+
+			p->key[i / 2] = (uint8_t)strtoul(h, &e, 16);
+			if (*e || !isxdigit((unsigned char)h[0]))
+				goto bad_key;
+		}
+		p->key_len = n / 2;
+	}
+	if ((v = GET("rss", "symmetric")) && parse_yes(v, &p->symmetric))
+		goto bad_sym;
+	if ((v = GET("offloads", "rx")) &&
+	    parse_names(v, rx_offload_names, &p->rx_offloads, badname, sizeof(badname)))
+		goto bad_rxo;
+	if ((v = GET("offloads", "tx")) &&
+	    parse_names(v, tx_offload_names, &p->tx_offloads, badname, sizeof(badname)))
+		goto bad_txo;
+	if ((v = GET("link", "mtu")) && (parse_u(v, 65535, &p->mtu) || p->mtu < 68))
+		goto bad_mtu;
+	if ((v = GET("link", "promiscuous")) && parse_yes(v, &p->promisc))
+		goto bad_promisc;
+#undef GET
+out:
+	rte_cfgfile_close(cf);
+	return rc;
+	/* each error names the key and says what it expects */
+bad_rxq: rte_cfgfile_close(cf); PERR("rx", "queues", "'%s': expected 0-1024", v);
+bad_rxd: rte_cfgfile_close(cf); PERR("rx", "descriptors", "'%s': expected 1-65536", v);
+bad_txq: rte_cfgfile_close(cf); PERR("tx", "queues", "'%s': expected 0-1024", v);
+bad_txd: rte_cfgfile_close(cf); PERR("tx", "descriptors", "'%s': expected 1-65536", v);
+bad_rss: rte_cfgfile_close(cf); PERR("rss", "enabled", "'%s': expected yes or no", v);
+bad_rssf: rte_cfgfile_close(cf);
+	PERR("rss", "functions", "unknown function '%s' (ipv4 ipv6 tcp udp sctp frag l2)",
+	     badname);
+bad_hf: rte_cfgfile_close(cf);
+	PERR("rss", "hash_function",
+	     "'%s': expected default, toeplitz, symmetric_toeplitz or simple_xor", v);
+bad_key: rte_cfgfile_close(cf);
+	PERR("rss", "key", "expected hex bytes (at most 64), e.g. 6d5a6d5a...");
+bad_sym: rte_cfgfile_close(cf); PERR("rss", "symmetric", "'%s': expected yes or no", v);
+bad_rxo: rte_cfgfile_close(cf); PERR("offloads", "rx", "unknown RX offload '%s'", badname);
+bad_txo: rte_cfgfile_close(cf); PERR("offloads", "tx", "unknown TX offload '%s'", badname);
+bad_mtu: rte_cfgfile_close(cf); PERR("link", "mtu", "'%s': expected 68-65535", v);
+bad_promisc: rte_cfgfile_close(cf);
+	PERR("link", "promiscuous", "'%s': expected yes or no", v);
+}
+
+/* Pick and load the profile of a port: --profile, else <driver>.ini, else default.ini. */
+static int
+port_profile(struct pl_app *app, struct pl_port *pp, const char *driver)
+{
+	char path[512], err[512];
+	int rc;
+
+	if (app->opt.profile) {
+		snprintf(path, sizeof(path), "%s", app->opt.profile);
+	} else {
+		snprintf(path, sizeof(path), "%s/%s.ini", PL_PROFILE_DIR, driver);
+		if (access(path, R_OK) != 0)
+			snprintf(path, sizeof(path), "%s/default.ini", PL_PROFILE_DIR);
+	}
+	if (access(path, R_OK) != 0 && !app->opt.profile) {
+		/* no profile folder installed: built-in conservative defaults */
+		memset(&pp->prof, 0, sizeof(pp->prof));
+		snprintf(pp->prof.driver, sizeof(pp->prof.driver), "%s", driver);
+		pp->prof.rx_desc = pp->prof.tx_desc = 1024;
+		pp->prof.promisc = 1;
+		PL_LOG(WARNING, "port %u (%s): no profile in %s, using built-in defaults",
+		       pp->id, driver, PL_PROFILE_DIR);
+		return 0;
+	}
+	rc = pl_profile_load(path, &pp->prof, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "portlens: port profile: %s\n", err);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+pool_create(struct pl_app *app, unsigned int need)
+{
+	unsigned int n = app->opt.mbufs ? app->opt.mbufs : need;
+	int socket = rte_socket_id();
+
+	app->pool = rte_pktmbuf_pool_create("pl_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					    socket == SOCKET_ID_ANY ? 0 : socket);
+	if (app->pool == NULL) {
+		fprintf(stderr, "portlens: cannot create a pool of %u mbufs: %s%s\n", n,
+			rte_strerror(rte_errno), app->offline ? " (try --mem)" :
+			" (reserve more hugepages or lower --mbufs)");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* RX queues each port gets: one per RX lcore that polls it, spread round robin. */
+static unsigned int
+rxq_count(struct pl_app *app, uint16_t port)
+{
+	unsigned int i, q, n = 0;
+
+	for (i = 0; i < app->nb_rx; i++)
+		for (q = 0; q < app->rx[i]->nb_q; q++)
+			n += app->rx[i]->q[q].port == port;
+	return n;
+}
+
+/* Spread (port, queue) pairs over RX lcores: each port gets as many queues as its profile
+ * and device allow, up to the number of RX lcores, and every RX lcore gets work. */
+static int
+assign_queues(struct pl_app *app, const struct rte_eth_dev_info *infos)
+{
+	unsigned int p, q, next = 0;
+
+	for (p = 0; p < app->nb_ports; p++) {
+		unsigned int max = infos[p].max_rx_queues, want;
+
+		want = app->port[p].prof.rx_queues ? app->port[p].prof.rx_queues : app->nb_rx;
+		if (!app->port[p].prof.rss)
+			want = 1;
+		want = RTE_MIN(RTE_MIN(want, max), app->nb_rx);
+		if (want == 0)
+			want = 1;
+		for (q = 0; q < want; q++) {
+			struct pl_rx_ctx *rx = app->rx[next % app->nb_rx];
+
+			if (rx->nb_q >= PL_MAX_RXQ_PER_LCORE) {
+				fprintf(stderr, "portlens: too many RX queues for one lcore\n");
+				return -E2BIG;
+			}
+			rx->q[rx->nb_q].port = (uint16_t)p;
+			rx->q[rx->nb_q].queue = (uint16_t)q;
+			rx->nb_q++;
+			next++;
+		}
+	}
+	return 0;
+}
+
+/* Ask the NIC for symmetric Toeplitz through rte_flow (22.11 has no ethdev knob for it). */
+static int
+flow_symmetric_rss(struct pl_port *pp, uint16_t nb_rxq)
+{
+	uint16_t queues[RTE_MAX_QUEUES_PER_PORT];
+	struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_item pattern[] = { { .type = RTE_FLOW_ITEM_TYPE_END } };
+	struct rte_flow_action_rss rss = {
+		.func = RTE_ETH_HASH_FUNCTION_SYMMETRIC_TOEPLITZ,
+		.types = pp->prof.rss_hf,
+		.queue_num = nb_rxq,
+		.queue = queues,
+		.key_len = pp->prof.key_len,
+		.key = pp->prof.key_len ? pp->prof.key : NULL,
+	};
+	struct rte_flow_action actions[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_error ferr;
+	uint16_t i;
+
+	for (i = 0; i < nb_rxq; i++)
+		queues[i] = i;
+	if (rte_flow_create(pp->id, &attr, pattern, actions, &ferr) == NULL) {
+		PL_LOG(WARNING, "port %u: symmetric Toeplitz via rte_flow refused (%s): using the "
+		       "software hash", pp->id, ferr.message ? ferr.message : "no reason");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info *info,
+	   uint16_t nb_txq)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_rxconf rxc = info->default_rxconf;
+	struct rte_eth_txconf txc = info->default_txconf;
+	uint16_t nb_rxd = pp->prof.rx_desc, nb_txd = pp->prof.tx_desc, q;
+	uint64_t rxo = pp->prof.rx_offloads & info->rx_offload_capa;
+	uint64_t txo = pp->prof.tx_offloads & info->tx_offload_capa;
+	int rc, want_rss;
+
+	memset(&conf, 0, sizeof(conf));
+	if (rxo != pp->prof.rx_offloads)
+		PL_LOG(NOTICE, "port %u: RX offloads 0x%" PRIx64 " not supported, not used",
+		       pp->id, pp->prof.rx_offloads & ~rxo);
+	want_rss = pp->prof.rss && pp->nb_rxq > 1 && info->flow_type_rss_offloads;
+	if (want_rss) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = pp->prof.rss_hf & info->flow_type_rss_offloads;
+		if (pp->prof.key_len && pp->prof.key_len == info->hash_key_size) {
+			conf.rx_adv_conf.rss_conf.rss_key = pp->prof.key;
+			conf.rx_adv_conf.rss_conf.rss_key_len = (uint8_t)pp->prof.key_len;
+		} else if (pp->prof.key_len) {
+			PL_LOG(WARNING, "port %u: RSS key of %u bytes, the device wants %u: "
+			       "device default key used", pp->id, pp->prof.key_len,
+			       info->hash_key_size);
+		}
+		if (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH)
+			rxo |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	}
+	conf.rxmode.offloads = rxo;
+	conf.txmode.offloads = txo;
+	if (pp->prof.mtu && pp->prof.mtu <= info->max_mtu)
+		conf.rxmode.mtu = pp->prof.mtu;
+	rc = rte_eth_dev_configure(pp->id, pp->nb_rxq, nb_txq, &conf);
+	if (rc < 0) {
+		fprintf(stderr, "portlens: port %u (%s): configure with %u RX / %u TX queues: %s\n",
+			pp->id, pp->name, pp->nb_rxq, nb_txq, rte_strerror(-rc));
+		return rc;
+	}
+	pp->nb_txq = nb_txq;
+	rte_eth_dev_adjust_nb_rx_tx_desc(pp->id, &nb_rxd, &nb_txd);
+	rxc.offloads = rxo;
+	txc.offloads = txo;
+	for (q = 0; q < pp->nb_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(pp->id, q, nb_rxd, pp->socket, &rxc, app->pool);
+		if (rc < 0) {
+			fprintf(stderr, "portlens: port %u: RX queue %u: %s\n", pp->id, q,
+				rte_strerror(-rc));
+			return rc;
+		}
+	}
+	for (q = 0; q < nb_txq; q++) {
+		rc = rte_eth_tx_queue_setup(pp->id, q, nb_txd, pp->socket, &txc);
+		if (rc < 0) {
+			fprintf(stderr, "portlens: port %u: TX queue %u: %s\n", pp->id, q,
+				rte_strerror(-rc));
+			return rc;
+		}
+	}
+	if (rxo & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
+		/* net_pcap stamps mbufs with the capture time in ns since the epoch; other
+		 * PMDs use a device clock, which is not packet time as portlens defines it */
+		if (strcmp(info->driver_name, "net_pcap") == 0)
+			pp->hw_time = 1;
+	}
+	rc = rte_eth_dev_start(pp->id);
+	if (rc < 0) {
+		fprintf(stderr, "portlens: port %u (%s): start: %s\n", pp->id, pp->name,
+			rte_strerror(-rc));
+		return rc;
+	}
+	if (pp->prof.promisc)
+		rte_eth_promiscuous_enable(pp->id);
+	if (want_rss && pp->prof.symmetric) {
+		pp->use_nic_hash = 1;
+		if (pp->prof.hash_func == RTE_ETH_HASH_FUNCTION_SYMMETRIC_TOEPLITZ &&
+		    flow_symmetric_rss(pp, pp->nb_rxq) != 0)
+			pp->use_nic_hash = 0;
+	}
+	PL_LOG(INFO, "port %u (%s, profile %s): %u RX / %u TX queues, %s hash%s", pp->id,
+	       pp->name, pp->prof.path[0] ? pp->prof.path : "built-in", pp->nb_rxq, nb_txq,
+	       pp->use_nic_hash ? "NIC symmetric RSS" : "software symmetric",
+	       pp->hw_time ? ", capture timestamps" : "");
+	return 0;
+}
+
+int
+pl_ports_init(struct pl_app *app)
+{
+	static struct rte_eth_dev_info infos[RTE_MAX_ETHPORTS];
+	unsigned int p, need, rings;
+	uint16_t nb_txq = (uint16_t)(app->nb_rx + app->nb_workers);
+	int rc;
+
+	app->nb_ports = rte_eth_dev_count_avail();
+	if (app->nb_ports == 0) {
+		fprintf(stderr, "portlens: no ports: give NIC ports (bound to a DPDK driver) or "
+			"--vdev, or use --pcap FILE\n");
+		return -ENODEV;
+	}
+	if (app->nb_ports > PL_MAX_PORTS) {
+		fprintf(stderr, "portlens: %u ports, at most %u are supported\n", app->nb_ports,
+			PL_MAX_PORTS);
+		return -E2BIG;
+	}
+	for (p = 0; p < app->nb_ports; p++) {
+		struct pl_port *pp = &app->port[p];
+
+		pp->id = (uint16_t)p;
+		rc = rte_eth_dev_info_get(p, &infos[p]);
+		if (rc < 0) {
+			fprintf(stderr, "portlens: port %u: %s\n", p, rte_strerror(-rc));
+			return rc;
+		}
+		rte_eth_dev_get_name_by_port(p, pp->name);
+		pp->socket = rte_eth_dev_socket_id(p);
+		if (pp->socket < 0)
+			pp->socket = 0;
+		rc = port_profile(app, pp, infos[p].driver_name);
+		if (rc)
+			return rc;
+		if (app->opt.inline_mode && app->opt.peer[p] >= (int)app->nb_ports) {
+			fprintf(stderr, "portlens: --inline pairs port %u with port %d, which does "
+				"not exist (%u ports)\n", p, app->opt.peer[p], app->nb_ports);
+			return -EINVAL;
+		}
+	}
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (app->opt.peer[p] >= 0 && p >= app->nb_ports) {
+			fprintf(stderr, "portlens: --inline names port %u, which does not exist "
+				"(%u ports)\n", p, app->nb_ports);
+			return -EINVAL;
+		}
+	rc = assign_queues(app, infos);
+	if (rc)
+		return rc;
+	need = 0;
+	for (p = 0; p < app->nb_ports; p++) {
+		app->port[p].nb_rxq = (uint16_t)rxq_count(app, p);
+		need += app->port[p].nb_rxq * app->port[p].prof.rx_desc +
+			nb_txq * app->port[p].prof.tx_desc;
+	}
+	rings = app->nb_rx * app->nb_workers * app->opt.ring_size;
+	need += rings + (app->nb_rx + app->nb_workers + 1) * (256 + PL_BURST * 2);
+	if (app->offline)
+		need = RTE_MIN(need, 32768u); /* offline waits instead of dropping */
+	need = RTE_MAX(need, 8192u);
+	rc = pool_create(app, need);
+	if (rc)
+		return rc;
+	for (p = 0; p < app->nb_ports; p++) {
+		/* monitor mode transmits nothing: one TX queue keeps every PMD happy */
+		uint16_t txq = app->opt.inline_mode ? nb_txq : 1;
+
+		if (txq > infos[p].max_tx_queues) {
+			fprintf(stderr, "portlens: port %u (%s): inline mode needs %u TX queues (one "
+				"per RX and worker lcore), the device has %u\n", p,
+				app->port[p].name, txq, infos[p].max_tx_queues);
+			return -EINVAL;
+		}
+		rc = port_setup(app, &app->port[p], &infos[p], txq);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void
+pl_ports_stop(struct pl_app *app)
+{
+	unsigned int p;
+
+	for (p = 0; p < app->nb_ports; p++) {
+		rte_eth_dev_stop(p);
+		rte_eth_dev_close(p);
+	}
+}
+
+unsigned int
+pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max)
+{
+	unsigned int p, n = 0;
+
+	for (p = 0; p < app->nb_ports && n < max; p++) {
+		struct rte_eth_stats st;
+
+		if (rte_eth_stats_get(p, &st) != 0)
+			continue;
+		hw[n].port = (uint16_t)p;
+		snprintf(hw[n].name, sizeof(hw[n].name), "%s", app->port[p].name);
+		hw[n].ipackets = st.ipackets;
+		hw[n].ibytes = st.ibytes;
+		hw[n].imissed = st.imissed;
+		hw[n].ierrors = st.ierrors;
+		hw[n].rx_nombuf = st.rx_nombuf;
+		hw[n].opackets = st.opackets;
+		hw[n].obytes = st.obytes;
+		hw[n].oerrors = st.oerrors;
+		n++;
+	}
+	return n;
+}

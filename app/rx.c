@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The RX loop. Per burst: receive, stamp packet time, parse once, look up the direction,
+ * count arrival statistics (sizes, intervals, inter-arrival times), dispose of what needs
+ * no worker (malformed and non-IP frames), hash the rest onto workers and enqueue it on
+ * this lcore's SP/SC ring to each worker. A full ring drops and counts (live) or waits
+ * (offline: a file can always wait, so the analysis stays exact).
+ */
+#include <sched.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_pause.h>
+
+#include "pl_app.h"
+#include "pl_dist.h"
+#include "pl_parse.h"
+
+/* Dispose of a frame that goes to no worker: forward (inline) or free (monitor). */
+static inline void
+rx_dispose(struct pl_rx_ctx *rx, struct rte_mbuf *m, int drop_reason, struct pl_ctr_bank *b,
+	   struct rte_mbuf **freeb, uint16_t *nfree)
+{
+	struct pl_app *app = &pl_app;
+	int peer;
+
+	if (!app->opt.inline_mode) {
+		b->v[PL_CTR_processed]++;
+		b->v[PL_CTR_freed]++;
+		freeb[(*nfree)++] = m;
+		return;
+	}
+	peer = app->opt.peer[m->port];
+	if (drop_reason >= 0 || peer < 0) {
+		b->drop[drop_reason >= 0 ? drop_reason : PL_DROP_no_tx_port]++;
+		freeb[(*nfree)++] = m;
+		return;
+	}
+	pl_tx_one(&rx->tx[peer], m, (uint16_t)peer, rx->txq, b);
+}
+
+/* Arrival statistics of one frame; time in ns. */
+static inline void
+rx_arrival(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, const struct pl_meta *meta,
+	   uint64_t t, uint32_t len, uint64_t ival_ns)
+{
+	b->v[PL_CTR_rx_packets]++;
+	b->v[PL_CTR_rx_bytes] += len;
+	b->sizes[pl_ctr_size_bucket(len)]++;
+	pl_ctr_time(b, t);
+	pl_ctr_ival(b, t / ival_ns, len);
+	if (meta->kind == PL_KIND_IP) {
+		uint64_t *last = &rx->last_time[meta->dir];
+
+		if (*last) {
+			if (t >= *last)
+				b->iat[meta->dir][pl_ctr_iat_bucket(t - *last)]++;
+			else
+				b->v[PL_CTR_iat_backwards]++;
+		}
+		*last = t;
+	}
+}
+
+/* Handle one received burst. */
+static void
+rx_burst(struct pl_rx_ctx *rx, struct pl_port *pp, struct rte_mbuf **pkts, uint16_t n,
+	 struct pl_ctr_bank *b)
+{
+	struct pl_app *app = &pl_app;
+	struct rte_mbuf *out[PL_MAX_WORKERS][PL_BURST];
+	uint16_t nout[PL_MAX_WORKERS] = { 0 };
+	uint16_t worker[PL_BURST];
+	struct rte_mbuf *freeb[PL_BURST];
+	uint16_t nfree = 0, i, w;
+	const struct pl_direction *dir = app->dir;
+	uint64_t now = pl_now_ns(app);
+
+	pl_parse_burst(pkts, n);
+	pl_direction_burst(dir, pkts, n);
+	pl_dist_pick(pkts, n, app->nb_workers, pp->use_nic_hash, worker);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct pl_meta *meta = pl_meta(m);
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+		uint64_t *t = pl_meta_time(m);
+
+		/* capture time when the port gives it, else the time of this burst */
+		if (!(pp->hw_time && (m->ol_flags & pl_time_flag)))
+			*t = now;
+		rx_arrival(rx, b, meta, *t, len, app->opt.ival_ns);
+		switch (meta->kind) {
+		case PL_KIND_IP:
+			out[worker[i]][nout[worker[i]]++] = m;
+			break;
+		case PL_KIND_MALFORMED:
+			b->v[PL_CTR_packets]++;
+			b->v[PL_CTR_bytes] += len;
+			b->v[PL_CTR_malformed]++;
+			b->malformed[meta->malformed]++;
+			rx_dispose(rx, m, app->opt.malformed_drop ? PL_DROP_malformed : -1, b,
+				   freeb, &nfree);
+			break;
+		default:
+			b->v[PL_CTR_packets]++;
+			b->v[PL_CTR_bytes] += len;
+			b->v[PL_CTR_non_ip]++;
+			rx_dispose(rx, m, -1, b, freeb, &nfree);
+			break;
+		}
+	}
+	if (nfree)
+		rte_pktmbuf_free_bulk(freeb, nfree);
+	for (w = 0; w < app->nb_workers; w++) {
+		uint16_t k = nout[w], sent;
+
+		if (k == 0)
+			continue;
+		sent = (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)out[w], k, NULL);
+		/* offline: wait for the worker rather than lose a packet of the file */
+		while (sent < k && app->offline && !app->force_quit) {
+			rte_pause();
+			sent += (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w],
+					(void **)out[w] + sent, k - sent, NULL);
+		}
+		b->v[PL_CTR_enqueued] += sent;
+		if (unlikely(sent < k)) {
+			b->ring_drops[w] += k - sent;
+			b->drop[PL_DROP_ring_full] += k - sent;
+			rte_pktmbuf_free_bulk(out[w] + sent, k - sent);
+		}
+	}
+}
+
+/* Offline mode: is there room in the pool for a whole burst, jumbo chains included? */
+static inline int
+pool_has_room(const struct pl_app *app)
+{
+	return rte_mempool_avail_count(app->pool) >= PL_BURST * 8;
+}
+
+int
+pl_rx_loop(void *arg)
+{
+	struct pl_rx_ctx *rx = arg;
+	struct pl_app *app = &pl_app;
+	struct rte_mbuf *pkts[PL_BURST];
+	unsigned int q, idle = 0, eof_queues = 0;
+	uint8_t eof[PL_MAX_RXQ_PER_LCORE] = { 0 };
+	int yield = app->opt.idle_yield > 0;
+
+	while (!app->rx_stop && eof_queues < rx->nb_q) {
+		uint64_t t0 = rte_rdtsc();
+		struct pl_ctr_bank *b = pl_ctr_begin(rx->ctr);
+		unsigned int got = 0;
+
+		for (q = 0; q < rx->nb_q; q++) {
+			struct pl_port *pp = &app->port[rx->q[q].port];
+			uint16_t n;
+
+			if (eof[q])
+				continue;
+			if (app->offline && !pool_has_room(app))
+				continue; /* workers still hold the mbufs: try again */
+			n = rte_eth_rx_burst(rx->q[q].port, rx->q[q].queue, pkts, PL_BURST);
+			if (n == 0) {
+				/* a capture returns nothing only at its end (the pool had room) */
+				if (app->offline) {
+					eof[q] = 1;
+					eof_queues++;
+				}
+				continue;
+			}
+			got += n;
+			rx_burst(rx, pp, pkts, n, b);
+		}
+		if (app->opt.inline_mode) {
+			unsigned int p;
+
+			for (p = 0; p < app->nb_ports; p++)
+				pl_tx_flush(&rx->tx[p], (uint16_t)p, rx->txq, b);
+		}
+		b->v[PL_CTR_polls]++;
+		b->v[PL_CTR_total_cycles] += rte_rdtsc() - t0;
+		if (got) {
+			b->v[PL_CTR_busy_polls]++;
+			b->v[PL_CTR_busy_cycles] += rte_rdtsc() - t0;
+			idle = 0;
+		}
+		pl_ctr_end(rx->ctr);
+		if (!got && ++idle > 1024 && yield) {
+			sched_yield();
+			idle = 0;
+		}
+	}
+	rx->done = 1;
+	return 0;
+}

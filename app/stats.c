@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stats role, on the main lcore. Every tick it collects every counter block (workers
+ * first, then RX lcores), builds a snapshot, publishes it and appends it to the JSON-lines
+ * stream when due. It also decides when the packet path stops: on a signal, after
+ * --duration, or when every worker is done (end of a capture).
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+
+#include "pl_app.h"
+#include "pl_export.h"
+
+/* How long a tick waits for lcores to honour a flip before calling them stale. */
+#define PL_FLIP_TIMEOUT_US 50000
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int
+workers_done(const struct pl_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_workers; i++)
+		if (!__atomic_load_n(&app->wk[i]->done, __ATOMIC_ACQUIRE))
+			return 0;
+	return 1;
+}
+
+/* Build and publish a snapshot from the collector's totals. */
+static struct pl_snapshot *
+take(struct pl_app *app, int final)
+{
+	struct pl_port_hw hw[PL_MAX_PORTS];
+	unsigned int nb_hw = pl_ports_hw(app, hw, PL_MAX_PORTS);
+	struct pl_snapshot *s = pl_snapshot_build(&app->col, hw, nb_hw, final);
+
+	if (s == NULL) {
+		PL_LOG(ERR, "out of memory building a snapshot");
+		return NULL;
+	}
+	pl_publish(&app->pub, s);
+	return s;
+}
+
+int
+pl_stats_loop(struct pl_app *app)
+{
+	uint64_t tick_ns = (uint64_t)app->opt.tick_ms * 1000000ULL;
+	uint64_t start = mono_ns(), next = start + tick_ns;
+	uint64_t json_every = (uint64_t)(app->opt.json_interval * 1e9), next_json = start + json_every;
+	uint64_t stop_at = app->opt.duration > 0 ? start + (uint64_t)(app->opt.duration * 1e9) : 0;
+	FILE *jl = app->json_lines;
+
+	for (;;) {
+		uint64_t now = mono_ns();
+		struct pl_snapshot *s;
+
+		if (app->force_quit || (stop_at && now >= stop_at))
+			app->rx_stop = 1;
+		if (workers_done(app))
+			break;
+		if (now < next) {
+			uint64_t wait = RTE_MIN(next - now, 2000000ULL); /* react within 2 ms */
+			struct timespec ts = { 0, (long)wait };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		next += tick_ns;
+		if (next < now)
+			next = now + tick_ns;
+		pl_collector_tick(&app->col, PL_FLIP_TIMEOUT_US);
+		s = take(app, 0);
+		if (s && jl && now >= next_json) {
+			struct pl_snapshot *cur = pl_snapshot_get(&app->pub);
+
+			if (cur && pl_export_json_line(cur, jl) < 0)
+				PL_LOG(ERR, "--json-lines %s: write failed", app->opt.json_lines);
+			pl_snapshot_put(cur);
+			next_json += json_every;
+			if (next_json < now)
+				next_json = now + json_every;
+		}
+	}
+	return 0;
+}
+
+/* The final snapshot, once every lcore of the packet path has returned. */
+struct pl_snapshot *
+pl_stats_final(struct pl_app *app)
+{
+	struct pl_snapshot *s;
+
+	pl_collector_final(&app->col);
+	s = take(app, 1);
+	return s ? pl_snapshot_get(&app->pub) : NULL;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Per-lcore counter blocks: single writer, lock-free reader, consistent cuts.
+ *
+ * Every lcore of the packet path owns one block (struct pl_lcore_ctr) and is its only
+ * writer. The writer wraps each burst's updates in pl_ctr_begin()/pl_ctr_end(), which bump
+ * the block's sequence number (odd while a burst is being counted). The counters
+ * themselves are deltas kept in two banks: the writer adds into the current bank, and the
+ * stats lcore asks for a flip. The writer honours the request at its next pl_ctr_begin(),
+ * that is between two bursts, so the bank it leaves is a complete, consistent set of
+ * deltas ending on a burst boundary; the stats lcore adds it into its running totals and
+ * clears it while the writer fills the other bank. Per-port tables are far too large to be
+ * copied between two bursts, which is why a retry-on-sequence read of one live block cannot
+ * work at line rate and the flip is used instead; the sequence still tells the reader
+ * whether a writer is alive (it moves) and whether it is stuck inside a burst (odd and
+ * still). Scalar counters are defined once in PL_CTR_SCALARS; adding one is one line.
+ */
+#ifndef PL_COUNTERS_H
+#define PL_COUNTERS_H
+
+#include <stdint.h>
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+
+#include "pl_parse.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most workers (and rings per RX lcore). */
+#define PL_MAX_WORKERS 64
+/** Frame-size histogram buckets (see pl_ctr_size_bucket()). */
+#define PL_SIZE_BUCKETS 10
+/** Inter-arrival histogram: bucket b holds gaps in [2^b, 2^(b+1)) ns; bucket 0 also 0 ns. */
+#define PL_IAT_BUCKETS 40
+/** Interval slots one bank can hold (a bank covers one stats tick). */
+#define PL_IVAL_SLOTS 65536
+/** 64-port groups per direction, for the touched-group bitmap. */
+#define PL_PORT_GROUPS (65536 / 64)
+
+/** Scalar counters: X(name, "help"). Adding a counter is one line here. */
+#define PL_CTR_SCALARS(X) \
+	X(rx_packets, "frames received from ports") \
+	X(rx_bytes, "bytes received from ports") \
+	X(packets, "frames analysed") \
+	X(bytes, "bytes analysed") \
+	X(malformed, "frames whose headers could not be parsed") \
+	X(non_ip, "well-formed frames that are not IPv4/IPv6") \
+	X(fragments, "IPv4/IPv6 fragments (first and later)") \
+	X(ipv4, "IPv4 packets") \
+	X(ipv6, "IPv6 packets") \
+	X(tcp, "TCP packets (not fragments)") \
+	X(udp, "UDP packets (not fragments)") \
+	X(icmp, "ICMP and ICMPv6 packets (not fragments)") \
+	X(l4_other, "other L4 protocols (not fragments)") \
+	X(processed, "frames analysed and disposed of normally (forwarded + freed)") \
+	X(forwarded, "frames transmitted (inline mode)") \
+	X(freed, "frames freed after analysis (monitor mode)") \
+	X(enqueued, "frames handed to workers (RX lcores)") \
+	X(ival_overflow, "frames whose time fell outside the interval window") \
+	X(iat_backwards, "packets whose time went backwards (no inter-arrival counted)") \
+	X(polls, "loop iterations") \
+	X(busy_polls, "loop iterations that handled packets") \
+	X(busy_cycles, "TSC cycles spent in iterations that handled packets") \
+	X(total_cycles, "TSC cycles of all iterations")
+
+enum pl_ctr {
+#define PL_X_ENUM(name, help) PL_CTR_##name,
+	PL_CTR_SCALARS(PL_X_ENUM)
+#undef PL_X_ENUM
+	PL_CTR_MAX
+};
+
+/** Why a frame was discarded: X(name, "help"). */
+#define PL_DROP_REASONS(X) \
+	X(ring_full, "the ring to the worker was full") \
+	X(tx_full, "the TX queue did not take the frame (inline mode)") \
+	X(malformed, "malformed frame dropped by the configured verdict (inline mode)") \
+	X(verdict, "dropped by a policy verdict") \
+	X(no_tx_port, "inline mode without a peer port for the input port")
+
+enum pl_drop {
+#define PL_X_ENUM(name, help) PL_DROP_##name,
+	PL_DROP_REASONS(PL_X_ENUM)
+#undef PL_X_ENUM
+	PL_DROP_MAX
+};
+
+/** Lcore roles. */
+enum pl_role {
+	PL_ROLE_NONE = 0,
+	PL_ROLE_RX,
+	PL_ROLE_WORKER,
+	PL_ROLE_STATS,
+};
+
+/** Packet and byte counters of one port in one direction. */
+struct pl_port_ctr {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/** Packets and bytes in one time interval. */
+struct pl_ival {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/**
+ * One bank of delta counters. The hot scalars come first, together; the big per-port
+ * table and the interval window are separate allocations and exist only for the roles
+ * that fill them (ports: workers; intervals: RX lcores).
+ */
+struct pl_ctr_bank {
+	uint64_t v[PL_CTR_MAX];
+	uint64_t drop[PL_DROP_MAX];
+	uint64_t malformed[PL_MALFORMED_MAX];
+	uint64_t dir_packets[PL_DIR_MAX];
+	uint64_t dir_bytes[PL_DIR_MAX];
+	uint64_t sizes[PL_SIZE_BUCKETS];
+	uint64_t iat[PL_DIR_MAX][PL_IAT_BUCKETS];
+	uint64_t ring_drops[PL_MAX_WORKERS]; /**< per (this RX lcore, worker) ring */
+	uint64_t time_first;  /**< earliest packet time in this bank, UINT64_MAX if none */
+	uint64_t time_last;   /**< latest packet time in this bank, 0 if none */
+	/* interval window: slot i holds interval number ival_base + i */
+	uint64_t ival_base;
+	uint32_t ival_lo, ival_hi; /**< used slots [lo, hi), empty when lo >= hi */
+	struct pl_ival *ival;      /**< PL_IVAL_SLOTS entries, or NULL */
+	struct pl_port_ctr *ports; /**< [PL_DIR_MAX][65536], or NULL */
+	uint64_t *touched;         /**< [PL_DIR_MAX][PL_PORT_GROUPS / 64] bitmap, or NULL */
+} __rte_cache_aligned;
+
+/** An lcore's counter block. */
+struct pl_lcore_ctr {
+	/* written by the owner only */
+	uint64_t seq;      /**< bumped before and after each burst's updates */
+	uint32_t cur;      /**< bank in use */
+	uint32_t ack;      /**< last flip request honoured */
+	struct pl_ctr_bank *bank[2];
+	uint32_t lcore;    /**< lcore id */
+	uint8_t role;      /**< enum pl_role */
+	uint8_t index;     /**< index within its role */
+	/* written by the stats lcore only */
+	uint32_t req __rte_cache_aligned; /**< flip requests made */
+} __rte_cache_aligned;
+
+/**
+ * Allocate a counter block and its banks on a socket.
+ *
+ * @param lcore   owner lcore id.
+ * @param role    enum pl_role.
+ * @param index   index within the role.
+ * @param ports   non-zero to give the banks per-port tables (workers).
+ * @param ivals   non-zero to give the banks interval windows (RX lcores).
+ * @param socket  NUMA socket (the owner's).
+ * @return the block, or NULL with rte_errno set.
+ */
+struct pl_lcore_ctr *pl_ctr_create(unsigned int lcore, enum pl_role role, unsigned int index,
+				   int ports, int ivals, int socket);
+
+/** Free a counter block (NULL is fine). */
+void pl_ctr_free(struct pl_lcore_ctr *c);
+
+/** Clear a bank (all counters zero, time range and interval window empty). */
+void pl_ctr_bank_clear(struct pl_ctr_bank *b);
+
+/**
+ * Start counting a burst: honour a pending flip, make the sequence odd.
+ *
+ * @return the bank to add into until pl_ctr_end().
+ */
+static inline struct pl_ctr_bank *
+pl_ctr_begin(struct pl_lcore_ctr *c)
+{
+	uint32_t req = __atomic_load_n(&c->req, __ATOMIC_ACQUIRE);
+
+	if (unlikely(req != c->ack)) {
+		c->cur ^= 1;
+		/* release: every update to the bank we leave is visible before the ack */
+		__atomic_store_n(&c->ack, req, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELAXED);
+	rte_smp_wmb();
+	return c->bank[c->cur];
+}
+
+/** Finish counting a burst: the sequence is even again. */
+static inline void
+pl_ctr_end(struct pl_lcore_ctr *c)
+{
+	__atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELEASE);
+}
+
+/** Add a packet's time to a bank's time range. */
+static inline void
+pl_ctr_time(struct pl_ctr_bank *b, uint64_t t)
+{
+	if (t < b->time_first)
+		b->time_first = t;
+	if (t > b->time_last)
+		b->time_last = t;
+}
+
+/** Frame-size histogram bucket of a frame of @p bytes. */
+static inline unsigned int
+pl_ctr_size_bucket(uint32_t bytes)
+{
+	/* <64, 64, 65-127, 128-255, 256-511, 512-1023, 1024-1518, 1519-2047, 2048-4095, >=4096 */
+	if (bytes < 64)
+		return 0;
+	if (bytes == 64)
+		return 1;
+	if (bytes <= 1023)
+		return 31 - __builtin_clz(bytes) - 4; /* 65-127 -> 2 ... 512-1023 -> 5 */
+	if (bytes <= 1518)
+		return 6;
+	if (bytes <= 2047)
+		return 7;
+	if (bytes <= 4095)
+		return 8;
+	return 9;
+}
+
+/** Lower and upper bound (inclusive) of a size bucket; upper UINT32_MAX for the last. */
+void pl_ctr_size_bounds(unsigned int bucket, uint32_t *lo, uint32_t *hi);
+
+/** Inter-arrival bucket of a gap in ns. */
+static inline unsigned int
+pl_ctr_iat_bucket(uint64_t gap_ns)
+{
+	unsigned int b = gap_ns <= 1 ? 0 : 63 - __builtin_clzll(gap_ns);
+
+	return b < PL_IAT_BUCKETS ? b : PL_IAT_BUCKETS - 1;
+}
+
+/**
+ * Count a frame in the interval window of a bank (RX lcores).
+ *
+ * @param b      the bank (with an interval window).
+ * @param ival   interval number (packet time / interval length).
+ * @param bytes  frame bytes.
+ */
+static inline void
+pl_ctr_ival(struct pl_ctr_bank *b, uint64_t ival, uint32_t bytes)
+{
+	uint64_t slot;
+
+	if (unlikely(b->ival_lo >= b->ival_hi)) {
+		/* first frame of this bank: leave room for time running a little backwards */
+		b->ival_base = ival > 64 ? ival - 64 : 0;
+		b->ival_lo = b->ival_hi = (uint32_t)(ival - b->ival_base);
+	}
+	slot = ival - b->ival_base;
+	if (unlikely(ival < b->ival_base || slot >= PL_IVAL_SLOTS)) {
+		b->v[PL_CTR_ival_overflow]++;
+		return;
+	}
+	b->ival[slot].packets++;
+	b->ival[slot].bytes += bytes;
+	if (slot < b->ival_lo)
+		b->ival_lo = (uint32_t)slot;
+	if (slot >= b->ival_hi)
+		b->ival_hi = (uint32_t)slot + 1;
+}
+
+/** Count a packet on a destination port in a direction (workers). */
+static inline void
+pl_ctr_port(struct pl_ctr_bank *b, unsigned int dir, uint16_t port, uint32_t bytes)
+{
+	struct pl_port_ctr *p = &b->ports[(dir << 16) | port];
+	unsigned int g = (dir * PL_PORT_GROUPS) + (port >> 6);
+
+	p->packets++;
+	p->bytes += bytes;
+	b->touched[g >> 6] |= 1ULL << (g & 63);
+}
+
+/* ---- reader side (the stats lcore) ---- */
+
+/**
+ * Ask the owner to flip banks. Pair with pl_ctr_flip_done(); one request outstanding at
+ * a time: a request is not repeated while the previous one is unanswered.
+ */
+void pl_ctr_flip_request(struct pl_lcore_ctr *c);
+
+/** Has the owner honoured the last flip request? */
+static inline int
+pl_ctr_flip_done(const struct pl_lcore_ctr *c)
+{
+	return __atomic_load_n(&c->ack, __ATOMIC_ACQUIRE) == c->req;
+}
+
+/**
+ * The bank the owner left at the last honoured flip; stable until the next request.
+ * Only valid when pl_ctr_flip_done() is true.
+ */
+static inline struct pl_ctr_bank *
+pl_ctr_retired(struct pl_lcore_ctr *c)
+{
+	/* the owner starts on bank 0 and flips once per request */
+	return c->bank[(c->req & 1) ^ 1];
+}
+
+/** The owner's sequence number (odd while it counts a burst). */
+static inline uint64_t
+pl_ctr_seq(const struct pl_lcore_ctr *c)
+{
+	return __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * Running totals built from banks, owned by the stats lcore. Scalars are per lcore;
+ * per-port and interval data are merged across lcores into one table.
+ */
+struct pl_ctr_sum {
+	uint64_t v[PL_CTR_MAX];
+	uint64_t drop[PL_DROP_MAX];
+	uint64_t malformed[PL_MALFORMED_MAX];
+	uint64_t dir_packets[PL_DIR_MAX];
+	uint64_t dir_bytes[PL_DIR_MAX];
+	uint64_t sizes[PL_SIZE_BUCKETS];
+	uint64_t iat[PL_DIR_MAX][PL_IAT_BUCKETS];
+	uint64_t ring_drops[PL_MAX_WORKERS];
+	uint64_t time_first;
+	uint64_t time_last;
+};
+
+/** Interval totals across lcores: a growable array starting at interval number base. */
+struct pl_ival_sum {
+	uint64_t base;     /**< interval number of entry 0 */
+	uint64_t n;        /**< entries used */
+	uint64_t cap;      /**< entries allocated */
+	struct pl_ival *e;
+};
+
+/** Reset a sum to zero (empty time range). */
+void pl_ctr_sum_init(struct pl_ctr_sum *s);
+
+/**
+ * Add a bank into running totals and clear it.
+ *
+ * @param s      scalar totals of the bank's owner.
+ * @param ports  merged per-port table [PL_DIR_MAX][65536] (may be NULL if the bank has none).
+ * @param ivals  merged intervals (may be NULL if the bank has none).
+ * @param b      a retired bank (or a bank of a stopped owner).
+ * @return 0, or -ENOMEM when the interval array could not grow (the bank's intervals
+ *         are then lost and counted in ival_overflow).
+ */
+int pl_ctr_drain(struct pl_ctr_sum *s, struct pl_port_ctr *ports, struct pl_ival_sum *ivals,
+		 struct pl_ctr_bank *b);
+
+/** Add the scalar totals src into dst (for summing lcores). */
+void pl_ctr_sum_add(struct pl_ctr_sum *dst, const struct pl_ctr_sum *src);
+
+/** Name of a scalar counter / drop reason. */
+const char *pl_ctr_name(unsigned int ctr);
+const char *pl_drop_name(unsigned int reason);
+const char *pl_role_name(unsigned int role);
+
+/** Free an interval array. */
+void pl_ival_sum_free(struct pl_ival_sum *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PL_COUNTERS_H */

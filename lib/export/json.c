@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The JSON rendering of a snapshot (schema portlens.snapshot.v1) and the human summary.
+ * Views come from the snapshot as derived once (bins, top ports, balance); this file only
+ * lays them out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pl_export.h"
+
+static void
+set_u64(json_t *o, const char *k, uint64_t v)
+{
+	json_object_set_new(o, k, json_integer((json_int_t)v));
+}
+
+static json_t *
+pkts_bytes(uint64_t packets, uint64_t bytes)
+{
+	json_t *o = json_object();
+
+	set_u64(o, "packets", packets);
+	set_u64(o, "bytes", bytes);
+	return o;
+}
+
+static json_t *
+render_time(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	uint64_t first = s->total.time_first == UINT64_MAX ? 0 : s->total.time_first;
+	uint64_t last = s->total.time_last;
+
+	set_u64(o, "first_ns", first);
+	set_u64(o, "last_ns", last);
+	json_object_set_new(o, "duration_s", json_real(last > first ? (last - first) / 1e9 : 0));
+	return o;
+}
+
+static json_t *
+render_totals(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+
+	set_u64(o, "packets", s->total.v[PL_CTR_packets]);
+	set_u64(o, "bytes", s->total.v[PL_CTR_bytes]);
+	set_u64(o, "malformed", s->total.v[PL_CTR_malformed]);
+	set_u64(o, "fragments", s->total.v[PL_CTR_fragments]);
+	set_u64(o, "non_ip", s->total.v[PL_CTR_non_ip]);
+	return o;
+}
+
+static json_t *
+render_malformed(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int r;
+
+	for (r = PL_MALFORMED_NONE + 1; r < PL_MALFORMED_MAX; r++)
+		set_u64(o, pl_malformed_name(r), s->total.malformed[r]);
+	return o;
+}
+
+static json_t *
+render_protocols(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+
+	set_u64(o, "ipv4", s->total.v[PL_CTR_ipv4]);
+	set_u64(o, "ipv6", s->total.v[PL_CTR_ipv6]);
+	set_u64(o, "tcp", s->total.v[PL_CTR_tcp]);
+	set_u64(o, "udp", s->total.v[PL_CTR_udp]);
+	set_u64(o, "icmp", s->total.v[PL_CTR_icmp]);
+	set_u64(o, "other", s->total.v[PL_CTR_l4_other]);
+	return o;
+}
+
+static json_t *
+render_directions(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int d;
+
+	for (d = 0; d < PL_DIR_MAX; d++)
+		json_object_set_new(o, pl_dir_name(d),
+				    pkts_bytes(s->total.dir_packets[d], s->total.dir_bytes[d]));
+	return o;
+}
+
+static json_t *
+render_ports(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int d, p;
+
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		const struct pl_port_ctr *pc = s->ports + (size_t)d * 65536;
+		json_t *a = json_array();
+
+		for (p = 0; p < 65536; p++) {
+			json_t *e;
+
+			if (pc[p].packets == 0)
+				continue;
+			e = pkts_bytes(pc[p].packets, pc[p].bytes);
+			set_u64(e, "port", p);
+			json_array_append_new(a, e);
+		}
+		json_object_set_new(o, pl_dir_name(d), a);
+	}
+	return o;
+}
+
+static json_t *
+render_bins(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	uint32_t nb = s->bin_def ? s->bin_def->n : 0, b;
+	unsigned int d;
+
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		const struct pl_port_ctr *bc = s->bins + (size_t)d * nb;
+		json_t *a = json_array();
+
+		for (b = 0; b < nb; b++) {
+			json_t *e;
+
+			if (bc[b].packets == 0)
+				continue;
+			e = json_object();
+			set_u64(e, "first", s->bin_def->bin[b].first);
+			set_u64(e, "last", s->bin_def->bin[b].last);
+			set_u64(e, "packets", bc[b].packets);
+			set_u64(e, "bytes", bc[b].bytes);
+			json_array_append_new(a, e);
+		}
+		json_object_set_new(o, pl_dir_name(d), a);
+	}
+	return o;
+}
+
+static json_t *
+top_entry(const struct pl_top *t, const char *what)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "port", t->port < 0 ? json_null() : json_integer(t->port));
+	set_u64(e, what, t->value);
+	return e;
+}
+
+static json_t *
+render_top(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int d;
+
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "by_packets", top_entry(&s->top_packets[d], "packets"));
+		json_object_set_new(e, "by_bytes", top_entry(&s->top_bytes[d], "bytes"));
+		json_object_set_new(o, pl_dir_name(d), e);
+	}
+	return o;
+}
+
+static json_t *
+render_sizes(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	unsigned int b;
+
+	for (b = 0; b < PL_SIZE_BUCKETS; b++) {
+		json_t *e = json_object();
+		uint32_t lo, hi;
+
+		pl_ctr_size_bounds(b, &lo, &hi);
+		set_u64(e, "min", lo);
+		json_object_set_new(e, "max", hi == UINT32_MAX ? json_null() : json_integer(hi));
+		set_u64(e, "packets", s->total.sizes[b]);
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+static json_t *
+render_iat(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int d, b;
+
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		json_t *a = json_array();
+
+		for (b = 0; b < PL_IAT_BUCKETS; b++) {
+			json_t *e;
+
+			if (s->total.iat[d][b] == 0)
+				continue;
+			e = json_object();
+			set_u64(e, "min_ns", b == 0 ? 0 : 1ULL << b);
+			if (b == PL_IAT_BUCKETS - 1)
+				json_object_set_new(e, "max_ns", json_null());
+			else
+				set_u64(e, "max_ns", (1ULL << (b + 1)) - 1);
+			set_u64(e, "packets", s->total.iat[d][b]);
+			json_array_append_new(a, e);
+		}
+		json_object_set_new(o, pl_dir_name(d), a);
+	}
+	return o;
+}
+
+static json_t *
+render_intervals(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	uint64_t i;
+
+	for (i = 0; i < s->ivals.n; i++) {
+		json_t *e = pkts_bytes(s->ivals.e[i].packets, s->ivals.e[i].bytes);
+
+		set_u64(e, "start_ns", (s->ivals.base + i) * s->ival_ns);
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+/* Ring drops toward a worker: summed over every RX lcore's ring to it. */
+static uint64_t
+ring_drops_to(const struct pl_snapshot *s, unsigned int worker)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->nb_lcores; i++)
+		if (s->lcore[i].role == PL_ROLE_RX)
+			n += s->lcore[i].sum.ring_drops[worker];
+	return n;
+}
+
+static json_t *
+render_lcores(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	unsigned int i, w;
+
+	for (i = 0; i < s->nb_lcores; i++) {
+		const struct pl_snap_lcore *l = &s->lcore[i];
+		const uint64_t *v = l->sum.v;
+		uint64_t pkts = l->role == PL_ROLE_RX ? v[PL_CTR_rx_packets] : v[PL_CTR_packets];
+		uint64_t drops = 0;
+		json_t *e = json_object();
+
+		if (l->role == PL_ROLE_RX) {
+			for (w = 0; w < PL_MAX_WORKERS; w++)
+				drops += l->sum.ring_drops[w];
+		} else if (l->role == PL_ROLE_WORKER) {
+			drops = ring_drops_to(s, l->index);
+		}
+		set_u64(e, "lcore", l->lcore);
+		json_object_set_new(e, "role", json_string(pl_role_name(l->role)));
+		set_u64(e, "index", l->index);
+		set_u64(e, "packets", pkts);
+		json_object_set_new(e, "busy_pct", json_real(v[PL_CTR_total_cycles] ?
+			100.0 * v[PL_CTR_busy_cycles] / v[PL_CTR_total_cycles] : 0));
+		json_object_set_new(e, "cycles_per_packet",
+				    json_real(pkts ? (double)v[PL_CTR_busy_cycles] / pkts : 0));
+		set_u64(e, "ring_drops", drops);
+		json_object_set_new(e, "stale", json_boolean(l->stale));
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+static json_t *
+render_hw(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; i < s->nb_hw; i++) {
+		const struct pl_port_hw *h = &s->hw[i];
+		json_t *e = json_object();
+
+		set_u64(e, "port", h->port);
+		json_object_set_new(e, "name", json_string(h->name));
+		set_u64(e, "ipackets", h->ipackets);
+		set_u64(e, "ibytes", h->ibytes);
+		set_u64(e, "imissed", h->imissed);
+		set_u64(e, "ierrors", h->ierrors);
+		set_u64(e, "rx_nombuf", h->rx_nombuf);
+		set_u64(e, "opackets", h->opackets);
+		set_u64(e, "obytes", h->obytes);
+		set_u64(e, "oerrors", h->oerrors);
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+static json_t *
+render_balance(const struct pl_snapshot *s)
+{
+	const struct pl_balance *b = &s->balance;
+	json_t *o = json_object(), *d = json_object();
+	unsigned int r;
+
+	set_u64(o, "received", b->received);
+	set_u64(o, "processed", b->processed);
+	set_u64(o, "forwarded", b->forwarded);
+	set_u64(o, "freed", b->freed);
+	for (r = 0; r < PL_DROP_MAX; r++)
+		set_u64(d, pl_drop_name(r), b->dropped[r]);
+	json_object_set_new(o, "dropped", d);
+	set_u64(o, "dropped_total", b->dropped_total);
+	json_object_set_new(o, "in_flight", json_integer(b->in_flight));
+	json_object_set_new(o, "closes", json_boolean(b->in_flight == 0));
+	return o;
+}
+
+json_t *
+pl_export_json(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "schema", json_string(PL_SNAPSHOT_SCHEMA));
+	set_u64(o, "seq", s->seq);
+	json_object_set_new(o, "final", json_boolean(s->final));
+	set_u64(o, "wall_ns", s->wall_ns);
+	json_object_set_new(o, "time", render_time(s));
+	json_object_set_new(o, "totals", render_totals(s));
+	json_object_set_new(o, "malformed_reasons", render_malformed(s));
+	json_object_set_new(o, "protocols", render_protocols(s));
+	json_object_set_new(o, "directions", render_directions(s));
+	json_object_set_new(o, "ports", render_ports(s));
+	json_object_set_new(o, "bins", render_bins(s));
+	json_object_set_new(o, "top_ports", render_top(s));
+	json_object_set_new(o, "sizes", render_sizes(s));
+	json_object_set_new(o, "iat", render_iat(s));
+	set_u64(o, "interval_ns", s->ival_ns);
+	json_object_set_new(o, "intervals", render_intervals(s));
+	json_object_set_new(o, "lcores", render_lcores(s));
+	json_object_set_new(o, "ports_hw", render_hw(s));
+	json_object_set_new(o, "balance", render_balance(s));
+	return o;
+}
+
+int
+pl_export_write_atomic(const char *path, const char *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd, rc = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+int
+pl_export_json_file(const struct pl_snapshot *s, const char *path)
+{
+	json_t *o = pl_export_json(s);
+	char *text;
+	int rc;
+
+	if (o == NULL)
+		return -ENOMEM;
+	text = json_dumps(o, JSON_INDENT(1) | JSON_REAL_PRECISION(6));
+	json_decref(o);
+	if (text == NULL)
+		return -ENOMEM;
+	rc = pl_export_write_atomic(path, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+int
+pl_export_json_line(const struct pl_snapshot *s, FILE *f)
+{
+	json_t *o = pl_export_json(s);
+	int rc;
+
+	if (o == NULL)
+		return -ENOMEM;
+	rc = json_dumpf(o, f, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(o);
+	if (rc == 0 && (fputc('\n', f) == EOF || fflush(f) == EOF))
+		rc = -1;
+	return rc ? -EIO : 0;
+}
+
+void
+pl_export_summary(const struct pl_snapshot *s, FILE *f)
+{
+	const uint64_t *v = s->total.v;
+	const struct pl_balance *b = &s->balance;
+	uint64_t first = s->total.time_first == UINT64_MAX ? 0 : s->total.time_first;
+	double dur = s->total.time_last > first ? (s->total.time_last - first) / 1e9 : 0;
+	unsigned int d;
+
+	fprintf(f, "portlens snapshot %" PRIu64 "%s\n", s->seq, s->final ? " (final)" : "");
+	fprintf(f, "  packets %" PRIu64 "  bytes %" PRIu64 "  duration %.3f s\n",
+		v[PL_CTR_packets], v[PL_CTR_bytes], dur);
+	fprintf(f, "  ipv4 %" PRIu64 "  ipv6 %" PRIu64 "  tcp %" PRIu64 "  udp %" PRIu64
+		"  icmp %" PRIu64 "  other %" PRIu64 "\n", v[PL_CTR_ipv4], v[PL_CTR_ipv6],
+		v[PL_CTR_tcp], v[PL_CTR_udp], v[PL_CTR_icmp], v[PL_CTR_l4_other]);
+	fprintf(f, "  fragments %" PRIu64 "  non-ip %" PRIu64 "  malformed %" PRIu64 "\n",
+		v[PL_CTR_fragments], v[PL_CTR_non_ip], v[PL_CTR_malformed]);
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		fprintf(f, "  %-8s %12" PRIu64 " pkts %14" PRIu64 " bytes", pl_dir_name(d),
+			s->total.dir_packets[d], s->total.dir_bytes[d]);
+		if (s->top_packets[d].port >= 0)
+			fprintf(f, "   top port %d (%" PRIu64 " pkts), %d (%" PRIu64 " bytes)",
+				s->top_packets[d].port, s->top_packets[d].value,
+				s->top_bytes[d].port, s->top_bytes[d].value);
+		fputc('\n', f);
+	}
+	fprintf(f, "  balance: received %" PRIu64 " = processed %" PRIu64 " + dropped %" PRIu64
+		" + in flight %" PRId64 " %s\n", b->received, b->processed, b->dropped_total,
+		b->in_flight, b->in_flight == 0 ? "(closes)" : "(open)");
+}

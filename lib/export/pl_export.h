@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Exporters: renderings of a snapshot.
+ *
+ * The JSON document (schema portlens.snapshot.v1, docs/snapshot-schema.md) is the public
+ * contract: keys may be added, never renamed. Files are written atomically (a temporary
+ * file in the same folder, fsync, rename), so a reader never sees half a snapshot.
+ */
+#ifndef PL_EXPORT_H
+#define PL_EXPORT_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "pl_snapshot.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The schema name written in every JSON snapshot. */
+#define PL_SNAPSHOT_SCHEMA "portlens.snapshot.v1"
+
+/**
+ * Render a snapshot as a JSON object.
+ *
+ * @return a new reference (json_decref() it), or NULL when out of memory.
+ */
+json_t *pl_export_json(const struct pl_snapshot *s);
+
+/**
+ * Write a snapshot as an indented JSON file, atomically.
+ *
+ * @param s     the snapshot.
+ * @param path  destination; its folder must exist and be writable.
+ * @return 0, or a negative errno.
+ */
+int pl_export_json_file(const struct pl_snapshot *s, const char *path);
+
+/**
+ * Append a snapshot to a JSON-lines stream (one compact object and a newline), flushed.
+ *
+ * @return 0, or a negative errno.
+ */
+int pl_export_json_line(const struct pl_snapshot *s, FILE *f);
+
+/**
+ * Print a short human summary (totals, directions, top ports, balance).
+ */
+void pl_export_summary(const struct pl_snapshot *s, FILE *f);
+
+/**
+ * Write a buffer to a file atomically (temporary file, fsync, rename).
+ *
+ * @return 0, or a negative errno.
+ */
+int pl_export_write_atomic(const char *path, const char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PL_EXPORT_H */

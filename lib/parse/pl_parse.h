@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Parse once: L2-L4 header parsing on the RX lcore.
+ *
+ * The RX lcore parses every frame exactly once and leaves the result in a per-mbuf dynamic
+ * field (struct pl_meta), so workers never touch the headers again to learn the 5-tuple,
+ * the offsets or the packet kind. Ethernet, 802.1Q, QinQ (outer 0x88a8 or 0x9100), IPv4 with
+ * options and fragments, IPv6 with hop-by-hop, routing, destination-options and fragment
+ * extension headers, TCP, UDP, ICMP and ICMPv6 are understood. A frame whose headers cannot
+ * be parsed gets a malformed reason (see PL_MALFORMED_REASONS) and nothing else.
+ */
+#ifndef PL_PARSE_H
+#define PL_PARSE_H
+
+#include <stdint.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Malformed reasons, defined once: X(name, "what it means").
+ * Adding a reason is one line; counters, JSON and console pick it up.
+ */
+#define PL_MALFORMED_REASONS(X) \
+	X(empty, "frame of zero bytes") \
+	X(short_l2, "shorter than an Ethernet header") \
+	X(vlan_truncated, "VLAN tag cut by the end of the frame") \
+	X(vlan_too_many, "more VLAN tags than portlens steps over (8)") \
+	X(ipv4_truncated, "IPv4 header cut by the end of the frame") \
+	X(ipv4_bad_version, "IPv4 ethertype but version is not 4") \
+	X(ipv4_bad_ihl, "IPv4 IHL below 5 or beyond the frame") \
+	X(ipv4_bad_length, "IPv4 total length below the header or beyond the frame") \
+	X(ipv6_truncated, "IPv6 header cut by the end of the frame") \
+	X(ipv6_bad_version, "IPv6 ethertype but version is not 6") \
+	X(ipv6_bad_length, "IPv6 payload length beyond the frame") \
+	X(ipv6_ext_chain, "IPv6 extension header chain runs past the packet") \
+	X(tcp_truncated, "TCP header cut by the end of the packet") \
+	X(tcp_bad_offset, "TCP data offset below 5 or beyond the segment") \
+	X(udp_truncated, "UDP header cut by the end of the packet") \
+	X(udp_bad_length, "UDP length below 8 or beyond the packet") \
+	X(icmp_truncated, "ICMP header cut by the end of the packet")
+
+/** Malformed reason codes; PL_MALFORMED_NONE for a well-formed frame. */
+enum pl_malformed {
+	PL_MALFORMED_NONE = 0,
+#define PL_X_ENUM(name, help) PL_MALFORMED_##name,
+	PL_MALFORMED_REASONS(PL_X_ENUM)
+#undef PL_X_ENUM
+	PL_MALFORMED_MAX
+};
+
+/** Packet kinds the worker dispatches on. */
+enum pl_kind {
+	PL_KIND_MALFORMED = 0, /**< headers could not be parsed: see pl_meta.malformed */
+	PL_KIND_NON_IP,        /**< well-formed Ethernet, not IPv4/IPv6 (ARP, LLDP ...) */
+	PL_KIND_IP,            /**< IPv4 or IPv6; see flags and l4_proto */
+};
+
+/** Traffic direction relative to the local networks (DESIGN.md). */
+enum pl_dir {
+	PL_DIR_IN = 0,    /**< dst local, src not */
+	PL_DIR_OUT,       /**< src local, dst not */
+	PL_DIR_INTERNAL,  /**< both local */
+	PL_DIR_EXTERNAL,  /**< neither local */
+	PL_DIR_MAX
+};
+
+/* pl_meta.flags */
+#define PL_F_IPV6      0x01 /**< IPv6 (else IPv4) */
+#define PL_F_FRAGMENT  0x02 /**< a fragment (first or later): no L4 accounting */
+#define PL_F_L4        0x04 /**< TCP/UDP ports valid (sport/dport) */
+#define PL_F_FIRST_FRAG 0x08 /**< fragment offset 0 (first fragment) */
+#define PL_F_VLAN      0x10 /**< at least one VLAN tag */
+#define PL_F_QINQ      0x20 /**< two or more VLAN tags */
+#define PL_F_IPOPT     0x40 /**< IPv4 options or IPv6 extension headers present */
+
+/**
+ * What the RX lcore learnt about a frame. Lives in an mbuf dynamic field of 16 bytes (the
+ * dynfield area is small). Addresses are read from the packet at l3_off. Ports are in host
+ * byte order. Packet time lives in DPDK's standard RX timestamp dynfield (pl_meta_time()),
+ * which net_pcap fills with the capture's timestamps.
+ */
+struct pl_meta {
+	uint8_t l3_off;       /**< offset of the IP header from the frame start */
+	uint8_t l4_hlen;      /**< L4 header length (payload starts at l4_off + l4_hlen) */
+	uint8_t kind;         /**< enum pl_kind */
+	uint8_t malformed;    /**< enum pl_malformed when kind == PL_KIND_MALFORMED */
+	uint8_t l4_proto;     /**< IPPROTO_* of the final header (fragment: the next header) */
+	uint8_t flags;        /**< PL_F_* */
+	uint8_t dir;          /**< enum pl_dir, set by the RX lcore after the direction lookup */
+	uint8_t tcp_flags;    /**< TCP flags byte when l4_proto == TCP */
+	uint16_t l4_off;      /**< offset of the L4 header (valid when kind == IP) */
+	uint16_t payload_len; /**< L4 payload bytes, bounded by the IP length and the frame */
+	uint16_t sport;       /**< TCP/UDP source port, host order (when PL_F_L4) */
+	uint16_t dport;       /**< TCP/UDP destination port, host order (when PL_F_L4) */
+};
+
+/** Most VLAN tags stepped over; more is malformed (vlan_truncated would mislead: too_many). */
+#define PL_MAX_VLAN_TAGS 8
+
+/** Offset of the pl_meta dynamic field in every mbuf; set by pl_parse_init(). */
+extern int pl_meta_offset;
+/** Offset of the RX timestamp dynamic field (packet time, ns); set by pl_parse_init(). */
+extern int pl_time_offset;
+/** ol_flags bit a PMD sets when it filled the timestamp; set by pl_parse_init(). */
+extern uint64_t pl_time_flag;
+
+/**
+ * Register the pl_meta dynamic field and the RX timestamp field. Call once after
+ * rte_eal_init(), before ports start.
+ *
+ * @return 0, or a negative errno.
+ */
+int pl_parse_init(void);
+
+/**
+ * The pl_meta of an mbuf.
+ *
+ * @param m  an mbuf from any pool (dynfields live in every mbuf).
+ * @return pointer into the mbuf.
+ */
+static inline struct pl_meta *
+pl_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, pl_meta_offset, struct pl_meta *);
+}
+
+/** Packet time of an mbuf, ns since the epoch (the RX timestamp dynfield). */
+static inline uint64_t *
+pl_meta_time(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, pl_time_offset, uint64_t *);
+}
+
+/** Offset of the L4 payload from the frame start. */
+static inline uint32_t
+pl_meta_payload_off(const struct pl_meta *meta)
+{
+	return (uint32_t)meta->l4_off + meta->l4_hlen;
+}
+
+/**
+ * Parse one frame.
+ *
+ * Header reads stay within the first @p cap bytes; lengths claimed by headers are checked
+ * against @p len. For a frame in one buffer both are the same.
+ *
+ * @param data  the frame, from the Ethernet header.
+ * @param cap   bytes readable at @p data (contiguous).
+ * @param len   the frame's length in bytes (as received, no FCS), >= cap.
+ * @param meta  filled in completely (dir is left as it is).
+ * @return meta->kind.
+ */
+enum pl_kind pl_parse_frame(const uint8_t *data, uint32_t cap, uint32_t len,
+			    struct pl_meta *meta);
+
+/**
+ * Parse a burst of mbufs and fill their pl_meta; also sets the standard mbuf fields
+ * (packet_type, l2_len, l3_len, l4_len) for the benefit of PMD offloads and tools.
+ * Headers are read from the first segment; a chained frame whose first segment is short
+ * has its first 512 bytes copied out first. Lengths are checked against the whole frame.
+ *
+ * @param pkts  the mbufs.
+ * @param n     how many.
+ */
+void pl_parse_burst(struct rte_mbuf **pkts, uint16_t n);
+
+/** Name of a malformed reason ("short_l2" ...), "none" for PL_MALFORMED_NONE. */
+const char *pl_malformed_name(unsigned int reason);
+
+/** Name of a direction: "in", "out", "internal", "external". */
+const char *pl_dir_name(unsigned int dir);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PL_PARSE_H */

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stats lcore's side of the counters: collect (flip, wait, drain), build immutable
+ * snapshots with their derived views, publish them to control-plane readers and keep a
+ * history ring of running totals for rates and time series.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_pause.h>
+
+#include "pl_snapshot.h"
+
+#define PORTS_ENTRIES ((size_t)PL_DIR_MAX * 65536)
+
+int
+pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t ival_ns)
+{
+	memset(col, 0, sizeof(*col));
+	col->ports = calloc(PORTS_ENTRIES, sizeof(*col->ports));
+	if (col->ports == NULL)
+		return -ENOMEM;
+	col->bins = bins;
+	col->ival_ns = ival_ns;
+	return 0;
+}
+
+int
+pl_collector_add(struct pl_collector *col, struct pl_lcore_ctr *c)
+{
+	if (col->n >= PL_MAX_LCORES)
+		return -ENOSPC;
+	col->ctr[col->n] = c;
+	pl_ctr_sum_init(&col->sum[col->n]);
+	col->n++;
+	return 0;
+}
+
+void
+pl_collector_fini(struct pl_collector *col)
+{
+	free(col->ports);
+	pl_ival_sum_free(&col->ivals);
+	memset(col, 0, sizeof(*col));
+}
+
+static void
+drain(struct pl_collector *col, unsigned int i, struct pl_ctr_bank *b)
+{
+	pl_ctr_drain(&col->sum[i], col->ports, &col->ivals, b);
+}
+
+/* Flip every block of one role and drain those that answer within the timeout. */
+static unsigned int
+tick_role(struct pl_collector *col, enum pl_role role, unsigned int timeout_us)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * timeout_us / 1000000;
+	unsigned int i, pending, stale = 0;
+
+	for (i = 0; i < col->n; i++)
+		if (col->ctr[i]->role == role)
+			pl_ctr_flip_request(col->ctr[i]);
+	do {
+		pending = 0;
+		for (i = 0; i < col->n; i++)
+			if (col->ctr[i]->role == role && !pl_ctr_flip_done(col->ctr[i]))
+				pending++;
+		if (pending == 0)
+			break;
+		rte_pause();
+	} while (rte_get_timer_cycles() < deadline);
+
+	for (i = 0; i < col->n; i++) {
+		struct pl_lcore_ctr *c = col->ctr[i];
+
+		if (c->role != role)
+			continue;
+		if (!pl_ctr_flip_done(c)) {
+			col->stale[i] = 1;
+			stale++;
+			continue;
+		}
+		col->stale[i] = 0;
+		drain(col, i, pl_ctr_retired(c));
+	}
+	return stale;
+}
+
+unsigned int
+pl_collector_tick(struct pl_collector *col, unsigned int timeout_us)
+{
+	/* Workers first: their cut must not be later than the RX lcores' cut. */
+	unsigned int stale = tick_role(col, PL_ROLE_WORKER, timeout_us);
+
+	return stale + tick_role(col, PL_ROLE_RX, timeout_us);
+}
+
+void
+pl_collector_final(struct pl_collector *col)
+{
+	unsigned int i;
+
+	for (i = 0; i < col->n; i++) {
+		drain(col, i, col->ctr[i]->bank[0]);
+		drain(col, i, col->ctr[i]->bank[1]);
+		col->stale[i] = 0;
+	}
+}
+
+static uint64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void
+pl_snapshot_derive(struct pl_snapshot *s)
+{
+	struct pl_balance *bl = &s->balance;
+	unsigned int d, p, i;
+	uint32_t nb = s->bin_def ? s->bin_def->n : 0;
+
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		const struct pl_port_ctr *pc = s->ports + (size_t)d * 65536;
+		struct pl_port_ctr *bc = s->bins + (size_t)d * nb;
+
+		s->top_packets[d].port = -1;
+		s->top_bytes[d].port = -1;
+		s->top_packets[d].value = s->top_bytes[d].value = 0;
+		if (nb)
+			memset(bc, 0, nb * sizeof(*bc));
+		for (p = 0; p < 65536; p++) {
+			uint32_t bin;
+
+			if (pc[p].packets == 0)
+				continue;
+			/* strictly greater: ties go to the lower port */
+			if (pc[p].packets > s->top_packets[d].value) {
+				s->top_packets[d].port = (int32_t)p;
+				s->top_packets[d].value = pc[p].packets;
+			}
+			if (pc[p].bytes > s->top_bytes[d].value) {
+				s->top_bytes[d].port = (int32_t)p;
+				s->top_bytes[d].value = pc[p].bytes;
+			}
+			bin = nb ? pl_bins_of(s->bin_def, (uint16_t)p) : PL_BIN_NONE;
+			if (bin != PL_BIN_NONE) {
+				bc[bin].packets += pc[p].packets;
+				bc[bin].bytes += pc[p].bytes;
+			}
+		}
+	}
+
+	memset(bl, 0, sizeof(*bl));
+	bl->received = s->total.v[PL_CTR_rx_packets];
+	bl->processed = s->total.v[PL_CTR_processed];
+	bl->forwarded = s->total.v[PL_CTR_forwarded];
+	bl->freed = s->total.v[PL_CTR_freed];
+	for (i = 0; i < PL_DROP_MAX; i++) {
+		bl->dropped[i] = s->total.drop[i];
+		bl->dropped_total += s->total.drop[i];
+	}
+	bl->in_flight = (int64_t)(bl->received - bl->processed - bl->dropped_total);
+}
+
+struct pl_snapshot *
+pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigned int nb_hw,
+		  int final)
+{
+	struct pl_snapshot *s = calloc(1, sizeof(*s));
+	uint32_t nb = col->bins ? col->bins->n : 0;
+	unsigned int i;
+
+	if (s == NULL)
+		return NULL;
+	s->ports = malloc(PORTS_ENTRIES * sizeof(*s->ports));
+	s->bins = malloc(((size_t)PL_DIR_MAX * nb + 1) * sizeof(*s->bins));
+	if (col->ivals.n) {
+		s->ivals.e = malloc(col->ivals.n * sizeof(*s->ivals.e));
+		if (s->ivals.e) {
+			memcpy(s->ivals.e, col->ivals.e, col->ivals.n * sizeof(*s->ivals.e));
+			s->ivals.base = col->ivals.base;
+			s->ivals.n = s->ivals.cap = col->ivals.n;
+		}
+	}
+	if (s->ports == NULL || s->bins == NULL || (col->ivals.n && s->ivals.e == NULL)) {
+		pl_snapshot_put(s);
+		return NULL;
+	}
+	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
+	s->refcnt = 1;
+	s->seq = ++col->seq;
+	s->wall_ns = wall_ns();
+	s->final = final;
+	s->ival_ns = col->ival_ns;
+	s->bin_def = col->bins;
+	pl_ctr_sum_init(&s->total);
+	s->nb_lcores = col->n;
+	for (i = 0; i < col->n; i++) {
+		struct pl_snap_lcore *l = &s->lcore[i];
+
+		l->lcore = col->ctr[i]->lcore;
+		l->role = col->ctr[i]->role;
+		l->index = col->ctr[i]->index;
+		l->stale = col->stale[i];
+		l->seq = pl_ctr_seq(col->ctr[i]);
+		l->sum = col->sum[i];
+		pl_ctr_sum_add(&s->total, &col->sum[i]);
+	}
+	s->nb_hw = RTE_MIN(nb_hw, (unsigned int)PL_MAX_PORTS);
+	if (hw && s->nb_hw)
+		memcpy(s->hw, hw, s->nb_hw * sizeof(*hw));
+	pl_snapshot_derive(s);
+	return s;
+}
+
+void
+pl_snapshot_put(struct pl_snapshot *s)
+{
+	if (s == NULL || __atomic_sub_fetch(&s->refcnt, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	free(s->ports);
+	free(s->bins);
+	free(s->ivals.e);
+	free(s);
+}
+
+int
+pl_publisher_init(struct pl_publisher *p, uint32_t hist_cap)
+{
+	memset(p, 0, sizeof(*p));
+	p->hist = calloc(hist_cap ? hist_cap : 1, sizeof(*p->hist));
+	if (p->hist == NULL)
+		return -ENOMEM;
+	p->hist_cap = hist_cap ? hist_cap : 1;
+	pthread_mutex_init(&p->lock, NULL);
+	return 0;
+}
+
+void
+pl_publisher_fini(struct pl_publisher *p)
+{
+	pl_snapshot_put(p->cur);
+	free(p->hist);
+	pthread_mutex_destroy(&p->lock);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+pl_publish(struct pl_publisher *p, struct pl_snapshot *s)
+{
+	struct pl_hist_point *h;
+	struct pl_snapshot *old;
+	unsigned int d;
+
+	pthread_mutex_lock(&p->lock);
+	old = p->cur;
+	p->cur = s;
+	h = &p->hist[p->hist_next];
+	memset(h, 0, sizeof(*h));
+	h->seq = s->seq;
+	h->wall_ns = s->wall_ns;
+	h->pkt_ns = s->total.time_last;
+	h->packets = s->total.v[PL_CTR_rx_packets];
+	h->bytes = s->total.v[PL_CTR_rx_bytes];
+	h->dropped = s->balance.dropped_total;
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		h->dir_packets[d] = s->total.dir_packets[d];
+		h->dir_bytes[d] = s->total.dir_bytes[d];
+	}
+	p->hist_next = (p->hist_next + 1) % p->hist_cap;
+	if (p->hist_n < p->hist_cap)
+		p->hist_n++;
+	pthread_mutex_unlock(&p->lock);
+	pl_snapshot_put(old);
+}
+
+struct pl_snapshot *
+pl_snapshot_get(struct pl_publisher *p)
+{
+	struct pl_snapshot *s;
+
+	pthread_mutex_lock(&p->lock);
+	s = p->cur;
+	if (s)
+		__atomic_add_fetch(&s->refcnt, 1, __ATOMIC_ACQ_REL);
+	pthread_mutex_unlock(&p->lock);
+	return s;
+}
+
+uint32_t
+pl_history_copy(struct pl_publisher *p, struct pl_hist_point *out, uint32_t max)
+{
+	uint32_t n, i, first;
+
+	pthread_mutex_lock(&p->lock);
+	n = RTE_MIN(p->hist_n, max);
+	first = (p->hist_next + p->hist_cap - n) % p->hist_cap;
+	for (i = 0; i < n; i++)
+		out[i] = p->hist[(first + i) % p->hist_cap];
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
