@@ -49,7 +49,10 @@ cleanup() {
 	local rc=$?
 	if [ -n "$pl_pid" ] && kill -0 "$pl_pid" 2> /dev/null; then
 		kill -TERM "$pl_pid" 2> /dev/null || true
-		sleep 1
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$pl_pid" 2> /dev/null || break
+			sleep 0.3
+		done
 		kill -KILL "$pl_pid" 2> /dev/null || true
 		wait "$pl_pid" 2> /dev/null || true
 	fi
@@ -233,7 +236,9 @@ json=$work/snapshot.json
 # framecnt: a ring deep enough for the whole replay, so nothing is lost if the RX lcore starts
 # polling after the replay began. DPDK 22.11 refuses --in-memory with --no-huge (no-huge is
 # legacy memory), so --no-shconf and a private --file-prefix stand in for it.
-nsx "$portlens" "${lcores[@]}" --no-huge -m 512 --no-pci --no-shconf --file-prefix "pl-veth-$$" \
+# Not through nsx (a function would run in a subshell): ip netns exec execs portlens, so $!
+# is portlens itself and the cleanup signals the right process.
+ip netns exec "$ns" "$portlens" "${lcores[@]}" --no-huge -m 512 --no-pci --no-shconf --file-prefix "pl-veth-$$" \
 	--vdev "net_af_packet0,iface=$va,framecnt=4096" -- \
 	--workers 1 --duration "$DURATION" --json "$json" --local-net 10.0.0.0/8 \
 	> "$work/portlens.log" 2>&1 &
