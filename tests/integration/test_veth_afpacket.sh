@@ -58,7 +58,7 @@ cleanup() {
 	fi
 	ip netns del "$ns" 2> /dev/null || true
 	ip link del "$va" 2> /dev/null || true
-	rm -rf "${XDG_RUNTIME_DIR:-/var/run}/dpdk/pl-veth-$$"	# EAL's runtime dir, even with --no-shconf
+	rm -rf "/var/run/dpdk/pl-veth-$$"	# EAL's runtime dir (root: /var/run), even with --no-shconf
 	if [ "${PL_KEEP:-0}" = 1 ]; then
 		echo "$NAME: work directory kept: $work"
 	else
