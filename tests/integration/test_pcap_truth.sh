@@ -80,12 +80,13 @@ run_case() {
 
 	echo "== $name: pl-gen $*"
 	"$pl_gen" "$@" --out "$pcap"
-	"$py" "$src/truth.py" "$pcap" --out "$truth"
+	"$py" "$src/truth.py" "$pcap" --out "$truth" ${local_nets[@]+"${local_nets[@]}"}
 	for w in 1 3; do
 		out=$work/$name.w$w.json
 		log=$work/$name.w$w.log
 		rc=0
-		"$portlens" --pcap "$pcap" --json "$out" --workers "$w" > "$log" 2>&1 || rc=$?
+		"$portlens" --pcap "$pcap" --json "$out" --workers "$w" \
+			${local_nets[@]+"${local_nets[@]}"} > "$log" 2>&1 || rc=$?
 		if [ "$rc" -ne 0 ]; then
 			fail "$name: portlens --workers $w exited with status $rc (log follows)"
 			tail -n 20 "$log"
@@ -117,7 +118,12 @@ rc=0
 "$pl_gen" --mix no-such-mix --out "$work/c.pcap" 2> /dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "pl-gen: an unknown mix exited with $rc, not 2"
 
+# local_nets: --local-net options given to both truth.py and portlens (none: the defaults).
+local_nets=()
 run_case mixed-s1 --mix mixed --count 20000 --seed 1
+local_nets=(--local-net 10.0.0.0/8 --local-net 198.51.100.0/24 --local-net 2001:db8::/32)
+run_case mixed-s2-localnet --mix mixed --count 10000 --seed 2
+local_nets=()
 run_case mixed-s7-nsec --mix mixed --count 20000 --seed 7 --nsec --pps 250000
 run_case random-ports --mix random-ports --count 20000 --seed 3
 run_case imix --mix imix --count 12000 --seed 4
