@@ -353,6 +353,8 @@ main(int argc, char **argv)
 		o->tick_ms = app->offline ? 100 : 1000;
 	if (o->idle_yield < 0)
 		o->idle_yield = app->offline;
+	if (app->offline && !o->ring_size_set)
+		o->ring_size = 1024; /* offline rings only smooth the flow: RX waits when full */
 	app->tsc_hz = rte_get_tsc_hz();
 	{
 		struct timespec ts;

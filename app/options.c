@@ -67,7 +67,8 @@ pl_options_usage(FILE *f)
 "  --rx N                 RX lcores when derived from the EAL lcores (default 1 per 3)\n"
 "  --rx-lcores LIST       RX lcores, e.g. 1,2 or 1-2 (EAL form)\n"
 "  --worker-lcores LIST   worker lcores, e.g. 3-7 (EAL form)\n"
-"  --ring-size N          entries of each RX->worker ring, power of two (default 4096)\n"
+"  --ring-size N          entries of each RX->worker ring, power of two\n"
+"                         (default 4096; offline 1024)\n"
 "  --mbufs N              mbufs in the pool (default: enough for descriptors and rings)\n"
 "  --mem MB               offline mode: EAL memory (default 512)\n"
 "  --idle-yield, --no-idle-yield\n"
@@ -300,6 +301,7 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			if (u & (u - 1))
 				return bad("ring-size", optarg, "must be a power of two");
 			o->ring_size = u;
+			o->ring_size_set = 1;
 			break;
 		case OPT_MBUFS:
 			if (parse_uint("mbufs", optarg, 1024, 1 << 26, &o->mbufs))

@@ -49,6 +49,7 @@ struct pl_options {
 	int summary;               /* print the summary at exit */
 	const char *profile;       /* a profile file for every port */
 	unsigned int ring_size;
+	int ring_size_set;         /* --ring-size given (offline default differs) */
 	unsigned int mbufs;        /* 0 = computed */
 	unsigned int mem_mb;       /* offline mode: EAL memory */
 	int malformed_drop;        /* inline: drop malformed frames (else forward) */

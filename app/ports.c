@@ -484,7 +484,10 @@ port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info
 	int rc, want_rss;
 
 	memset(&conf, 0, sizeof(conf));
-	if (rxo != pp->prof.rx_offloads)
+	/* offline, packet time is the capture's time: the timestamp offload carries it */
+	if (app->offline)
+		rxo |= info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+	if (rxo != pp->prof.rx_offloads && (pp->prof.rx_offloads & ~rxo))
 		PL_LOG(NOTICE, "port %u: RX offloads 0x%" PRIx64 " not supported, not used",
 		       pp->id, pp->prof.rx_offloads & ~rxo);
 	want_rss = pp->prof.rss && pp->nb_rxq > 1 && info->flow_type_rss_offloads;
@@ -532,12 +535,11 @@ port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info
 			return rc;
 		}
 	}
-	if (rxo & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
-		/* net_pcap stamps mbufs with the capture time in ns since the epoch; other
-		 * PMDs use a device clock, which is not packet time as portlens defines it */
-		if (strcmp(info->driver_name, "net_pcap") == 0)
-			pp->hw_time = 1;
-	}
+	/* net_pcap stamps every mbuf with its capture time in ns since the epoch (and says
+	 * so in ol_flags); other PMDs' timestamps count a device clock, which is not packet
+	 * time as portlens defines it, so for them the RX lcore stamps each burst itself */
+	if (strcmp(info->driver_name, "net_pcap") == 0)
+		pp->hw_time = 1;
 	rc = rte_eth_dev_start(pp->id);
 	if (rc < 0) {
 		fprintf(stderr, "portlens: port %u (%s): start: %s\n", pp->id, pp->name,
@@ -617,9 +619,11 @@ pl_ports_init(struct pl_app *app)
 	}
 	rings = app->nb_rx * app->nb_workers * app->opt.ring_size;
 	need += rings + (app->nb_rx + app->nb_workers + 1) * (256 + PL_BURST * 2);
+	/* Offline, the RX lcore waits for room instead of dropping, so the pool only needs to
+	 * keep the rings busy; every mbuf costs page faults at start (no hugepages there). */
 	if (app->offline)
-		need = RTE_MIN(need, 32768u); /* offline waits instead of dropping */
-	need = RTE_MAX(need, 8192u);
+		need = app->nb_workers * app->opt.ring_size + 1024;
+	need = RTE_MAX(need, app->offline ? 2048u : 8192u);
 	rc = pool_create(app, need);
 	if (rc)
 		return rc;

@@ -12,9 +12,19 @@
 #include <rte_ethdev.h>
 #include <rte_pause.h>
 
+#include <rte_version.h>
+
 #include "pl_app.h"
 #include "pl_dist.h"
 #include "pl_parse.h"
+
+/* DPDK 22.11's net_pcap stamps mbufs in microseconds since the epoch (tv_sec * 10^6 +
+ * tv_usec, with libpcap's default microsecond precision); packet time is in ns. */
+#if RTE_VERSION < RTE_VERSION_NUM(23, 0, 0, 0)
+#define PL_PCAP_TS_SCALE 1000
+#else
+#define PL_PCAP_TS_SCALE 1
+#endif
 
 /* Dispose of a frame that goes to no worker: forward (inline) or free (monitor). */
 static inline void
@@ -86,7 +96,9 @@ rx_burst(struct pl_rx_ctx *rx, struct pl_port *pp, struct rte_mbuf **pkts, uint1
 		uint64_t *t = pl_meta_time(m);
 
 		/* capture time when the port gives it, else the time of this burst */
-		if (!(pp->hw_time && (m->ol_flags & pl_time_flag)))
+		if (pp->hw_time && (m->ol_flags & pl_time_flag))
+			*t *= PL_PCAP_TS_SCALE;
+		else
 			*t = now;
 		rx_arrival(rx, b, meta, *t, len, app->opt.ival_ns);
 		switch (meta->kind) {
@@ -180,11 +192,12 @@ pl_rx_loop(void *arg)
 			for (p = 0; p < app->nb_ports; p++)
 				pl_tx_flush(&rx->tx[p], (uint16_t)p, rx->txq, b);
 		}
+		t0 = rte_rdtsc() - t0;
 		b->v[PL_CTR_polls]++;
-		b->v[PL_CTR_total_cycles] += rte_rdtsc() - t0;
+		b->v[PL_CTR_total_cycles] += t0;
 		if (got) {
 			b->v[PL_CTR_busy_polls]++;
-			b->v[PL_CTR_busy_cycles] += rte_rdtsc() - t0;
+			b->v[PL_CTR_busy_cycles] += t0;
 			idle = 0;
 		}
 		pl_ctr_end(rx->ctr);

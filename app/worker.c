@@ -110,11 +110,12 @@ pl_worker_loop(void *arg)
 			for (p = 0; p < app->nb_ports; p++)
 				pl_tx_flush(&wk->tx[p], (uint16_t)p, wk->txq, b);
 		}
+		t0 = rte_rdtsc() - t0;
 		b->v[PL_CTR_polls]++;
-		b->v[PL_CTR_total_cycles] += rte_rdtsc() - t0;
+		b->v[PL_CTR_total_cycles] += t0;
 		if (got) {
 			b->v[PL_CTR_busy_polls]++;
-			b->v[PL_CTR_busy_cycles] += rte_rdtsc() - t0;
+			b->v[PL_CTR_busy_cycles] += t0;
 			idle = 0;
 		}
 		pl_ctr_end(wk->ctr);

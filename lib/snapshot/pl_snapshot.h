@@ -77,6 +77,7 @@ struct pl_snapshot {
 	struct pl_port_ctr *ports;    /**< [PL_DIR_MAX][65536] */
 	const struct pl_bins *bin_def; /**< borrowed: lives as long as the collector */
 	struct pl_port_ctr *bins;     /**< [PL_DIR_MAX][bin_def->n] */
+	size_t bins_bytes;            /**< allocated size of bins */
 	struct pl_top top_packets[PL_DIR_MAX];
 	struct pl_top top_bytes[PL_DIR_MAX];
 	struct pl_ival_sum ivals;     /**< copy */

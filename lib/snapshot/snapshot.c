@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -70,7 +71,8 @@ tick_role(struct pl_collector *col, enum pl_role role, unsigned int timeout_us)
 				pending++;
 		if (pending == 0)
 			break;
-		rte_pause();
+		/* the stats role may share a CPU with the lcores it waits for: give way */
+		sched_yield();
 	} while (rte_get_timer_cycles() < deadline);
 
 	for (i = 0; i < col->n; i++) {
@@ -169,29 +171,88 @@ pl_snapshot_derive(struct pl_snapshot *s)
 	bl->in_flight = (int64_t)(bl->received - bl->processed - bl->dropped_total);
 }
 
+/*
+ * Released snapshots are kept for reuse: a snapshot holds megabytes (the per-port table),
+ * and fresh pages each tick cost a page fault per 4 KiB. Only the bin table size varies
+ * (with the bin specification), so a recycled snapshot keeps its buffers when it fits.
+ */
+#define PL_SNAP_SPARE 4
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pl_snapshot *spare[PL_SNAP_SPARE];
+static unsigned int nb_spare;
+
+static void
+snapshot_free(struct pl_snapshot *s)
+{
+	free(s->ports);
+	free(s->bins);
+	free(s->ivals.e);
+	free(s);
+}
+
+static struct pl_snapshot *
+snapshot_alloc(uint32_t nb_bins)
+{
+	struct pl_snapshot *s = NULL;
+	size_t bins_bytes = ((size_t)PL_DIR_MAX * nb_bins + 1) * sizeof(*s->bins);
+
+	pthread_mutex_lock(&spare_lock);
+	if (nb_spare)
+		s = spare[--nb_spare];
+	pthread_mutex_unlock(&spare_lock);
+	if (s) {
+		struct pl_port_ctr *ports = s->ports, *bins = s->bins;
+		struct pl_ival *e = s->ivals.e;
+		uint64_t cap = s->ivals.cap;
+		size_t had = s->bins_bytes;
+
+		memset(s, 0, sizeof(*s));
+		s->ports = ports;
+		s->ivals.e = e;
+		s->ivals.cap = cap;
+		s->bins = had >= bins_bytes ? bins : realloc(bins, bins_bytes);
+		s->bins_bytes = s->bins ? RTE_MAX(had, bins_bytes) : 0;
+		if (s->bins == NULL)
+			free(bins);
+	} else {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return NULL;
+		s->ports = malloc(PORTS_ENTRIES * sizeof(*s->ports));
+		s->bins = malloc(bins_bytes);
+		s->bins_bytes = bins_bytes;
+	}
+	if (s->ports == NULL || s->bins == NULL) {
+		snapshot_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 struct pl_snapshot *
 pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigned int nb_hw,
 		  int final)
 {
-	struct pl_snapshot *s = calloc(1, sizeof(*s));
 	uint32_t nb = col->bins ? col->bins->n : 0;
+	struct pl_snapshot *s = snapshot_alloc(nb);
 	unsigned int i;
 
 	if (s == NULL)
 		return NULL;
-	s->ports = malloc(PORTS_ENTRIES * sizeof(*s->ports));
-	s->bins = malloc(((size_t)PL_DIR_MAX * nb + 1) * sizeof(*s->bins));
 	if (col->ivals.n) {
-		s->ivals.e = malloc(col->ivals.n * sizeof(*s->ivals.e));
-		if (s->ivals.e) {
-			memcpy(s->ivals.e, col->ivals.e, col->ivals.n * sizeof(*s->ivals.e));
-			s->ivals.base = col->ivals.base;
-			s->ivals.n = s->ivals.cap = col->ivals.n;
+		if (s->ivals.cap < col->ivals.n) {
+			struct pl_ival *e = realloc(s->ivals.e, col->ivals.n * sizeof(*e));
+
+			if (e == NULL) {
+				snapshot_free(s);
+				return NULL;
+			}
+			s->ivals.e = e;
+			s->ivals.cap = col->ivals.n;
 		}
-	}
-	if (s->ports == NULL || s->bins == NULL || (col->ivals.n && s->ivals.e == NULL)) {
-		pl_snapshot_put(s);
-		return NULL;
+		memcpy(s->ivals.e, col->ivals.e, col->ivals.n * sizeof(*s->ivals.e));
+		s->ivals.base = col->ivals.base;
+		s->ivals.n = col->ivals.n;
 	}
 	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
 	s->refcnt = 1;
@@ -225,10 +286,14 @@ pl_snapshot_put(struct pl_snapshot *s)
 {
 	if (s == NULL || __atomic_sub_fetch(&s->refcnt, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	free(s->ports);
-	free(s->bins);
-	free(s->ivals.e);
-	free(s);
+	pthread_mutex_lock(&spare_lock);
+	if (nb_spare < PL_SNAP_SPARE) {
+		spare[nb_spare++] = s;
+		s = NULL;
+	}
+	pthread_mutex_unlock(&spare_lock);
+	if (s)
+		snapshot_free(s);
 }
 
 int

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# portlens set-up: install what is missing (Debian 12, as root), build, then either run
+# portlens on the bundled sample capture (demo) or run the whole test suite (test).
+# Idempotent: packages already installed are skipped, an existing build is reused.
+#
+#   tools/setup.sh demo     install + build + portlens --pcap tests/data/sample.pcap
+#   tools/setup.sh test     install + build + meson test (unit and integration suites)
+#   tools/setup.sh build    install + build only
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+what=${1:-demo}
+build=${PORTLENS_BUILD:-build}
+
+packages=(gcc pkg-config meson ninja-build python3
+	dpdk dpdk-dev libdpdk-dev libnuma-dev libhyperscan-dev libcmocka-dev
+	libpcap-dev libjansson-dev libyaml-dev libmicrohttpd-dev
+	tshark tcpreplay iproute2)
+
+install_missing() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && { echo "setup: all packages present"; return 0; }
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: missing packages: ${missing[*]}; run as root (or install them)" >&2
+		exit 1
+	fi
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+	if [ ! -f "$build/build.ninja" ]; then
+		meson setup "$build" --buildtype=release
+	fi
+	ninja -C "$build"
+}
+
+case "$what" in
+demo)
+	install_missing
+	build
+	echo "setup: portlens --pcap tests/data/sample.pcap --json $build/sample.json"
+	"$build/app/portlens" --pcap tests/data/sample.pcap --json "$build/sample.json"
+	echo "setup: the JSON snapshot is in $build/sample.json"
+	;;
+test)
+	install_missing
+	build
+	meson test -C "$build" --print-errorlogs --num-processes 2
+	;;
+build)
+	install_missing
+	build
+	;;
+*)
+	echo "usage: tools/setup.sh demo|test|build" >&2
+	exit 2
+	;;
+esac
