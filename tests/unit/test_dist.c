@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of lib/dist: the software hash is symmetric (both directions of a TCP or UDP
+ * connection, IPv4 and IPv6, give the same hash and worker), fragments of a datagram hash
+ * on the address pair alone, the canonical tuple orders its endpoints, pl_dist_worker()
+ * spreads uniformly over any worker count, and pl_dist_pick() on real mbufs honours the
+ * NIC hash only when asked to.
+ */
+#include <netinet/in.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "pl_dist.h"
+#include "pl_test.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* An IPv4 or IPv6 packet of @p proto between two endpoints, parsed into @p m. */
+static void
+build(struct pl_fb *f, struct pl_meta *m, int family, uint8_t proto, const uint8_t *src,
+      const uint8_t *dst, uint16_t sport, uint16_t dport, uint16_t frag)
+{
+	uint32_t ip;
+
+	if (family == 4) {
+		fb_eth(f, NULL, 0, RTE_ETHER_TYPE_IPV4);
+		ip = fb_ipv4(f, proto, PL_IP4(src[0], src[1], src[2], src[3]),
+			     PL_IP4(dst[0], dst[1], dst[2], dst[3]), 0, frag);
+	} else {
+		fb_eth(f, NULL, 0, RTE_ETHER_TYPE_IPV6);
+		ip = fb_ipv6(f, frag ? IPPROTO_FRAGMENT : proto, src, dst);
+		if (frag)
+			fb_ipv6_frag(f, proto, frag & 0x1fff, !!(frag & 0x2000));
+	}
+	if (frag & 0x1fff)
+		fb_zero(f, 64); /* a later fragment: no L4 header */
+	else if (proto == IPPROTO_TCP)
+		fb_tcp(f, sport, dport, 0x02, 5, 10);
+	else if (proto == IPPROTO_UDP)
+		fb_udp(f, sport, dport, 10);
+	else
+		fb_icmp(f, 8, 10);
+	if (family == 4)
+		fb_ipv4_done(f, ip);
+	else
+		fb_ipv6_done(f, ip);
+	assert_int_equal(pl_parse_frame(f->b, f->len, f->len, m), PL_KIND_IP);
+}
+
+static void
+rand_addr(uint8_t *a, int family)
+{
+	int i;
+
+	for (i = 0; i < (family == 4 ? 4 : 16); i++)
+		a[i] = (uint8_t)rnd();
+}
+
+static void
+check_symmetric(int family, uint8_t proto)
+{
+	struct pl_fb f;
+	struct pl_meta m;
+	uint8_t a[16], b[16];
+	uint32_t h_ab, h_ba, n;
+	unsigned int distinct = 0, i;
+	uint32_t prev = 0;
+
+	for (i = 0; i < 2000; i++) {
+		uint16_t pa = (uint16_t)rnd(), pb = (uint16_t)rnd();
+
+		rand_addr(a, family);
+		rand_addr(b, family);
+		if (i % 10 == 0)
+			memcpy(b, a, 16); /* same address both ends: ports decide the order */
+		build(&f, &m, family, proto, a, b, pa, pb, 0);
+		assert_true(m.flags & PL_F_L4);
+		h_ab = pl_dist_hash(f.b, &m);
+		build(&f, &m, family, proto, b, a, pb, pa, 0);
+		h_ba = pl_dist_hash(f.b, &m);
+		assert_int_equal(h_ab, h_ba);
+		for (n = 1; n <= 8; n++)
+			assert_int_equal(pl_dist_worker(h_ab, n), pl_dist_worker(h_ba, n));
+		distinct += h_ab != prev;
+		prev = h_ab;
+	}
+	/* symmetric, but not by being constant */
+	assert_true(distinct > 1990);
+}
+
+static void
+test_ipv4_tcp_hash_is_symmetric(void **state)
+{
+	check_symmetric(4, IPPROTO_TCP);
+}
+
+static void
+test_ipv4_udp_hash_is_symmetric(void **state)
+{
+	check_symmetric(4, IPPROTO_UDP);
+}
+
+static void
+test_ipv6_tcp_hash_is_symmetric(void **state)
+{
+	check_symmetric(6, IPPROTO_TCP);
+}
+
+static void
+test_ipv6_udp_hash_is_symmetric(void **state)
+{
+	check_symmetric(6, IPPROTO_UDP);
+}
+
+static void
+test_ports_and_protocol_change_the_hash(void **state)
+{
+	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+	struct pl_fb f;
+	struct pl_meta m;
+	uint32_t h1, h2, h3;
+
+	build(&f, &m, 4, IPPROTO_TCP, a, b, 1000, 80, 0);
+	h1 = pl_dist_hash(f.b, &m);
+	build(&f, &m, 4, IPPROTO_TCP, a, b, 1001, 80, 0);
+	h2 = pl_dist_hash(f.b, &m);
+	build(&f, &m, 4, IPPROTO_UDP, a, b, 1000, 80, 0);
+	h3 = pl_dist_hash(f.b, &m);
+	assert_int_not_equal(h1, h2);
+	assert_int_not_equal(h1, h3);
+}
+
+static void
+check_fragments(int family)
+{
+	struct pl_fb f;
+	struct pl_meta m;
+	uint8_t a[16], b[16];
+	uint32_t first, later, back, whole;
+	struct pl_tuple t;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		rand_addr(a, family);
+		rand_addr(b, family);
+		build(&f, &m, family, IPPROTO_UDP, a, b, 5000, 53, 0x2000);
+		assert_int_equal(m.flags & (PL_F_FRAGMENT | PL_F_FIRST_FRAG),
+				 PL_F_FRAGMENT | PL_F_FIRST_FRAG);
+		first = pl_dist_hash(f.b, &m);
+		pl_dist_tuple(f.b, &m, &t);
+		assert_int_equal(t.proto, 0);
+		assert_int_equal(t.port_lo, 0);
+		assert_int_equal(t.port_hi, 0);
+		assert_int_equal(t.family, family);
+		build(&f, &m, family, IPPROTO_UDP, a, b, 0, 0, 185);
+		assert_int_equal(m.flags & (PL_F_FRAGMENT | PL_F_FIRST_FRAG), PL_F_FRAGMENT);
+		later = pl_dist_hash(f.b, &m);
+		build(&f, &m, family, IPPROTO_UDP, b, a, 0, 0, 0x2000 | 90);
+		back = pl_dist_hash(f.b, &m);
+		assert_int_equal(first, later);
+		assert_int_equal(first, back);
+		/* the unfragmented datagram hashes on its ports as well */
+		build(&f, &m, family, IPPROTO_UDP, a, b, 5000, 53, 0);
+		whole = pl_dist_hash(f.b, &m);
+		assert_int_not_equal(first, whole);
+	}
+}
+
+static void
+test_ipv4_fragments_hash_on_address_pair_symmetrically(void **state)
+{
+	check_fragments(4);
+}
+
+static void
+test_ipv6_fragments_hash_on_address_pair_symmetrically(void **state)
+{
+	check_fragments(6);
+}
+
+static void
+test_tuple_puts_lower_endpoint_first(void **state)
+{
+	static const uint8_t lo[4] = { 10, 0, 0, 1 }, hi[4] = { 10, 0, 0, 2 };
+	static const uint8_t zero[12];
+	struct pl_fb f;
+	struct pl_meta m;
+	struct pl_tuple t, r;
+
+	build(&f, &m, 4, IPPROTO_TCP, lo, hi, 40000, 443, 0);
+	pl_dist_tuple(f.b, &m, &t);
+	assert_int_equal(t.lo_is_src, 1);
+	assert_memory_equal(t.addr_lo, lo, 4);
+	assert_memory_equal(t.addr_hi, hi, 4);
+	assert_memory_equal(t.addr_lo + 4, zero, 12);
+	assert_memory_equal(t.addr_hi + 4, zero, 12);
+	assert_int_equal(t.port_lo, 40000);
+	assert_int_equal(t.port_hi, 443);
+	assert_int_equal(t.proto, IPPROTO_TCP);
+	assert_int_equal(t.family, 4);
+	assert_int_equal(t.pad, 0);
+
+	build(&f, &m, 4, IPPROTO_TCP, hi, lo, 443, 40000, 0);
+	pl_dist_tuple(f.b, &m, &r);
+	assert_int_equal(r.lo_is_src, 0);
+	assert_memory_equal(&t, &r, offsetof(struct pl_tuple, lo_is_src));
+	assert_int_equal(pl_dist_hash_tuple(&t), pl_dist_hash_tuple(&r));
+	assert_int_equal(sizeof(struct pl_tuple), 40);
+}
+
+static void
+test_tuple_with_equal_addresses_orders_by_port(void **state)
+{
+	static const uint8_t a[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 };
+	struct pl_fb f;
+	struct pl_meta m;
+	struct pl_tuple t;
+
+	build(&f, &m, 6, IPPROTO_UDP, a, a, 80, 1000, 0);
+	pl_dist_tuple(f.b, &m, &t);
+	assert_int_equal(t.lo_is_src, 1);
+	assert_int_equal(t.port_lo, 80);
+	assert_int_equal(t.port_hi, 1000);
+	assert_int_equal(t.family, 6);
+	build(&f, &m, 6, IPPROTO_UDP, a, a, 1000, 80, 0);
+	pl_dist_tuple(f.b, &m, &t);
+	assert_int_equal(t.lo_is_src, 0);
+	assert_int_equal(t.port_lo, 80);
+	assert_int_equal(t.port_hi, 1000);
+	/* a packet to itself, same ports: its source is the lower endpoint */
+	build(&f, &m, 6, IPPROTO_UDP, a, a, 7, 7, 0);
+	pl_dist_tuple(f.b, &m, &t);
+	assert_int_equal(t.lo_is_src, 1);
+}
+
+static void
+test_icmp_tuple_has_protocol_but_no_ports(void **state)
+{
+	static const uint8_t a[4] = { 192, 0, 2, 1 }, b[4] = { 192, 0, 2, 200 };
+	struct pl_fb f;
+	struct pl_meta m;
+	struct pl_tuple t;
+	uint32_t h;
+
+	build(&f, &m, 4, IPPROTO_ICMP, b, a, 0, 0, 0);
+	pl_dist_tuple(f.b, &m, &t);
+	assert_int_equal(t.proto, IPPROTO_ICMP);
+	assert_int_equal(t.port_lo, 0);
+	assert_int_equal(t.port_hi, 0);
+	assert_int_equal(t.lo_is_src, 0);
+	assert_memory_equal(t.addr_lo, a, 4);
+	h = pl_dist_hash(f.b, &m);
+	build(&f, &m, 4, IPPROTO_ICMP, a, b, 0, 0, 0);
+	assert_int_equal(pl_dist_hash(f.b, &m), h);
+}
+
+static void
+test_non_ip_and_malformed_hash_to_a_constant(void **state)
+{
+	struct pl_fb f;
+	struct pl_meta m;
+
+	fb_eth(&f, NULL, 0, RTE_ETHER_TYPE_ARP);
+	fb_zero(&f, 46);
+	assert_int_equal(pl_parse_frame(f.b, f.len, f.len, &m), PL_KIND_NON_IP);
+	assert_int_equal(pl_dist_hash(f.b, &m), 0);
+	f.len = 5;
+	assert_int_equal(pl_parse_frame(f.b, f.len, f.len, &m), PL_KIND_MALFORMED);
+	assert_int_equal(pl_dist_hash(f.b, &m), 0);
+}
+
+/* Chi-square of @p samples hashes over n workers; each worker index must stay below n. */
+static double
+chi_square(uint32_t n, unsigned int samples, int from_tuples)
+{
+	uint64_t count[16] = { 0 };
+	double expect = (double)samples / n, chi = 0;
+	unsigned int i;
+
+	for (i = 0; i < samples; i++) {
+		uint32_t h, w;
+
+		if (from_tuples) {
+			struct pl_tuple t;
+
+			memset(&t, 0, sizeof(t));
+			rand_addr(t.addr_lo, 4);
+			rand_addr(t.addr_hi, 4);
+			t.port_lo = (uint16_t)rnd();
+			t.port_hi = 443;
+			t.proto = IPPROTO_TCP;
+			t.family = 4;
+			h = pl_dist_hash_tuple(&t);
+		} else {
+			h = (uint32_t)(rnd() >> 32);
+		}
+		w = pl_dist_worker(h, n);
+		assert_true(w < n);
+		count[w]++;
+	}
+	for (i = 0; i < n; i++) {
+		double d = (double)count[i] - expect;
+
+		chi += d * d / expect;
+		/* every worker within 3 % of its share */
+		assert_true(count[i] > expect * 0.97 && count[i] < expect * 1.03);
+	}
+	return chi;
+}
+
+static void
+test_worker_spreads_uniformly_over_1_3_5_7(void **state)
+{
+	/* chi-square critical values at p = 0.001 for n - 1 degrees of freedom */
+	static const struct { uint32_t n; double crit; } c[] = {
+		{ 1, 0.0001 }, { 3, 13.82 }, { 5, 18.47 }, { 7, 22.46 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(c); i++) {
+		assert_true(chi_square(c[i].n, 100000, 0) < c[i].crit);
+		assert_true(chi_square(c[i].n, 100000, 1) < c[i].crit);
+	}
+}
+
+static void
+test_worker_is_always_below_n(void **state)
+{
+	uint32_t n;
+
+	for (n = 1; n <= 64; n++) {
+		assert_int_equal(pl_dist_worker(0, n), 0);
+		assert_int_equal(pl_dist_worker(UINT32_MAX, n), n - 1);
+		assert_int_equal(pl_dist_worker(0x80000000u, n), n / 2);
+	}
+	assert_int_equal(pl_dist_worker(UINT32_MAX, 1), 0);
+}
+
+/* ---- pl_dist_pick on real mbufs ---- */
+
+static struct rte_mempool *pool;
+
+static int
+pick_setup(void **state)
+{
+	if (pl_test_eal_init("dist") < 0 || pl_parse_init() < 0)
+		return -1;
+	pool = rte_pktmbuf_pool_create("pltest_dist", 63, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       SOCKET_ID_ANY);
+	return pool ? 0 : -1;
+}
+
+static int
+pick_teardown(void **state)
+{
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	return 0;
+}
+
+static struct rte_mbuf *
+mbuf_of(const struct pl_fb *f)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)f->len), f->b, f->len);
+	return m;
+}
+
+static void
+test_pick_sends_both_directions_to_one_worker(void **state)
+{
+	static const uint8_t a[4] = { 10, 1, 2, 3 }, b[4] = { 93, 184, 216, 34 };
+	struct rte_mbuf *pkts[2];
+	struct pl_fb f;
+	struct pl_meta m;
+	uint16_t w[2];
+	uint32_t h;
+
+	build(&f, &m, 4, IPPROTO_TCP, a, b, 51000, 443, 0);
+	h = pl_dist_hash(f.b, &m);
+	pkts[0] = mbuf_of(&f);
+	build(&f, &m, 4, IPPROTO_TCP, b, a, 443, 51000, 0);
+	pkts[1] = mbuf_of(&f);
+	pl_parse_burst(pkts, 2);
+	pl_dist_pick(pkts, 2, 7, 0, w);
+	assert_int_equal(w[0], w[1]);
+	assert_int_equal(w[0], pl_dist_worker(h, 7));
+	/* the hash is kept in the mbuf for the flow table */
+	assert_int_equal(pkts[0]->hash.rss, h);
+	assert_int_equal(pkts[1]->hash.rss, h);
+	rte_pktmbuf_free_bulk(pkts, 2);
+}
+
+static void
+test_pick_uses_nic_hash_only_when_asked_and_present(void **state)
+{
+	static const uint8_t a[4] = { 10, 1, 2, 3 }, b[4] = { 10, 9, 8, 7 };
+	struct rte_mbuf *pkts[2];
+	struct pl_fb f;
+	struct pl_meta m;
+	uint16_t w[2];
+	uint32_t h;
+
+	build(&f, &m, 4, IPPROTO_UDP, a, b, 1234, 53, 0);
+	h = pl_dist_hash(f.b, &m);
+	pkts[0] = mbuf_of(&f);
+	pkts[1] = mbuf_of(&f);
+	pl_parse_burst(pkts, 2);
+	pkts[0]->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	pkts[0]->hash.rss = 0xffffffffu;
+	pkts[1]->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
+	pkts[1]->hash.rss = 0xffffffffu;
+
+	pl_dist_pick(pkts, 2, 4, 1, w);
+	assert_int_equal(w[0], 3);
+	assert_int_equal(pkts[0]->hash.rss, 0xffffffffu);
+	assert_int_equal(w[1], pl_dist_worker(h, 4)); /* no NIC hash: software */
+	assert_int_equal(pkts[1]->hash.rss, h);
+
+	pkts[0]->hash.rss = 0xffffffffu;
+	pl_dist_pick(pkts, 1, 4, 0, w); /* NIC hash present but not trusted */
+	assert_int_equal(pkts[0]->hash.rss, h);
+	assert_int_equal(w[0], pl_dist_worker(h, 4));
+	rte_pktmbuf_free_bulk(pkts, 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_tcp_hash_is_symmetric),
+		cmocka_unit_test(test_ipv4_udp_hash_is_symmetric),
+		cmocka_unit_test(test_ipv6_tcp_hash_is_symmetric),
+		cmocka_unit_test(test_ipv6_udp_hash_is_symmetric),
+		cmocka_unit_test(test_ports_and_protocol_change_the_hash),
+		cmocka_unit_test(test_ipv4_fragments_hash_on_address_pair_symmetrically),
+		cmocka_unit_test(test_ipv6_fragments_hash_on_address_pair_symmetrically),
+		cmocka_unit_test(test_tuple_puts_lower_endpoint_first),
+		cmocka_unit_test(test_tuple_with_equal_addresses_orders_by_port),
+		cmocka_unit_test(test_icmp_tuple_has_protocol_but_no_ports),
+		cmocka_unit_test(test_non_ip_and_malformed_hash_to_a_constant),
+		cmocka_unit_test(test_worker_spreads_uniformly_over_1_3_5_7),
+		cmocka_unit_test(test_worker_is_always_below_n),
+	};
+	const struct CMUnitTest pick_tests[] = {
+		cmocka_unit_test(test_pick_sends_both_directions_to_one_worker),
+		cmocka_unit_test(test_pick_uses_nic_hash_only_when_asked_and_present),
+	};
+	int fails = 0;
+
+	fails += cmocka_run_group_tests_name("dist", tests, NULL, NULL);
+	fails += cmocka_run_group_tests_name("dist_pick", pick_tests, pick_setup, pick_teardown);
+	return fails;
+}
