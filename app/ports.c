@@ -165,6 +165,12 @@ parse_u(const char *s, unsigned int max, unsigned int *out)
 	return 0;
 }
 
+static const char *
+nonempty(const char *v)
+{
+	return v && *v ? v : NULL;
+}
+
 /* The keys each section may hold. */
 static const char *const known[][8] = {
 	{ "profile", "driver", "description", NULL },
@@ -249,7 +255,7 @@ pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
-	cf = rte_cfgfile_load(path, 0);
+	cf = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
 	if (cf == NULL) {
 		snprintf(err, errlen, "%s: not a valid INI file (sections [name], lines key = value)",
 			 path);
@@ -258,7 +264,8 @@ pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen
 	rc = check_known(cf, path, err, errlen);
 	if (rc)
 		goto out;
-#define GET(sec, key) rte_cfgfile_get_entry(cf, sec, key)
+	/* an empty value means the same as an absent key: the default */
+#define GET(sec, key) nonempty(rte_cfgfile_get_entry(cf, sec, key))
 	v = GET("profile", "driver");
 	if (v == NULL || *v == '\0') {
 		rte_cfgfile_close(cf);
@@ -535,8 +542,8 @@ port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info
 			return rc;
 		}
 	}
-	/* net_pcap stamps every mbuf with its capture time in ns since the epoch (and says
-	 * so in ol_flags); other PMDs' timestamps count a device clock, which is not packet
+	/* net_pcap stamps every mbuf with its capture time (microseconds since the epoch in
+	 * 22.11, converted by the RX lcore) and says so in ol_flags; other PMDs' timestamps count a device clock, which is not packet
 	 * time as portlens defines it, so for them the RX lcore stamps each burst itself */
 	if (strcmp(info->driver_name, "net_pcap") == 0)
 		pp->hw_time = 1;
@@ -630,6 +637,10 @@ pl_ports_init(struct pl_app *app)
 	for (p = 0; p < app->nb_ports; p++) {
 		/* monitor mode transmits nothing: one TX queue keeps every PMD happy */
 		uint16_t txq = app->opt.inline_mode ? nb_txq : 1;
+
+		/* net_tap wants as many TX queues as RX queues */
+		if (strcmp(infos[p].driver_name, "net_tap") == 0)
+			txq = RTE_MAX(txq, app->port[p].nb_rxq);
 
 		if (txq > infos[p].max_tx_queues) {
 			fprintf(stderr, "portlens: port %u (%s): inline mode needs %u TX queues (one "
