@@ -97,6 +97,27 @@ pl_direction_defaults(struct pl_cidr *out)
 	return RTE_DIM(defs);
 }
 
+/* Add one network to the table of its family. */
+static int
+lpm_add(struct pl_direction *d, const struct pl_cidr *c)
+{
+	if (c->depth == 0) {
+		/* rte_lpm and rte_lpm6 take depths from 1: a /0 goes in as its two /1 halves */
+		struct pl_cidr half = { .family = c->family, .depth = 1 };
+		int rc = lpm_add(d, &half);
+
+		half.addr[0] = 0x80;
+		return rc < 0 ? rc : lpm_add(d, &half);
+	}
+	if (c->family == 4) {
+		uint32_t ip = ((uint32_t)c->addr[0] << 24) | ((uint32_t)c->addr[1] << 16) |
+			      ((uint32_t)c->addr[2] << 8) | c->addr[3];
+
+		return rte_lpm_add(d->lpm4, ip, c->depth, 1);
+	}
+	return rte_lpm6_add(d->lpm6, c->addr, c->depth, 1);
+}
+
 struct pl_direction *
 pl_direction_create(const char *name, int socket, const struct pl_cidr *nets, unsigned int n)
 {
@@ -124,17 +145,8 @@ pl_direction_create(const char *name, int socket, const struct pl_cidr *nets, un
 	if (d->lpm4 == NULL || d->lpm6 == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		int rc;
+		int rc = lpm_add(d, &nets[i]);
 
-		if (nets[i].family == 4) {
-			uint32_t ip = ((uint32_t)nets[i].addr[0] << 24) |
-				      ((uint32_t)nets[i].addr[1] << 16) |
-				      ((uint32_t)nets[i].addr[2] << 8) | nets[i].addr[3];
-
-			rc = rte_lpm_add(d->lpm4, ip, nets[i].depth, 1);
-		} else {
-			rc = rte_lpm6_add(d->lpm6, nets[i].addr, nets[i].depth, 1);
-		}
 		if (rc < 0) {
 			rte_errno = -rc;
 			goto fail;
