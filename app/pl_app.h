@@ -102,9 +102,7 @@ struct pl_rx_ctx {
 	struct pl_rxq q[PL_MAX_RXQ_PER_LCORE];
 	struct rte_ring *ring[PL_MAX_WORKERS];
 	struct pl_lcore_ctr *ctr;
-	uint16_t txq;                       /* its TX queue on every port (inline) */
 	uint64_t last_time[PL_DIR_MAX];     /* inter-arrival state, per direction */
-	struct pl_txbuf tx[RTE_MAX_ETHPORTS];
 	volatile int done;
 } __rte_cache_aligned;
 

@@ -573,7 +573,7 @@ pl_ports_init(struct pl_app *app)
 {
 	static struct rte_eth_dev_info infos[RTE_MAX_ETHPORTS];
 	unsigned int p, need, rings;
-	uint16_t nb_txq = (uint16_t)(app->nb_rx + app->nb_workers);
+	uint16_t nb_txq = (uint16_t)app->nb_workers; /* only workers transmit */
 	int rc;
 
 	app->nb_ports = rte_eth_dev_count_avail();
@@ -644,7 +644,7 @@ pl_ports_init(struct pl_app *app)
 
 		if (txq > infos[p].max_tx_queues) {
 			fprintf(stderr, "portlens: port %u (%s): inline mode needs %u TX queues (one "
-				"per RX and worker lcore), the device has %u\n", p,
+				"per worker), the device has %u (use --workers)\n", p,
 				app->port[p].name, txq, infos[p].max_tx_queues);
 			return -EINVAL;
 		}

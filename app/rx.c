@@ -26,27 +26,28 @@
 #define PL_PCAP_TS_SCALE 1
 #endif
 
-/* Dispose of a frame that goes to no worker: forward (inline) or free (monitor). */
-static inline void
-rx_dispose(struct pl_rx_ctx *rx, struct rte_mbuf *m, int drop_reason, struct pl_ctr_bank *b,
+/*
+ * A frame that needs no analysis by a worker (malformed, non-IP). Monitor mode frees it
+ * here. Inline mode either drops it (the malformed verdict) or hands it to a worker for
+ * transmission: only workers transmit, one TX queue each, so no TX queue is shared.
+ * Returns 1 when the frame goes to a worker.
+ */
+static inline int
+rx_dispose(struct rte_mbuf *m, int drop_reason, struct pl_ctr_bank *b,
 	   struct rte_mbuf **freeb, uint16_t *nfree)
 {
-	struct pl_app *app = &pl_app;
-	int peer;
-
-	if (!app->opt.inline_mode) {
+	if (!pl_app.opt.inline_mode) {
 		b->v[PL_CTR_processed]++;
 		b->v[PL_CTR_freed]++;
 		freeb[(*nfree)++] = m;
-		return;
+		return 0;
 	}
-	peer = app->opt.peer[m->port];
-	if (drop_reason >= 0 || peer < 0) {
-		b->drop[drop_reason >= 0 ? drop_reason : PL_DROP_no_tx_port]++;
+	if (drop_reason >= 0) {
+		b->drop[drop_reason]++;
 		freeb[(*nfree)++] = m;
-		return;
+		return 0;
 	}
-	pl_tx_one(&rx->tx[peer], m, (uint16_t)peer, rx->txq, b);
+	return 1;
 }
 
 /* Arrival statistics of one frame; time in ns. */
@@ -110,14 +111,16 @@ rx_burst(struct pl_rx_ctx *rx, struct pl_port *pp, struct rte_mbuf **pkts, uint1
 			b->v[PL_CTR_bytes] += len;
 			b->v[PL_CTR_malformed]++;
 			b->malformed[meta->malformed]++;
-			rx_dispose(rx, m, app->opt.malformed_drop ? PL_DROP_malformed : -1, b,
-				   freeb, &nfree);
+			if (rx_dispose(m, app->opt.malformed_drop ? PL_DROP_malformed : -1, b,
+				       freeb, &nfree))
+				out[worker[i]][nout[worker[i]]++] = m;
 			break;
 		default:
 			b->v[PL_CTR_packets]++;
 			b->v[PL_CTR_bytes] += len;
 			b->v[PL_CTR_non_ip]++;
-			rx_dispose(rx, m, -1, b, freeb, &nfree);
+			if (rx_dispose(m, -1, b, freeb, &nfree))
+				out[worker[i]][nout[worker[i]]++] = m;
 			break;
 		}
 	}
@@ -185,12 +188,6 @@ pl_rx_loop(void *arg)
 			}
 			got += n;
 			rx_burst(rx, pp, pkts, n, b);
-		}
-		if (app->opt.inline_mode) {
-			unsigned int p;
-
-			for (p = 0; p < app->nb_ports; p++)
-				pl_tx_flush(&rx->tx[p], (uint16_t)p, rx->txq, b);
 		}
 		t0 = rte_rdtsc() - t0;
 		b->v[PL_CTR_polls]++;

@@ -55,9 +55,14 @@ worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
+		const struct pl_meta *meta = pl_meta(pkts[i]);
+
 		if (i + 2 < n)
 			rte_prefetch0(pl_meta(pkts[i + 2]));
-		worker_count(b, pl_meta(pkts[i]), rte_pktmbuf_pkt_len(pkts[i]));
+		/* non-IP and malformed frames come here only to be transmitted (inline):
+		 * the RX lcore counted them */
+		if (likely(meta->kind == PL_KIND_IP))
+			worker_count(b, meta, rte_pktmbuf_pkt_len(pkts[i]));
 	}
 	if (!app->opt.inline_mode) {
 		b->v[PL_CTR_processed] += n;
