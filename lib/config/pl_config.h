@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Configuration: the YAML file given with --config (default: the file shipped in
+ * lib/config/portlens.yaml), read with libyaml.
+ *
+ * Loading is all or nothing: pl_config_load() fills a struct pl_config only when the whole
+ * file is valid, so a bad file never yields a half-configured appliance. Every error names
+ * the file, the line and what is wrong ("portlens.yaml:12: classes[2].priority: 'urgent' is
+ * not one of critical, high, medium, low"); unknown keys are errors. docs/configuration.md
+ * documents every key.
+ */
+#ifndef PL_CONFIG_H
+#define PL_CONFIG_H
+
+#include <limits.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pl_direction.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PL_MAX_CLASSES 32         /**< service classes */
+#define PL_CLASS_NONE 0xff        /**< "no class" in class tables */
+#define PL_CLASS_NAME_LEN 32
+#define PL_MAX_CLASS_RANGES 16    /**< port ranges per class */
+
+/** Class priorities. */
+enum pl_priority {
+	PL_PRIO_CRITICAL = 0,
+	PL_PRIO_HIGH,
+	PL_PRIO_MEDIUM,
+	PL_PRIO_LOW,
+	PL_PRIO_MAX
+};
+
+/** Transport protocols a class covers (bit mask). */
+#define PL_PROTO_TCP 0x1
+#define PL_PROTO_UDP 0x2
+
+/** Finding kinds: X(name, "help"). The policy library reports them; the configuration
+ * chooses the verdict of each. */
+#define PL_FINDING_KINDS(X) \
+	X(unauthorized_port, "connection attempt to a local address on a port not allowed") \
+	X(unencrypted, "cleartext where encryption is required, or cleartext HTTP") \
+	X(sensitive_data, "a Luhn-valid card number in cleartext payload") \
+	X(rate_limit, "a source above its new-connection or packet rate") \
+	X(qos, "a class above its share of the link (red packets)")
+
+enum pl_finding_kind {
+#define PL_X_ENUM(name, help) PL_FINDING_##name,
+	PL_FINDING_KINDS(PL_X_ENUM)
+#undef PL_X_ENUM
+	PL_FINDING_MAX
+};
+
+/** What happens to packets of a flow with a finding (inline mode; monitor mode forwards). */
+enum pl_verdict {
+	PL_VERDICT_FORWARD = 0, /**< "alert": report the finding, forward the packet */
+	PL_VERDICT_MARK,        /**< report, rewrite the DSCP (verdict_dscp), forward */
+	PL_VERDICT_DROP,        /**< report, drop this packet and the rest of the flow */
+	PL_VERDICT_MAX
+};
+
+/** A port range, inclusive. */
+struct pl_port_range {
+	uint16_t first;
+	uint16_t last;
+};
+
+/** A service class. */
+struct pl_class_def {
+	char name[PL_CLASS_NAME_LEN];
+	uint8_t priority;   /**< enum pl_priority */
+	uint8_t encrypted;  /**< encryption required: cleartext is an `unencrypted` finding */
+	uint8_t protos;     /**< PL_PROTO_* */
+	uint8_t nb_ranges;
+	struct pl_port_range ranges[PL_MAX_CLASS_RANGES];
+	double qos_share;   /**< committed share of the link, 0 < share <= 1 (default by priority) */
+};
+
+/** The whole configuration. Plain data: copyable, no pointers. */
+struct pl_config {
+	char path[PATH_MAX];              /**< file it came from ("" for built-in defaults) */
+
+	/* traffic (command-line options override these) */
+	unsigned int nb_nets;             /**< 0: default local networks */
+	struct pl_cidr nets[64];
+	char bins[256];                   /**< bin specification, "" for the default */
+
+	/* classification */
+	unsigned int nb_classes;
+	struct pl_class_def classes[PL_MAX_CLASSES];
+	char signatures[PATH_MAX];        /**< signature file (relative paths: to the config) */
+	uint32_t scan_packets;            /**< data packets scanned per flow (both ways), 0: off */
+	uint32_t scan_bytes;              /**< bytes scanned per packet */
+
+	/* flows */
+	uint32_t flow_capacity;           /**< flows per worker */
+	uint64_t syn_timeout_ns;          /**< attempt without answer: unanswered */
+	uint64_t tcp_idle_ns;             /**< established TCP idle: forgotten (still active) */
+	uint64_t udp_idle_ns;             /**< UDP/ICMP/other flows idle: forgotten */
+	uint64_t time_wait_ns;            /**< TIME_WAIT after a close */
+
+	/* policy */
+	uint8_t allowed[65536 / 8];       /**< bitmap of allowed ports (unauthorized_port) */
+	double conn_rate;                 /**< new connections per second per source, 0: off */
+	double conn_burst;                /**< bucket depth */
+	double pkt_rate;                  /**< packets per second per source, 0: off */
+	double pkt_burst;
+	uint64_t link_bps;                /**< link rate for QoS shares, bits per second */
+	double prio_share[PL_PRIO_MAX];   /**< default share per priority */
+	double qos_peak;                  /**< peak rate = share * qos_peak (>= 1), capped at 1 */
+	int qos_mark;                     /**< inline: rewrite DSCP by colour */
+	uint8_t qos_dscp[3];              /**< DSCP for green, yellow, red */
+	int qos_drop_red;                 /**< inline: drop red packets */
+	uint8_t verdict[PL_FINDING_MAX];  /**< enum pl_verdict per finding kind */
+	uint8_t verdict_dscp;             /**< DSCP for PL_VERDICT_MARK */
+	uint32_t findings_max;            /**< distinct findings kept (bounded memory) */
+};
+
+/**
+ * The built-in defaults: RFC 1918 + fc00::/7, default bins, the FinMark classes (https
+ * tcp/443 critical encrypted, api tcp/8080 high, db tcp/5432 critical encrypted, http
+ * tcp/80 medium, dns udp+tcp/53 high, ssh tcp/22 high), allowed ports 53 80 443 5432 8080,
+ * scan 2 packets x 256 bytes, 65536 flows per worker, SYN 5 s, TCP idle 300 s, UDP idle
+ * 60 s, TIME_WAIT 60 s, 1000 new connections/s per source (burst 1000), no packet rate
+ * limit, link 10 Gbit/s, shares critical 0.8 high 0.6 medium 0.4 low 0.2, peak 1.25,
+ * every verdict forward, 4096 findings.
+ */
+void pl_config_defaults(struct pl_config *cfg);
+
+/**
+ * Load a configuration file over the built-in defaults (keys absent from the file keep
+ * their default).
+ *
+ * @param path    the YAML file.
+ * @param cfg     filled only on success.
+ * @param err     on failure: "FILE:LINE: what is wrong".
+ * @param errlen  size of err.
+ * @return 0, or a negative errno (-EINVAL for a bad file, -ENOENT ...).
+ */
+int pl_config_load(const char *path, struct pl_config *cfg, char *err, size_t errlen);
+
+/** Is a port in the allowlist? */
+static inline int
+pl_config_allowed(const struct pl_config *cfg, uint16_t port)
+{
+	return (cfg->allowed[port >> 3] >> (port & 7)) & 1;
+}
+
+/** Names: "critical"..., "forward"/"mark"/"drop", finding kinds. */
+const char *pl_priority_name(unsigned int prio);
+const char *pl_verdict_name(unsigned int verdict);
+const char *pl_finding_name(unsigned int kind);
+
+/**
+ * Write the configuration as YAML (the same keys pl_config_load() reads), for
+ * `show config` and for saving a changed configuration.
+ *
+ * @return 0 or a negative errno.
+ */
+int pl_config_dump(const struct pl_config *cfg, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PL_CONFIG_H */

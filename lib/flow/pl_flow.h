@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Flow tracking: a per-worker flow table with a TCP state machine.
+ *
+ * Each worker owns one table (single writer, no locks): an rte_hash keyed by the canonical
+ * 5-tuple (struct pl_tuple) and an array of flow records indexed by the key's position.
+ * Symmetric distribution puts both directions of a connection on the same worker.
+ *
+ * TCP outcomes (DESIGN.md): attempted (SYN without ACK), established (3-way handshake
+ * seen), rejected (attempt answered by RST), unanswered (no SYN-ACK or RST before the SYN
+ * timeout or the end of the capture), closed (FIN from both sides), reset (established,
+ * then RST), and the gauges time_wait (closed within the TIME_WAIT period of the table's
+ * packet time) and active (established, neither closed nor reset). Each outcome is counted
+ * once per connection, at the moment it happens, into the caller's counters.
+ *
+ * Time is packet time. Ageing is incremental: each call to pl_flow_age() examines a bounded
+ * number of slots, so it never stalls the worker.
+ */
+#ifndef PL_FLOW_H
+#define PL_FLOW_H
+
+#include <stdint.h>
+
+#include "pl_dist.h"
+#include "pl_parse.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** TCP outcome counters: X(name, "help"). Gauges are deltas too (+1 / -1). */
+#define PL_TCP_OUTCOMES(X) \
+	X(attempted, "connection attempts: SYN without ACK") \
+	X(established, "three-way handshakes completed") \
+	X(rejected, "attempts answered by RST") \
+	X(unanswered, "attempts with no SYN-ACK or RST before the SYN timeout or the end") \
+	X(closed, "connections closed by FIN from both sides") \
+	X(reset, "established connections ended by RST") \
+	X(time_wait, "gauge: closed within the TIME_WAIT period") \
+	X(active, "gauge: established, not closed or reset")
+
+enum pl_tcp_outcome {
+#define PL_X_ENUM(name, help) PL_TCP_##name,
+	PL_TCP_OUTCOMES(PL_X_ENUM)
+#undef PL_X_ENUM
+	PL_TCP_MAX
+};
+
+/** Flow-table counters: X(name, "help"). */
+#define PL_FLOW_COUNTERS(X) \
+	X(created, "flows added to the table") \
+	X(table_full, "new flows not tracked because the table was full") \
+	X(evicted, "flows removed by ageing (timeouts)") \
+	X(tracked, "gauge: flows in the table")
+
+enum pl_flow_ctr {
+#define PL_X_ENUM(name, help) PL_FLOWC_##name,
+	PL_FLOW_COUNTERS(PL_X_ENUM)
+#undef PL_X_ENUM
+	PL_FLOWC_MAX
+};
+
+/** TCP connection states. */
+enum pl_tcp_state {
+	PL_TCPS_NONE = 0,     /**< not TCP, or TCP picked up mid-stream (no SYN seen) */
+	PL_TCPS_SYN_SENT,     /**< SYN seen, no answer yet */
+	PL_TCPS_SYN_RECV,     /**< SYN-ACK seen */
+	PL_TCPS_ESTABLISHED,
+	PL_TCPS_FIN_WAIT,     /**< FIN from one side */
+	PL_TCPS_TIME_WAIT,    /**< FIN from both sides: closed */
+	PL_TCPS_CLOSED,       /**< reset, rejected or unanswered: final */
+};
+
+/**
+ * One flow. Direction 0 is the flow's initiator (source of its first packet, or of the
+ * SYN), direction 1 the responder. 64 bytes.
+ */
+struct pl_flow {
+	uint64_t first_ns;
+	uint64_t last_ns;
+	uint64_t state_ns;      /**< when the current TCP state began (timeouts) */
+	uint32_t packets[2];
+	uint64_t bytes[2];
+	uint16_t server_port;   /**< destination port of the initiator */
+	uint8_t tcp_state;      /**< enum pl_tcp_state */
+	uint8_t fin_seen;       /**< bit 0: FIN from dir 0, bit 1: from dir 1 */
+	uint8_t init_lo;        /**< 1 when the initiator is the tuple's lower endpoint */
+	uint8_t cls;            /**< class index or PL_CLASS_NONE (set by the caller) */
+	uint8_t scanned;        /**< data packets scanned so far */
+	uint8_t verdict;        /**< enum pl_verdict (set by the caller) */
+	uint32_t app_protos;    /**< detected protocols (enum pl_app_proto bits) */
+	uint16_t flags;         /**< PL_FLOWF_* (free for the caller's policy state) */
+	uint8_t proto;          /**< IPPROTO_* */
+	uint8_t in_use;
+};
+
+/** Counters a table updates: the caller points them into its counter bank. */
+struct pl_flow_ctrs {
+	uint64_t *tcp;   /**< [PL_TCP_MAX] */
+	uint64_t *flow;  /**< [PL_FLOWC_MAX] */
+};
+
+/** Result of pl_flow_update(): what this packet did. */
+struct pl_flow_event {
+	struct pl_flow *flow;  /**< the flow, or NULL when not tracked (table full) */
+	uint8_t dir;           /**< 0: from the initiator, 1: from the responder */
+	uint8_t created;       /**< this packet created the flow */
+	uint8_t attempt;       /**< this packet is a new connection attempt (SYN, no ACK) */
+	uint8_t established;   /**< this packet completed the handshake */
+};
+
+struct pl_flow_table;
+
+/**
+ * Create a table.
+ *
+ * @param name      unique name (rte_hash).
+ * @param capacity  most flows (>= 8).
+ * @param socket    NUMA socket.
+ * @return the table, or NULL with rte_errno set.
+ */
+struct pl_flow_table *pl_flow_create(const char *name, uint32_t capacity, int socket);
+
+/** Free a table (NULL is fine). */
+void pl_flow_free(struct pl_flow_table *t);
+
+/** Set the timeouts (ns of packet time); defaults 5 s, 300 s, 60 s, 60 s. */
+void pl_flow_set_timeouts(struct pl_flow_table *t, uint64_t syn_ns, uint64_t tcp_idle_ns,
+			  uint64_t udp_idle_ns, uint64_t time_wait_ns);
+
+/**
+ * Account one IP packet (not a fragment) to its flow, creating the flow if needed, and run
+ * the TCP state machine. Counts outcomes into @p c.
+ *
+ * A full table: the packet's flow is not tracked (event.flow is NULL) and table_full is
+ * counted; flows already tracked are unaffected, and ageing makes room again.
+ *
+ * Connection reuse: a SYN (without ACK) on a flow that is closed, reset, rejected,
+ * unanswered or in TIME_WAIT starts a new connection on the same record (a new attempt).
+ * A retransmitted SYN on a flow in SYN_SENT is not a new attempt. Simultaneous open (SYN
+ * from both sides, then SYN-ACKs) counts one attempt and one established.
+ *
+ * @param t       the table.
+ * @param key     the packet's canonical tuple (pl_dist_tuple()).
+ * @param hash    pl_dist_hash_tuple(key).
+ * @param meta    the packet's parse result (proto, flags, ports, TCP flags).
+ * @param bytes   frame bytes.
+ * @param now_ns  packet time.
+ * @param c       counters to update.
+ * @param ev      out: what happened.
+ */
+void pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t hash,
+		    const struct pl_meta *meta, uint32_t bytes, uint64_t now_ns,
+		    const struct pl_flow_ctrs *c, struct pl_flow_event *ev);
+
+/**
+ * Incremental ageing: examine up to @p budget slots from where the last call stopped;
+ * expire what timed out at @p now_ns (SYN timeout: unanswered; TIME_WAIT over: time_wait
+ * gauge down; idle: flow forgotten, active gauge down if it was established) and remove
+ * expired flows (evicted).
+ *
+ * @return slots examined.
+ */
+uint32_t pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
+		     const struct pl_flow_ctrs *c);
+
+/**
+ * End of the traffic (end of a capture, or shutdown): every attempt still waiting is
+ * unanswered; TIME_WAIT and active gauges are left as they are at @p end_ns (closes within
+ * TIME_WAIT of end_ns stay counted in time_wait, older ones leave it). Flows stay in the
+ * table.
+ */
+void pl_flow_finish(struct pl_flow_table *t, uint64_t end_ns, const struct pl_flow_ctrs *c);
+
+/** Flows in the table now. */
+uint32_t pl_flow_count(const struct pl_flow_table *t);
+
+/** Capacity, and bytes of memory the table uses (hash, keys, records). */
+uint32_t pl_flow_capacity(const struct pl_flow_table *t);
+size_t pl_flow_memory(const struct pl_flow_table *t);
+
+/**
+ * Visit every flow (control plane: `show flows`, tests). Not safe while the owner worker
+ * runs.
+ *
+ * @param fn  called with the key and flow; return non-zero to stop.
+ */
+void pl_flow_walk(struct pl_flow_table *t,
+		  int (*fn)(const struct pl_tuple *key, const struct pl_flow *f, void *arg),
+		  void *arg);
+
+/** Name of a TCP outcome / flow counter / TCP state. */
+const char *pl_tcp_outcome_name(unsigned int o);
+const char *pl_flow_ctr_name(unsigned int c);
+const char *pl_tcp_state_name(unsigned int s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PL_FLOW_H */
