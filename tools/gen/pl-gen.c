@@ -16,6 +16,11 @@
  *   finmark       200 users on 10.0.x.y talking to 443 (TLS), 8080 (HTTP) and 5432
  *                 (PostgreSQL) backends with full TCP lifecycles, rejects, unanswered SYNs
  *                 and resets
+ *   policy        FinMark-like traffic that is clean by policy (TLS on 443 and 8080,
+ *                 SSLRequest then TLS on 5432, DNS over UDP to a local resolver) plus planted
+ *                 findings on distinct addresses: unauthorized ports, cleartext HTTP and
+ *                 PostgreSQL, card numbers, one source above the connection rate limit
+ *   policy-clean  the same clean traffic without the planted findings
  */
 #include <errno.h>
 #include <getopt.h>
@@ -937,7 +942,7 @@ min64_next(uint8_t *f, uint64_t i)
 /* ---------------------------------------------------------------------------------------- */
 /* The FinMark mix: TCP connections with whole lifecycles                                   */
 
-enum script { S_NORMAL, S_REJECTED, S_UNANSWERED, S_RESET };
+enum script { S_NORMAL, S_REJECTED, S_UNANSWERED, S_RESET, S_DNS };
 
 struct conn {
 	bool live;
@@ -950,6 +955,7 @@ struct conn {
 	int round;		/* rounds done */
 	bool server_closes;	/* the server sends the first FIN */
 	bool server_resets;
+	bool api_tls;		/* 8080 speaks TLS (the policy mix), not cleartext HTTP */
 };
 
 #define FM_USERS	200
@@ -989,7 +995,7 @@ conn_payload(const struct conn *c, bool from_client, uint8_t *p)
 	bool hello;
 	int h;
 
-	if (c->sport == 8080) {
+	if (c->sport == 8080 && !c->api_tls) {
 		if (from_client)
 			return (size_t)sprintf((char *)p,
 				"GET /api/v1/accounts/%u/balance HTTP/1.1\r\n"
@@ -1127,20 +1133,516 @@ finmark_next(uint8_t *f, uint64_t i)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* The policy mix: clean FinMark traffic, and findings planted on their own addresses       */
+
+/*
+ * Clean means clean by the default policy (lib/config: allowed ports 53 80 443 5432 8080,
+ * https and db classes encrypted, cleartext HTTP is a finding on any port): the background
+ * speaks TLS on 443 and on 8080 (the API is HTTPS: cleartext HTTP on 8080 would be an
+ * `unencrypted` finding), SSLRequest then TLS on 5432, and DNS over UDP to 10.0.0.53. No
+ * source comes near 1000 new connections per second.
+ *
+ * The planted conversations use addresses no background connection uses (203.0.113.66,
+ * 10.0.5-9.x, 10.1.0.2x, 10.1.3.80 ...), so each finding names exactly one planted thing.
+ * Everything a payload signature has to see sits in the first 256 bytes of the first data
+ * packet of its flow (the default scan window). Planted frames are interleaved with the
+ * background at an even spacing; the rate-limit burst (1500 connections from 10.9.9.9, six
+ * frames each, 30 us apart) sits in the middle of the capture.
+ */
+
+#define PO_BURST_CONNS	1500
+#define PO_BURST_FRAMES	(6 * PO_BURST_CONNS)
+#define PO_BURST_GAP_NS	30000ULL
+#define PLANT_MAX	256
+#define PLANT_FRAME	1600
+
+static struct conn pconns[FM_CONC];
+static uint32_t po_next_port[FM_USERS];
+static uint32_t po_next_dns_port[FM_USERS];
+static uint8_t plant_buf[PLANT_MAX][PLANT_FRAME];
+static uint16_t plant_len[PLANT_MAX];
+static size_t plant_n, plant_next, plant_every, plant_since;
+static uint64_t po_burst_start, po_period_ns;
+static bool po_findings;
+static struct conn po_burst;
+
+/* Frames pl-gen writes (main sets it before the first frame). */
+static uint64_t gen_count;
+
+/* A UDP datagram from src:sport to dst:dport carrying pl; returns the frame length. */
+static size_t
+udp_frame(uint8_t *f, const struct addr *src, const struct addr *dst, uint16_t sport,
+	  uint16_t dport, const uint8_t *pl, size_t n)
+{
+	struct spec s;
+	struct built b;
+
+	memset(&s, 0, sizeof(s));
+	s.ethertype = ET_IPV4;
+	s.l4 = P_UDP;
+	s.l4_header = true;
+	s.src = *src;
+	s.dst = *dst;
+	s.sport = sport;
+	s.dport = dport;
+	s.payload = pl;
+	s.payload_len = n;
+	pkt_build(f, &s, false, &b);
+	return b.len;
+}
+
+/* A DNS query (or, with answer, its response) for name; returns the payload length. */
+static size_t
+dns_message(uint8_t *p, uint16_t id, const char *name, const struct addr *answer)
+{
+	size_t o = 12;
+	const char *l = name;
+
+	put16(p, id);
+	put16(p + 2, answer != NULL ? 0x8180 : 0x0100);
+	put16(p + 4, 1);
+	put16(p + 6, answer != NULL ? 1 : 0);
+	put16(p + 8, 0);
+	put16(p + 10, 0);
+	while (*l != '\0') {
+		const char *dot = strchr(l, '.');
+		size_t n = dot != NULL ? (size_t)(dot - l) : strlen(l);
+
+		p[o++] = (uint8_t)n;
+		memcpy(p + o, l, n);
+		o += n;
+		l += n + (dot != NULL ? 1 : 0);
+	}
+	p[o++] = 0;
+	put16(p + o, 1);	/* A */
+	put16(p + o + 2, 1);	/* IN */
+	o += 4;
+	if (answer != NULL) {
+		put16(p + o, 0xc00c);
+		put16(p + o + 2, 1);
+		put16(p + o + 4, 1);
+		put32(p + o + 6, 300);
+		put16(p + o + 10, 4);
+		memcpy(p + o + 12, answer->a, 4);
+		o += 16;
+	}
+	return o;
+}
+
+/* A background connection: TCP to 443/8080/5432 like FinMark but all TLS, or one DNS query. */
+static void
+po_conn_start(struct conn *c)
+{
+	static const uint8_t backends[3] = { 3, 4, 2 };
+	uint32_t u = (uint32_t)(rnd() % FM_USERS), r = (uint32_t)(rnd() % 100), svc;
+
+	memset(c, 0, sizeof(*c));
+	c->live = true;
+	c->api_tls = true;
+	v4(&c->cli, 10, 0, (uint8_t)(u / 100), (uint8_t)(10 + u % 100));
+	if (r < 12) {
+		c->script = S_DNS;
+		v4(&c->srv, 10, 0, 0, 53);
+		c->sport = 53;
+		c->cport = (uint16_t)(49152 + po_next_dns_port[u]++ % 16000);
+		c->cseq = (uint32_t)rnd();
+		c->rounds = (int)(rnd() % 4);
+		return;
+	}
+	svc = r < 55 ? 0 : r < 85 ? 1 : 2;
+	c->sport = svc == 0 ? 443 : svc == 1 ? 8080 : 5432;
+	v4(&c->srv, 10, 1, (uint8_t)svc, (uint8_t)(11 + rnd() % backends[svc]));
+	c->cport = (uint16_t)(32768 + po_next_port[u]++ % 16000);
+	c->cseq = (uint32_t)rnd();
+	c->sseq = (uint32_t)rnd();
+	r = (uint32_t)(rnd() % 100);
+	c->script = r < 85 ? S_NORMAL : r < 90 ? S_REJECTED : r < 95 ? S_UNANSWERED : S_RESET;
+	c->rounds = (int)rnd_range(1, 6);
+	c->server_closes = rnd_pct(30);
+	c->server_resets = rnd_pct(50);
+}
+
+/* The next frame of a DNS exchange: the query, then the answer (and the exchange ends). */
+static size_t
+po_dns_step(uint8_t *f, struct conn *c)
+{
+	static const char *const names[4] = {
+		"api.finmark.internal", "db.finmark.internal", "www.finmark.example",
+		"login.finmark.example",
+	};
+	uint8_t pl[256];
+	struct addr ans;
+	size_t n;
+
+	if (c->step++ == 0) {
+		n = dns_message(pl, (uint16_t)c->cseq, names[c->rounds], NULL);
+		return udp_frame(f, &c->cli, &c->srv, c->cport, 53, pl, n);
+	}
+	c->live = false;
+	v4(&ans, 10, 1, (uint8_t)(c->rounds % 3), (uint8_t)(11 + c->cseq % 2));
+	n = dns_message(pl, (uint16_t)c->cseq, names[c->rounds], &ans);
+	return udp_frame(f, &c->srv, &c->cli, 53, c->cport, pl, n);
+}
+
+/* ---- planted conversations, built once into plant_buf ---- */
+
+static void
+plant_tcp(struct conn *c, bool from_client, uint8_t flags, const void *pl, size_t n)
+{
+	static uint8_t f[FRAME_MAX];
+	size_t len;
+
+	len = conn_segment(f, c, from_client, flags, pl, n);
+	if (plant_n < PLANT_MAX && len <= PLANT_FRAME) {
+		memcpy(plant_buf[plant_n], f, len);
+		plant_len[plant_n++] = (uint16_t)len;
+	}
+}
+
+static void
+plant_udp(const struct addr *src, const struct addr *dst, uint16_t sport, uint16_t dport,
+	  const void *pl, size_t n)
+{
+	static uint8_t f[FRAME_MAX];
+	size_t len;
+
+	len = udp_frame(f, src, dst, sport, dport, pl, n);
+	if (plant_n < PLANT_MAX && len <= PLANT_FRAME) {
+		memcpy(plant_buf[plant_n], f, len);
+		plant_len[plant_n++] = (uint16_t)len;
+	}
+}
+
+static void
+pc_init(struct conn *c, const struct addr *cli, const struct addr *srv, uint16_t cport,
+	uint16_t sport)
+{
+	memset(c, 0, sizeof(*c));
+	c->cli = *cli;
+	c->srv = *srv;
+	c->cport = cport;
+	c->sport = sport;
+	c->cseq = (uint32_t)rnd();
+	c->sseq = (uint32_t)rnd();
+}
+
+/* SYN, SYN-ACK, ACK. */
+static void
+pc_open(struct conn *c)
+{
+	plant_tcp(c, true, TH_SYN, NULL, 0);
+	plant_tcp(c, false, TH_SYN | TH_ACK, NULL, 0);
+	plant_tcp(c, true, TH_ACK, NULL, 0);
+}
+
+/* A request, its response, and the client's ACK of the response. */
+static void
+pc_exchange(struct conn *c, const void *req, size_t req_len, const void *resp, size_t resp_len)
+{
+	plant_tcp(c, true, TH_PSH | TH_ACK, req, req_len);
+	plant_tcp(c, false, TH_PSH | TH_ACK, resp, resp_len);
+	plant_tcp(c, true, TH_ACK, NULL, 0);
+}
+
+/* The four-way close: FIN from one side, ACK, FIN from the other, ACK. */
+static void
+pc_close(struct conn *c, bool server_first)
+{
+	plant_tcp(c, !server_first, TH_FIN | TH_ACK, NULL, 0);
+	plant_tcp(c, server_first, TH_ACK, NULL, 0);
+	plant_tcp(c, server_first, TH_FIN | TH_ACK, NULL, 0);
+	plant_tcp(c, !server_first, TH_ACK, NULL, 0);
+}
+
+/* A TLS hello exchange (ClientHello, ServerHello) of random bodies. */
+static void
+pc_tls(struct conn *c)
+{
+	uint8_t hello[2][400];
+
+	for (int i = 0; i < 2; i++) {
+		size_t n = i == 0 ? 260 : 380;
+
+		rnd_bytes(hello[i], n);
+		hello[i][0] = 0x16;
+		hello[i][1] = 0x03;
+		hello[i][2] = i == 0 ? 0x01 : 0x03;
+		put16(hello[i] + 3, (uint16_t)(n - 5));
+		hello[i][5] = i == 0 ? 0x01 : 0x02;
+	}
+	pc_exchange(c, hello[0], 260, hello[1], 380);
+}
+
+/* A cleartext HTTP exchange: request (with body, if any) and a short response. */
+static void
+pc_http(struct conn *c, const char *method, const char *path, const char *ctype,
+	const char *body, const char *status)
+{
+	char req[512], resp[256];
+	int n, m;
+
+	if (body != NULL)
+		n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: shop.finmark.internal\r\n"
+			     "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
+			     method, path, ctype, strlen(body), body);
+	else
+		n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: shop.finmark.internal\r\n"
+			     "Accept: */*\r\n\r\n", method, path);
+	m = snprintf(resp, sizeof(resp), "HTTP/1.1 %s\r\nContent-Type: text/plain\r\n"
+		     "Content-Length: 2\r\n\r\nok", status);
+	pc_exchange(c, req, (size_t)n, resp, (size_t)m);
+}
+
+/*
+ * The planted conversations. The negatives (clean by policy, in both variants) exercise
+ * what must not be a finding; the findings (policy only) are listed in the comments with
+ * the (kind, src, dst, port) each must produce.
+ */
+static void
+plant_build(bool findings)
+{
+	struct addr a, b, scanner;
+	struct conn c;
+	uint8_t pl[512];
+	size_t n;
+
+	/* Negative: outbound SMTP to an outside server (a port not allowed, but not local). */
+	v4(&a, 10, 0, 5, 5);
+	v4(&b, 198, 51, 100, 25);
+	pc_init(&c, &a, &b, 41000, 25);
+	pc_open(&c);
+	pc_exchange(&c, "EHLO pay.finmark.example\r\n", 26, "250 mx.example.net\r\n", 20);
+	pc_close(&c, false);
+	/* Negative: an outside client on 443 with TLS; the server closes first. */
+	v4(&a, 198, 51, 100, 30);
+	v4(&b, 10, 1, 0, 11);
+	pc_init(&c, &a, &b, 51000, 443);
+	pc_open(&c);
+	pc_tls(&c);
+	pc_close(&c, true);
+	/* Negative, TCP outcomes: a 5-tuple closed, then opened again (two attempts). */
+	v4(&a, 10, 0, 9, 1);
+	v4(&b, 10, 1, 0, 12);
+	pc_init(&c, &a, &b, 50000, 443);
+	pc_open(&c);
+	pc_tls(&c);
+	pc_close(&c, false);
+	pc_init(&c, &a, &b, 50000, 443);
+	pc_open(&c);
+	pc_tls(&c);
+	pc_close(&c, true);
+	/* Negative, TCP outcomes: a retransmitted SYN, then answered (one attempt). */
+	v4(&a, 10, 0, 9, 2);
+	v4(&b, 10, 1, 0, 13);
+	pc_init(&c, &a, &b, 50001, 443);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	c.cseq--;
+	pc_open(&c);
+	pc_tls(&c);
+	pc_close(&c, false);
+	if (!findings)
+		return;
+
+	/* unauthorized_port from 203.0.113.66: answered and closed (23), rejected (3389),
+	 * unanswered (6379), answered then reset by the scanner (22, the ssh class), a SYN
+	 * retransmitted then rejected (6379), and a UDP flow (161). */
+	v4(&scanner, 203, 0, 113, 66);
+	v4(&b, 10, 1, 0, 21);
+	pc_init(&c, &scanner, &b, 40001, 23);
+	pc_open(&c);
+	pc_close(&c, false);
+	v4(&b, 10, 1, 0, 22);
+	pc_init(&c, &scanner, &b, 40002, 3389);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	c.sseq = 0;
+	plant_tcp(&c, false, TH_RST | TH_ACK, NULL, 0);
+	v4(&b, 10, 1, 0, 23);
+	pc_init(&c, &scanner, &b, 40003, 6379);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	v4(&b, 10, 1, 0, 24);
+	pc_init(&c, &scanner, &b, 40004, 22);
+	pc_open(&c);
+	plant_tcp(&c, true, TH_RST | TH_ACK, NULL, 0);
+	v4(&b, 10, 1, 0, 25);
+	pc_init(&c, &scanner, &b, 40005, 6379);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	c.cseq--;
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	c.sseq = 0;
+	plant_tcp(&c, false, TH_RST | TH_ACK, NULL, 0);
+	v4(&b, 10, 1, 0, 26);
+	{	/* SNMPv2c get-request sysDescr.0, and its response */
+		static const uint8_t get[] = {
+			0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
+			0xa0, 0x19, 0x02, 0x01, 0x2a, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30,
+			0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01,
+			0x00, 0x05, 0x00,
+		};
+
+		plant_udp(&scanner, &b, 40006, 161, get, sizeof(get));
+		memcpy(pl, get, sizeof(get));
+		pl[13] = 0xa2;
+		plant_udp(&b, &scanner, 161, 40006, pl, sizeof(get));
+	}
+	/* unauthorized_port inside: 10.0.0.10 -> 10.1.0.30:9100, the server closes first. */
+	v4(&a, 10, 0, 0, 10);
+	v4(&b, 10, 1, 0, 30);
+	pc_init(&c, &a, &b, 45000, 9100);
+	pc_open(&c);
+	pc_close(&c, true);
+
+	/* unencrypted: cleartext HTTP on 80, HTTP on 443, HTTP on 8080, PostgreSQL startup. */
+	v4(&a, 10, 0, 7, 10);
+	v4(&b, 10, 1, 3, 80);
+	pc_init(&c, &a, &b, 46000, 80);
+	pc_open(&c);
+	pc_http(&c, "GET", "/index.html", NULL, NULL, "200 OK");
+	pc_close(&c, true);
+	v4(&a, 10, 0, 7, 11);
+	v4(&b, 10, 1, 0, 12);
+	pc_init(&c, &a, &b, 46001, 443);
+	pc_open(&c);
+	pc_http(&c, "GET", "/checkout", NULL, NULL, "301 Moved Permanently");
+	pc_close(&c, false);
+	v4(&a, 10, 0, 7, 14);
+	v4(&b, 10, 1, 1, 12);
+	pc_init(&c, &a, &b, 46003, 8080);
+	pc_open(&c);
+	pc_http(&c, "GET", "/api/v1/health", NULL, NULL, "200 OK");
+	pc_close(&c, false);
+	v4(&a, 10, 0, 7, 12);
+	v4(&b, 10, 1, 2, 13);
+	pc_init(&c, &a, &b, 46002, 5432);
+	pc_open(&c);
+	{	/* StartupMessage, protocol 3.0; AuthenticationOk + ReadyForQuery; Terminate */
+		static const char params[] = "user\0finmark\0database\0ledger\0application_name\0"
+			"settle\0";
+		static const uint8_t ok[] = {
+			'R', 0, 0, 0, 8, 0, 0, 0, 0, 'Z', 0, 0, 0, 5, 'I',
+		};
+		static const uint8_t term[] = { 'X', 0, 0, 0, 4 };
+
+		n = 8 + sizeof(params);	/* the params' final NUL ends the message */
+		put32(pl, (uint32_t)n);
+		put32(pl + 4, 0x00030000);
+		memcpy(pl + 8, params, sizeof(params));
+		pc_exchange(&c, pl, n, ok, sizeof(ok));
+		plant_tcp(&c, true, TH_PSH | TH_ACK, term, sizeof(term));
+	}
+	pc_close(&c, true);
+
+	/* sensitive_data: Luhn-valid cards in cleartext POST bodies (also unencrypted) and in
+	 * an outbound syslog datagram; a Luhn-invalid 16-digit number that is no finding. */
+	v4(&a, 10, 0, 8, 20);
+	v4(&b, 10, 1, 3, 80);
+	pc_init(&c, &a, &b, 47000, 80);
+	pc_open(&c);
+	pc_http(&c, "POST", "/pay", "application/json",
+		"{\"card\":\"4111 1111 1111 1111\",\"exp\":\"12/29\",\"amount\":\"42.50\"}",
+		"201 Created");
+	pc_close(&c, false);
+	v4(&a, 10, 0, 8, 21);
+	pc_init(&c, &a, &b, 47001, 80);
+	pc_open(&c);
+	pc_http(&c, "POST", "/checkout", "application/x-www-form-urlencoded",
+		"amount=19.99&pan=5500-0055-5555-5559&name=J+Doe", "200 OK");
+	pc_close(&c, true);
+	v4(&a, 10, 0, 8, 22);
+	pc_init(&c, &a, &b, 47002, 80);
+	pc_open(&c);
+	pc_http(&c, "POST", "/refund", "application/json",
+		"{\"ref\":\"4111 1111 1111 1113\",\"amount\":\"10.00\"}", "200 OK");
+	pc_close(&c, false);
+	v4(&a, 10, 0, 3, 7);
+	v4(&b, 198, 51, 100, 20);
+	n = (size_t)sprintf((char *)pl, "<134>pos1 pay: charged card 378282246310005 amount 12.00");
+	plant_udp(&a, &b, 40514, 514, pl, n);
+}
+
+/* Frame j of the burst: connection j / 6 of 10.9.9.9 to 10.1.0.11-13:443, step j % 6. */
+static size_t
+po_burst_frame(uint8_t *f, uint64_t j)
+{
+	struct conn *c = &po_burst;
+	uint32_t k = (uint32_t)(j / 6);
+	struct addr a, b;
+
+	switch (j % 6) {
+	case 0:
+		v4(&a, 10, 9, 9, 9);
+		v4(&b, 10, 1, 0, (uint8_t)(11 + k % 3));
+		pc_init(c, &a, &b, (uint16_t)(20000 + k), 443);
+		return conn_segment(f, c, true, TH_SYN, NULL, 0);
+	case 1: return conn_segment(f, c, false, TH_SYN | TH_ACK, NULL, 0);
+	case 2: return conn_segment(f, c, true, TH_ACK, NULL, 0);
+	case 3: return conn_segment(f, c, true, TH_FIN | TH_ACK, NULL, 0);
+	case 4: return conn_segment(f, c, false, TH_FIN | TH_ACK, NULL, 0);
+	default: return conn_segment(f, c, true, TH_ACK, NULL, 0);
+	}
+}
+
+static size_t
+po_next(uint8_t *f, uint64_t i, bool findings)
+{
+	uint64_t room;
+	struct conn *c;
+
+	if (i == 0) {
+		po_findings = findings;
+		plant_build(findings);
+		po_period_ns = out.period_ns;
+		room = gen_count - (findings ? PO_BURST_FRAMES : 0);
+		plant_every = (size_t)(room / (plant_n + 1));
+		if (plant_every > 200)	/* keep planted conversations quick */
+			plant_every = 200;
+		po_burst_start = gen_count / 2;
+	}
+	if (po_findings && i >= po_burst_start && i < po_burst_start + PO_BURST_FRAMES) {
+		out.period_ns = po_period_ns < PO_BURST_GAP_NS ? po_period_ns : PO_BURST_GAP_NS;
+		return po_burst_frame(f, i - po_burst_start);
+	}
+	out.period_ns = po_period_ns;
+	if (plant_next < plant_n && ++plant_since >= plant_every) {
+		plant_since = 0;
+		memcpy(f, plant_buf[plant_next], plant_len[plant_next]);
+		return plant_len[plant_next++];
+	}
+	c = &pconns[rnd() % FM_CONC];
+	if (!c->live)
+		po_conn_start(c);
+	return c->script == S_DNS ? po_dns_step(f, c) : conn_step(f, c);
+}
+
+static size_t
+policy_next(uint8_t *f, uint64_t i)
+{
+	return po_next(f, i, true);
+}
+
+static size_t
+policy_clean_next(uint8_t *f, uint64_t i)
+{
+	return po_next(f, i, false);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* Command line                                                                             */
 
 struct mix {
 	const char *name;
 	size_t (*next)(uint8_t *f, uint64_t i);
 	const char *help;
+	uint64_t min_count;	/* fewest frames the mix can be written in (0: any) */
 };
 
 static const struct mix mixes[] = {
-	{ "mixed", mixed_next, "every frame kind, well-formed and malformed (default)" },
-	{ "random-ports", random_ports_next, "IPv4 TCP/UDP, half in/out, random dst ports" },
-	{ "imix", imix_next, "7:4:1 of 60/590/1514-byte frames (64/594/1518 with FCS)" },
-	{ "min64", min64_next, "60-byte TCP/UDP frames over 65536 flows" },
-	{ "finmark", finmark_next, "200 users, 443/8080/5432, full TCP lifecycles" },
+	{ "mixed", mixed_next, "every frame kind, well-formed and malformed (default)", 0 },
+	{ "random-ports", random_ports_next, "IPv4 TCP/UDP, half in/out, random dst ports", 0 },
+	{ "imix", imix_next, "7:4:1 of 60/590/1514-byte frames (64/594/1518 with FCS)", 0 },
+	{ "min64", min64_next, "60-byte TCP/UDP frames over 65536 flows", 0 },
+	{ "finmark", finmark_next, "200 users, 443/8080/5432, full TCP lifecycles", 0 },
+	{ "policy", policy_next, "clean FinMark-like traffic plus planted findings", 20000 },
+	{ "policy-clean", policy_clean_next, "the policy mix without its findings", 2000 },
 };
 
 static void
@@ -1253,6 +1755,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	if (count < mix->min_count) {
+		fprintf(stderr, "pl-gen: --count: the %s mix needs at least %" PRIu64 " frames\n",
+			mix->name, mix->min_count);
+		return 2;
+	}
+	gen_count = count;
 	rng_state = seed;
 	mixed_init();
 	out.t_ns = start;

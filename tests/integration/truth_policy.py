@@ -1,0 +1,390 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Independent truth for service classes, TCP outcomes and policy findings of a capture.
+
+The companion of truth.py: every number comes from tshark's dissection of the capture (ports,
+addresses, TCP flags, timestamps, the payload bytes as hex, tshark's own HTTP dissector), with
+the definitions of DESIGN.md and the default configuration (lib/config/pl_config.h) applied in
+Python. Nothing here knows how the capture was made. Frames are sorted into malformed,
+fragments and whole TCP/UDP packets by truth.py's rules (imported), so both truths agree on
+which packets count.
+
+Definitions (the default configuration; --config-defaults names it, and it is the only one):
+
+  classes      https tcp/443, api tcp/8080, db tcp/5432, http tcp/80, dns tcp+udp/53,
+               ssh tcp/22. A non-fragment TCP/UDP packet belongs to the class of its
+               destination port if that port (for its protocol) has a class, else to the class
+               of its source port. packets and bytes (frame.len) per class. connections = TCP
+               connection attempts classified by the SYN's ports, plus UDP flows (distinct
+               canonical 5-tuples, classified by their first packet).
+  tcp          per canonical 5-tuple, a connection starts with a SYN without ACK when none is
+               open on the tuple (no record, or the previous one finished: closed, reset,
+               rejected or unanswered); a SYN from the initiator while the attempt waits is a
+               retransmission. attempted: such SYNs. established: SYN, SYN-ACK from the
+               responder, then an ACK from the initiator. rejected: RST from the responder
+               before established. unanswered: no SYN-ACK or RST within 5 s of packet time
+               after the (first) SYN, or before the end of the capture. closed: FIN seen from
+               both sides after established. reset: established (not closed), then RST from
+               either side. Packets of a tuple with no SYN seen count for no outcome.
+               Also given: active = established - closed - reset (open at the end), and
+               time_wait = closes within 60 s of the last frame's time.
+  flows        created: distinct canonical 5-tuples of non-fragment TCP/UDP/other packets
+               (a reused TCP tuple is one flow; nothing here idles out for 60 s).
+  findings     (kind, src, dst, port):
+    unauthorized_port  a connection attempt (TCP SYN as above, or the first packet of a UDP
+                       flow) whose destination is local (RFC 1918, fc00::/7) and whose
+                       destination port is not in {53, 80, 443, 5432, 8080}:
+                       (src, dst, dport).
+    unencrypted        a cleartext HTTP request (tshark http.request, or a TCP payload that
+                       starts with an HTTP method and a space) -> (src, dst, dport); an HTTP
+                       response (http.response, or a payload starting "HTTP/1.") ->
+                       (dst, src, sport), i.e. always (client, server, server port). And a
+                       PostgreSQL StartupMessage (int32 length == the payload length, int32
+                       protocol 3.0 = 0x00030000) from a client on a TCP connection on which
+                       no SSLRequest (length 8, code 80877103) was seen -> (src, dst, dport).
+    sensitive_data     a Luhn-valid card number in a cleartext TCP/UDP payload: a maximal
+                       sequence of digits, consecutive digits optionally separated by one
+                       space or one dash, holding 13 to 19 digits in all -> (src, dst, dport
+                       of that packet). Payloads of TLS are not cleartext: a payload starting
+                       with a TLS record header (type 20-23, version 3.x), and every payload
+                       of a TCP connection on which such a record was seen.
+    rate_limit         a source whose new-connection attempts (TCP attempts as above and UDP
+                       flow first packets) find its token bucket empty: 1000 tokens per second
+                       of packet time, 1000 deep, full at the source's first attempt, one
+                       token per attempt -> (src, null, null).
+  The whole payload of every packet is examined. portlens scans the first 256 bytes of the
+  first 2 data packets of a flow (scan_packets/scan_bytes): pl-gen's policy mix plants every
+  signature inside that window, so both readings agree on its captures.
+
+The output (JSON) holds classes {name: {packets, bytes, connections}}, tcp {attempted,
+established, rejected, unanswered, closed, reset, active, time_wait}, flows {created},
+findings (sorted [kind, src, dst, port] lists), cards (every 13-19 digit candidate seen in
+cleartext, as written and as bare digits, with its Luhn verdict) and end_states (how many
+connections ended in each state: a diagnostic for mismatches).
+"""
+
+import argparse
+import ipaddress
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import truth  # noqa: E402  (truth.py beside this file: the frame rules and tshark set-up)
+
+# The default classes: name, priority, encrypted, {protocol: ports}.
+CLASSES = [
+    ("https", "critical", True, {"tcp": {443}}),
+    ("api", "high", False, {"tcp": {8080}}),
+    ("db", "critical", True, {"tcp": {5432}}),
+    ("http", "medium", False, {"tcp": {80}}),
+    ("dns", "high", False, {"tcp": {53}, "udp": {53}}),
+    ("ssh", "high", False, {"tcp": {22}}),
+]
+ALLOWED = {53, 80, 443, 5432, 8080}
+SYN_TIMEOUT_NS = 5 * 10**9
+TIME_WAIT_NS = 60 * 10**9
+CONN_RATE = 1000.0
+CONN_BURST = 1000.0
+
+HTTP_METHODS = (b"GET ", b"POST ", b"PUT ", b"DELETE ", b"HEAD ", b"OPTIONS ", b"PATCH ",
+                b"CONNECT ", b"TRACE ")
+SSL_REQUEST = bytes.fromhex("0000000804d2162f")
+CARD_RUN = re.compile(rb"[0-9](?:[ -]?[0-9])*")
+
+# Application protocols tshark may dissect here on top of truth.py's set: HTTP only, so that
+# http.request/http.response exist; everything else above L4 stays off (a dissector choking
+# on a payload must not hide the payload from us).
+EXTRA_PROTOCOLS = re.compile(r"^http$")
+
+EXTRA_FIELDS = [
+    "frame.time_epoch", "tcp.srcport", "tcp.flags", "udp.srcport",
+    "http.request", "http.response", "tcp.payload", "udp.payload",
+]
+FIELDS = truth.FIELDS[:-1] + EXTRA_FIELDS + truth.FIELDS[-1:]   # _ws.malformed stays last
+
+TH_FIN, TH_SYN, TH_RST, TH_ACK = 0x01, 0x02, 0x04, 0x10
+
+
+def luhn(digits):
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def tshark_config_dir():
+    """truth.py's configuration directory, with HTTP enabled again."""
+    d = truth.tshark_config_dir()
+    path = os.path.join(d, "disabled_protos")
+    with open(path) as f:
+        names = [n for n in f.read().split() if not EXTRA_PROTOCOLS.match(n)]
+    with open(path, "w") as f:
+        f.write("".join(n + "\n" for n in names))
+    return d
+
+
+def tshark_rows(path):
+    cfg = tshark_config_dir()
+    try:
+        cmd = ["tshark", "-r", path, "-n",
+               "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+               "-o", "tcp.desegment_tcp_streams:FALSE",
+               "-o", "tcp.analyze_sequence_numbers:FALSE",
+               "-o", "ip.tso_support:FALSE",
+               "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
+               "-E", "aggregator=,"]
+        for f in FIELDS:
+            cmd += ["-e", f]
+        env = dict(os.environ, WIRESHARK_CONFIG_DIR=cfg)
+        proc = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env,
+                              errors="replace")
+    finally:
+        shutil.rmtree(cfg, ignore_errors=True)
+    for line in proc.stdout.splitlines():
+        vals = line.split("\t", len(FIELDS) - 1)
+        vals += [""] * (len(FIELDS) - len(vals))
+        yield dict(zip(FIELDS, vals))
+
+
+def first(s):
+    return s.split(",")[0] if s else ""
+
+
+def epoch_ns(s):
+    return int(Decimal(s) * 10**9)
+
+
+class Conn:
+    """One TCP connection on a tuple: its initiator endpoint and its state."""
+
+    def __init__(self, init, syn_ns, cls):
+        self.init = init            # (addr, port) of the SYN's sender
+        self.syn_ns = syn_ns
+        self.cls = cls
+        self.state = "syn_sent"     # syn_sent syn_recv established closed reset rejected
+        self.fins = set()           # unanswered aborted
+        self.close_ns = None
+
+
+class PolicyTruth:
+    def __init__(self, local_nets):
+        self.frames = truth.Truth(local_nets)      # frame rules only (classify)
+        self.local = [ipaddress.ip_network(n, strict=False) for n in local_nets]
+        self.classes = {c[0]: dict(packets=0, bytes=0, connections=0) for c in CLASSES}
+        self.port_class = {"tcp": {}, "udp": {}}
+        for name, _prio, _enc, ports in CLASSES:
+            for proto, ps in ports.items():
+                for p in ps:
+                    self.port_class[proto].setdefault(p, name)
+        self.tcp = dict(attempted=0, established=0, rejected=0, unanswered=0, closed=0,
+                        reset=0)
+        self.conns = {}          # tuple key -> Conn (latest on the tuple)
+        self.finished = []       # Conns that ended (for end_states)
+        self.flows = set()       # canonical tuples (any protocol)
+        self.tls_tuples = set()
+        self.ssl_requested = set()
+        self.findings = set()
+        self.buckets = {}        # src -> [tokens, last_ns]
+        self.cards = {}          # as written -> dict(digits, luhn, frames)
+        self.last_ns = 0
+
+    def is_local(self, a):
+        ip = ipaddress.ip_address(a)
+        return any(ip.version == n.version and ip in n for n in self.local)
+
+    def class_of(self, proto, sport, dport):
+        t = self.port_class[proto]
+        return t.get(dport) or t.get(sport)
+
+    def attempt(self, src, dst, dport, now):
+        """A new connection attempt (TCP SYN or UDP flow start): policy checks."""
+        if self.is_local(dst) and dport not in ALLOWED:
+            self.findings.add(("unauthorized_port", src, dst, dport))
+        b = self.buckets.get(src)
+        if b is None:
+            b = self.buckets[src] = [CONN_BURST, now]
+        b[0] = min(CONN_BURST, b[0] + (now - b[1]) * CONN_RATE / 1e9)
+        b[1] = now
+        if b[0] >= 1.0:
+            b[0] -= 1.0
+        else:
+            self.findings.add(("rate_limit", src, None, None))
+
+    def end_conn(self, c, state):
+        """Connection c ends in state (an outcome, or "aborted": the initiator's RST before
+        the handshake completed, which is no outcome)."""
+        c.state = state
+        if state in self.tcp:
+            self.tcp[state] += 1
+        self.finished.append(c)
+
+    def tcp_packet(self, key, src, dst, sport, dport, flags, now):
+        me = (src, sport)
+        c = self.conns.get(key)
+        if c is not None and c.state == "syn_sent" and now - c.syn_ns >= SYN_TIMEOUT_NS:
+            self.end_conn(c, "unanswered")
+        syn, ack, rst, fin = flags & TH_SYN, flags & TH_ACK, flags & TH_RST, flags & TH_FIN
+        if syn and not ack and not rst:
+            if c is None or c.state not in ("syn_sent", "syn_recv", "established"):
+                cls = self.class_of("tcp", sport, dport)
+                c = self.conns[key] = Conn(me, now, cls)
+                self.tcp["attempted"] += 1
+                if cls:
+                    self.classes[cls]["connections"] += 1
+                self.attempt(src, dst, dport, now)
+            return
+        if c is None:
+            return
+        from_init = me == c.init
+        if c.state == "syn_sent":
+            if not from_init and syn and ack and not rst:
+                c.state = "syn_recv"
+            elif not from_init and rst:
+                self.end_conn(c, "rejected")
+            elif from_init and rst:
+                self.end_conn(c, "aborted")
+        elif c.state == "syn_recv":
+            if not from_init and rst:
+                self.end_conn(c, "rejected")
+            elif from_init and rst:
+                self.end_conn(c, "aborted")
+            elif from_init and ack and not syn:
+                c.state = "established"
+                self.tcp["established"] += 1
+                if fin:
+                    c.fins.add(from_init)
+        elif c.state == "established":
+            if rst:
+                self.end_conn(c, "reset")
+            elif fin:
+                c.fins.add(from_init)
+                if len(c.fins) == 2:
+                    c.close_ns = now
+                    self.end_conn(c, "closed")
+
+    def scan_payload(self, key, proto, src, dst, sport, dport, payload, r):
+        if not payload:
+            return
+        tlsrec = (len(payload) >= 3 and 20 <= payload[0] <= 23 and payload[1] == 3
+                  and payload[2] <= 4)
+        if proto == "tcp":
+            if tlsrec:
+                self.tls_tuples.add(key)
+            # HTTP, by tshark and by the first bytes.
+            if r["http.request"] or payload.startswith(HTTP_METHODS):
+                self.findings.add(("unencrypted", src, dst, dport))
+            if r["http.response"] or payload.startswith(b"HTTP/1."):
+                self.findings.add(("unencrypted", dst, src, sport))
+            # PostgreSQL: SSLRequest marks the connection; a StartupMessage without one is
+            # cleartext.
+            if payload == SSL_REQUEST:
+                self.ssl_requested.add(key)
+            elif (len(payload) >= 9 and int.from_bytes(payload[0:4], "big") == len(payload)
+                  and payload[4:8] == b"\x00\x03\x00\x00" and key not in self.ssl_requested):
+                self.findings.add(("unencrypted", src, dst, dport))
+        if tlsrec or (proto == "tcp" and key in self.tls_tuples):
+            return
+        for m in CARD_RUN.finditer(payload):
+            written = m.group().decode()
+            digits = re.sub(r"[ -]", "", written)
+            if not 13 <= len(digits) <= 19:
+                continue
+            ok = luhn(digits)
+            e = self.cards.setdefault(written, dict(digits=digits, luhn=ok, frames=[]))
+            e["frames"].append(int(r["frame.number"]))
+            if ok:
+                self.findings.add(("sensitive_data", src, dst, dport))
+
+    def add(self, r):
+        verdict, detail = self.frames.classify(r)
+        now = epoch_ns(r["frame.time_epoch"])
+        self.last_ns = max(self.last_ns, now)
+        if verdict not in ("ipv4", "ipv6") or detail == "fragment":
+            return
+        if verdict == "ipv4":
+            src, dst = first(r["ip.src"]), first(r["ip.dst"])
+        else:
+            src, dst = first(r["ipv6.src"]), first(r["ipv6.dst"])
+        if detail not in ("tcp", "udp"):
+            # Other L4 protocols are flows too (no ports).
+            self.flows.add((detail, tuple(sorted([src, dst]))))
+            return
+        proto = detail
+        sport, dport = int(first(r[proto + ".srcport"])), int(first(r[proto + ".dstport"]))
+        ends = sorted([(src, sport), (dst, dport)],
+                      key=lambda e: (ipaddress.ip_address(e[0]).packed, e[1]))
+        key = (proto, ends[0], ends[1])
+        flen = int(r["frame.len"])
+        cls = self.class_of(proto, sport, dport)
+        if cls:
+            self.classes[cls]["packets"] += 1
+            self.classes[cls]["bytes"] += flen
+        new_flow = key not in self.flows
+        self.flows.add(key)
+        if proto == "tcp":
+            self.tcp_packet(key, src, dst, sport, dport, int(first(r["tcp.flags"]), 16), now)
+        elif new_flow:
+            if cls:
+                self.classes[cls]["connections"] += 1
+            self.attempt(src, dst, dport, now)
+        payload = bytes.fromhex(first(r[proto + ".payload"]).replace(":", ""))
+        self.scan_payload(key, proto, src, dst, sport, dport, payload, r)
+
+    def result(self):
+        end_states = {}
+        open_conns = [c for c in self.conns.values()
+                      if c.state in ("syn_sent", "syn_recv", "established")]
+        for c in open_conns:
+            if c.state == "syn_sent":
+                self.end_conn(c, "unanswered")
+        for c in self.finished + [c for c in open_conns if c.state != "unanswered"]:
+            end_states[c.state] = end_states.get(c.state, 0) + 1
+        tcp = dict(self.tcp)
+        tcp["active"] = tcp["established"] - tcp["closed"] - tcp["reset"]
+        tcp["time_wait"] = sum(1 for c in self.finished if c.state == "closed"
+                               and c.close_ns > self.last_ns - TIME_WAIT_NS)
+        classes = {}
+        for name, prio, enc, _ports in CLASSES:
+            classes[name] = dict(self.classes[name], priority=prio, encrypted=enc)
+        return dict(classes=classes, tcp=tcp, flows=dict(created=len(self.flows)),
+                    findings=sorted([list(f) for f in self.findings],
+                                    key=lambda f: [str(x) for x in f]),
+                    cards=[dict(written=w, **v) for w, v in sorted(self.cards.items())],
+                    end_states=end_states)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("pcap")
+    ap.add_argument("--config-defaults", action="store_true",
+                    help="use portlens's built-in default configuration (the only one "
+                         "supported, and the default)")
+    ap.add_argument("--out", help="write the JSON here instead of stdout")
+    a = ap.parse_args()
+    if shutil.which("tshark") is None:
+        print("truth_policy.py: tshark not found", file=sys.stderr)
+        return 2
+    t = PolicyTruth(truth.DEFAULT_LOCAL)
+    for r in tshark_rows(a.pcap):
+        t.add(r)
+    text = json.dumps(t.result(), indent=1, sort_keys=True) + "\n"
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
