@@ -84,7 +84,7 @@ struct pl_flow {
 	uint64_t bytes[2];
 	uint16_t server_port;   /**< destination port of the initiator */
 	uint8_t tcp_state;      /**< enum pl_tcp_state */
-	uint8_t fin_seen;       /**< bit 0: FIN from dir 0, bit 1: from dir 1 */
+	uint8_t fin_seen;       /**< PL_FLOW_SEEN_* bits: FIN (bits 0-1), handshake (2-5) */
 	uint8_t init_lo;        /**< 1 when the initiator is the tuple's lower endpoint */
 	uint8_t cls;            /**< class index or PL_CLASS_NONE (set by the caller) */
 	uint8_t scanned;        /**< data packets scanned so far */
@@ -94,6 +94,16 @@ struct pl_flow {
 	uint8_t proto;          /**< IPPROTO_* */
 	uint8_t in_use;
 };
+
+/**
+ * Bits of pl_flow.fin_seen, per direction @p d (0 initiator, 1 responder). Bit 0: FIN from
+ * dir 0, bit 1: FIN from dir 1, as before; the handshake bits record which SYNs were seen and
+ * which were acknowledged by the other side, so that a simultaneous open (SYN from both sides,
+ * then SYN-ACKs) is recognised as established when each side's SYN has been acknowledged.
+ */
+#define PL_FLOW_SEEN_FIN(d)   (0x01u << (d))  /**< FIN from direction d */
+#define PL_FLOW_SEEN_SYN(d)   (0x04u << (d))  /**< SYN from direction d */
+#define PL_FLOW_SEEN_ACKED(d) (0x10u << (d))  /**< direction d's SYN acknowledged */
 
 /** Counters a table updates: the caller points them into its counter bank. */
 struct pl_flow_ctrs {

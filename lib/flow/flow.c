@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-worker flow table and TCP connection state machine.
+ *
+ * A table is an rte_hash keyed by the canonical tuple plus an array of flow records indexed
+ * by the key's position in the hash's key store. One worker owns a table, so nothing here
+ * locks; the hash is created without any concurrency flag. Callers pass the tuple's hash
+ * (computed once on the RX lcore), and the hash's own hash function is the same function,
+ * so rte_hash_get_key_with_position() (which re-hashes the stored key) and the caller's
+ * precomputed hash always agree.
+ *
+ * The table counts TCP connection outcomes (DESIGN.md) once per connection, at the moment
+ * they happen, into the caller's counters. The gauges follow the state: a flow is in
+ * `active` exactly while its state is ESTABLISHED or FIN_WAIT and in `time_wait` exactly
+ * while its state is TIME_WAIT; every state change goes through flow_set_state(), which
+ * moves the gauges, so they can never go negative or leak.
+ *
+ * TCP rules (d: the packet's direction, 0 initiator, 1 responder; "pure SYN": SYN without
+ * ACK or RST). Handshake bits: SYN(d) seen, ACKED(d) = d's SYN acknowledged by the other
+ * side (any packet with ACK from !d after SYN(d)); HS = all four set.
+ *
+ *   state         packet                       next          counted
+ *   ------------  ---------------------------  ------------  ----------------------------
+ *   (new flow)    any                          NONE          (flow created)
+ *   NONE          pure SYN                     SYN_SENT      attempted; sender = initiator
+ *   NONE          anything else (SYN-ACK too)  NONE          -  (mid-stream pickup)
+ *   SYN_SENT      pure SYN from d=0            SYN_SENT      -  (retransmission)
+ *   SYN_SENT      SYN (ACK or not) from d=1    SYN_RECV      -  (answer / simultaneous open)
+ *   SYN_SENT/RECV RST from d=1                 CLOSED        rejected
+ *   SYN_SENT/RECV RST from d=0                 CLOSED        -  (abort: attempted only)
+ *   SYN_SENT/RECV packet completing HS         ESTABLISHED   established; active +1
+ *                 (normal: the initiator's ACK after the SYN-ACK; simultaneous open: the
+ *                 second SYN-ACK, or an ACK answering the other side's SYN-ACK)
+ *   ESTABLISHED   FIN from d                   FIN_WAIT      -
+ *   FIN_WAIT      FIN from the other side      TIME_WAIT     closed; active -1; time_wait +1
+ *   EST/FIN_WAIT  RST (either side, any flags) CLOSED        reset; active -1
+ *   EST/FIN_WAIT  pure SYN                     unchanged     -  (not a reuse: still open)
+ *   TIME_WAIT     pure SYN                     SYN_SENT      attempted; time_wait -1
+ *   TIME_WAIT     anything else (RST too)      TIME_WAIT     -  (already closed)
+ *   CLOSED        pure SYN                     SYN_SENT      attempted (reuse)
+ *   CLOSED        anything else                CLOSED        -
+ *
+ * FINs seen during the handshake are remembered; the packet that completes the handshake
+ * then lands in FIN_WAIT or TIME_WAIT according to the FINs seen (with their outcomes).
+ * A new connection on an existing record (reuse) makes the SYN's sender the initiator: if
+ * that is the former responder, the per-direction packet and byte counts are swapped so
+ * that index 0 stays the initiator's; the counts and first_ns cover the record's life.
+ *
+ * Timeouts (packet time; "age" of a timestamp = now - it, 0 if now is earlier):
+ *
+ *   state                 expires when                 counted on expiry
+ *   --------------------  ---------------------------  -------------------------------
+ *   SYN_SENT              age(state_ns) >= syn         unanswered
+ *   SYN_RECV              age(state_ns) >= syn         -  (answered, never completed)
+ *   ESTABLISHED/FIN_WAIT  age(last_ns) >= tcp_idle     active -1 (ended unseen)
+ *   NONE (TCP)            age(last_ns) >= tcp_idle     -
+ *   TIME_WAIT             age(state_ns) >= time_wait   time_wait -1
+ *   CLOSED                age(last_ns) >= time_wait    -  (lingers for late packets)
+ *   UDP, ICMP, other      age(last_ns) >= udp_idle     -
+ *
+ * An expired flow is removed (evicted +1, tracked -1), by pl_flow_age() or, when a packet
+ * of an expired flow arrives before ageing reached it, by pl_flow_update() itself, which
+ * then starts a new flow on the same record; so outcomes do not depend on how fast ageing
+ * sweeps. pl_flow_finish() applies the same rules at the end time without removing
+ * anything, except that every SYN_SENT flow is unanswered whatever its age.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_malloc.h>
+#include <rte_ring_elem.h>
+
+#include "pl_flow.h"
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+
+/* Class index meaning "no class" (PL_CLASS_NONE in pl_config.h), until the caller sets it. */
+#define FLOW_CLS_NONE 0xff
+
+#define FLOW_SEC 1000000000ull
+
+#define HS_ALL (PL_FLOW_SEEN_SYN(0) | PL_FLOW_SEEN_SYN(1) | PL_FLOW_SEEN_ACKED(0) | \
+		PL_FLOW_SEEN_ACKED(1))
+
+struct pl_flow_table {
+	struct rte_hash *h;
+	struct pl_flow *flows;  /* [capacity], indexed by key position */
+	uint32_t capacity;
+	uint32_t count;
+	uint32_t cursor;        /* next position pl_flow_age() examines */
+	uint64_t syn_ns;
+	uint64_t tcp_idle_ns;
+	uint64_t udp_idle_ns;
+	uint64_t time_wait_ns;
+	size_t memory;
+};
+
+_Static_assert(sizeof(struct pl_flow) == 64, "struct pl_flow must stay one cache line");
+
+/*
+ * The hash's own hash function is the caller's: pl_dist_hash_tuple() covers the bytes
+ * before lo_is_src, and keys are stored with lo_is_src and pad zeroed, so the whole-key
+ * compare rte_hash does and this hash agree on what "the same flow" means.
+ */
+static uint32_t
+flow_hash_fn(const void *key, uint32_t key_len, uint32_t init_val)
+{
+	RTE_SET_USED(key_len);
+	RTE_SET_USED(init_val);
+	return pl_dist_hash_tuple(key);
+}
+
+/*
+ * Memory estimate. rte_hash does not report its size, so it is computed from what
+ * rte_hash_create() (DPDK 22.11, lib/hash/rte_cuckoo_hash.c) allocates without the
+ * multi-writer, RW-concurrency and extendable-table flags:
+ *   - free-slot ring: a memzone of rte_ring_get_memsize_elem(4, align32pow2(capacity + 1));
+ *   - buckets: align32pow2(capacity) / 8 buckets of 64 bytes (8 16-bit signatures,
+ *     8 32-bit key indices, 8 flag bytes, a next pointer: one cache line);
+ *   - key store: capacity + 1 entries (entry 0 is a dummy) of
+ *     RTE_ALIGN(8-byte pdata pointer + key_len, 16) bytes: 48 for a 40-byte tuple;
+ *   - struct rte_hash (private, a few cache lines), the table-change counter (one cache line)
+ *     and the tailq entry: FLOW_HASH_FIXED bytes;
+ * plus the table struct and the records (capacity * 64 bytes), and for each of the
+ * FLOW_NB_ALLOCS heap allocations the malloc element header and alignment padding
+ * (FLOW_MALLOC_OVERHEAD). A unit test checks the estimate against the heap's statistics.
+ */
+#define FLOW_HASH_FIXED 464
+/* rte_hash's bucket width (FLOW_BUCKET_ENTRIES lives in a private header). */
+#define FLOW_BUCKET_ENTRIES 8
+#define FLOW_NB_ALLOCS 9
+#define FLOW_MALLOC_OVERHEAD 128
+
+static size_t
+flow_memory_estimate(uint32_t capacity)
+{
+	size_t ring, buckets, keys, recs;
+
+	ring = (size_t)rte_ring_get_memsize_elem(sizeof(uint32_t),
+						 rte_align32pow2(capacity + 1));
+	buckets = (size_t)(rte_align32pow2(capacity) / FLOW_BUCKET_ENTRIES) *
+		  RTE_CACHE_LINE_SIZE;
+	keys = (size_t)(capacity + 1) * RTE_ALIGN(sizeof(void *) + sizeof(struct pl_tuple), 16);
+	recs = (size_t)capacity * sizeof(struct pl_flow);
+	return ring + buckets + keys + recs + FLOW_HASH_FIXED +
+	       RTE_ALIGN(sizeof(struct pl_flow_table), RTE_CACHE_LINE_SIZE) +
+	       FLOW_NB_ALLOCS * FLOW_MALLOC_OVERHEAD;
+}
+
+struct pl_flow_table *
+pl_flow_create(const char *name, uint32_t capacity, int socket)
+{
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = capacity,
+		.key_len = sizeof(struct pl_tuple),
+		.hash_func = flow_hash_fn,
+		.hash_func_init_val = 0,
+		.socket_id = socket,
+		.extra_flag = 0,
+	};
+	struct pl_flow_table *t;
+
+	if (name == NULL || capacity < FLOW_BUCKET_ENTRIES ||
+	    capacity > RTE_HASH_ENTRIES_MAX) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	t = rte_zmalloc_socket("pl_flow_table", sizeof(*t), RTE_CACHE_LINE_SIZE, socket);
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->flows = rte_zmalloc_socket("pl_flow_records", (size_t)capacity * sizeof(*t->flows),
+				      RTE_CACHE_LINE_SIZE, socket);
+	if (t->flows == NULL) {
+		rte_free(t);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->h = rte_hash_create(&p);
+	if (t->h == NULL) {
+		int err = rte_errno ? rte_errno : ENOMEM;
+
+		rte_free(t->flows);
+		rte_free(t);
+		rte_errno = err;
+		return NULL;
+	}
+	t->capacity = capacity;
+	t->memory = flow_memory_estimate(capacity);
+	pl_flow_set_timeouts(t, 5 * FLOW_SEC, 300 * FLOW_SEC, 60 * FLOW_SEC, 60 * FLOW_SEC);
+	return t;
+}
+
+void
+pl_flow_free(struct pl_flow_table *t)
+{
+	if (t == NULL)
+		return;
+	rte_hash_free(t->h);
+	rte_free(t->flows);
+	rte_free(t);
+}
+
+void
+pl_flow_set_timeouts(struct pl_flow_table *t, uint64_t syn_ns, uint64_t tcp_idle_ns,
+		     uint64_t udp_idle_ns, uint64_t time_wait_ns)
+{
+	t->syn_ns = syn_ns;
+	t->tcp_idle_ns = tcp_idle_ns;
+	t->udp_idle_ns = udp_idle_ns;
+	t->time_wait_ns = time_wait_ns;
+}
+
+/* now - then, or 0 when packet time went backwards (reordered queues, odd captures). */
+static inline uint64_t
+age_of(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+static inline int
+state_is_active(uint8_t s)
+{
+	return s == PL_TCPS_ESTABLISHED || s == PL_TCPS_FIN_WAIT;
+}
+
+/* Every TCP state change: keeps the active and time_wait gauges equal to the states. */
+static inline void
+flow_set_state(struct pl_flow *f, uint8_t s, uint64_t now, const struct pl_flow_ctrs *c)
+{
+	uint8_t old = f->tcp_state;
+
+	if (state_is_active(old) && !state_is_active(s))
+		c->tcp[PL_TCP_active]--;
+	else if (!state_is_active(old) && state_is_active(s))
+		c->tcp[PL_TCP_active]++;
+	if (old == PL_TCPS_TIME_WAIT && s != PL_TCPS_TIME_WAIT)
+		c->tcp[PL_TCP_time_wait]--;
+	else if (old != PL_TCPS_TIME_WAIT && s == PL_TCPS_TIME_WAIT)
+		c->tcp[PL_TCP_time_wait]++;
+	f->tcp_state = s;
+	f->state_ns = now;
+}
+
+static int
+flow_expired(const struct pl_flow_table *t, const struct pl_flow *f, uint64_t now)
+{
+	if (f->proto != IPPROTO_TCP)
+		return age_of(now, f->last_ns) >= t->udp_idle_ns;
+	switch (f->tcp_state) {
+	case PL_TCPS_SYN_SENT:
+	case PL_TCPS_SYN_RECV:
+		return age_of(now, f->state_ns) >= t->syn_ns;
+	case PL_TCPS_TIME_WAIT:
+		return age_of(now, f->state_ns) >= t->time_wait_ns;
+	case PL_TCPS_CLOSED:
+		return age_of(now, f->last_ns) >= t->time_wait_ns;
+	default: /* NONE, ESTABLISHED, FIN_WAIT */
+		return age_of(now, f->last_ns) >= t->tcp_idle_ns;
+	}
+}
+
+/* Count what the end of an expired flow means, and leave it in a state with no gauge. */
+static void
+flow_expire(struct pl_flow *f, uint64_t now, const struct pl_flow_ctrs *c)
+{
+	if (f->proto == IPPROTO_TCP) {
+		if (f->tcp_state == PL_TCPS_SYN_SENT)
+			c->tcp[PL_TCP_unanswered]++;
+		flow_set_state(f, PL_TCPS_CLOSED, now, c);
+	}
+}
+
+/* A fresh record for the flow of @p key: its first packet's source is the initiator. */
+static void
+flow_init(struct pl_flow_table *t, struct pl_flow *f, const struct pl_tuple *key,
+	  const struct pl_meta *meta, uint64_t now, const struct pl_flow_ctrs *c)
+{
+	memset(f, 0, sizeof(*f));
+	f->first_ns = now;
+	f->last_ns = now;
+	f->state_ns = now;
+	f->init_lo = key->lo_is_src;
+	f->server_port = (meta->flags & PL_F_L4) ? meta->dport : 0;
+	f->cls = FLOW_CLS_NONE;
+	f->proto = key->proto;
+	f->in_use = 1;
+	t->count++;
+	c->flow[PL_FLOWC_created]++;
+	c->flow[PL_FLOWC_tracked]++;
+}
+
+/* Remove the flow at @p pos from the hash and the records. */
+static void
+flow_remove(struct pl_flow_table *t, uint32_t pos, const struct pl_flow_ctrs *c)
+{
+	struct pl_tuple k;
+	void *kp;
+
+	if (rte_hash_get_key_with_position(t->h, (int32_t)pos, &kp) == 0) {
+		/* Copy first: the key store slot is freed by the delete. */
+		memcpy(&k, kp, sizeof(k));
+		rte_hash_del_key_with_hash(t->h, &k, pl_dist_hash_tuple(&k));
+	}
+	t->flows[pos].in_use = 0;
+	t->count--;
+	c->flow[PL_FLOWC_evicted]++;
+	c->flow[PL_FLOWC_tracked]--;
+}
+
+/* A new connection (pure SYN) on @p f: the SYN's sender becomes the initiator. */
+static void
+tcp_new_connection(struct pl_flow *f, const struct pl_tuple *key, const struct pl_meta *meta,
+		   uint64_t now, const struct pl_flow_ctrs *c, struct pl_flow_event *ev)
+{
+	if (f->init_lo != key->lo_is_src) {
+		uint32_t p = f->packets[0];
+		uint64_t b = f->bytes[0];
+
+		f->packets[0] = f->packets[1];
+		f->packets[1] = p;
+		f->bytes[0] = f->bytes[1];
+		f->bytes[1] = b;
+		f->init_lo = key->lo_is_src;
+	}
+	f->server_port = (meta->flags & PL_F_L4) ? meta->dport : 0;
+	f->fin_seen = PL_FLOW_SEEN_SYN(0);
+	flow_set_state(f, PL_TCPS_SYN_SENT, now, c);
+	c->tcp[PL_TCP_attempted]++;
+	ev->attempt = 1;
+	ev->dir = 0;
+}
+
+/* After the handshake: FINs from one side (FIN_WAIT) or both (closed, TIME_WAIT). */
+static void
+tcp_fin_state(struct pl_flow *f, uint64_t now, const struct pl_flow_ctrs *c)
+{
+	uint8_t fins = f->fin_seen & (PL_FLOW_SEEN_FIN(0) | PL_FLOW_SEEN_FIN(1));
+
+	if (fins == (PL_FLOW_SEEN_FIN(0) | PL_FLOW_SEEN_FIN(1))) {
+		c->tcp[PL_TCP_closed]++;
+		flow_set_state(f, PL_TCPS_TIME_WAIT, now, c);
+	} else if (fins != 0 && f->tcp_state == PL_TCPS_ESTABLISHED) {
+		flow_set_state(f, PL_TCPS_FIN_WAIT, now, c);
+	}
+}
+
+/* The TCP state machine: see the table at the top of this file. */
+static void
+tcp_update(struct pl_flow *f, const struct pl_tuple *key, const struct pl_meta *meta,
+	   uint64_t now, const struct pl_flow_ctrs *c, struct pl_flow_event *ev)
+{
+	uint8_t fl = meta->tcp_flags;
+	uint8_t st = f->tcp_state;
+	unsigned int d = ev->dir;
+
+	if ((fl & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
+	    (st == PL_TCPS_NONE || st == PL_TCPS_TIME_WAIT || st == PL_TCPS_CLOSED)) {
+		tcp_new_connection(f, key, meta, now, c, ev);
+		return;
+	}
+	switch (st) {
+	case PL_TCPS_SYN_SENT:
+	case PL_TCPS_SYN_RECV:
+		if (fl & TCP_RST) {
+			if (d == 1)
+				c->tcp[PL_TCP_rejected]++;
+			flow_set_state(f, PL_TCPS_CLOSED, now, c);
+			return;
+		}
+		if (fl & TCP_SYN)
+			f->fin_seen |= PL_FLOW_SEEN_SYN(d);
+		if ((fl & TCP_ACK) && (f->fin_seen & PL_FLOW_SEEN_SYN(d ^ 1)))
+			f->fin_seen |= PL_FLOW_SEEN_ACKED(d ^ 1);
+		if (fl & TCP_FIN)
+			f->fin_seen |= PL_FLOW_SEEN_FIN(d);
+		if ((f->fin_seen & HS_ALL) == HS_ALL) {
+			flow_set_state(f, PL_TCPS_ESTABLISHED, now, c);
+			c->tcp[PL_TCP_established]++;
+			ev->established = 1;
+			tcp_fin_state(f, now, c);
+		} else if (st == PL_TCPS_SYN_SENT && d == 1 && (fl & TCP_SYN)) {
+			flow_set_state(f, PL_TCPS_SYN_RECV, now, c);
+		}
+		return;
+	case PL_TCPS_ESTABLISHED:
+	case PL_TCPS_FIN_WAIT:
+		if (fl & TCP_RST) {
+			c->tcp[PL_TCP_reset]++;
+			flow_set_state(f, PL_TCPS_CLOSED, now, c);
+			return;
+		}
+		if (fl & TCP_FIN) {
+			f->fin_seen |= PL_FLOW_SEEN_FIN(d);
+			tcp_fin_state(f, now, c);
+		}
+		return;
+	default: /* NONE (mid-stream), TIME_WAIT, CLOSED: nothing to count */
+		return;
+	}
+}
+
+void
+pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t hash,
+	       const struct pl_meta *meta, uint32_t bytes, uint64_t now_ns,
+	       const struct pl_flow_ctrs *c, struct pl_flow_event *ev)
+{
+	struct pl_tuple k = *key;
+	struct pl_flow *f;
+	int32_t pos;
+
+	memset(ev, 0, sizeof(*ev));
+	/* The key is direction-free: the same bytes for both directions. */
+	k.lo_is_src = 0;
+	k.pad = 0;
+	pos = rte_hash_lookup_with_hash(t->h, &k, hash);
+	if (pos < 0) {
+		pos = rte_hash_add_key_with_hash(t->h, &k, hash);
+		if (pos < 0) {
+			c->flow[PL_FLOWC_table_full]++;
+			return;
+		}
+		f = &t->flows[pos];
+		flow_init(t, f, key, meta, now_ns, c);
+		ev->created = 1;
+	} else {
+		f = &t->flows[pos];
+		if (flow_expired(t, f, now_ns)) {
+			/* Timed out before ageing reached it: end it, start afresh in place. */
+			flow_expire(f, now_ns, c);
+			t->count--;
+			c->flow[PL_FLOWC_evicted]++;
+			c->flow[PL_FLOWC_tracked]--;
+			flow_init(t, f, key, meta, now_ns, c);
+			ev->created = 1;
+		}
+	}
+	ev->flow = f;
+	ev->dir = key->lo_is_src == f->init_lo ? 0 : 1;
+	if (f->proto == IPPROTO_TCP)
+		tcp_update(f, key, meta, now_ns, c, ev);
+	f->packets[ev->dir]++;
+	f->bytes[ev->dir] += bytes;
+	if (now_ns > f->last_ns)
+		f->last_ns = now_ns;
+}
+
+uint32_t
+pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
+	    const struct pl_flow_ctrs *c)
+{
+	uint32_t n;
+
+	if (budget > t->capacity)
+		budget = t->capacity;
+	for (n = 0; n < budget; n++) {
+		uint32_t pos = t->cursor;
+		struct pl_flow *f = &t->flows[pos];
+
+		t->cursor = pos + 1 == t->capacity ? 0 : pos + 1;
+		if (f->in_use && flow_expired(t, f, now_ns)) {
+			flow_expire(f, now_ns, c);
+			flow_remove(t, pos, c);
+		}
+	}
+	return n;
+}
+
+void
+pl_flow_finish(struct pl_flow_table *t, uint64_t end_ns, const struct pl_flow_ctrs *c)
+{
+	uint32_t pos;
+
+	for (pos = 0; pos < t->capacity; pos++) {
+		struct pl_flow *f = &t->flows[pos];
+
+		if (!f->in_use || f->proto != IPPROTO_TCP)
+			continue;
+		switch (f->tcp_state) {
+		case PL_TCPS_SYN_SENT:
+			/* Still waiting at the end: unanswered, whatever its age. */
+			flow_expire(f, end_ns, c);
+			break;
+		case PL_TCPS_TIME_WAIT:
+		case PL_TCPS_ESTABLISHED:
+		case PL_TCPS_FIN_WAIT:
+			/* Gauges as they are at end_ns: what ageing would have ended by then. */
+			if (flow_expired(t, f, end_ns))
+				flow_expire(f, end_ns, c);
+			break;
+		default: /* SYN_RECV was answered: not unanswered; NONE, CLOSED: nothing */
+			break;
+		}
+	}
+}
+
+uint32_t
+pl_flow_count(const struct pl_flow_table *t)
+{
+	return t->count;
+}
+
+uint32_t
+pl_flow_capacity(const struct pl_flow_table *t)
+{
+	return t->capacity;
+}
+
+size_t
+pl_flow_memory(const struct pl_flow_table *t)
+{
+	return t->memory;
+}
+
+void
+pl_flow_walk(struct pl_flow_table *t,
+	     int (*fn)(const struct pl_tuple *key, const struct pl_flow *f, void *arg),
+	     void *arg)
+{
+	uint32_t pos;
+
+	for (pos = 0; pos < t->capacity; pos++) {
+		const struct pl_flow *f = &t->flows[pos];
+		struct pl_tuple k;
+		void *kp;
+
+		if (!f->in_use || rte_hash_get_key_with_position(t->h, (int32_t)pos, &kp) != 0)
+			continue;
+		memcpy(&k, kp, sizeof(k));
+		/* Shown from the initiator's side: its source is the lower endpoint or not. */
+		k.lo_is_src = f->init_lo;
+		if (fn(&k, f, arg) != 0)
+			return;
+	}
+}
+
+const char *
+pl_tcp_outcome_name(unsigned int o)
+{
+	static const char *const names[PL_TCP_MAX] = {
+#define PL_X_NAME(name, help) [PL_TCP_##name] = #name,
+		PL_TCP_OUTCOMES(PL_X_NAME)
+#undef PL_X_NAME
+	};
+
+	return o < PL_TCP_MAX ? names[o] : "unknown";
+}
+
+const char *
+pl_flow_ctr_name(unsigned int c)
+{
+	static const char *const names[PL_FLOWC_MAX] = {
+#define PL_X_NAME(name, help) [PL_FLOWC_##name] = #name,
+		PL_FLOW_COUNTERS(PL_X_NAME)
+#undef PL_X_NAME
+	};
+
+	return c < PL_FLOWC_MAX ? names[c] : "unknown";
+}
+
+const char *
+pl_tcp_state_name(unsigned int s)
+{
+	static const char *const names[] = {
+		[PL_TCPS_NONE] = "none",
+		[PL_TCPS_SYN_SENT] = "syn_sent",
+		[PL_TCPS_SYN_RECV] = "syn_recv",
+		[PL_TCPS_ESTABLISHED] = "established",
+		[PL_TCPS_FIN_WAIT] = "fin_wait",
+		[PL_TCPS_TIME_WAIT] = "time_wait",
+		[PL_TCPS_CLOSED] = "closed",
+	};
+
+	return s < RTE_DIM(names) ? names[s] : "unknown";
+}
