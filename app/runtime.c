@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The runtime: what the packet path derives from a configuration (class tables, the
+ * Hyperscan database and one scratch per worker, QoS meter profiles, per-worker rate
+ * limits). Built whole on the control thread, or not at all, so a bad configuration never
+ * leaves a half-configured appliance.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pl_app.h"
+
+/* Resolve the signature file: absolute, relative to the configuration's folder, or (for
+ * the built-in defaults) the file shipped next to the library. */
+static void
+sig_path(const struct pl_config *cfg, char *out, size_t len)
+{
+	char dir[PATH_MAX];
+
+	if (cfg->signatures[0] == '/') {
+		snprintf(out, len, "%s", cfg->signatures);
+		return;
+	}
+	if (cfg->path[0]) {
+		snprintf(dir, sizeof(dir), "%s", cfg->path);
+		snprintf(out, len, "%s/%s", dirname(dir), cfg->signatures);
+		if (access(out, R_OK) == 0)
+			return;
+	}
+	snprintf(out, len, "%s/%s", PL_SIGS_DIR, cfg->signatures);
+}
+
+struct pl_runtime *
+pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, size_t errlen)
+{
+	struct pl_runtime *rt = calloc(1, sizeof(*rt));
+	unsigned int w = app->nb_workers ? app->nb_workers : 1, c;
+	static uint64_t gen;
+
+	if (rt == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rt->cfg = *cfg;
+	rt->gen = ++gen;
+	pl_class_table_build(cfg, &rt->classes);
+	rt->cleartext = pl_app_cleartext_mask();
+	if (cfg->scan_packets) {
+		char path[PATH_MAX];
+
+		sig_path(cfg, path, sizeof(path));
+		rt->sigs = pl_sigs_load(path, err, errlen);
+		if (rt->sigs == NULL)
+			goto fail;
+		for (c = 0; c < app->nb_workers; c++) {
+			rt->scratch[c] = pl_sigs_scratch(rt->sigs);
+			if (rt->scratch[c] == NULL) {
+				snprintf(err, errlen, "Hyperscan scratch: out of memory");
+				goto fail;
+			}
+		}
+	}
+	for (c = 0; c < cfg->nb_classes; c++) {
+		const struct pl_class_def *cd = &cfg->classes[c];
+		double share = cd->qos_share > 0 ? cd->qos_share : cfg->prio_share[cd->priority];
+
+		if (pl_qos_profile(&rt->qos[c], share, cfg->qos_peak, cfg->link_bps, w) < 0) {
+			snprintf(err, errlen, "class %s: QoS rates out of range (share %.2f of %llu "
+				 "bit/s)", cd->name, share, (unsigned long long)cfg->link_bps);
+			goto fail;
+		}
+	}
+	/* see pl_policy.h: with W workers each enforces 1/W of a source's limits */
+	rt->conn_rate = cfg->conn_rate / w;
+	rt->conn_burst = RTE_MAX(cfg->conn_burst / w, 1.0);
+	rt->pkt_rate = cfg->pkt_rate / w;
+	rt->pkt_burst = RTE_MAX(cfg->pkt_burst / w, 1.0);
+	return rt;
+fail:
+	pl_runtime_free(rt, app->nb_workers);
+	return NULL;
+}
+
+void
+pl_runtime_free(struct pl_runtime *rt, unsigned int nb_workers)
+{
+	unsigned int i;
+
+	if (rt == NULL)
+		return;
+	for (i = 0; i < nb_workers && i < PL_MAX_WORKERS; i++)
+		pl_sigs_scratch_free(rt->scratch[i]);
+	pl_sigs_free(rt->sigs);
+	free(rt);
+}
+
+void
+pl_runtime_labels(const struct pl_runtime *rt, struct pl_labels *l)
+{
+	unsigned int i;
+
+	memset(l, 0, sizeof(*l));
+	l->nb_classes = rt->cfg.nb_classes;
+	for (i = 0; i < rt->cfg.nb_classes; i++) {
+		snprintf(l->cls[i].name, sizeof(l->cls[i].name), "%s", rt->cfg.classes[i].name);
+		l->cls[i].priority = rt->cfg.classes[i].priority;
+		l->cls[i].encrypted = rt->cfg.classes[i].encrypted;
+	}
+	l->nb_sigs = rt->sigs ? pl_sigs_count(rt->sigs) : 0;
+	for (i = 0; i < l->nb_sigs && i < PL_MAX_SIGS; i++)
+		snprintf(l->sig[i], sizeof(l->sig[i]), "%s", pl_sigs_def(rt->sigs, i)->name);
+}
+
+/*
+ * Load the configuration (--config, else the shipped file, else built-in defaults), apply
+ * the command line over it (--local-net, --bins win), and build the runtime.
+ */
+int
+pl_runtime_load(struct pl_app *app)
+{
+	static struct pl_config cfg;
+	char err[512], path[PATH_MAX];
+	const char *file = app->opt.config;
+
+	pl_config_defaults(&cfg);
+	if (file == NULL) {
+		snprintf(path, sizeof(path), "%s/portlens.yaml", PL_CONFIG_DIR);
+		if (access(path, R_OK) == 0)
+			file = path;
+	}
+	if (file && pl_config_load(file, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "portlens: configuration: %s\n", err);
+		return -EINVAL;
+	}
+	if (app->opt.nb_nets == 0 && cfg.nb_nets) {
+		memcpy(app->opt.nets, cfg.nets, cfg.nb_nets * sizeof(cfg.nets[0]));
+		app->opt.nb_nets = cfg.nb_nets;
+	}
+	if (app->opt.bins == NULL && cfg.bins[0])
+		app->opt.bins = cfg.bins;
+	app->rt = pl_runtime_build(app, &cfg, err, sizeof(err));
+	if (app->rt == NULL) {
+		fprintf(stderr, "portlens: configuration%s%s: %s\n", file ? " " : "",
+			file ? file : "", err);
+		return -EINVAL;
+	}
+	return 0;
+}

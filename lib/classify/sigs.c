@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Payload signatures: the signature file (YAML, read with libyaml's document API), the one
+ * Hyperscan block-mode database compiled from it on the control thread, the per-worker
+ * scratches, and the scan the workers run on the first payload bytes of each flow.
+ *
+ * Loading is all or nothing and every refusal names the file and the line ("sigs.yaml:14:
+ * signature 'x': unknown key 'prot'"). Scanning never allocates and never makes a system
+ * call: the match callback only sets bits in the caller's result, and for card-number
+ * candidates copies at most 19 digits onto its stack for the Luhn check, keeping only the last
+ * four digits of the first valid number.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hs/hs.h>
+#include <rte_common.h>
+#include <yaml.h>
+
+#include "pl_classify.h"
+
+/* Card numbers are 13 to 19 digits long (ISO/IEC 7812). */
+#define CARD_MIN_DIGITS 13
+#define CARD_MAX_DIGITS 19
+
+struct pl_sigs {
+	hs_database_t *db;
+	unsigned int n;
+	uint64_t card_sigs;                     /* bit per signature detecting card numbers */
+	uint32_t homed;                         /* bit per protocol with home ports */
+	struct pl_sig_def def[PL_MAX_SIGS];
+	unsigned int line[PL_MAX_SIGS];         /* line of each signature's pattern */
+	uint8_t home[PL_APP_MAX][65536 / 8];    /* home ports per protocol (bitmap) */
+};
+
+static const char *const app_names[] = {
+#define PL_X_NAME(name, help, clear) #name,
+	PL_APP_PROTOS(PL_X_NAME)
+#undef PL_X_NAME
+};
+
+uint32_t
+pl_app_cleartext_mask(void)
+{
+	uint32_t m = 0;
+
+#define PL_X_MASK(name, help, clear) m |= (uint32_t)(clear) << PL_APP_##name;
+	PL_APP_PROTOS(PL_X_MASK)
+#undef PL_X_MASK
+	return m;
+}
+
+const char *
+pl_app_name(unsigned int proto)
+{
+	return proto < PL_APP_MAX ? app_names[proto] : "unknown";
+}
+
+/* ---- loading ---- */
+
+/* What a load works with: the file name for messages, the document, the set being built. */
+struct loader {
+	const char *path;
+	yaml_document_t *doc;
+	struct pl_sigs *s;
+	char *err;
+	size_t errlen;
+};
+
+/* Write "FILE:LINE: message" (LINE from @p node, 1-based) and return -EINVAL. */
+static int __attribute__((format(printf, 3, 4)))
+fail(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ld->err != NULL && ld->errlen > 0)
+		snprintf(ld->err, ld->errlen, "%s:%lu: %s", ld->path,
+			 node != NULL ? (unsigned long)node->start_mark.line + 1 : 1UL, msg);
+	return -EINVAL;
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+valid_name(const char *v)
+{
+	size_t i, len = strlen(v);
+
+	if (len == 0 || len >= PL_SIG_NAME_LEN)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static const struct {
+	const char *name;
+	unsigned int flag;
+} flag_names[] = {
+	{ "caseless", HS_FLAG_CASELESS },
+	{ "dotall", HS_FLAG_DOTALL },
+	{ "multiline", HS_FLAG_MULTILINE },
+	{ "singlematch", HS_FLAG_SINGLEMATCH },
+	{ "allowempty", HS_FLAG_ALLOWEMPTY },
+	{ "utf8", HS_FLAG_UTF8 },
+	{ "ucp", HS_FLAG_UCP },
+	{ "som_leftmost", HS_FLAG_SOM_LEFTMOST },
+};
+
+static int
+parse_ports(struct loader *ld, const char *who, const yaml_node_t *v, struct pl_sig_def *d)
+{
+	yaml_node_item_t *it;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(ld, v, "signature '%s': ports must be a list of port numbers", who);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		const yaml_node_t *e = yaml_document_get_node(ld->doc, *it);
+		const char *str;
+		char *end;
+		unsigned long p;
+
+		if (e == NULL || e->type != YAML_SCALAR_NODE)
+			return fail(ld, v, "signature '%s': ports must be a list of port numbers",
+				    who);
+		str = scalar(e);
+		errno = 0;
+		p = strtoul(str, &end, 10);
+		if (str[0] < '0' || str[0] > '9' || *end != '\0' || errno != 0 || p < 1 ||
+		    p > 65535)
+			return fail(ld, e, "signature '%s': port '%s' is not a number from 1 to 65535",
+				    who, str);
+		if (d->nb_ports >= RTE_DIM(d->ports))
+			return fail(ld, e, "signature '%s': more than %u ports", who,
+				    (unsigned int)RTE_DIM(d->ports));
+		d->ports[d->nb_ports++] = (uint16_t)p;
+	}
+	return 0;
+}
+
+static int
+parse_flags(struct loader *ld, const char *who, const yaml_node_t *v, struct pl_sig_def *d)
+{
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(ld, v, "signature '%s': flags must be a list", who);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		const yaml_node_t *e = yaml_document_get_node(ld->doc, *it);
+
+		if (e == NULL || e->type != YAML_SCALAR_NODE)
+			return fail(ld, v, "signature '%s': flags must be a list of names", who);
+		for (i = 0; i < RTE_DIM(flag_names); i++) {
+			if (strcmp(scalar(e), flag_names[i].name) == 0)
+				break;
+		}
+		if (i == RTE_DIM(flag_names))
+			return fail(ld, e, "signature '%s': unknown flag '%s' (caseless, dotall, "
+				    "multiline, singlematch, allowempty, utf8, ucp, som_leftmost)",
+				    who, scalar(e));
+		d->hs_flags |= flag_names[i].flag;
+	}
+	return 0;
+}
+
+/*
+ * One entry of the signatures list into s->def[s->n]. The name is read first whatever its
+ * position so that every later message can name the signature.
+ */
+static int
+parse_sig(struct loader *ld, const yaml_node_t *item)
+{
+	struct pl_sigs *s = ld->s;
+	struct pl_sig_def *d = &s->def[s->n];
+	const yaml_node_t *name = NULL, *proto = NULL, *ports = NULL, *pattern = NULL;
+	const yaml_node_t *flags = NULL;
+	yaml_node_pair_t *pr;
+	const char *who;
+	unsigned int i;
+	int rc;
+
+	if (item->type != YAML_MAPPING_NODE)
+		return fail(ld, item, "a signature must be a mapping (name, protocol, ports, "
+			    "pattern, flags)");
+	for (pr = item->data.mapping.pairs.start; pr < item->data.mapping.pairs.top; pr++) {
+		const yaml_node_t *k = yaml_document_get_node(ld->doc, pr->key);
+		const yaml_node_t *v = yaml_document_get_node(ld->doc, pr->value);
+		const yaml_node_t **slot;
+
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
+			return fail(ld, item, "signature keys must be plain names");
+		if (strcmp(scalar(k), "name") == 0)
+			slot = &name;
+		else if (strcmp(scalar(k), "protocol") == 0)
+			slot = &proto;
+		else if (strcmp(scalar(k), "ports") == 0)
+			slot = &ports;
+		else if (strcmp(scalar(k), "pattern") == 0)
+			slot = &pattern;
+		else if (strcmp(scalar(k), "flags") == 0)
+			slot = &flags;
+		else
+			return fail(ld, k, "unknown key '%s' in a signature (name, protocol, ports, "
+				    "pattern, flags)", scalar(k));
+		if (*slot != NULL)
+			return fail(ld, k, "duplicate key '%s'", scalar(k));
+		*slot = v;
+	}
+
+	if (name == NULL)
+		return fail(ld, item, "signature without a name");
+	if (name->type != YAML_SCALAR_NODE || !valid_name(scalar(name)))
+		return fail(ld, name, "signature name must be 1 to %d characters of a-z, 0-9 and _",
+			    PL_SIG_NAME_LEN - 1);
+	who = scalar(name);
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->def[i].name, who) == 0)
+			return fail(ld, name, "duplicate signature name '%s' (first on line %u)",
+				    who, s->line[i]);
+	}
+	snprintf(d->name, sizeof(d->name), "%s", who);
+
+	if (proto == NULL)
+		return fail(ld, item, "signature '%s': no protocol", who);
+	if (proto->type != YAML_SCALAR_NODE)
+		return fail(ld, proto, "signature '%s': protocol must be a name", who);
+	for (i = 0; i < PL_APP_MAX; i++) {
+		if (strcmp(scalar(proto), app_names[i]) == 0)
+			break;
+	}
+	if (i == PL_APP_MAX)
+		return fail(ld, proto, "signature '%s': unknown protocol '%s' (tls, http, "
+			    "pgsql_ssl, pgsql_clear, ssh, dns, card, other)", who, scalar(proto));
+	d->proto = (uint8_t)i;
+
+	if (pattern == NULL)
+		return fail(ld, item, "signature '%s': no pattern", who);
+	if (pattern->type != YAML_SCALAR_NODE || pattern->data.scalar.length == 0)
+		return fail(ld, pattern, "signature '%s': pattern must be a non-empty string", who);
+	if (pattern->data.scalar.length >= sizeof(d->pattern) ||
+	    strlen(scalar(pattern)) != pattern->data.scalar.length)
+		return fail(ld, pattern, "signature '%s': pattern longer than %u characters or "
+			    "holding a NUL (write \\x00)", who,
+			    (unsigned int)sizeof(d->pattern) - 1);
+	memcpy(d->pattern, scalar(pattern), pattern->data.scalar.length + 1);
+	s->line[s->n] = (unsigned int)pattern->start_mark.line + 1;
+
+	if (ports != NULL && (rc = parse_ports(ld, who, ports, d)) < 0)
+		return rc;
+	if (flags != NULL && (rc = parse_flags(ld, who, flags, d)) < 0)
+		return rc;
+	if (d->proto == PL_APP_card) {
+		/* the callback needs the start of the match to read the digits */
+		d->hs_flags |= HS_FLAG_SOM_LEFTMOST;
+		s->card_sigs |= 1ULL << s->n;
+	}
+	s->n++;
+	return 0;
+}
+
+/* The root mapping: one key, "signatures", a non-empty list. */
+static int
+parse_root(struct loader *ld)
+{
+	const yaml_node_t *root = yaml_document_get_root_node(ld->doc);
+	const yaml_node_t *list = NULL;
+	yaml_node_pair_t *pr;
+	yaml_node_item_t *it;
+	int rc;
+
+	if (root == NULL)
+		return fail(ld, NULL, "empty file: expected a 'signatures' list");
+	if (root->type != YAML_MAPPING_NODE)
+		return fail(ld, root, "expected a mapping with a 'signatures' list");
+	for (pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+		const yaml_node_t *k = yaml_document_get_node(ld->doc, pr->key);
+
+		if (k == NULL || k->type != YAML_SCALAR_NODE || strcmp(scalar(k), "signatures") != 0)
+			return fail(ld, k != NULL ? k : root, "unknown key '%s' (expected "
+				    "'signatures')", k != NULL && k->type == YAML_SCALAR_NODE ?
+				    scalar(k) : "?");
+		if (list != NULL)
+			return fail(ld, k, "duplicate key 'signatures'");
+		list = yaml_document_get_node(ld->doc, pr->value);
+	}
+	if (list == NULL)
+		return fail(ld, root, "no 'signatures' list");
+	if (list->type != YAML_SEQUENCE_NODE)
+		return fail(ld, list, "'signatures' must be a list");
+	for (it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+		const yaml_node_t *item = yaml_document_get_node(ld->doc, *it);
+
+		if (ld->s->n >= PL_MAX_SIGS)
+			return fail(ld, item, "more than %d signatures", PL_MAX_SIGS);
+		if ((rc = parse_sig(ld, item)) < 0)
+			return rc;
+	}
+	if (ld->s->n == 0)
+		return fail(ld, list, "'signatures' is empty");
+	return 0;
+}
+
+/* Compile every signature into one block-mode database; errors name the signature. */
+static int
+compile(struct loader *ld)
+{
+	struct pl_sigs *s = ld->s;
+	const char *exprs[PL_MAX_SIGS];
+	unsigned int flags[PL_MAX_SIGS], ids[PL_MAX_SIGS], i;
+	hs_compile_error_t *ce = NULL;
+
+	for (i = 0; i < s->n; i++) {
+		exprs[i] = s->def[i].pattern;
+		flags[i] = s->def[i].hs_flags;
+		ids[i] = i;
+	}
+	if (hs_compile_multi(exprs, flags, ids, s->n, HS_MODE_BLOCK, NULL, &s->db, &ce) ==
+	    HS_SUCCESS)
+		return 0;
+	if (ce != NULL && ce->expression >= 0 && (unsigned int)ce->expression < s->n)
+		snprintf(ld->err, ld->errlen, "%s:%u: signature '%s': pattern: %s", ld->path,
+			 s->line[ce->expression], s->def[ce->expression].name, ce->message);
+	else
+		snprintf(ld->err, ld->errlen, "%s:1: Hyperscan: %s", ld->path,
+			 ce != NULL ? ce->message : "compile failed");
+	hs_free_compile_error(ce);
+	s->db = NULL;
+	return -EINVAL;
+}
+
+static void
+build_home_ports(struct pl_sigs *s)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < s->n; i++) {
+		const struct pl_sig_def *d = &s->def[i];
+
+		if (d->nb_ports > 0)
+			s->homed |= 1U << d->proto;
+		for (j = 0; j < d->nb_ports; j++)
+			s->home[d->proto][d->ports[j] >> 3] |= (uint8_t)(1U << (d->ports[j] & 7));
+	}
+}
+
+struct pl_sigs *
+pl_sigs_load(const char *path, char *err, size_t errlen)
+{
+	char dummy[1];
+	struct loader ld = { .path = path, .err = err, .errlen = errlen };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct pl_sigs *s;
+	FILE *f;
+	int rc, saved;
+
+	if (err == NULL || errlen == 0) {
+		ld.err = dummy;
+		ld.errlen = sizeof(dummy);
+	}
+	ld.err[0] = '\0';
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		saved = errno;
+		snprintf(ld.err, ld.errlen, "%s:0: cannot open: %s", path, strerror(saved));
+		errno = saved;
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || !yaml_parser_initialize(&parser)) {
+		snprintf(ld.err, ld.errlen, "%s:0: out of memory", path);
+		free(s);
+		fclose(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(ld.err, ld.errlen, "%s:%lu: YAML syntax error: %s%s%s%s", path,
+			 (unsigned long)parser.problem_mark.line + 1,
+			 parser.problem != NULL ? parser.problem : "unreadable",
+			 parser.context != NULL ? " (" : "",
+			 parser.context != NULL ? parser.context : "",
+			 parser.context != NULL ? ")" : "");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		free(s);
+		errno = EINVAL;
+		return NULL;
+	}
+	ld.doc = &doc;
+	ld.s = s;
+	rc = parse_root(&ld);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	if (rc == 0)
+		rc = compile(&ld);
+	if (rc < 0) {
+		free(s);
+		errno = -rc;
+		return NULL;
+	}
+	build_home_ports(s);
+	return s;
+}
+
+void
+pl_sigs_free(struct pl_sigs *s)
+{
+	if (s == NULL)
+		return;
+	hs_free_database(s->db);
+	free(s);
+}
+
+unsigned int
+pl_sigs_count(const struct pl_sigs *s)
+{
+	return s != NULL ? s->n : 0;
+}
+
+const struct pl_sig_def *
+pl_sigs_def(const struct pl_sigs *s, unsigned int id)
+{
+	return s != NULL && id < s->n ? &s->def[id] : NULL;
+}
+
+int
+pl_sigs_on_port(const struct pl_sigs *s, unsigned int proto, uint16_t port)
+{
+	if (s == NULL || proto >= PL_APP_MAX || !(s->homed & (1U << proto)))
+		return 1;
+	return (s->home[proto][port >> 3] >> (port & 7)) & 1;
+}
+
+/* ---- scratches and scanning ---- */
+
+void *
+pl_sigs_scratch(const struct pl_sigs *s)
+{
+	hs_scratch_t *sc = NULL;
+
+	if (s == NULL || s->db == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (hs_alloc_scratch(s->db, &sc) != HS_SUCCESS) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return sc;
+}
+
+void
+pl_sigs_scratch_free(void *scratch)
+{
+	if (scratch != NULL)
+		hs_free_scratch(scratch);
+}
+
+/* What the match callback needs: Hyperscan passes offsets only, not the data. */
+struct scan_ctx {
+	const struct pl_sigs *s;
+	const uint8_t *data;
+	uint32_t len;
+	struct pl_scan_result *res;
+};
+
+/*
+ * A card-number candidate data[from, to): its digits (separators skipped) must number 13 to
+ * 19 and pass the Luhn check. The first valid one leaves its last four digits in the result;
+ * the digits themselves stay in this stack frame.
+ */
+static int
+card_valid(struct scan_ctx *c, unsigned long long from, unsigned long long to)
+{
+	char digits[CARD_MAX_DIGITS];
+	unsigned int n = 0;
+	unsigned long long i;
+
+	if (to > c->len || from >= to)
+		return 0;
+	for (i = from; i < to; i++) {
+		uint8_t ch = c->data[i];
+
+		if (ch >= '0' && ch <= '9') {
+			if (n == CARD_MAX_DIGITS)
+				return 0;
+			digits[n++] = (char)ch;
+		}
+	}
+	if (n < CARD_MIN_DIGITS || !pl_luhn_valid(digits, n))
+		return 0;
+	if (!c->res->card_found) {
+		c->res->card_found = 1;
+		c->res->card_last4 = (uint16_t)((digits[n - 4] - '0') * 1000 +
+			(digits[n - 3] - '0') * 100 + (digits[n - 2] - '0') * 10 +
+			(digits[n - 1] - '0'));
+	}
+	return 1;
+}
+
+static int
+on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
+	 void *ctx)
+{
+	struct scan_ctx *c = ctx;
+
+	if (id >= c->s->n)
+		return 0;
+	if (((c->s->card_sigs >> id) & 1) && !card_valid(c, from, to))
+		return 0;
+	c->res->sig_hits |= 1ULL << id;
+	c->res->protos |= 1U << c->s->def[id].proto;
+	return 0;   /* go on: other signatures may match further on */
+}
+
+int
+pl_sigs_scan(const struct pl_sigs *s, void *scratch, const uint8_t *data, uint32_t len,
+	     struct pl_scan_result *res)
+{
+	struct scan_ctx c = { .s = s, .data = data, .len = len, .res = res };
+
+	memset(res, 0, sizeof(*res));
+	if (len == 0)
+		return 0;
+	if (hs_scan(s->db, (const char *)data, len, 0, scratch, on_match, &c) != HS_SUCCESS) {
+		memset(res, 0, sizeof(*res));
+		return -1;
+	}
+	return 0;
+}

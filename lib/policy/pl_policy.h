@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * Policy: findings, per-source rate limits and per-class QoS meters.
+ *
+ * Findings are aggregated by (kind, source, destination, port) in small open-addressing
+ * tables of bounded size: each worker fills one per counter bank (per tick), the stats role
+ * merges them into one table of `findings.max` entries. A finding that does not fit is
+ * counted, never silently lost. Nothing here allocates, locks or logs on the fast path.
+ *
+ * Rate limits are token buckets in packet time, one per source address and worker. Symmetric
+ * distribution spreads a source's connections over workers by their 5-tuples, so with W
+ * workers each enforces rate / W and burst / W: exact with one worker (offline by default),
+ * approximate with several (a source is flagged when its busiest worker's share exceeds
+ * 1/W of the limit; with many connections the shares are close to even).
+ *
+ * QoS: one two-rate three-colour meter (rte_meter trTCM, RFC 2698) per class and worker,
+ * committed rate = share x link, peak rate = min(share x peak, 1) x link, each divided by W.
+ */
+#ifndef PL_POLICY_H
+#define PL_POLICY_H
+
+#include <stdint.h>
+#include <rte_meter.h>
+
+#include "pl_config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PL_FINDING_DETAIL_LEN 48
+
+/** One finding: what, between whom, how often, when. Addresses in network order. */
+struct pl_finding {
+	uint8_t kind;      /**< enum pl_finding_kind */
+	uint8_t family;    /**< 4, 6, or 0 when there is no address */
+	uint8_t has_dst;
+	uint8_t has_port;
+	uint16_t port;
+	uint16_t pad;
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint64_t count;
+	uint64_t first_ns;
+	uint64_t last_ns;
+	char detail[PL_FINDING_DETAIL_LEN];
+};
+
+/** A bounded findings table. */
+struct pl_findings {
+	uint32_t cap;       /**< slots, a power of two */
+	uint32_t max;       /**< most entries kept (<= 3/4 of cap) */
+	uint32_t n;
+	uint32_t pad;
+	uint64_t dropped;   /**< finding events that did not fit */
+	struct pl_finding e[];
+};
+
+/**
+ * Create a findings table holding up to @p max findings.
+ *
+ * @param socket  NUMA socket (rte_malloc); SOCKET_ID_ANY is fine.
+ * @return the table, or NULL.
+ */
+struct pl_findings *pl_findings_create(uint32_t max, int socket);
+
+/** Free a findings table (NULL is fine). */
+void pl_findings_free(struct pl_findings *t);
+
+/** Empty a table. */
+void pl_findings_clear(struct pl_findings *t);
+
+/**
+ * Record a finding: add to the entry with the same (kind, family, src, dst, port), or start
+ * one. f->count is added; times widen; the detail of the first report is kept.
+ *
+ * @return 0, or -ENOSPC when the table is full (counted in dropped).
+ */
+int pl_findings_add(struct pl_findings *t, const struct pl_finding *f);
+
+/** Merge every entry of @p src into @p dst (src->dropped is added too). */
+void pl_findings_merge(struct pl_findings *dst, const struct pl_findings *src);
+
+/**
+ * Visit the entries in a stable order (kind, then first time, then addresses).
+ *
+ * @param out  room for t->n pointers.
+ * @return number of entries.
+ */
+uint32_t pl_findings_sorted(const struct pl_findings *t, const struct pl_finding **out);
+
+/* ---- token buckets ---- */
+
+/** A token bucket in packet time. */
+struct pl_bucket {
+	double tokens;
+	uint64_t last_ns;
+};
+
+/**
+ * Take one token.
+ *
+ * @return 1 if a token was there (conforming), 0 if the bucket was empty (over the rate).
+ */
+static inline int
+pl_bucket_take(struct pl_bucket *b, double rate, double burst, uint64_t now_ns)
+{
+	if (now_ns > b->last_ns) {
+		b->tokens += (double)(now_ns - b->last_ns) * 1e-9 * rate;
+		if (b->tokens > burst)
+			b->tokens = burst;
+		b->last_ns = now_ns;
+	}
+	if (b->tokens >= 1.0) {
+		b->tokens -= 1.0;
+		return 1;
+	}
+	return 0;
+}
+
+/** Per-source rate state: buckets for new connections and packets. */
+struct pl_source {
+	struct pl_bucket conn;
+	struct pl_bucket pkt;
+	uint64_t last_ns;
+};
+
+/** Per-worker table of sources. */
+struct pl_sources;
+
+/**
+ * Create a source table for one worker.
+ *
+ * @param name      unique (rte_hash).
+ * @param capacity  most sources.
+ * @param socket    NUMA socket.
+ * @return the table, or NULL with rte_errno set.
+ */
+struct pl_sources *pl_sources_create(const char *name, uint32_t capacity, int socket);
+
+/** Free a source table (NULL is fine). */
+void pl_sources_free(struct pl_sources *t);
+
+/**
+ * The state of a source, created with full buckets if new.
+ *
+ * @param family  4 or 6.
+ * @param addr    4 or 16 bytes.
+ * @param burst_conn, burst_pkt  initial tokens.
+ * @return the state, or NULL when the table is full (the source is then not limited).
+ */
+struct pl_source *pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr,
+				 double burst_conn, double burst_pkt, uint64_t now_ns);
+
+/**
+ * Incremental ageing: forget up to @p budget sources idle for more than @p idle_ns
+ * (their buckets are full again, so forgetting them changes nothing).
+ */
+void pl_sources_age(struct pl_sources *t, uint64_t now_ns, uint64_t idle_ns, uint32_t budget);
+
+/** Sources held now. */
+uint32_t pl_sources_count(const struct pl_sources *t);
+
+/* ---- QoS ---- */
+
+/** Meter colours, in rte_meter's order. */
+#define PL_COLOURS(X) X(green) X(yellow) X(red)
+
+/**
+ * Configure a trTCM profile for a class: committed = share x link / workers, peak =
+ * min(share x peak, 1) x link / workers (bytes per second), bursts of 10 ms at each rate
+ * (at least one jumbo frame).
+ *
+ * @return 0 or a negative errno.
+ */
+int pl_qos_profile(struct rte_meter_trtcm_profile *p, double share, double peak,
+		   uint64_t link_bps, unsigned int workers);
+
+/**
+ * Colour a packet at packet time.
+ *
+ * @param hz  the TSC rate rte_meter converts rates with (rte_get_tsc_hz()).
+ * @return enum rte_color.
+ */
+static inline enum rte_color
+pl_qos_colour(struct rte_meter_trtcm *m, struct rte_meter_trtcm_profile *p, uint64_t now_ns,
+	      uint64_t hz, uint32_t bytes)
+{
+	uint64_t t = (uint64_t)((double)now_ns * ((double)hz * 1e-9));
+
+	return rte_meter_trtcm_color_blind_check(m, p, t, bytes);
+}
+
+/**
+ * Rewrite the DSCP of an IP packet (IPv4 header checksum updated incrementally; IPv6
+ * traffic class).
+ *
+ * @param ip     the IP header.
+ * @param ipv6   non-zero for IPv6.
+ * @param dscp   0-63.
+ */
+void pl_dscp_set(uint8_t *ip, int ipv6, uint8_t dscp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PL_POLICY_H */

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Policy building blocks: the bounded findings table, per-source token-bucket state in a
+ * per-worker rte_hash, trTCM profiles for QoS shares and DSCP rewriting.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "pl_policy.h"
+
+/* ---- findings ---- */
+
+struct pl_findings *
+pl_findings_create(uint32_t max, int socket)
+{
+	uint32_t cap = 16;
+	struct pl_findings *t;
+
+	if (max == 0)
+		max = 1;
+	while (cap / 4 * 3 < max)
+		cap <<= 1;
+	t = rte_zmalloc_socket("pl_findings", sizeof(*t) + cap * sizeof(t->e[0]),
+			       RTE_CACHE_LINE_SIZE, socket);
+	if (t == NULL)
+		return NULL;
+	t->cap = cap;
+	t->max = max;
+	return t;
+}
+
+void
+pl_findings_free(struct pl_findings *t)
+{
+	rte_free(t);
+}
+
+void
+pl_findings_clear(struct pl_findings *t)
+{
+	if (t->n)
+		memset(t->e, 0, t->cap * sizeof(t->e[0]));
+	t->n = 0;
+	t->dropped = 0;
+}
+
+/* The key of a finding: everything before `count`, with unused bytes zero. */
+static inline uint32_t
+finding_hash(const struct pl_finding *f)
+{
+	return rte_hash_crc(f, offsetof(struct pl_finding, count), 0x46494e44);
+}
+
+static inline int
+finding_same(const struct pl_finding *a, const struct pl_finding *b)
+{
+	return memcmp(a, b, offsetof(struct pl_finding, count)) == 0;
+}
+
+int
+pl_findings_add(struct pl_findings *t, const struct pl_finding *f)
+{
+	uint32_t i = finding_hash(f) & (t->cap - 1);
+
+	/* empty slots have count 0; a recorded finding always has count >= 1 */
+	for (;;) {
+		struct pl_finding *e = &t->e[i];
+
+		if (e->count == 0) {
+			if (t->n >= t->max) {
+				t->dropped += f->count ? f->count : 1;
+				return -ENOSPC;
+			}
+			*e = *f;
+			if (e->count == 0)
+				e->count = 1;
+			t->n++;
+			return 0;
+		}
+		if (finding_same(e, f)) {
+			e->count += f->count ? f->count : 1;
+			if (f->first_ns < e->first_ns)
+				e->first_ns = f->first_ns;
+			if (f->last_ns > e->last_ns)
+				e->last_ns = f->last_ns;
+			return 0;
+		}
+		i = (i + 1) & (t->cap - 1);
+	}
+}
+
+void
+pl_findings_merge(struct pl_findings *dst, const struct pl_findings *src)
+{
+	uint32_t i;
+
+	dst->dropped += src->dropped;
+	if (src->n == 0)
+		return;
+	for (i = 0; i < src->cap; i++)
+		if (src->e[i].count)
+			pl_findings_add(dst, &src->e[i]);
+}
+
+static int
+finding_cmp(const void *a, const void *b)
+{
+	const struct pl_finding *x = *(const struct pl_finding *const *)a;
+	const struct pl_finding *y = *(const struct pl_finding *const *)b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->first_ns != y->first_ns)
+		return x->first_ns < y->first_ns ? -1 : 1;
+	return memcmp(x, y, offsetof(struct pl_finding, count));
+}
+
+uint32_t
+pl_findings_sorted(const struct pl_findings *t, const struct pl_finding **out)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < t->cap; i++)
+		if (t->e[i].count)
+			out[n++] = &t->e[i];
+	qsort(out, n, sizeof(out[0]), finding_cmp);
+	return n;
+}
+
+/* ---- sources ---- */
+
+struct pl_src_key {
+	uint8_t family;
+	uint8_t pad[3];
+	uint8_t addr[16];
+};
+
+struct pl_sources {
+	struct rte_hash *h;
+	uint32_t capacity;
+	uint32_t cursor;
+	uint32_t n;
+	struct pl_source *rec;
+	uint8_t *used;
+};
+
+struct pl_sources *
+pl_sources_create(const char *name, uint32_t capacity, int socket)
+{
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = capacity,
+		.key_len = sizeof(struct pl_src_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = socket,
+	};
+	struct pl_sources *t = rte_zmalloc_socket("pl_sources", sizeof(*t), RTE_CACHE_LINE_SIZE,
+						  socket);
+
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->h = rte_hash_create(&hp);
+	t->capacity = capacity;
+	/* rte_hash may hand out positions up to its rounded-up size */
+	t->rec = rte_zmalloc_socket("pl_sources_rec", sizeof(t->rec[0]) * (capacity * 2 + 64),
+				    RTE_CACHE_LINE_SIZE, socket);
+	t->used = rte_zmalloc_socket("pl_sources_used", capacity * 2 + 64, RTE_CACHE_LINE_SIZE,
+				     socket);
+	if (t->h == NULL || t->rec == NULL || t->used == NULL) {
+		pl_sources_free(t);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	return t;
+}
+
+void
+pl_sources_free(struct pl_sources *t)
+{
+	if (t == NULL)
+		return;
+	rte_hash_free(t->h);
+	rte_free(t->rec);
+	rte_free(t->used);
+	rte_free(t);
+}
+
+struct pl_source *
+pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr, double burst_conn,
+	       double burst_pkt, uint64_t now_ns)
+{
+	struct pl_src_key k;
+	int32_t pos;
+
+	memset(&k, 0, sizeof(k));
+	k.family = (uint8_t)family;
+	memcpy(k.addr, addr, family == 6 ? 16 : 4);
+	pos = rte_hash_lookup(t->h, &k);
+	if (pos >= 0)
+		return &t->rec[pos];
+	pos = rte_hash_add_key(t->h, &k);
+	if (pos < 0)
+		return NULL;
+	t->rec[pos].conn.tokens = burst_conn;
+	t->rec[pos].conn.last_ns = now_ns;
+	t->rec[pos].pkt.tokens = burst_pkt;
+	t->rec[pos].pkt.last_ns = now_ns;
+	t->rec[pos].last_ns = now_ns;
+	t->used[pos] = 1;
+	t->n++;
+	return &t->rec[pos];
+}
+
+void
+pl_sources_age(struct pl_sources *t, uint64_t now_ns, uint64_t idle_ns, uint32_t budget)
+{
+	uint32_t limit = t->capacity * 2 + 64;
+
+	while (budget--) {
+		uint32_t pos = t->cursor;
+
+		t->cursor = pos + 1 >= limit ? 0 : pos + 1;
+		if (t->used[pos] && now_ns > t->rec[pos].last_ns + idle_ns) {
+			void *key;
+
+			if (rte_hash_get_key_with_position(t->h, (int32_t)pos, &key) == 0)
+				rte_hash_del_key(t->h, key);
+			t->used[pos] = 0;
+			t->n--;
+		}
+	}
+}
+
+uint32_t
+pl_sources_count(const struct pl_sources *t)
+{
+	return t->n;
+}
+
+/* ---- QoS ---- */
+
+int
+pl_qos_profile(struct rte_meter_trtcm_profile *p, double share, double peak, uint64_t link_bps,
+	       unsigned int workers)
+{
+	double w = workers ? workers : 1;
+	double cir = share * (double)link_bps / 8.0 / w;
+	double pir = RTE_MIN(share * peak, 1.0) * (double)link_bps / 8.0 / w;
+	struct rte_meter_trtcm_params prm;
+
+	if (pir < cir)
+		pir = cir;
+	prm.cir = (uint64_t)cir;
+	prm.pir = (uint64_t)pir;
+	prm.cbs = RTE_MAX((uint64_t)(cir / 100), (uint64_t)9600);
+	prm.pbs = RTE_MAX((uint64_t)(pir / 100), (uint64_t)9600);
+	if (prm.cir == 0)
+		prm.cir = 1;
+	if (prm.pir == 0)
+		prm.pir = 1;
+	return rte_meter_trtcm_profile_config(p, &prm);
+}
+
+void
+pl_dscp_set(uint8_t *ip, int ipv6, uint8_t dscp)
+{
+	if (ipv6) {
+		/* traffic class spans the low nibble of byte 0 and the high nibble of byte 1;
+		 * DSCP is its upper six bits, ECN the lower two */
+		uint8_t tc = (uint8_t)(((ip[0] & 0x0f) << 4) | (ip[1] >> 4));
+
+		tc = (uint8_t)((dscp << 2) | (tc & 0x03));
+		ip[0] = (uint8_t)((ip[0] & 0xf0) | (tc >> 4));
+		ip[1] = (uint8_t)((ip[1] & 0x0f) | (tc << 4));
+	} else {
+		uint8_t old = ip[1], nw = (uint8_t)((dscp << 2) | (old & 0x03));
+		uint32_t sum;
+
+		if (old == nw)
+			return;
+		ip[1] = nw;
+		/* RFC 1624: HC' = ~(~HC + ~m + m'), on the 16-bit word holding the TOS */
+		sum = (uint16_t)~((ip[10] << 8) | ip[11]);
+		sum += (uint16_t)~((ip[0] << 8) | old);
+		sum += (uint16_t)((ip[0] << 8) | nw);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (uint16_t)~sum;
+		ip[10] = (uint8_t)(sum >> 8);
+		ip[11] = (uint8_t)sum;
+	}
+}
