@@ -227,6 +227,18 @@ build_lcores(struct pl_app *app)
 		if (wk->ctr == NULL)
 			return -ENOMEM;
 		wk->nb_rings = app->nb_rx;
+		snprintf(name, sizeof(name), "pl_flows_%u", j);
+		wk->flows = pl_flow_create(name, app->rt->cfg.flow_capacity, socket);
+		snprintf(name, sizeof(name), "pl_srcs_%u", j);
+		wk->sources = pl_sources_create(name, app->rt->cfg.flow_capacity, socket);
+		if (wk->flows == NULL || wk->sources == NULL) {
+			fprintf(stderr, "portlens: worker %u: flow table of %u flows: %s\n", j,
+				app->rt->cfg.flow_capacity, rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+		pl_flow_set_timeouts(wk->flows, app->rt->cfg.syn_timeout_ns,
+				     app->rt->cfg.tcp_idle_ns, app->rt->cfg.udp_idle_ns,
+				     app->rt->cfg.time_wait_ns);
 		for (i = 0; i < app->nb_rx; i++) {
 			snprintf(name, sizeof(name), "pl_ring_%u_%u", i, j);
 			/* the consumer's socket: the worker reads each entry, the RX lcore
@@ -242,6 +254,7 @@ build_lcores(struct pl_app *app)
 		}
 		app->wk[j] = wk;
 	}
+	pl_runtime_labels(app->rt, &app->col.labels);
 	for (i = 0; i < app->nb_workers; i++)
 		if (pl_collector_add(&app->col, app->wk[i]->ctr))
 			return -ENOSPC;
@@ -366,6 +379,12 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 
 	exit_code = 2;
+	if (assign_roles(app) < 0)
+		goto out;
+	if (pl_runtime_load(app) < 0)
+		goto out;
+	if (o->bins == NULL)
+		o->bins = PL_BINS_DEFAULT;
 	app->bins = pl_bins_create(o->bins, err, sizeof(err));
 	if (app->bins == NULL) {
 		fprintf(stderr, "portlens: --bins '%s': %s\n", o->bins, err);
@@ -382,10 +401,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "portlens: mbuf dynamic field: %s\n", rte_strerror(rte_errno));
 		goto out;
 	}
-	if (assign_roles(app) < 0)
-		goto out;
 	exit_code = 1;
 	if (pl_collector_init(&app->col, app->bins, o->ival_ns) < 0 ||
+	    pl_collector_findings(&app->col, app->rt->cfg.findings_max) < 0 ||
 	    pl_publisher_init(&app->pub, 3600) < 0 || build_lcores(app) < 0) {
 		fprintf(stderr, "portlens: out of memory setting up lcores (try --mem)\n");
 		goto out;

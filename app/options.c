@@ -22,11 +22,12 @@ enum {
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
-	OPT_HELP, OPT_VERSION,
+	OPT_HELP, OPT_VERSION, OPT_CONFIG,
 };
 
 static const struct option longopts[] = {
 	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "rx", required_argument, NULL, OPT_RX },
 	{ "rx-lcores", required_argument, NULL, OPT_RX_LCORES },
@@ -74,6 +75,8 @@ pl_options_usage(FILE *f)
 "  --idle-yield, --no-idle-yield\n"
 "                         idle lcores yield the CPU (default on offline, off live)\n"
 "analysis:\n"
+"  --config FILE          configuration: classes, signatures, flows, policy (default\n"
+"                         %s/portlens.yaml); options below override it\n"
 "  --local-net CIDR       a local network, repeatable; replaces the defaults\n"
 "                         (10/8, 172.16/12, 192.168/16, fc00::/7); 'default' adds them\n"
 "  --bins SPEC            port bins, FIRST-LAST/WIDTH,... (default %s)\n"
@@ -92,7 +95,7 @@ pl_options_usage(FILE *f)
 "  --tick-ms MS           stats tick (default 1000 live, 100 offline)\n"
 "  --summary, --no-summary  print a summary at exit (default on)\n"
 "  --quiet                less logging\n"
-"  --help, --version\n", PL_BINS_DEFAULT, PL_PROFILE_DIR);
+"  --help, --version\n", PL_CONFIG_DIR, PL_BINS_DEFAULT, PL_PROFILE_DIR);
 }
 
 static int
@@ -204,7 +207,6 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	memset(o, 0, sizeof(*o));
 	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
 		o->peer[i] = -1;
-	o->bins = PL_BINS_DEFAULT;
 	o->ival_ns = 1000000000ULL;
 	o->summary = 1;
 	o->malformed_drop = 1;
@@ -220,6 +222,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		switch (c) {
 		case OPT_PCAP:
 			o->pcap = optarg;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
 			break;
 		case OPT_WORKERS:
 			if (parse_uint("workers", optarg, 1, PL_MAX_WORKERS, &o->nb_workers))

@@ -12,9 +12,15 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include <rte_meter.h>
+
 #include "pl_bins.h"
+#include "pl_classify.h"
+#include "pl_config.h"
 #include "pl_counters.h"
 #include "pl_direction.h"
+#include "pl_flow.h"
+#include "pl_policy.h"
 #include "pl_snapshot.h"
 
 #define PL_BURST 32
@@ -30,6 +36,7 @@ extern int pl_logtype;
 /* What the user asked for (options.c). */
 struct pl_options {
 	const char *pcap;          /* offline mode: the capture file */
+	const char *config;        /* --config FILE (default: the shipped portlens.yaml) */
 	unsigned int nb_workers;   /* 0 = derive from the lcores */
 	unsigned int nb_rx;        /* 0 = derive */
 	char rx_lcores[256];       /* explicit lcore lists, "" = derive */
@@ -103,8 +110,26 @@ struct pl_rx_ctx {
 	struct rte_ring *ring[PL_MAX_WORKERS];
 	struct pl_lcore_ctr *ctr;
 	uint64_t last_time[PL_DIR_MAX];     /* inter-arrival state, per direction */
+	uint64_t last_ns;                   /* newest packet time (read by workers at the end) */
 	volatile int done;
 } __rte_cache_aligned;
+
+/*
+ * Everything the packet path derives from the configuration, reached through one pointer
+ * (pl_app.rt) that workers load once per burst, so a new configuration is switched to
+ * between two bursts. Immutable once published.
+ */
+struct pl_runtime {
+	struct pl_config cfg;
+	struct pl_class_table classes;
+	struct pl_sigs *sigs;                 /* NULL when scanning is off */
+	void *scratch[PL_MAX_WORKERS];        /* one Hyperscan scratch per worker */
+	uint32_t cleartext;                   /* pl_app_cleartext_mask() */
+	struct rte_meter_trtcm_profile qos[PL_MAX_CLASSES];
+	double conn_rate, conn_burst;         /* per worker: the limits divided by workers */
+	double pkt_rate, pkt_burst;
+	uint64_t gen;                         /* bumped per configuration */
+};
 
 /* A worker's state; written by its owner only. */
 struct pl_worker_ctx {
@@ -114,6 +139,11 @@ struct pl_worker_ctx {
 	struct pl_lcore_ctr *ctr;
 	uint16_t txq;
 	struct pl_txbuf tx[RTE_MAX_ETHPORTS];
+	struct pl_flow_table *flows;
+	struct pl_sources *sources;
+	struct rte_meter_trtcm meter[PL_MAX_CLASSES];
+	uint64_t meter_gen;                   /* runtime generation the meters were set for */
+	uint64_t now_ns;                      /* newest packet time seen */
 	volatile int done;
 } __rte_cache_aligned;
 
@@ -131,6 +161,7 @@ struct pl_app {
 	struct pl_rx_ctx *rx[PL_MAX_RX];
 	struct pl_worker_ctx *wk[PL_MAX_WORKERS];
 	struct pl_direction *dir;  /* the local networks in force */
+	struct pl_runtime *rt;     /* the configuration in force (packet path) */
 	struct pl_bins *bins;
 	struct pl_collector col;
 	struct pl_publisher pub;
@@ -150,6 +181,13 @@ int pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t er
 int pl_ports_init(struct pl_app *app);
 void pl_ports_stop(struct pl_app *app);
 unsigned int pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);
+
+/* runtime.c */
+int pl_runtime_load(struct pl_app *app);
+struct pl_runtime *pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err,
+				    size_t errlen);
+void pl_runtime_free(struct pl_runtime *rt, unsigned int nb_workers);
+void pl_runtime_labels(const struct pl_runtime *rt, struct pl_labels *l);
 
 /* rx.c, worker.c, stats.c */
 int pl_rx_loop(void *arg);

@@ -60,6 +60,8 @@ rx_arrival(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, const struct pl_meta *me
 	b->sizes[pl_ctr_size_bucket(len)]++;
 	pl_ctr_time(b, t);
 	pl_ctr_ival(b, t / ival_ns, len);
+	if (t > rx->last_ns)
+		rx->last_ns = t;
 	if (meta->kind == PL_KIND_IP) {
 		uint64_t *last = &rx->last_time[meta->dir];
 

@@ -2,22 +2,44 @@
 /*
  * The worker loop. A worker dequeues bursts from its ring of every RX lcore and analyses
  * each IP packet from the metadata the RX lcore left in the mbuf: protocol distribution,
- * direction, fragments, exact per-destination-port counters per direction. Then it
- * disposes of the burst: free (monitor) or transmit to the peer port (inline). It exits
- * once every RX lcore is done and its rings are empty, so nothing is left in flight.
+ * direction, fragments, exact per-destination-port counters; then, for TCP/UDP/ICMP
+ * packets that are not fragments, the service class and its QoS meter, the flow and its TCP
+ * state, the source's rate limits, payload signatures on the first data packets of each
+ * flow, and the policy checks that produce findings and verdicts. Then it disposes of the
+ * burst: free (monitor) or transmit to the peer port (inline), unless the verdict drops.
+ * It exits once every RX lcore is done and its rings are empty, so nothing is in flight.
  */
 #include <sched.h>
+#include <string.h>
 
 #include <netinet/in.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
 #include "pl_app.h"
+#include "pl_dist.h"
 #include "pl_parse.h"
 
-/* Count one IP packet. */
+/* Flows and sources examined for expiry per burst: bounded work, never a stall. */
+#define PL_AGE_FLOWS 16
+#define PL_AGE_SOURCES 4
+/* A source idle this long has full buckets again and can be forgotten. */
+#define PL_SOURCE_IDLE_NS (10ULL * 1000000000ULL)
+
+/* What the analysis of one packet decided. */
+struct pkt_ctx {
+	struct rte_mbuf *m;
+	struct pl_meta *meta;
+	const uint8_t *frame;
+	uint64_t now;
+	uint32_t len;
+	uint8_t verdict;   /* enum pl_verdict */
+	uint8_t colour;    /* QoS colour, 0xff if not metered */
+};
+
+/* Count one IP packet: protocols, direction, ports. */
 static inline void
-worker_count(struct pl_ctr_bank *b, const struct pl_meta *meta, uint32_t len)
+count_ip(struct pl_ctr_bank *b, const struct pl_meta *meta, uint32_t len)
 {
 	b->v[PL_CTR_packets]++;
 	b->v[PL_CTR_bytes] += len;
@@ -46,40 +68,310 @@ worker_count(struct pl_ctr_bank *b, const struct pl_meta *meta, uint32_t len)
 	pl_ctr_port(b, meta->dir, meta->dport, len);
 }
 
+/* Addresses of a packet: family and pointers to source and destination. */
+static inline int
+addrs(const struct pkt_ctx *p, const uint8_t **src, const uint8_t **dst)
+{
+	const uint8_t *ip = p->frame + p->meta->l3_off;
+
+	if (p->meta->flags & PL_F_IPV6) {
+		*src = ip + 8;
+		*dst = ip + 24;
+		return 6;
+	}
+	*src = ip + 12;
+	*dst = ip + 16;
+	return 4;
+}
+
+/*
+ * Report a finding. a/b are the finding's source and destination (b may be NULL), port is
+ * reported when has_port. The flow (may be NULL) takes the kind's verdict.
+ */
+static void
+report(struct pl_ctr_bank *b, const struct pl_runtime *rt, struct pkt_ctx *p,
+       struct pl_flow *flow, unsigned int kind, int family, const uint8_t *a,
+       const uint8_t *d, int has_port, uint16_t port, const char *detail)
+{
+	struct pl_finding f;
+	uint8_t v = rt->cfg.verdict[kind];
+
+	memset(&f, 0, sizeof(f));
+	f.kind = (uint8_t)kind;
+	f.family = (uint8_t)family;
+	if (a)
+		memcpy(f.src, a, family == 6 ? 16 : 4);
+	if (d) {
+		memcpy(f.dst, d, family == 6 ? 16 : 4);
+		f.has_dst = 1;
+	}
+	f.has_port = (uint8_t)has_port;
+	f.port = port;
+	f.count = 1;
+	f.first_ns = f.last_ns = p->now;
+	snprintf(f.detail, sizeof(f.detail), "%s", detail);
+	pl_findings_add(b->findings, &f);
+	if (v > p->verdict)
+		p->verdict = v;
+	if (flow && v > flow->verdict)
+		flow->verdict = v;
+}
+
+/* Scan the payload of one data packet of a flow and act on what it shows. */
+static void
+scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
+     struct pkt_ctx *p, const struct pl_flow_event *ev)
+{
+	struct pl_flow *flow = ev->flow;
+	const struct pl_meta *meta = p->meta;
+	uint32_t off = pl_meta_payload_off(meta), len = meta->payload_len;
+	uint32_t seg = rte_pktmbuf_data_len(p->m), fresh, i;
+	struct pl_scan_result res;
+	const uint8_t *src, *dst, *cli, *srv;
+	char detail[PL_FINDING_DETAIL_LEN];
+	int family;
+
+	if (off >= seg)
+		return;
+	len = RTE_MIN(len, RTE_MIN(seg - off, rt->cfg.scan_bytes));
+	flow->scanned++;
+	b->v[PL_CTR_scans]++;
+	b->v[PL_CTR_scan_bytes] += len;
+	if (pl_sigs_scan(rt->sigs, rt->scratch[wk->index], p->frame + off, len, &res) < 0) {
+		b->v[PL_CTR_scan_errors]++;
+		return;
+	}
+	for (i = 0; res.sig_hits && i < PL_MAX_SIGS; i++)
+		if (res.sig_hits & (1ULL << i))
+			b->sig_hits[i]++;
+	fresh = res.protos & ~flow->app_protos;
+	flow->app_protos |= res.protos;
+	family = addrs(p, &src, &dst);
+	/* the client is the flow's initiator */
+	cli = ev->dir == 0 ? src : dst;
+	srv = ev->dir == 0 ? dst : src;
+	for (i = 0; fresh >> i; i++) {
+		if (!(fresh & (1u << i)))
+			continue;
+		b->app_flows[i]++;
+		if (i != PL_APP_card && i != PL_APP_other &&
+		    !pl_sigs_on_port(rt->sigs, i, flow->server_port))
+			b->v[PL_CTR_off_port]++;
+	}
+	if (fresh & (1u << PL_APP_http)) {
+		snprintf(detail, sizeof(detail), "cleartext HTTP on port %u", flow->server_port);
+		report(b, rt, p, flow, PL_FINDING_unencrypted, family, cli, srv, 1,
+		       flow->server_port, detail);
+	}
+	if (flow->cls != PL_CLASS_NONE && rt->cfg.classes[flow->cls].encrypted &&
+	    (fresh & rt->cleartext & ~((1u << PL_APP_http) | (1u << PL_APP_card)))) {
+		unsigned int k = __builtin_ctz(fresh & rt->cleartext &
+					       ~((1u << PL_APP_http) | (1u << PL_APP_card)));
+
+		snprintf(detail, sizeof(detail), "cleartext %s on %s (encryption required)",
+			 pl_app_name(k), rt->cfg.classes[flow->cls].name);
+		report(b, rt, p, flow, PL_FINDING_unencrypted, family, cli, srv, 1,
+		       flow->server_port, detail);
+	}
+	if (res.card_found &&
+	    !(flow->app_protos & ((1u << PL_APP_tls) | (1u << PL_APP_ssh)))) {
+		/* only the last four digits ever leave the scan */
+		snprintf(detail, sizeof(detail), "card number ending %04u", res.card_last4);
+		report(b, rt, p, flow, PL_FINDING_sensitive_data, family, src, dst, 1,
+		       meta->dport, detail);
+	}
+}
+
+/* Flow, rate limits, policy and QoS for one TCP/UDP/ICMP packet that is not a fragment. */
+static void
+analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
+	struct pkt_ctx *p)
+{
+	const struct pl_meta *meta = p->meta;
+	struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+	struct pl_flow_event ev;
+	struct pl_tuple key;
+	uint8_t cls = PL_CLASS_NONE;
+	const uint8_t *src, *dst;
+	int family, opens;
+
+	if (meta->flags & PL_F_L4) {
+		cls = pl_class_of(&rt->classes, meta->l4_proto, meta->sport, meta->dport);
+		if (cls != PL_CLASS_NONE) {
+			b->class_packets[cls]++;
+			b->class_bytes[cls] += p->len;
+			p->colour = (uint8_t)pl_qos_colour(&wk->meter[cls],
+				(struct rte_meter_trtcm_profile *)&rt->qos[cls], p->now,
+							   pl_app.tsc_hz, p->len);
+			b->qos[cls][p->colour]++;
+			if (p->colour == RTE_COLOR_RED) {
+				struct pl_finding f;
+
+				/* one finding per class: no addresses, the class in `port` */
+				memset(&f, 0, sizeof(f));
+				f.kind = PL_FINDING_qos;
+				f.port = cls;
+				f.count = 1;
+				f.first_ns = f.last_ns = p->now;
+				snprintf(f.detail, sizeof(f.detail), "class %s above its share",
+					 rt->cfg.classes[cls].name);
+				pl_findings_add(b->findings, &f);
+			}
+		}
+	}
+	pl_dist_tuple(p->frame, meta, &key);
+	pl_flow_update(wk->flows, &key, pl_dist_hash_tuple(&key), meta, p->len, p->now, &fc,
+		       &ev);
+	if (ev.flow && ev.created) {
+		ev.flow->cls = cls;
+		ev.flow->verdict = PL_VERDICT_FORWARD;
+	}
+	if (ev.flow && ev.flow->verdict > p->verdict)
+		p->verdict = ev.flow->verdict;
+	family = addrs(p, &src, &dst);
+	/* a new connection: a TCP attempt, or the first packet of a UDP flow */
+	opens = ev.attempt || (ev.created && meta->l4_proto == IPPROTO_UDP);
+	if (opens && cls != PL_CLASS_NONE)
+		b->class_conns[cls]++;
+	if (opens && (meta->flags & PL_F_L4) &&
+	    (meta->dir == PL_DIR_IN || meta->dir == PL_DIR_INTERNAL) &&
+	    !pl_config_allowed(&rt->cfg, meta->dport))
+		report(b, rt, p, ev.flow, PL_FINDING_unauthorized_port, family, src, dst, 1,
+		       meta->dport, meta->l4_proto == IPPROTO_TCP ? "tcp" : "udp");
+	if (rt->conn_rate > 0 || rt->pkt_rate > 0) {
+		struct pl_source *s = pl_sources_get(wk->sources, family, src, rt->conn_burst,
+						     rt->pkt_burst, p->now);
+
+		if (s == NULL) {
+			b->v[PL_CTR_sources_full]++;
+		} else {
+			s->last_ns = p->now;
+			if (opens && rt->conn_rate > 0 &&
+			    !pl_bucket_take(&s->conn, rt->conn_rate, rt->conn_burst, p->now))
+				report(b, rt, p, ev.flow, PL_FINDING_rate_limit, family, src, NULL,
+				       0, 0, "new connections above the limit");
+			if (rt->pkt_rate > 0 &&
+			    !pl_bucket_take(&s->pkt, rt->pkt_rate, rt->pkt_burst, p->now))
+				report(b, rt, p, ev.flow, PL_FINDING_rate_limit, family, src, NULL,
+				       0, 0, "packets above the limit");
+		}
+	}
+	if (ev.flow && rt->sigs && meta->payload_len &&
+	    ev.flow->scanned < rt->cfg.scan_packets)
+		scan(wk, b, rt, p, &ev);
+}
+
+/* Dispose of a packet by its verdict: free (monitor), transmit, mark or drop (inline). */
+static inline void
+dispose(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
+	struct pkt_ctx *p, struct rte_mbuf **freeb, uint16_t *nfree)
+{
+	struct pl_app *app = &pl_app;
+	struct rte_mbuf *m = p->m;
+	int peer;
+
+	if (p->meta->kind == PL_KIND_IP)
+		b->verdicts[p->verdict]++;
+	if (!app->opt.inline_mode) {
+		b->v[PL_CTR_processed]++;
+		b->v[PL_CTR_freed]++;
+		freeb[(*nfree)++] = m;
+		return;
+	}
+	if (p->verdict == PL_VERDICT_DROP) {
+		b->drop[PL_DROP_verdict]++;
+		freeb[(*nfree)++] = m;
+		return;
+	}
+	if (p->colour == RTE_COLOR_RED && rt->cfg.qos_drop_red) {
+		b->drop[PL_DROP_qos_red]++;
+		freeb[(*nfree)++] = m;
+		return;
+	}
+	peer = app->opt.peer[m->port];
+	if (peer < 0) {
+		b->drop[PL_DROP_no_tx_port]++;
+		freeb[(*nfree)++] = m;
+		return;
+	}
+	if (p->meta->kind == PL_KIND_IP) {
+		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + p->meta->l3_off;
+		int v6 = p->meta->flags & PL_F_IPV6;
+
+		if (p->verdict == PL_VERDICT_MARK)
+			pl_dscp_set(ip, v6, rt->cfg.verdict_dscp);
+		else if (rt->cfg.qos_mark && p->colour <= RTE_COLOR_RED)
+			pl_dscp_set(ip, v6, rt->cfg.qos_dscp[p->colour]);
+	}
+	pl_tx_one(&wk->tx[peer], m, (uint16_t)peer, wk->txq, b);
+}
+
+/* Set the QoS meters up for the runtime in force (first burst, and after a change). */
+static void
+meters_sync(struct pl_worker_ctx *wk, const struct pl_runtime *rt)
+{
+	unsigned int c;
+
+	for (c = 0; c < rt->cfg.nb_classes; c++)
+		rte_meter_trtcm_config(&wk->meter[c], (struct rte_meter_trtcm_profile *)&rt->qos[c]);
+	wk->meter_gen = rt->gen;
+}
+
 /* Analyse and dispose of one burst. */
 static void
 worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	     struct pl_ctr_bank *b)
 {
-	struct pl_app *app = &pl_app;
-	uint16_t i;
+	const struct pl_runtime *rt = __atomic_load_n(&pl_app.rt, __ATOMIC_ACQUIRE);
+	struct rte_mbuf *freeb[PL_BURST];
+	uint16_t nfree = 0, i;
 
+	if (unlikely(wk->meter_gen != rt->gen))
+		meters_sync(wk, rt);
 	for (i = 0; i < n; i++) {
-		const struct pl_meta *meta = pl_meta(pkts[i]);
+		struct pkt_ctx p = {
+			.m = pkts[i],
+			.meta = pl_meta(pkts[i]),
+			.frame = rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+			.len = rte_pktmbuf_pkt_len(pkts[i]),
+			.verdict = PL_VERDICT_FORWARD,
+			.colour = 0xff,
+		};
 
 		if (i + 2 < n)
 			rte_prefetch0(pl_meta(pkts[i + 2]));
 		/* non-IP and malformed frames come here only to be transmitted (inline):
 		 * the RX lcore counted them */
-		if (likely(meta->kind == PL_KIND_IP))
-			worker_count(b, meta, rte_pktmbuf_pkt_len(pkts[i]));
-	}
-	if (!app->opt.inline_mode) {
-		b->v[PL_CTR_processed] += n;
-		b->v[PL_CTR_freed] += n;
-		rte_pktmbuf_free_bulk(pkts, n);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		int peer = app->opt.peer[pkts[i]->port];
-
-		if (peer < 0) {
-			b->drop[PL_DROP_no_tx_port]++;
-			rte_pktmbuf_free(pkts[i]);
-			continue;
+		if (likely(p.meta->kind == PL_KIND_IP)) {
+			p.now = *pl_meta_time(p.m);
+			if (p.now > wk->now_ns)
+				wk->now_ns = p.now;
+			count_ip(b, p.meta, p.len);
+			if (!(p.meta->flags & PL_F_FRAGMENT))
+				analyse(wk, b, rt, &p);
 		}
-		pl_tx_one(&wk->tx[peer], pkts[i], (uint16_t)peer, wk->txq, b);
+		dispose(wk, b, rt, &p, freeb, &nfree);
 	}
+	if (nfree)
+		rte_pktmbuf_free_bulk(freeb, nfree);
+	{
+		struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+
+		pl_flow_age(wk->flows, wk->now_ns, PL_AGE_FLOWS, &fc);
+	}
+	pl_sources_age(wk->sources, wk->now_ns, PL_SOURCE_IDLE_NS, PL_AGE_SOURCES);
+}
+
+/* Newest packet time any RX lcore saw: the end of the traffic, once they are done. */
+static uint64_t
+traffic_end(void)
+{
+	uint64_t end = 0;
+	unsigned int r;
+
+	for (r = 0; r < pl_app.nb_rx; r++)
+		end = RTE_MAX(end, pl_app.rx[r]->last_ns);
+	return end;
 }
 
 int
@@ -114,6 +406,12 @@ pl_worker_loop(void *arg)
 
 			for (p = 0; p < app->nb_ports; p++)
 				pl_tx_flush(&wk->tx[p], (uint16_t)p, wk->txq, b);
+		}
+		if (!got && rx_done) {
+			/* end of the traffic: attempts still waiting are unanswered */
+			struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+
+			pl_flow_finish(wk->flows, RTE_MAX(traffic_end(), wk->now_ns), &fc);
 		}
 		t0 = rte_rdtsc() - t0;
 		b->v[PL_CTR_polls]++;

@@ -18,7 +18,7 @@
 static void
 bank_reset(struct pl_ctr_bank *b)
 {
-	memset(b->v, 0, offsetof(struct pl_ctr_bank, time_first) - offsetof(struct pl_ctr_bank, v));
+	memset(b->v, 0, PL_CTR_NVALUES * sizeof(uint64_t));
 	b->time_first = UINT64_MAX;
 	b->time_last = 0;
 	b->ival_base = 0;
@@ -38,7 +38,8 @@ bank_create(int ports, int ivals, int socket)
 					      socket);
 		b->touched = rte_zmalloc_socket("pl_ctr_touched", TOUCHED_WORDS * 8,
 						RTE_CACHE_LINE_SIZE, socket);
-		if (b->ports == NULL || b->touched == NULL)
+		b->findings = pl_findings_create(PL_BANK_FINDINGS, socket);
+		if (b->ports == NULL || b->touched == NULL || b->findings == NULL)
 			goto fail;
 	}
 	if (ivals) {
@@ -52,6 +53,7 @@ bank_create(int ports, int ivals, int socket)
 fail:
 	rte_free(b->ports);
 	rte_free(b->touched);
+	pl_findings_free(b->findings);
 	rte_free(b);
 	return NULL;
 }
@@ -64,6 +66,7 @@ bank_free(struct pl_ctr_bank *b)
 	rte_free(b->ports);
 	rte_free(b->touched);
 	rte_free(b->ival);
+	pl_findings_free(b->findings);
 	rte_free(b);
 }
 
@@ -110,6 +113,8 @@ pl_ctr_bank_clear(struct pl_ctr_bank *b)
 		memset(b->touched, 0, TOUCHED_WORDS * 8);
 	if (b->ival)
 		memset(b->ival, 0, sizeof(struct pl_ival) * PL_IVAL_SLOTS);
+	if (b->findings)
+		pl_findings_clear(b->findings);
 	bank_reset(b);
 }
 
@@ -159,29 +164,29 @@ ival_grow(struct pl_ival_sum *s, uint64_t lo, uint64_t hi)
 	return 0;
 }
 
+/* dst += src over every counter of PL_CTR_VALUES */
+static void
+values_add(uint64_t *dst, const uint64_t *src)
+{
+	size_t i;
+
+	for (i = 0; i < PL_CTR_NVALUES; i++)
+		dst[i] += src[i];
+}
+
 int
 pl_ctr_drain(struct pl_ctr_sum *s, struct pl_port_ctr *ports, struct pl_ival_sum *ivals,
-	     struct pl_ctr_bank *b)
+	     struct pl_findings *finds, struct pl_ctr_bank *b)
 {
 	unsigned int i, j;
 	int rc = 0;
 
-	for (i = 0; i < PL_CTR_MAX; i++)
-		s->v[i] += b->v[i];
-	for (i = 0; i < PL_DROP_MAX; i++)
-		s->drop[i] += b->drop[i];
-	for (i = 0; i < PL_MALFORMED_MAX; i++)
-		s->malformed[i] += b->malformed[i];
-	for (i = 0; i < PL_DIR_MAX; i++) {
-		s->dir_packets[i] += b->dir_packets[i];
-		s->dir_bytes[i] += b->dir_bytes[i];
-		for (j = 0; j < PL_IAT_BUCKETS; j++)
-			s->iat[i][j] += b->iat[i][j];
+	values_add(s->v, b->v);
+	if (b->findings && b->findings->n + b->findings->dropped) {
+		if (finds)
+			pl_findings_merge(finds, b->findings);
+		pl_findings_clear(b->findings);
 	}
-	for (i = 0; i < PL_SIZE_BUCKETS; i++)
-		s->sizes[i] += b->sizes[i];
-	for (i = 0; i < PL_MAX_WORKERS; i++)
-		s->ring_drops[i] += b->ring_drops[i];
 	if (b->time_first < s->time_first)
 		s->time_first = b->time_first;
 	if (b->time_last > s->time_last)
@@ -231,24 +236,7 @@ pl_ctr_drain(struct pl_ctr_sum *s, struct pl_port_ctr *ports, struct pl_ival_sum
 void
 pl_ctr_sum_add(struct pl_ctr_sum *dst, const struct pl_ctr_sum *src)
 {
-	unsigned int i, j;
-
-	for (i = 0; i < PL_CTR_MAX; i++)
-		dst->v[i] += src->v[i];
-	for (i = 0; i < PL_DROP_MAX; i++)
-		dst->drop[i] += src->drop[i];
-	for (i = 0; i < PL_MALFORMED_MAX; i++)
-		dst->malformed[i] += src->malformed[i];
-	for (i = 0; i < PL_DIR_MAX; i++) {
-		dst->dir_packets[i] += src->dir_packets[i];
-		dst->dir_bytes[i] += src->dir_bytes[i];
-		for (j = 0; j < PL_IAT_BUCKETS; j++)
-			dst->iat[i][j] += src->iat[i][j];
-	}
-	for (i = 0; i < PL_SIZE_BUCKETS; i++)
-		dst->sizes[i] += src->sizes[i];
-	for (i = 0; i < PL_MAX_WORKERS; i++)
-		dst->ring_drops[i] += src->ring_drops[i];
+	values_add(dst->v, src->v);
 	if (src->time_first < dst->time_first)
 		dst->time_first = src->time_first;
 	if (src->time_last > dst->time_last)

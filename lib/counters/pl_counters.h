@@ -24,7 +24,11 @@
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 
+#include "pl_classify.h"
+#include "pl_config.h"
+#include "pl_flow.h"
 #include "pl_parse.h"
+#include "pl_policy.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,6 +65,11 @@ extern "C" {
 	X(freed, "frames freed after analysis (monitor mode)") \
 	X(enqueued, "frames handed to workers (RX lcores)") \
 	X(ival_overflow, "frames whose time fell outside the interval window") \
+	X(scans, "payloads scanned for signatures") \
+	X(scan_bytes, "payload bytes scanned") \
+	X(scan_errors, "scans Hyperscan refused") \
+	X(off_port, "flows whose detected protocol is not at home on their server port") \
+	X(sources_full, "packets whose source could not be rate-tracked (table full)") \
 	X(iat_backwards, "packets whose time went backwards (no inter-arrival counted)") \
 	X(polls, "loop iterations") \
 	X(busy_polls, "loop iterations that handled packets") \
@@ -80,6 +89,7 @@ enum pl_ctr {
 	X(tx_full, "the TX queue did not take the frame (inline mode)") \
 	X(malformed, "malformed frame dropped by the configured verdict (inline mode)") \
 	X(verdict, "dropped by a policy verdict") \
+	X(qos_red, "red packets dropped by QoS (qos.drop_red)") \
 	X(no_tx_port, "inline mode without a peer port for the input port")
 
 enum pl_drop {
@@ -110,19 +120,36 @@ struct pl_ival {
 };
 
 /**
- * One bank of delta counters. The hot scalars come first, together; the big per-port
- * table and the interval window are separate allocations and exist only for the roles
- * that fill them (ports: workers; intervals: RX lcores).
+ * Every counter of a block, as one run of uint64_t (so drain and sum are one loop).
+ * Scalars first, then the arrays. Gauges (tcp time_wait/active, flows tracked) are kept as
+ * deltas too: sums wrap modulo 2^64 and come out right.
+ */
+#define PL_CTR_VALUES \
+	uint64_t v[PL_CTR_MAX]; \
+	uint64_t drop[PL_DROP_MAX]; \
+	uint64_t malformed[PL_MALFORMED_MAX]; \
+	uint64_t dir_packets[PL_DIR_MAX]; \
+	uint64_t dir_bytes[PL_DIR_MAX]; \
+	uint64_t sizes[PL_SIZE_BUCKETS]; \
+	uint64_t iat[PL_DIR_MAX][PL_IAT_BUCKETS]; \
+	uint64_t ring_drops[PL_MAX_WORKERS]; /* per (this RX lcore, worker) ring */ \
+	uint64_t class_packets[PL_MAX_CLASSES]; \
+	uint64_t class_bytes[PL_MAX_CLASSES]; \
+	uint64_t class_conns[PL_MAX_CLASSES]; \
+	uint64_t qos[PL_MAX_CLASSES][3];      /* green, yellow, red */ \
+	uint64_t tcp[PL_TCP_MAX]; \
+	uint64_t flow[PL_FLOWC_MAX]; \
+	uint64_t sig_hits[PL_MAX_SIGS]; \
+	uint64_t app_flows[PL_APP_MAX];       /* flows per detected protocol */ \
+	uint64_t verdicts[PL_VERDICT_MAX]
+
+/**
+ * One bank of delta counters. The big per-port table, the interval window and the findings
+ * table are separate allocations and exist only for the roles that fill them (ports and
+ * findings: workers; intervals: RX lcores).
  */
 struct pl_ctr_bank {
-	uint64_t v[PL_CTR_MAX];
-	uint64_t drop[PL_DROP_MAX];
-	uint64_t malformed[PL_MALFORMED_MAX];
-	uint64_t dir_packets[PL_DIR_MAX];
-	uint64_t dir_bytes[PL_DIR_MAX];
-	uint64_t sizes[PL_SIZE_BUCKETS];
-	uint64_t iat[PL_DIR_MAX][PL_IAT_BUCKETS];
-	uint64_t ring_drops[PL_MAX_WORKERS]; /**< per (this RX lcore, worker) ring */
+	PL_CTR_VALUES;
 	uint64_t time_first;  /**< earliest packet time in this bank, UINT64_MAX if none */
 	uint64_t time_last;   /**< latest packet time in this bank, 0 if none */
 	/* interval window: slot i holds interval number ival_base + i */
@@ -131,7 +158,11 @@ struct pl_ctr_bank {
 	struct pl_ival *ival;      /**< PL_IVAL_SLOTS entries, or NULL */
 	struct pl_port_ctr *ports; /**< [PL_DIR_MAX][65536], or NULL */
 	uint64_t *touched;         /**< [PL_DIR_MAX][PL_PORT_GROUPS / 64] bitmap, or NULL */
+	struct pl_findings *findings; /**< findings of this bank, or NULL */
 } __rte_cache_aligned;
+
+/** Findings one worker bank holds between two ticks. */
+#define PL_BANK_FINDINGS 1024
 
 /** An lcore's counter block. */
 struct pl_lcore_ctr {
@@ -155,6 +186,7 @@ struct pl_lcore_ctr {
  * @param index   index within the role.
  * @param ports   non-zero to give the banks per-port tables (workers).
  * @param ivals   non-zero to give the banks interval windows (RX lcores).
+ * (workers' banks, those with ports, also get a findings table)
  * @param socket  NUMA socket (the owner's).
  * @return the block, or NULL with rte_errno set.
  */
@@ -316,17 +348,13 @@ pl_ctr_seq(const struct pl_lcore_ctr *c)
  * per-port and interval data are merged across lcores into one table.
  */
 struct pl_ctr_sum {
-	uint64_t v[PL_CTR_MAX];
-	uint64_t drop[PL_DROP_MAX];
-	uint64_t malformed[PL_MALFORMED_MAX];
-	uint64_t dir_packets[PL_DIR_MAX];
-	uint64_t dir_bytes[PL_DIR_MAX];
-	uint64_t sizes[PL_SIZE_BUCKETS];
-	uint64_t iat[PL_DIR_MAX][PL_IAT_BUCKETS];
-	uint64_t ring_drops[PL_MAX_WORKERS];
+	PL_CTR_VALUES;
 	uint64_t time_first;
 	uint64_t time_last;
 };
+
+/** Number of uint64_t counters in PL_CTR_VALUES. */
+#define PL_CTR_NVALUES (offsetof(struct pl_ctr_sum, time_first) / sizeof(uint64_t))
 
 /** Interval totals across lcores: a growable array starting at interval number base. */
 struct pl_ival_sum {
@@ -345,12 +373,13 @@ void pl_ctr_sum_init(struct pl_ctr_sum *s);
  * @param s      scalar totals of the bank's owner.
  * @param ports  merged per-port table [PL_DIR_MAX][65536] (may be NULL if the bank has none).
  * @param ivals  merged intervals (may be NULL if the bank has none).
+ * @param finds  merged findings (may be NULL: the bank's findings are then dropped).
  * @param b      a retired bank (or a bank of a stopped owner).
  * @return 0, or -ENOMEM when the interval array could not grow (the bank's intervals
  *         are then lost and counted in ival_overflow).
  */
 int pl_ctr_drain(struct pl_ctr_sum *s, struct pl_port_ctr *ports, struct pl_ival_sum *ivals,
-		 struct pl_ctr_bank *b);
+		 struct pl_findings *finds, struct pl_ctr_bank *b);
 
 /** Add the scalar totals src into dst (for summing lcores). */
 void pl_ctr_sum_add(struct pl_ctr_sum *dst, const struct pl_ctr_sum *src);

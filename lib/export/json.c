@@ -4,6 +4,7 @@
  * Views come from the snapshot as derived once (bins, top ports, balance); this file only
  * lays them out.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -325,6 +326,142 @@ render_balance(const struct pl_snapshot *s)
 	return o;
 }
 
+static json_t *
+render_classes(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	uint64_t total = s->total.v[PL_CTR_bytes];
+	unsigned int c;
+
+	for (c = 0; c < s->labels.nb_classes; c++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", json_string(s->labels.cls[c].name));
+		json_object_set_new(e, "priority",
+				    json_string(pl_priority_name(s->labels.cls[c].priority)));
+		json_object_set_new(e, "encrypted", json_boolean(s->labels.cls[c].encrypted));
+		set_u64(e, "packets", s->total.class_packets[c]);
+		set_u64(e, "bytes", s->total.class_bytes[c]);
+		set_u64(e, "connections", s->total.class_conns[c]);
+		json_object_set_new(e, "share", json_real(total ?
+			(double)s->total.class_bytes[c] / (double)total : 0));
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+static json_t *
+render_tcp(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < PL_TCP_MAX; i++)
+		set_u64(o, pl_tcp_outcome_name(i), s->total.tcp[i]);
+	return o;
+}
+
+static json_t *
+render_flows(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < PL_FLOWC_MAX; i++)
+		set_u64(o, pl_flow_ctr_name(i), s->total.flow[i]);
+	return o;
+}
+
+static json_t *
+addr_json(int family, const uint8_t *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (family != 4 && family != 6)
+		return json_null();
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *
+render_findings(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	uint32_t i;
+
+	for (i = 0; i < s->nb_findings; i++) {
+		const struct pl_finding *f = &s->findings[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "kind", json_string(pl_finding_name(f->kind)));
+		json_object_set_new(e, "src", addr_json(f->family, f->src));
+		json_object_set_new(e, "dst", f->has_dst ? addr_json(f->family, f->dst) :
+							    json_null());
+		json_object_set_new(e, "port", f->has_port ? json_integer(f->port) : json_null());
+		set_u64(e, "count", f->count);
+		set_u64(e, "first_ns", f->first_ns);
+		set_u64(e, "last_ns", f->last_ns);
+		json_object_set_new(e, "detail", json_string(f->detail));
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+static json_t *
+render_qos(const struct pl_snapshot *s)
+{
+	static const char *const colour[] = {
+#define PL_X_NAME(name) #name,
+		PL_COLOURS(PL_X_NAME)
+#undef PL_X_NAME
+	};
+	json_t *o = json_object();
+	unsigned int c, k;
+
+	for (c = 0; c < s->labels.nb_classes; c++) {
+		json_t *e = json_object();
+
+		for (k = 0; k < 3; k++)
+			set_u64(e, colour[k], s->total.qos[c][k]);
+		json_object_set_new(o, s->labels.cls[c].name, e);
+	}
+	return o;
+}
+
+static json_t *
+render_signatures(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < s->labels.nb_sigs; i++)
+		set_u64(o, s->labels.sig[i], s->total.sig_hits[i]);
+	return o;
+}
+
+static json_t *
+render_apps(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < PL_APP_MAX; i++)
+		set_u64(o, pl_app_name(i), s->total.app_flows[i]);
+	set_u64(o, "off_port", s->total.v[PL_CTR_off_port]);
+	return o;
+}
+
+static json_t *
+render_verdicts(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int i;
+
+	for (i = 0; i < PL_VERDICT_MAX; i++)
+		set_u64(o, pl_verdict_name(i), s->total.verdicts[i]);
+	return o;
+}
+
 json_t *
 pl_export_json(const struct pl_snapshot *s)
 {
@@ -351,6 +488,15 @@ pl_export_json(const struct pl_snapshot *s)
 	json_object_set_new(o, "lcores", render_lcores(s));
 	json_object_set_new(o, "ports_hw", render_hw(s));
 	json_object_set_new(o, "balance", render_balance(s));
+	json_object_set_new(o, "classes", render_classes(s));
+	json_object_set_new(o, "tcp", render_tcp(s));
+	json_object_set_new(o, "flows", render_flows(s));
+	json_object_set_new(o, "findings", render_findings(s));
+	set_u64(o, "findings_dropped", s->findings_dropped);
+	json_object_set_new(o, "qos", render_qos(s));
+	json_object_set_new(o, "signatures", render_signatures(s));
+	json_object_set_new(o, "app_protocols", render_apps(s));
+	json_object_set_new(o, "verdicts", render_verdicts(s));
 	return o;
 }
 
@@ -445,6 +591,31 @@ pl_export_summary(const struct pl_snapshot *s, FILE *f)
 			fprintf(f, "   top port %d (%" PRIu64 " pkts), %d (%" PRIu64 " bytes)",
 				s->top_packets[d].port, s->top_packets[d].value,
 				s->top_bytes[d].port, s->top_bytes[d].value);
+		fputc('\n', f);
+	}
+	for (d = 0; d < s->labels.nb_classes; d++)
+		if (s->total.class_packets[d])
+			fprintf(f, "  class %-10s %10" PRIu64 " pkts %14" PRIu64 " bytes %8" PRIu64
+				" conns %5.1f%%\n", s->labels.cls[d].name,
+				s->total.class_packets[d], s->total.class_bytes[d],
+				s->total.class_conns[d], v[PL_CTR_bytes] ?
+				100.0 * s->total.class_bytes[d] / v[PL_CTR_bytes] : 0.0);
+	if (s->total.tcp[PL_TCP_attempted] || s->total.tcp[PL_TCP_established]) {
+		fprintf(f, "  tcp");
+		for (d = 0; d < PL_TCP_MAX; d++)
+			fprintf(f, " %s %" PRIu64, pl_tcp_outcome_name(d), s->total.tcp[d]);
+		fputc('\n', f);
+	}
+	if (s->nb_findings) {
+		uint64_t per[PL_FINDING_MAX] = { 0 };
+		uint32_t i;
+
+		for (i = 0; i < s->nb_findings; i++)
+			per[s->findings[i].kind]++;
+		fprintf(f, "  findings %" PRIu32 ":", s->nb_findings);
+		for (d = 0; d < PL_FINDING_MAX; d++)
+			if (per[d])
+				fprintf(f, " %s %" PRIu64, pl_finding_name(d), per[d]);
 		fputc('\n', f);
 	}
 	fprintf(f, "  balance: received %" PRIu64 " = processed %" PRIu64 " + dropped %" PRIu64

@@ -38,6 +38,21 @@ struct pl_port_hw {
 	uint64_t opackets, obytes, oerrors;
 };
 
+/**
+ * Names the counters are indexed by (classes, signatures), given by the configuration in
+ * force and copied into each snapshot so that it renders on its own.
+ */
+struct pl_labels {
+	uint32_t nb_classes;
+	struct {
+		char name[PL_CLASS_NAME_LEN];
+		uint8_t priority;
+		uint8_t encrypted;
+	} cls[PL_MAX_CLASSES];
+	uint32_t nb_sigs;
+	char sig[PL_MAX_SIGS][PL_SIG_NAME_LEN];
+};
+
 /** One lcore in a snapshot. */
 struct pl_snap_lcore {
 	uint32_t lcore;
@@ -84,6 +99,11 @@ struct pl_snapshot {
 	uint32_t nb_hw;
 	struct pl_port_hw hw[PL_MAX_PORTS];
 	struct pl_balance balance;
+	struct pl_labels labels;
+	uint32_t nb_findings;         /**< findings, sorted (kind, first time, addresses) */
+	uint32_t findings_cap;        /**< allocated entries of findings */
+	struct pl_finding *findings;
+	uint64_t findings_dropped;    /**< finding events that did not fit a table */
 	int refcnt;
 };
 
@@ -95,6 +115,8 @@ struct pl_collector {
 	uint8_t stale[PL_MAX_LCORES];
 	struct pl_port_ctr *ports;    /**< merged per-port totals */
 	struct pl_ival_sum ivals;     /**< merged interval totals */
+	struct pl_findings *findings; /**< merged findings (bounded) */
+	struct pl_labels labels;      /**< names of classes and signatures */
 	const struct pl_bins *bins;
 	uint64_t ival_ns;
 	uint64_t seq;
@@ -109,6 +131,13 @@ struct pl_collector {
  * @return 0 or -ENOMEM.
  */
 int pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t ival_ns);
+
+/**
+ * Bound the merged findings (default 4096); call before the packet path starts.
+ *
+ * @return 0 or -ENOMEM.
+ */
+int pl_collector_findings(struct pl_collector *col, uint32_t max);
 
 /** Add a counter block (before the packet path starts). @return 0 or -ENOSPC. */
 int pl_collector_add(struct pl_collector *col, struct pl_lcore_ctr *c);

@@ -26,6 +26,20 @@ pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t
 		return -ENOMEM;
 	col->bins = bins;
 	col->ival_ns = ival_ns;
+	return pl_collector_findings(col, 4096);
+}
+
+int
+pl_collector_findings(struct pl_collector *col, uint32_t max)
+{
+	struct pl_findings *f = pl_findings_create(max, SOCKET_ID_ANY);
+
+	if (f == NULL)
+		return -ENOMEM;
+	if (col->findings)
+		pl_findings_merge(f, col->findings);
+	pl_findings_free(col->findings);
+	col->findings = f;
 	return 0;
 }
 
@@ -45,13 +59,14 @@ pl_collector_fini(struct pl_collector *col)
 {
 	free(col->ports);
 	pl_ival_sum_free(&col->ivals);
+	pl_findings_free(col->findings);
 	memset(col, 0, sizeof(*col));
 }
 
 static void
 drain(struct pl_collector *col, unsigned int i, struct pl_ctr_bank *b)
 {
-	pl_ctr_drain(&col->sum[i], col->ports, &col->ivals, b);
+	pl_ctr_drain(&col->sum[i], col->ports, &col->ivals, col->findings, b);
 }
 
 /* Flip every block of one role and drain those that answer within the timeout. */
@@ -184,6 +199,7 @@ static unsigned int nb_spare;
 static void
 snapshot_free(struct pl_snapshot *s)
 {
+	free(s->findings);
 	free(s->ports);
 	free(s->bins);
 	free(s->ivals.e);
@@ -203,10 +219,14 @@ snapshot_alloc(uint32_t nb_bins)
 	if (s) {
 		struct pl_port_ctr *ports = s->ports, *bins = s->bins;
 		struct pl_ival *e = s->ivals.e;
+		struct pl_finding *fd = s->findings;
+		uint32_t fcap = s->findings_cap;
 		uint64_t cap = s->ivals.cap;
 		size_t had = s->bins_bytes;
 
 		memset(s, 0, sizeof(*s));
+		s->findings = fd;
+		s->findings_cap = fcap;
 		s->ports = ports;
 		s->ivals.e = e;
 		s->ivals.cap = cap;
@@ -254,6 +274,37 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 		s->ivals.base = col->ivals.base;
 		s->ivals.n = col->ivals.n;
 	}
+	if (col->findings && col->findings->n) {
+		const struct pl_finding **sorted = malloc(col->findings->n * sizeof(*sorted));
+		uint32_t k, n;
+
+		if (s->findings_cap < col->findings->n) {
+			struct pl_finding *fd = realloc(s->findings,
+							col->findings->n * sizeof(*fd));
+
+			if (fd == NULL || sorted == NULL) {
+				free(sorted);
+				free(fd ? fd : s->findings);
+				s->findings = NULL;
+				snapshot_free(s);
+				return NULL;
+			}
+			s->findings = fd;
+			s->findings_cap = col->findings->n;
+		}
+		if (sorted == NULL) {
+			snapshot_free(s);
+			return NULL;
+		}
+		n = pl_findings_sorted(col->findings, sorted);
+		for (k = 0; k < n; k++)
+			s->findings[k] = *sorted[k];
+		s->nb_findings = n;
+		free(sorted);
+	}
+	if (col->findings)
+		s->findings_dropped = col->findings->dropped;
+	s->labels = col->labels;
 	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
 	s->refcnt = 1;
 	s->seq = ++col->seq;

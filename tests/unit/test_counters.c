@@ -203,7 +203,7 @@ test_interval_window_counts_and_overflows(void **state)
 	assert_int_equal(b->ival[1000 - base].bytes, 150);
 
 	pl_ctr_sum_init(&s);
-	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, b), 0);
+	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, NULL, b), 0);
 	assert_int_equal(s.v[PL_CTR_ival_overflow], 2);
 	assert_int_equal(iv.base, base);
 	assert_int_equal(iv.n, PL_IVAL_SLOTS);
@@ -223,7 +223,7 @@ test_interval_window_counts_and_overflows(void **state)
 	/* an earlier interval in a later bank grows the array downwards, keeping the rest */
 	pl_ctr_ival(b, 5, 11);
 	assert_int_equal(b->ival_base, 0);
-	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, b), 0);
+	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, NULL, b), 0);
 	assert_int_equal(iv.base, 5);
 	assert_int_equal(iv.n, base + PL_IVAL_SLOTS - 5);
 	assert_int_equal(iv.e[0].bytes, 11);
@@ -234,7 +234,7 @@ test_interval_window_counts_and_overflows(void **state)
 
 	/* and a bank that adds into intervals already there sums them */
 	pl_ctr_ival(b, 1000, 5);
-	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, b), 0);
+	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, NULL, b), 0);
 	assert_int_equal(iv.base, 5);
 	assert_int_equal(iv.e[1000 - 5].packets, 3);
 	assert_int_equal(iv.e[1000 - 5].bytes, 155);
@@ -259,18 +259,18 @@ test_intervals_that_cannot_be_kept_count_as_overflow(void **state)
 	/* no interval array: the packets are overflow */
 	pl_ctr_ival(b, 10, 100);
 	pl_ctr_ival(b, 11, 100);
-	assert_int_equal(pl_ctr_drain(&s, NULL, NULL, b), -ENOMEM);
+	assert_int_equal(pl_ctr_drain(&s, NULL, NULL, NULL, b), -ENOMEM);
 	assert_int_equal(s.v[PL_CTR_ival_overflow], 2);
 	assert_true(b->ival_lo >= b->ival_hi);
 	assert_int_equal(b->ival[10].packets, 0);
 
 	/* an array that would span more than its limit (2^22 intervals) */
 	pl_ctr_ival(b, 10, 100);
-	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, b), 0);
+	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, NULL, b), 0);
 	pl_ctr_ival(b, 10 + (1ULL << 23), 100);
 	pl_ctr_ival(b, 10 + (1ULL << 23), 100);
 	pl_ctr_ival(b, 10 + (1ULL << 23), 100);
-	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, b), -ENOMEM);
+	assert_int_equal(pl_ctr_drain(&s, NULL, &iv, NULL, b), -ENOMEM);
 	assert_int_equal(s.v[PL_CTR_ival_overflow], 5);
 	assert_int_equal(iv.base, 10);
 	assert_int_equal(iv.n, 1);
@@ -344,13 +344,13 @@ test_drain_adds_bank_into_sums_and_clears_it(void **state)
 	pl_ctr_port(b, PL_DIR_IN, 443, 60);
 	pl_ctr_port(b, PL_DIR_OUT, 0, 100);
 	pl_ctr_port(b, PL_DIR_EXTERNAL, 65535, 9000);
-	assert_int_equal(pl_ctr_drain(&s, ports, NULL, b), 0);
+	assert_int_equal(pl_ctr_drain(&s, ports, NULL, NULL, b), 0);
 	assert_bank_empty(b);
 
 	fill_bank(b, 1000);
 	pl_ctr_port(b, PL_DIR_IN, 443, 40);
 	pl_ctr_port(b, PL_DIR_INTERNAL, 5432, 200);
-	assert_int_equal(pl_ctr_drain(&s, ports, NULL, b), 0);
+	assert_int_equal(pl_ctr_drain(&s, ports, NULL, NULL, b), 0);
 	assert_bank_empty(b);
 
 	for (i = 0; i < PL_CTR_MAX; i++)
@@ -380,7 +380,7 @@ test_drain_adds_bank_into_sums_and_clears_it(void **state)
 	assert_int_equal(ports[(PL_DIR_OUT << 16) | 443].packets, 0);
 
 	/* an empty bank changes nothing, time range included */
-	assert_int_equal(pl_ctr_drain(&s, ports, NULL, b), 0);
+	assert_int_equal(pl_ctr_drain(&s, ports, NULL, NULL, b), 0);
 	assert_int_equal(s.v[PL_CTR_packets], 1010 + 2 * PL_CTR_packets);
 	assert_int_equal(s.time_first, 1010);
 	assert_int_equal(s.time_last, 6000);
@@ -546,7 +546,7 @@ test_concurrent_flip_and_drain_keeps_invariants_exact(void **state)
 			fail_msg("flip %u: bank rx_packets %" PRIu64 " packets %" PRIu64
 				 " port packets %" PRIu64, i, a, bb, pp);
 		nonempty += a != 0;
-		assert_int_equal(pl_ctr_drain(&s, ports, NULL, b), 0);
+		assert_int_equal(pl_ctr_drain(&s, ports, NULL, NULL, b), 0);
 		/* and so do the running totals */
 		a = s.v[PL_CTR_rx_packets];
 		bb = s.v[PL_CTR_packets];
@@ -561,8 +561,8 @@ test_concurrent_flip_and_drain_keeps_invariants_exact(void **state)
 	__atomic_store_n(&w.stop, 1, __ATOMIC_RELEASE);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	/* the owner is gone: drain both banks, whatever the flip state */
-	assert_int_equal(pl_ctr_drain(&s, ports, NULL, w.c->bank[0]), 0);
-	assert_int_equal(pl_ctr_drain(&s, ports, NULL, w.c->bank[1]), 0);
+	assert_int_equal(pl_ctr_drain(&s, ports, NULL, NULL, w.c->bank[0]), 0);
+	assert_int_equal(pl_ctr_drain(&s, ports, NULL, NULL, w.c->bank[1]), 0);
 	assert_int_equal(s.v[PL_CTR_rx_packets], w.written);
 	assert_int_equal(s.v[PL_CTR_packets], w.written);
 	assert_int_equal(port_packets(ports), w.written);

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for lib/policy: the bounded findings table (aggregation, bound, merge, order),
+ * token buckets in packet time, trTCM colours for QoS shares, DSCP rewriting (IPv4 checksum
+ * stays valid, IPv6 traffic class keeps its ECN bits) and the per-source table.
+ */
+#include "pl_test.h"
+
+#include <rte_meter.h>
+
+#include "pl_policy.h"
+
+#define NS 1000000000ULL
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return pl_test_eal_init("policy");
+}
+
+static struct pl_finding
+finding(unsigned int kind, uint8_t last_octet, uint16_t port, uint64_t t)
+{
+	struct pl_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = (uint8_t)kind;
+	f.family = 4;
+	f.src[0] = 203;
+	f.src[3] = last_octet;
+	f.dst[0] = 10;
+	f.dst[3] = 1;
+	f.has_dst = 1;
+	f.has_port = 1;
+	f.port = port;
+	f.count = 1;
+	f.first_ns = f.last_ns = t;
+	snprintf(f.detail, sizeof(f.detail), "first report %u", last_octet);
+	return f;
+}
+
+static void
+test_same_finding_aggregates_count_and_times(void **state)
+{
+	struct pl_findings *t = pl_findings_create(16, SOCKET_ID_ANY);
+	struct pl_finding f = finding(PL_FINDING_unauthorized_port, 7, 23, 5 * NS);
+	const struct pl_finding *out[16];
+
+	(void)state;
+	assert_int_equal(pl_findings_add(t, &f), 0);
+	f.first_ns = f.last_ns = 9 * NS;
+	snprintf(f.detail, sizeof(f.detail), "later detail");
+	assert_int_equal(pl_findings_add(t, &f), 0);
+	f.first_ns = f.last_ns = 2 * NS;
+	assert_int_equal(pl_findings_add(t, &f), 0);
+	assert_int_equal(t->n, 1);
+	assert_int_equal(pl_findings_sorted(t, out), 1);
+	assert_int_equal(out[0]->count, 3);
+	assert_int_equal(out[0]->first_ns, 2 * NS);
+	assert_int_equal(out[0]->last_ns, 9 * NS);
+	assert_string_equal(out[0]->detail, "first report 7");
+	pl_findings_free(t);
+}
+
+static void
+test_findings_differing_in_port_or_kind_are_distinct(void **state)
+{
+	struct pl_findings *t = pl_findings_create(16, SOCKET_ID_ANY);
+	struct pl_finding a = finding(PL_FINDING_unauthorized_port, 7, 23, NS);
+	struct pl_finding b = finding(PL_FINDING_unauthorized_port, 7, 3389, NS);
+	struct pl_finding c = finding(PL_FINDING_unencrypted, 7, 23, NS);
+
+	(void)state;
+	pl_findings_add(t, &a);
+	pl_findings_add(t, &b);
+	pl_findings_add(t, &c);
+	assert_int_equal(t->n, 3);
+	pl_findings_free(t);
+}
+
+static void
+test_full_findings_table_counts_what_it_drops(void **state)
+{
+	struct pl_findings *t = pl_findings_create(4, SOCKET_ID_ANY);
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 10; i++) {
+		struct pl_finding f = finding(PL_FINDING_rate_limit, (uint8_t)i, 0, NS);
+
+		assert_int_equal(pl_findings_add(t, &f), i < 4 ? 0 : -ENOSPC);
+	}
+	assert_int_equal(t->n, 4);
+	assert_int_equal(t->dropped, 6);
+	/* an existing finding still aggregates when the table is full */
+	{
+		struct pl_finding f = finding(PL_FINDING_rate_limit, 0, 0, 2 * NS);
+
+		assert_int_equal(pl_findings_add(t, &f), 0);
+	}
+	pl_findings_free(t);
+}
+
+static void
+test_merge_adds_counts_and_dropped(void **state)
+{
+	struct pl_findings *a = pl_findings_create(8, SOCKET_ID_ANY);
+	struct pl_findings *b = pl_findings_create(8, SOCKET_ID_ANY);
+	struct pl_finding f = finding(PL_FINDING_sensitive_data, 1, 80, NS);
+	const struct pl_finding *out[8];
+
+	(void)state;
+	pl_findings_add(a, &f);
+	f.count = 5;
+	f.first_ns = f.last_ns = 3 * NS;
+	pl_findings_add(b, &f);
+	b->dropped = 2;
+	pl_findings_merge(a, b);
+	assert_int_equal(pl_findings_sorted(a, out), 1);
+	assert_int_equal(out[0]->count, 6);
+	assert_int_equal(out[0]->last_ns, 3 * NS);
+	assert_int_equal(a->dropped, 2);
+	pl_findings_clear(a);
+	assert_int_equal(a->n, 0);
+	assert_int_equal(pl_findings_sorted(a, out), 0);
+	pl_findings_free(a);
+	pl_findings_free(b);
+}
+
+static void
+test_sorted_orders_by_kind_then_first_time(void **state)
+{
+	struct pl_findings *t = pl_findings_create(16, SOCKET_ID_ANY);
+	struct pl_finding f1 = finding(PL_FINDING_unencrypted, 1, 80, 9 * NS);
+	struct pl_finding f2 = finding(PL_FINDING_unauthorized_port, 2, 23, 8 * NS);
+	struct pl_finding f3 = finding(PL_FINDING_unauthorized_port, 3, 23, 1 * NS);
+	const struct pl_finding *out[16];
+
+	(void)state;
+	pl_findings_add(t, &f1);
+	pl_findings_add(t, &f2);
+	pl_findings_add(t, &f3);
+	assert_int_equal(pl_findings_sorted(t, out), 3);
+	assert_int_equal(out[0]->src[3], 3);
+	assert_int_equal(out[1]->src[3], 2);
+	assert_int_equal(out[2]->kind, PL_FINDING_unencrypted);
+	pl_findings_free(t);
+}
+
+static void
+test_bucket_allows_burst_then_rate(void **state)
+{
+	struct pl_bucket b = { .tokens = 1000, .last_ns = 0 };
+	unsigned int ok = 0, i;
+
+	(void)state;
+	/* 1500 takes at one instant: exactly the burst passes */
+	for (i = 0; i < 1500; i++)
+		ok += pl_bucket_take(&b, 1000, 1000, NS);
+	assert_int_equal(ok, 1000);
+	/* half a second later: 500 tokens back */
+	ok = 0;
+	for (i = 0; i < 600; i++)
+		ok += pl_bucket_take(&b, 1000, 1000, NS + NS / 2);
+	assert_int_equal(ok, 500);
+	/* never more than the burst, however long the pause */
+	ok = 0;
+	for (i = 0; i < 2000; i++)
+		ok += pl_bucket_take(&b, 1000, 1000, 100 * NS);
+	assert_int_equal(ok, 1000);
+}
+
+static void
+test_steady_rate_under_the_limit_always_conforms(void **state)
+{
+	struct pl_bucket b = { .tokens = 10, .last_ns = 0 };
+	unsigned int i;
+
+	(void)state;
+	/* 900 per second against a limit of 1000 per second, for 10 s */
+	for (i = 0; i < 9000; i++)
+		assert_int_equal(pl_bucket_take(&b, 1000, 10, (uint64_t)i * NS / 900), 1);
+}
+
+/* Colour a constant-rate stream of 1000-byte packets for 2 s of packet time. */
+static void
+colours(double share, double rate_fraction, uint64_t *out)
+{
+	struct rte_meter_trtcm_profile p;
+	struct rte_meter_trtcm m;
+	uint64_t link = 1000000000ULL, hz = rte_get_tsc_hz();
+	double bps = rate_fraction * (double)link;
+	double gap_ns = 1000.0 * 8 / bps * 1e9;
+	unsigned int i, n = (unsigned int)(2e9 / gap_ns);
+
+	assert_int_equal(pl_qos_profile(&p, share, 1.25, link, 1), 0);
+	assert_int_equal(rte_meter_trtcm_config(&m, &p), 0);
+	out[0] = out[1] = out[2] = 0;
+	for (i = 0; i < n; i++)
+		out[pl_qos_colour(&m, &p, NS + (uint64_t)(i * gap_ns), hz, 1000)]++;
+}
+
+static void
+test_class_under_its_share_is_green(void **state)
+{
+	uint64_t c[3];
+
+	(void)state;
+	colours(0.6, 0.5, c);
+	assert_true(c[RTE_COLOR_GREEN] > 0);
+	assert_int_equal(c[RTE_COLOR_YELLOW], 0);
+	assert_int_equal(c[RTE_COLOR_RED], 0);
+}
+
+static void
+test_class_between_share_and_peak_is_yellow(void **state)
+{
+	uint64_t c[3], total;
+
+	(void)state;
+	/* share 0.2, peak 0.25: a class at 0.23 of the link is above committed, below peak */
+	colours(0.2, 0.23, c);
+	total = c[0] + c[1] + c[2];
+	assert_int_equal(c[RTE_COLOR_RED], 0);
+	assert_true(c[RTE_COLOR_YELLOW] > total / 20);
+	assert_true(c[RTE_COLOR_GREEN] > total / 2);
+}
+
+static void
+test_class_above_its_peak_turns_red(void **state)
+{
+	uint64_t c[3], total;
+
+	(void)state;
+	/* share 0.2 (peak 0.25) at 0.5 of the link: about half the bytes are red */
+	colours(0.2, 0.5, c);
+	total = c[0] + c[1] + c[2];
+	assert_true(c[RTE_COLOR_RED] > total * 4 / 10);
+	assert_true(c[RTE_COLOR_RED] < total * 6 / 10);
+}
+
+static uint16_t
+ipv4_checksum(const uint8_t *ip)
+{
+	uint32_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void
+test_dscp_rewrite_keeps_ipv4_checksum_valid(void **state)
+{
+	uint8_t ip[20] = { 0x45, 0x01, 0x00, 0x54, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0, 0,
+			   10, 0, 0, 1, 192, 168, 1, 9 };
+	uint16_t c;
+	unsigned int d;
+
+	(void)state;
+	c = ipv4_checksum(ip);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+	for (d = 0; d < 64; d++) {
+		pl_dscp_set(ip, 0, (uint8_t)d);
+		assert_int_equal(ip[1] >> 2, d);
+		assert_int_equal(ip[1] & 3, 1); /* ECN kept */
+		assert_int_equal(ipv4_checksum(ip), 0);
+	}
+}
+
+static void
+test_dscp_rewrite_sets_ipv6_traffic_class(void **state)
+{
+	uint8_t ip[4] = { 0x60 | 0x0a, 0xb3 | 0x00, 0x45, 0x67 }; /* tc 0xab, flow label */
+
+	(void)state;
+	pl_dscp_set(ip, 1, 46);
+	assert_int_equal(ip[0] >> 4, 6);
+	assert_int_equal((((ip[0] & 0x0f) << 4) | (ip[1] >> 4)), (46 << 2) | (0xab & 3));
+	assert_int_equal(ip[1] & 0x0f, 0x03);
+	assert_int_equal(ip[2], 0x45);
+	assert_int_equal(ip[3], 0x67);
+}
+
+static void
+test_sources_keep_state_per_address_and_age(void **state)
+{
+	struct pl_sources *t = pl_sources_create("test_srcs", 64, SOCKET_ID_ANY);
+	uint8_t a[4] = { 10, 9, 9, 9 }, b[4] = { 10, 9, 9, 10 };
+	struct pl_source *sa, *sb;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(t);
+	sa = pl_sources_get(t, 4, a, 5, 0, NS);
+	sb = pl_sources_get(t, 4, b, 5, 0, NS);
+	assert_ptr_not_equal(sa, sb);
+	assert_ptr_equal(pl_sources_get(t, 4, a, 5, 0, NS), sa);
+	assert_true(sa->conn.tokens == 5.0);
+	assert_int_equal(pl_sources_count(t), 2);
+	sa->last_ns = 20 * NS;
+	sb->last_ns = 1 * NS;
+	/* ageing at 15 s with 10 s idle forgets b only, however many slots it walks */
+	for (i = 0; i < 10; i++)
+		pl_sources_age(t, 15 * NS, 10 * NS, 64);
+	assert_int_equal(pl_sources_count(t), 1);
+	assert_ptr_equal(pl_sources_get(t, 4, a, 5, 0, NS), sa);
+	pl_sources_free(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_finding_aggregates_count_and_times),
+		cmocka_unit_test(test_findings_differing_in_port_or_kind_are_distinct),
+		cmocka_unit_test(test_full_findings_table_counts_what_it_drops),
+		cmocka_unit_test(test_merge_adds_counts_and_dropped),
+		cmocka_unit_test(test_sorted_orders_by_kind_then_first_time),
+		cmocka_unit_test(test_bucket_allows_burst_then_rate),
+		cmocka_unit_test(test_steady_rate_under_the_limit_always_conforms),
+		cmocka_unit_test(test_class_under_its_share_is_green),
+		cmocka_unit_test(test_class_between_share_and_peak_is_yellow),
+		cmocka_unit_test(test_class_above_its_peak_turns_red),
+		cmocka_unit_test(test_dscp_rewrite_keeps_ipv4_checksum_valid),
+		cmocka_unit_test(test_dscp_rewrite_sets_ipv6_traffic_class),
+		cmocka_unit_test(test_sources_keep_state_per_address_and_age),
+	};
+
+	return cmocka_run_group_tests_name("policy", tests, setup, NULL);
+}
