@@ -6,7 +6,6 @@
  * leaves a half-configured appliance.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,26 +13,6 @@
 #include <unistd.h>
 
 #include "pl_app.h"
-
-/* Resolve the signature file: absolute, relative to the configuration's folder, or (for
- * the built-in defaults) the file shipped next to the library. */
-static void
-sig_path(const struct pl_config *cfg, char *out, size_t len)
-{
-	char dir[PATH_MAX];
-
-	if (cfg->signatures[0] == '/') {
-		snprintf(out, len, "%s", cfg->signatures);
-		return;
-	}
-	if (cfg->path[0]) {
-		snprintf(dir, sizeof(dir), "%s", cfg->path);
-		snprintf(out, len, "%s/%s", dirname(dir), cfg->signatures);
-		if (access(out, R_OK) == 0)
-			return;
-	}
-	snprintf(out, len, "%s/%s", PL_SIGS_DIR, cfg->signatures);
-}
 
 struct pl_runtime *
 pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, size_t errlen)
@@ -51,10 +30,9 @@ pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, siz
 	pl_class_table_build(cfg, &rt->classes);
 	rt->cleartext = pl_app_cleartext_mask();
 	if (cfg->scan_packets) {
-		char path[PATH_MAX];
-
-		sig_path(cfg, path, sizeof(path));
-		rt->sigs = pl_sigs_load(path, err, errlen);
+		/* the loader made a file's relative path absolute; the default is the shipped
+		 * signature file */
+		rt->sigs = pl_sigs_load(cfg->signatures, err, errlen);
 		if (rt->sigs == NULL)
 			goto fail;
 		for (c = 0; c < app->nb_workers; c++) {

@@ -112,7 +112,8 @@ pl_config_defaults(struct pl_config *cfg)
 		c->ranges[0].last = classes[i].port;
 		c->qos_share = cfg->prio_share[c->priority];
 	}
-	snprintf(cfg->signatures, sizeof(cfg->signatures), "signatures.yaml");
+	/* the shipped signature file; a path given in a file is relative to that file */
+	snprintf(cfg->signatures, sizeof(cfg->signatures), "%s", PL_SIGS_DIR "/signatures.yaml");
 	cfg->scan_packets = 2;
 	cfg->scan_bytes = 256;
 

@@ -95,7 +95,8 @@ struct pl_config {
 	/* classification */
 	unsigned int nb_classes;
 	struct pl_class_def classes[PL_MAX_CLASSES];
-	char signatures[PATH_MAX];        /**< signature file (relative paths: to the config) */
+	char signatures[PATH_MAX];        /**< signature file (default: the shipped one; a
+					   * relative path in a file is relative to the file) */
 	uint32_t scan_packets;            /**< data packets scanned per flow (both ways), 0: off */
 	uint32_t scan_bytes;              /**< bytes scanned per packet */
 
