@@ -7,8 +7,9 @@ Checks, each counted as one pass or one failure:
             defaults say. A class one side lists and the other omits counts as zeros.
   tcp       attempted, established, rejected, unanswered, closed, reset exact, and the gauges
             active and time_wait (derived in the truth: see truth_policy.py).
-  flows     created equals the truth's distinct flows, table_full is 0, tracked + evicted
-            equals created.
+  flows     table_full is 0, tracked + evicted equals created, and created lies between the
+            truth's distinct 5-tuples and that plus evicted (a flow forgotten by ageing, e.g.
+            at its SYN timeout, is created again by its next packet).
   findings  of the kinds unauthorized_port, unencrypted, sensitive_data and rate_limit: every
             expected (kind, src, dst, port) is in portlens's `findings`, and portlens reports
             none that is not expected (so a capture with no expected finding must give none).
@@ -116,12 +117,18 @@ def main():
 
     # flows
     fl = s.get("flows") or {}
-    c.eq("flows.created", t["flows"]["created"], fl.get("created"))
     c.eq("flows.table_full", 0, fl.get("table_full"))
-    if fl.get("tracked") is not None and fl.get("evicted") is not None:
-        c.eq("flows.tracked+evicted", fl.get("created"), fl["tracked"] + fl["evicted"])
-    else:
-        c.ok(False, "flows.tracked/evicted: absent")
+    created, tracked, evicted = fl.get("created"), fl.get("tracked"), fl.get("evicted")
+    if c.ok(None not in (created, tracked, evicted),
+            "flows: created %r, tracked %r, evicted %r" % (created, tracked, evicted)):
+        c.eq("flows.tracked+evicted", created, tracked + evicted)
+        # Ageing may forget a flow (an unanswered attempt at its SYN timeout) that a later
+        # packet then creates again: each tuple is created at least once, and at most once
+        # more per eviction.
+        distinct = t["flows"]["created"]
+        c.ok(distinct <= created <= distinct + evicted,
+             "flows.created: %s %d distinct 5-tuples, %s created %d with %d evicted" %
+             (c.names[0], distinct, c.names[1], created, evicted))
 
     # findings
     exp = {fkey(*f) for f in t["findings"] if f[0] in KINDS}

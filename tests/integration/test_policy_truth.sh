@@ -112,8 +112,8 @@ run_case() {
 }
 
 # The generator: same arguments, same bytes; too few frames for the mix exits 2.
-"$pl_gen" --mix policy --count 20000 --seed 3 --out "$work/a.pcap"
-"$pl_gen" --mix policy --count 20000 --seed 3 --out "$work/b.pcap"
+"$pl_gen" --mix policy --count 30000 --seed 3 --out "$work/a.pcap"
+"$pl_gen" --mix policy --count 30000 --seed 3 --out "$work/b.pcap"
 if cmp -s "$work/a.pcap" "$work/b.pcap"; then pass; else
 	fail "pl-gen: the policy mix gave different files for the same arguments"
 fi
@@ -133,7 +133,7 @@ fi
 
 run_case policy-s11 --mix policy --count 30000 --seed 11
 run_case policy-s12-nsec --mix policy --count 40000 --seed 12 --nsec --pps 2000
-run_case policy-clean-s13 --mix policy-clean --count 20000 --seed 13
+run_case policy-clean-s13-100s --mix policy-clean --count 20000 --seed 13 --pps 200
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

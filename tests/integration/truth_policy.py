@@ -27,7 +27,8 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                both sides after established. reset: established (not closed), then RST from
                either side. Packets of a tuple with no SYN seen count for no outcome.
                Also given: active = established - closed - reset (open at the end), and
-               time_wait = closes within 60 s of the last frame's time.
+               time_wait = tuples whose latest connection closed within 60 s of the last
+               frame's time (a new SYN on a tuple in TIME_WAIT takes it out of TIME_WAIT).
   flows        created: distinct canonical 5-tuples of non-fragment TCP/UDP/other packets
                (a reused TCP tuple is one flow; nothing here idles out for 60 s).
   findings     (kind, src, dst, port):
@@ -41,7 +42,10 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                        (dst, src, sport), i.e. always (client, server, server port). And a
                        PostgreSQL StartupMessage (int32 length == the payload length, int32
                        protocol 3.0 = 0x00030000) from a client on a TCP connection on which
-                       no SSLRequest (length 8, code 80877103) was seen -> (src, dst, dport).
+                       no SSLRequest (length 8, code 80877103) was seen, in a class that
+                       requires encryption (db on 5432, https on 443) -> (src, dst, dport).
+                       Cleartext PostgreSQL elsewhere is no finding: the rule is "cleartext
+                       where encryption is required, or cleartext HTTP".
     sensitive_data     a Luhn-valid card number in a cleartext TCP/UDP payload: a maximal
                        sequence of digits, consecutive digits optionally separated by one
                        space or one dash, holding 13 to 19 digits in all -> (src, dst, dport
@@ -86,6 +90,7 @@ CLASSES = [
     ("ssh", "high", False, {"tcp": {22}}),
 ]
 ALLOWED = {53, 80, 443, 5432, 8080}
+ENCRYPTED = {c[0] for c in CLASSES if c[2]}
 SYN_TIMEOUT_NS = 5 * 10**9
 TIME_WAIT_NS = 60 * 10**9
 CONN_RATE = 1000.0
@@ -290,7 +295,8 @@ class PolicyTruth:
             if payload == SSL_REQUEST:
                 self.ssl_requested.add(key)
             elif (len(payload) >= 9 and int.from_bytes(payload[0:4], "big") == len(payload)
-                  and payload[4:8] == b"\x00\x03\x00\x00" and key not in self.ssl_requested):
+                  and payload[4:8] == b"\x00\x03\x00\x00" and key not in self.ssl_requested
+                  and self.class_of("tcp", sport, dport) in ENCRYPTED):
                 self.findings.add(("unencrypted", src, dst, dport))
         if tlsrec or (proto == "tcp" and key in self.tls_tuples):
             return
@@ -351,7 +357,9 @@ class PolicyTruth:
             end_states[c.state] = end_states.get(c.state, 0) + 1
         tcp = dict(self.tcp)
         tcp["active"] = tcp["established"] - tcp["closed"] - tcp["reset"]
-        tcp["time_wait"] = sum(1 for c in self.finished if c.state == "closed"
+        # A tuple is in TIME_WAIT when its latest connection closed within TIME_WAIT_NS of
+        # the end: a new SYN on a closed tuple takes it out of TIME_WAIT (RFC 793 / 6191).
+        tcp["time_wait"] = sum(1 for c in self.conns.values() if c.state == "closed"
                                and c.close_ns > self.last_ns - TIME_WAIT_NS)
         classes = {}
         for name, prio, enc, _ports in CLASSES:

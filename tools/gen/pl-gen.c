@@ -1041,7 +1041,7 @@ conn_segment(uint8_t *f, struct conn *c, bool from_client, uint8_t flags, const 
 	struct built b;
 
 	memset(&s, 0, sizeof(s));
-	s.ethertype = ET_IPV4;
+	s.ethertype = c->cli.ver == 6 ? ET_IPV6 : ET_IPV4;
 	s.l4 = P_TCP;
 	s.l4_header = true;
 	s.src = from_client ? c->cli : c->srv;
@@ -1151,7 +1151,8 @@ finmark_next(uint8_t *f, uint64_t i)
  */
 
 #define PO_BURST_CONNS	1500
-#define PO_BURST_FRAMES	(6 * PO_BURST_CONNS)
+#define PO_BURST_TCP	(6 * PO_BURST_CONNS)
+#define PO_BURST_FRAMES	(PO_BURST_TCP + 2 * PO_BURST_CONNS)
 #define PO_BURST_GAP_NS	30000ULL
 #define PLANT_MAX	256
 #define PLANT_FRAME	1600
@@ -1161,6 +1162,8 @@ static uint32_t po_next_port[FM_USERS];
 static uint32_t po_next_dns_port[FM_USERS];
 static uint8_t plant_buf[PLANT_MAX][PLANT_FRAME];
 static uint16_t plant_len[PLANT_MAX];
+static uint64_t plant_wait_ns[PLANT_MAX];	/* least packet time after the previous one */
+static uint64_t plant_pending_wait, plant_total_wait, plant_last_ns;
 static size_t plant_n, plant_next, plant_every, plant_since;
 static uint64_t po_burst_start, po_period_ns;
 static bool po_findings;
@@ -1178,7 +1181,7 @@ udp_frame(uint8_t *f, const struct addr *src, const struct addr *dst, uint16_t s
 	struct built b;
 
 	memset(&s, 0, sizeof(s));
-	s.ethertype = ET_IPV4;
+	s.ethertype = src->ver == 6 ? ET_IPV6 : ET_IPV4;
 	s.l4 = P_UDP;
 	s.l4_header = true;
 	s.src = *src;
@@ -1287,16 +1290,32 @@ po_dns_step(uint8_t *f, struct conn *c)
 /* ---- planted conversations, built once into plant_buf ---- */
 
 static void
+plant_add(const uint8_t *f, size_t len)
+{
+	if (plant_n < PLANT_MAX && len <= PLANT_FRAME) {
+		memcpy(plant_buf[plant_n], f, len);
+		plant_len[plant_n] = (uint16_t)len;
+		plant_wait_ns[plant_n++] = plant_pending_wait;
+		plant_pending_wait = 0;
+	}
+}
+
+/* The next planted frame goes out at least ns of packet time after the one before it. */
+static void
+plant_pause(uint64_t ns)
+{
+	plant_pending_wait = ns;
+	plant_total_wait += ns;
+}
+
+static void
 plant_tcp(struct conn *c, bool from_client, uint8_t flags, const void *pl, size_t n)
 {
 	static uint8_t f[FRAME_MAX];
 	size_t len;
 
 	len = conn_segment(f, c, from_client, flags, pl, n);
-	if (plant_n < PLANT_MAX && len <= PLANT_FRAME) {
-		memcpy(plant_buf[plant_n], f, len);
-		plant_len[plant_n++] = (uint16_t)len;
-	}
+	plant_add(f, len);
 }
 
 static void
@@ -1307,10 +1326,7 @@ plant_udp(const struct addr *src, const struct addr *dst, uint16_t sport, uint16
 	size_t len;
 
 	len = udp_frame(f, src, dst, sport, dport, pl, n);
-	if (plant_n < PLANT_MAX && len <= PLANT_FRAME) {
-		memcpy(plant_buf[plant_n], f, len);
-		plant_len[plant_n++] = (uint16_t)len;
-	}
+	plant_add(f, len);
 }
 
 static void
@@ -1440,8 +1456,104 @@ plant_build(bool findings)
 	pc_open(&c);
 	pc_tls(&c);
 	pc_close(&c, false);
+	/* Negative, TCP outcomes: a SYN unanswered for 6 s (past the 5 s SYN timeout: one
+	 * unanswered attempt), then sent again and answered (a second attempt, established). */
+	v4(&a, 10, 0, 9, 3);
+	v4(&b, 10, 1, 0, 13);
+	pc_init(&c, &a, &b, 50002, 443);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	c.cseq--;
+	plant_pause(6000000000ULL);
+	pc_open(&c);
+	pc_tls(&c);
+	pc_close(&c, true);
+	/* Negative, TCP outcomes: half-open, SYN and SYN-ACK and never the ACK (answered: not
+	 * unanswered, not established). */
+	v4(&a, 10, 0, 9, 4);
+	v4(&b, 10, 1, 0, 11);
+	pc_init(&c, &a, &b, 50003, 443);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	plant_tcp(&c, false, TH_SYN | TH_ACK, NULL, 0);
+	/* Negative, TCP outcomes: SYN, SYN-ACK, then RST from the responder (rejected). */
+	v4(&a, 10, 0, 9, 5);
+	v4(&b, 10, 1, 0, 12);
+	pc_init(&c, &a, &b, 50004, 443);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	plant_tcp(&c, false, TH_SYN | TH_ACK, NULL, 0);
+	plant_tcp(&c, false, TH_RST | TH_ACK, NULL, 0);
+	/* Negative, TCP outcomes: FIN from the client, then RST from the server (reset). */
+	v4(&a, 10, 0, 9, 6);
+	v4(&b, 10, 1, 0, 13);
+	pc_init(&c, &a, &b, 50005, 443);
+	pc_open(&c);
+	pc_tls(&c);
+	plant_tcp(&c, true, TH_FIN | TH_ACK, NULL, 0);
+	plant_tcp(&c, false, TH_ACK, NULL, 0);
+	plant_tcp(&c, false, TH_RST | TH_ACK, NULL, 0);
+	/* Negative, TCP outcomes: reset by the client, then the same 5-tuple again, closed. */
+	v4(&a, 10, 0, 9, 7);
+	v4(&b, 10, 1, 0, 11);
+	pc_init(&c, &a, &b, 50006, 443);
+	pc_open(&c);
+	pc_tls(&c);
+	plant_tcp(&c, true, TH_RST | TH_ACK, NULL, 0);
+	pc_init(&c, &a, &b, 50006, 443);
+	pc_open(&c);
+	pc_tls(&c);
+	pc_close(&c, false);
+	/* Negative, TCP outcomes: rejected twice on the same 5-tuple (two attempts). */
+	v4(&a, 10, 0, 9, 8);
+	v4(&b, 10, 1, 0, 12);
+	for (int k = 0; k < 2; k++) {
+		pc_init(&c, &a, &b, 50007, 443);
+		plant_tcp(&c, true, TH_SYN, NULL, 0);
+		c.sseq = 0;
+		plant_tcp(&c, false, TH_RST | TH_ACK, NULL, 0);
+	}
+	/* Negative, IPv6: fd00:1::10 to fd00:2::11:443 with TLS. */
+	memset(&a, 0, sizeof(a));
+	a.ver = 6;
+	a.a[0] = 0xfd;
+	a.a[3] = 0x01;
+	b = a;
+	a.a[15] = 0x10;
+	b.a[3] = 0x02;
+	b.a[15] = 0x11;
+	pc_init(&c, &a, &b, 50100, 443);
+	pc_open(&c);
+	pc_tls(&c);
+	pc_close(&c, true);
 	if (!findings)
 		return;
+
+	/* IPv6 findings: 2001:db8:66::66 to fd00:2::21:23, rejected (unauthorized_port); a
+	 * cleartext GET from fd00:1::10 to fd00:2::80:80 (unencrypted) whose response carries
+	 * a card number (sensitive_data from the server to the client's port 46100). */
+	memset(&scanner, 0, sizeof(scanner));
+	scanner.ver = 6;
+	scanner.a[0] = 0x20;
+	scanner.a[1] = 0x01;
+	scanner.a[2] = 0x0d;
+	scanner.a[3] = 0xb8;
+	scanner.a[5] = 0x66;
+	scanner.a[15] = 0x66;
+	b.a[15] = 0x21;
+	pc_init(&c, &scanner, &b, 40100, 23);
+	plant_tcp(&c, true, TH_SYN, NULL, 0);
+	c.sseq = 0;
+	plant_tcp(&c, false, TH_RST | TH_ACK, NULL, 0);
+	b.a[15] = 0x80;
+	pc_init(&c, &a, &b, 46100, 80);
+	pc_open(&c);
+	{
+		static const char req[] = "GET /account/card HTTP/1.1\r\nHost: shop.finmark.internal"
+			"\r\nAccept: application/json\r\n\r\n";
+		static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+			"Content-Length: 30\r\n\r\n{\"card\":\"6011-0009-9013-9424\"}";
+
+		pc_exchange(&c, req, sizeof(req) - 1, resp, sizeof(resp) - 1);
+	}
+	pc_close(&c, false);
 
 	/* unauthorized_port from 203.0.113.66: answered and closed (23), rejected (3389),
 	 * unanswered (6379), answered then reset by the scanner (22, the ssh class), a SYN
@@ -1559,7 +1671,11 @@ plant_build(bool findings)
 	plant_udp(&a, &b, 40514, 514, pl, n);
 }
 
-/* Frame j of the burst: connection j / 6 of 10.9.9.9 to 10.1.0.11-13:443, step j % 6. */
+/*
+ * Frame j of the burst: first connection j / 6 of 10.9.9.9 to 10.1.0.11-13:443, step j % 6;
+ * then DNS query (j - PO_BURST_TCP) / 2 of 10.9.9.10 to the resolver, and its answer (UDP
+ * flows are new connections too).
+ */
 static size_t
 po_burst_frame(uint8_t *f, uint64_t j)
 {
@@ -1567,6 +1683,19 @@ po_burst_frame(uint8_t *f, uint64_t j)
 	uint32_t k = (uint32_t)(j / 6);
 	struct addr a, b;
 
+	if (j >= PO_BURST_TCP) {
+		uint8_t pl[256];
+		size_t n;
+
+		j -= PO_BURST_TCP;
+		k = (uint32_t)(j / 2);
+		v4(&a, 10, 9, 9, 10);
+		v4(&b, 10, 0, 0, 53);
+		n = dns_message(pl, (uint16_t)(k * 7919), "api.finmark.internal", j % 2 ? &b : NULL);
+		if (j % 2 == 0)
+			return udp_frame(f, &a, &b, (uint16_t)(30000 + k), 53, pl, n);
+		return udp_frame(f, &b, &a, 53, (uint16_t)(30000 + k), pl, n);
+	}
 	switch (j % 6) {
 	case 0:
 		v4(&a, 10, 9, 9, 9);
@@ -1584,7 +1713,7 @@ po_burst_frame(uint8_t *f, uint64_t j)
 static size_t
 po_next(uint8_t *f, uint64_t i, bool findings)
 {
-	uint64_t room;
+	uint64_t room, wait;
 	struct conn *c;
 
 	if (i == 0) {
@@ -1592,9 +1721,14 @@ po_next(uint8_t *f, uint64_t i, bool findings)
 		plant_build(findings);
 		po_period_ns = out.period_ns;
 		room = gen_count - (findings ? PO_BURST_FRAMES : 0);
+		wait = plant_total_wait / po_period_ns * 3 / 2;	/* the pauses, with a margin */
+		room = room > wait + plant_n ? room - wait : plant_n;
 		plant_every = (size_t)(room / (plant_n + 1));
 		if (plant_every > 200)	/* keep planted conversations quick */
 			plant_every = 200;
+		if (plant_every < 2)
+			fprintf(stderr, "pl-gen: policy: too few frames at this rate for every "
+				"planted conversation\n");
 		po_burst_start = gen_count / 2;
 	}
 	if (po_findings && i >= po_burst_start && i < po_burst_start + PO_BURST_FRAMES) {
@@ -1602,8 +1736,10 @@ po_next(uint8_t *f, uint64_t i, bool findings)
 		return po_burst_frame(f, i - po_burst_start);
 	}
 	out.period_ns = po_period_ns;
-	if (plant_next < plant_n && ++plant_since >= plant_every) {
+	if (plant_next < plant_n && ++plant_since >= plant_every &&
+	    out.t_ns >= plant_last_ns + plant_wait_ns[plant_next]) {
 		plant_since = 0;
+		plant_last_ns = out.t_ns;
 		memcpy(f, plant_buf[plant_next], plant_len[plant_next]);
 		return plant_len[plant_next++];
 	}
@@ -1641,8 +1777,8 @@ static const struct mix mixes[] = {
 	{ "imix", imix_next, "7:4:1 of 60/590/1514-byte frames (64/594/1518 with FCS)", 0 },
 	{ "min64", min64_next, "60-byte TCP/UDP frames over 65536 flows", 0 },
 	{ "finmark", finmark_next, "200 users, 443/8080/5432, full TCP lifecycles", 0 },
-	{ "policy", policy_next, "clean FinMark-like traffic plus planted findings", 20000 },
-	{ "policy-clean", policy_clean_next, "the policy mix without its findings", 2000 },
+	{ "policy", policy_next, "clean FinMark-like traffic plus planted findings", 30000 },
+	{ "policy-clean", policy_clean_next, "the policy mix without its findings", 12000 },
 };
 
 static void
