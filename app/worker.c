@@ -233,9 +233,14 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	opens = ev.attempt || (ev.created && meta->l4_proto == IPPROTO_UDP);
 	if (opens && cls != PL_CLASS_NONE)
 		b->class_conns[cls]++;
+	/* an attempt toward a local address on a port outside the allowlist; a UDP flow
+	 * whose first packet comes from an allowed service port to a port that is not
+	 * allowed is a reply whose request was not seen (capture started late, request
+	 * dropped), not an attempt */
 	if (opens && (meta->flags & PL_F_L4) &&
 	    (meta->dir == PL_DIR_IN || meta->dir == PL_DIR_INTERNAL) &&
-	    !pl_config_allowed(&rt->cfg, meta->dport))
+	    !pl_config_allowed(&rt->cfg, meta->dport) &&
+	    !(meta->l4_proto == IPPROTO_UDP && pl_config_allowed(&rt->cfg, meta->sport)))
 		report(b, rt, p, ev.flow, PL_FINDING_unauthorized_port, family, src, dst, 1,
 		       meta->dport, meta->l4_proto == IPPROTO_TCP ? "tcp" : "udp");
 	if (rt->conn_rate > 0 || rt->pkt_rate > 0) {

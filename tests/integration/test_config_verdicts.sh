@@ -10,6 +10,8 @@
 #     colour (tshark reads ip.dsfield.dscp), and red frames are dropped with drop_red.
 # usage: test_config_verdicts.sh PORTLENS PL_GEN
 set -euo pipefail
+# Live mode drops when a ring is full (offline mode waits); net_pcap reads the whole capture
+# at once, so rings big enough for all of it keep these runs lossless on a 2-CPU machine.
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
@@ -56,7 +58,7 @@ YAML
 "$portlens" $eal --file-prefix "pl-verdict-$$" \
 	--vdev "net_pcap0,rx_pcap=$tmp/policy.pcap,tx_pcap=$tmp/o0.pcap" \
 	--vdev "net_pcap1,rx_pcap=$tmp/empty.pcap,tx_pcap=$tmp/o1.pcap" \
-	-- --inline 0:1 --workers 1 --duration 4 --config "$tmp/drop.yaml" \
+	-- --inline 0:1 --workers 1 --ring-size 65536 --duration 4 --config "$tmp/drop.yaml" \
 	--json "$tmp/drop.json" --no-summary --quiet
 n1=$(tshark -r "$tmp/o1.pcap" -T fields -e frame.number 2>/dev/null | wc -l)
 res=$(python3 - "$tmp/drop.json" "$n1" <<'PY'
@@ -88,7 +90,7 @@ YAML
 "$portlens" $eal --file-prefix "pl-qos-$$" \
 	--vdev "net_pcap0,rx_pcap=$tmp/policy.pcap,tx_pcap=$tmp/q0.pcap" \
 	--vdev "net_pcap1,rx_pcap=$tmp/empty.pcap,tx_pcap=$tmp/q1.pcap" \
-	-- --inline 0:1 --workers 1 --duration 4 --config "$tmp/qos.yaml" \
+	-- --inline 0:1 --workers 1 --ring-size 65536 --duration 4 --config "$tmp/qos.yaml" \
 	--json "$tmp/qos.json" --no-summary --quiet
 tshark -r "$tmp/q1.pcap" -Y "tcp or udp" -T fields -e ip.dsfield.dscp -e ipv6.tclass.dscp \
 	2>/dev/null | tr '\t' '\n' | grep -v '^$' | sort | uniq -c >"$tmp/dscp"

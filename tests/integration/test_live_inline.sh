@@ -9,6 +9,8 @@
 #     and --json-lines holds periodic snapshots followed by the final one.
 # usage: test_live_inline.sh PORTLENS PL_GEN
 set -euo pipefail
+# Live mode drops when a ring is full (offline mode waits); net_pcap reads the whole capture
+# at once, so rings big enough for all of it keep these runs lossless on a 2-CPU machine.
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
@@ -32,7 +34,7 @@ check() { # name expr-result
 "$portlens" $eal --file-prefix "pl-inline-$$" \
 	--vdev "net_pcap0,rx_pcap=$tmp/in.pcap,tx_pcap=$tmp/out0.pcap" \
 	--vdev "net_pcap1,rx_pcap=$tmp/empty.pcap,tx_pcap=$tmp/out1.pcap" \
-	-- --inline 0:1 --workers 1 --duration 3 --json "$tmp/inline.json" --no-summary --quiet
+	-- --inline 0:1 --workers 1 --ring-size 65536 --duration 3 --json "$tmp/inline.json" --no-summary --quiet
 out1=$(tshark -r "$tmp/out1.pcap" -T fields -e frame.number 2>/dev/null | wc -l)
 out0=$(tshark -r "$tmp/out0.pcap" -T fields -e frame.number 2>/dev/null | wc -l)
 res=$(python3 - "$tmp/inline.json" "$out1" "$out0" <<'PY'
