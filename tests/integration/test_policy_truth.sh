@@ -133,7 +133,7 @@ fi
 
 run_case policy-s11 --mix policy --count 30000 --seed 11
 run_case policy-s12-nsec --mix policy --count 40000 --seed 12 --nsec --pps 2000
-run_case policy-clean-s13-100s --mix policy-clean --count 20000 --seed 13 --pps 200
+run_case policy-clean-s13-150s --mix policy-clean --count 30000 --seed 13 --pps 200
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -15,8 +15,10 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                ssh tcp/22. A non-fragment TCP/UDP packet belongs to the class of its
                destination port if that port (for its protocol) has a class, else to the class
                of its source port. packets and bytes (frame.len) per class. connections = TCP
-               connection attempts classified by the SYN's ports, plus UDP flows (distinct
-               canonical 5-tuples, classified by their first packet).
+               connection attempts classified by the SYN's ports, plus UDP flows (classified
+               by their first packet): a flow is the packets of one canonical 5-tuple; a
+               packet that comes 60 s (udp_idle) or more after the tuple's previous one
+               starts a new flow, which is a new connection.
   tcp          per canonical 5-tuple, a connection starts with a SYN without ACK when none is
                open on the tuple (no record, or the previous one finished: closed, reset,
                rejected or unanswered); a SYN from the initiator while the attempt waits is a
@@ -30,10 +32,10 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                time_wait = tuples whose latest connection closed within 60 s of the last
                frame's time (a new SYN on a tuple in TIME_WAIT takes it out of TIME_WAIT).
   flows        created: distinct canonical 5-tuples of non-fragment TCP/UDP/other packets
-               (a reused TCP tuple is one flow; nothing here idles out for 60 s).
+               (a lower bound: portlens creates a flow again when ageing forgot it).
   findings     (kind, src, dst, port):
     unauthorized_port  a connection attempt (TCP SYN as above, or the first packet of a UDP
-                       flow) whose destination is local (RFC 1918, fc00::/7) and whose
+                       flow as above) whose destination is local (RFC 1918, fc00::/7) and whose
                        destination port is not in {53, 80, 443, 5432, 8080}:
                        (src, dst, dport).
     unencrypted        a cleartext HTTP request (tshark http.request, or a TCP payload that
@@ -92,6 +94,7 @@ CLASSES = [
 ALLOWED = {53, 80, 443, 5432, 8080}
 ENCRYPTED = {c[0] for c in CLASSES if c[2]}
 SYN_TIMEOUT_NS = 5 * 10**9
+UDP_IDLE_NS = 60 * 10**9
 TIME_WAIT_NS = 60 * 10**9
 CONN_RATE = 1000.0
 CONN_BURST = 1000.0
@@ -196,6 +199,7 @@ class PolicyTruth:
         self.conns = {}          # tuple key -> Conn (latest on the tuple)
         self.finished = []       # Conns that ended (for end_states)
         self.flows = set()       # canonical tuples (any protocol)
+        self.udp_last = {}       # UDP tuple -> time of its last packet
         self.tls_tuples = set()
         self.ssl_requested = set()
         self.findings = set()
@@ -335,8 +339,11 @@ class PolicyTruth:
         if cls:
             self.classes[cls]["packets"] += 1
             self.classes[cls]["bytes"] += flen
-        new_flow = key not in self.flows
         self.flows.add(key)
+        if proto == "udp":
+            last = self.udp_last.get(key)
+            new_flow = last is None or now - last >= UDP_IDLE_NS
+            self.udp_last[key] = now
         if proto == "tcp":
             self.tcp_packet(key, src, dst, sport, dport, int(first(r["tcp.flags"]), 16), now)
         elif new_flow:

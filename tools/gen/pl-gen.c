@@ -1523,6 +1523,24 @@ plant_build(bool findings)
 	pc_open(&c);
 	pc_tls(&c);
 	pc_close(&c, true);
+	/* Negative, UDP flows: in a capture of two minutes or more, a DNS exchange from
+	 * 10.0.9.9:40000, then 61 s of silence (past the 60 s UDP idle time), then another on
+	 * the same 5-tuple: two flows, two connections of the dns class. */
+	if (gen_count * po_period_ns >= 120000000000ULL) {
+		v4(&a, 10, 0, 9, 9);
+		v4(&b, 10, 0, 0, 53);
+		for (int k = 0; k < 2; k++) {
+			struct addr ans;
+
+			v4(&ans, 10, 1, 0, 11);
+			n = dns_message(pl, (uint16_t)(0x5151 + k), "api.finmark.internal", NULL);
+			plant_udp(&a, &b, 40000, 53, pl, n);
+			n = dns_message(pl, (uint16_t)(0x5151 + k), "api.finmark.internal", &ans);
+			plant_udp(&b, &a, 53, 40000, pl, n);
+			if (k == 0)
+				plant_pause(61000000000ULL);
+		}
+	}
 	if (!findings)
 		return;
 
@@ -1718,8 +1736,8 @@ po_next(uint8_t *f, uint64_t i, bool findings)
 
 	if (i == 0) {
 		po_findings = findings;
-		plant_build(findings);
 		po_period_ns = out.period_ns;
+		plant_build(findings);
 		room = gen_count - (findings ? PO_BURST_FRAMES : 0);
 		wait = plant_total_wait / po_period_ns * 3 / 2;	/* the pauses, with a margin */
 		room = room > wait + plant_n ? room - wait : plant_n;
