@@ -243,7 +243,9 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	    !(meta->l4_proto == IPPROTO_UDP && pl_config_allowed(&rt->cfg, meta->sport)))
 		report(b, rt, p, ev.flow, PL_FINDING_unauthorized_port, family, src, dst, 1,
 		       meta->dport, meta->l4_proto == IPPROTO_TCP ? "tcp" : "udp");
-	if (rt->conn_rate > 0 || rt->pkt_rate > 0) {
+	/* a source's state is needed for its new connections, or for every packet when a
+	 * packet rate is set */
+	if ((opens && rt->conn_rate > 0) || rt->pkt_rate > 0) {
 		struct pl_source *s = pl_sources_get(wk->sources, family, src, rt->conn_burst,
 						     rt->pkt_burst, p->now);
 

@@ -95,6 +95,7 @@ struct pl_flow_table {
 	struct rte_hash *h;
 	struct pl_flow *flows;  /* [capacity], indexed by key position */
 	uint32_t capacity;
+	uint32_t limit;         /* most flows held: see pl_flow_create() */
 	uint32_t count;
 	uint32_t cursor;        /* next position pl_flow_age() examines */
 	uint64_t syn_ns;
@@ -197,6 +198,11 @@ pl_flow_create(const char *name, uint32_t capacity, int socket)
 		return NULL;
 	}
 	t->capacity = capacity;
+	/* A cuckoo table with 8-entry buckets near 100 % load spends long searches on every
+	 * insert (thousands of cycles each once full). rte_hash has align32pow2(capacity)
+	 * slots; the table stops at 15/16 of them, so a power-of-two capacity holds 15/16 of
+	 * its nominal flows and any other capacity holds all of them. */
+	t->limit = RTE_MIN(capacity, rte_align32pow2(capacity) - rte_align32pow2(capacity) / 16);
 	t->memory = flow_memory_estimate(capacity);
 	pl_flow_set_timeouts(t, 5 * FLOW_SEC, 300 * FLOW_SEC, 60 * FLOW_SEC, 60 * FLOW_SEC);
 	return t;
@@ -426,7 +432,9 @@ pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t has
 	k.pad = 0;
 	pos = rte_hash_lookup_with_hash(t->h, &k, hash);
 	if (pos < 0) {
-		pos = rte_hash_add_key_with_hash(t->h, &k, hash);
+		/* past the limit an insert would mostly fail after a long cuckoo search: refuse
+		 * at once (the documented full-table rule) */
+		pos = t->count < t->limit ? rte_hash_add_key_with_hash(t->h, &k, hash) : -ENOSPC;
 		if (pos < 0) {
 			c->flow[PL_FLOWC_table_full]++;
 			return;

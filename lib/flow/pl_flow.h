@@ -126,7 +126,9 @@ struct pl_flow_table;
  * Create a table.
  *
  * @param name      unique name (rte_hash).
- * @param capacity  most flows (>= 8).
+ * @param capacity  most flows (>= 8). The table holds at most 15/16 of the hash's
+ *                  power-of-two slot count (a cuckoo table searches long when nearly full),
+ *                  so a power-of-two capacity holds 15/16 of it; other values hold all.
  * @param socket    NUMA socket.
  * @return the table, or NULL with rte_errno set.
  */
