@@ -192,6 +192,8 @@ void pl_runtime_labels(const struct pl_runtime *rt, struct pl_labels *l);
 /* rx.c, worker.c, stats.c */
 int pl_rx_loop(void *arg);
 int pl_worker_loop(void *arg);
+void pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
+		     struct pl_ctr_bank *b);
 int pl_stats_loop(struct pl_app *app);
 struct pl_snapshot *pl_stats_final(struct pl_app *app);
 

@@ -324,10 +324,10 @@ meters_sync(struct pl_worker_ctx *wk, const struct pl_runtime *rt)
 	wk->meter_gen = rt->gen;
 }
 
-/* Analyse and dispose of one burst. */
-static void
-worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
-	     struct pl_ctr_bank *b)
+/* Analyse and dispose of one burst (also driven directly by tools/bench). */
+void
+pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
+		struct pl_ctr_bank *b)
 {
 	const struct pl_runtime *rt = __atomic_load_n(&pl_app.rt, __ATOMIC_ACQUIRE);
 	struct rte_mbuf *freeb[PL_BURST];
@@ -406,7 +406,7 @@ pl_worker_loop(void *arg)
 				continue;
 			got += n;
 			rx_done = 0;
-			worker_burst(wk, pkts, (uint16_t)n, b);
+			pl_worker_burst(wk, pkts, (uint16_t)n, b);
 		}
 		if (app->opt.inline_mode) {
 			unsigned int p;
