@@ -46,6 +46,19 @@ int pl_export_json_file(const struct pl_snapshot *s, const char *path);
 int pl_export_json_line(const struct pl_snapshot *s, FILE *f);
 
 /**
+ * Render a snapshot in the Prometheus text exposition format (version 0.0.4): metric
+ * families prefixed portlens_, counters suffixed _total, each with HELP and TYPE lines,
+ * label values escaped. The values are those of pl_export_json() for the same snapshot
+ * (docs/http.md lists the metrics).
+ *
+ * @param s    the snapshot.
+ * @param buf  set to a malloc'd, NUL-terminated text; the caller frees it.
+ * @param len  set to its length, without the NUL.
+ * @return 0, or -ENOMEM (nothing to free then).
+ */
+int pl_export_prometheus(const struct pl_snapshot *s, char **buf, size_t *len);
+
+/**
  * Print a short human summary (totals, directions, top ports, balance).
  */
 void pl_export_summary(const struct pl_snapshot *s, FILE *f);
