@@ -121,16 +121,6 @@ rc=0
 "$pl_gen" --mix policy --count 100 --out "$work/c.pcap" 2> /dev/null || rc=$?
 if [ "$rc" -eq 2 ]; then pass; else fail "pl-gen: policy --count 100 exited $rc, not 2"; fi
 
-# Skip until portlens reports classes, TCP outcomes and findings.
-rc=0
-"$portlens" --pcap "$work/a.pcap" --json "$work/a.json" --workers 1 > "$work/a.log" 2>&1 ||
-	rc=$?
-if [ "$rc" -eq 0 ] && ! "$py" -c 'import json, sys; sys.exit("classes" not in json.load(open(sys.argv[1])))' \
-	"$work/a.json"; then
-	echo "policy_truth: portlens's JSON has no 'classes' yet; skipping"
-	exit 77
-fi
-
 run_case policy-s11 --mix policy --count 30000 --seed 11
 run_case policy-s12-nsec --mix policy --count 40000 --seed 12 --nsec --pps 2000
 run_case policy-clean-s13-150s --mix policy-clean --count 30000 --seed 13 --pps 200

@@ -37,7 +37,8 @@ Definitions (the default configuration; --config-defaults names it, and it is th
     unauthorized_port  a connection attempt (TCP SYN as above, or the first packet of a UDP
                        flow as above) whose destination is local (RFC 1918, fc00::/7) and whose
                        destination port is not in {53, 80, 443, 5432, 8080}:
-                       (src, dst, dport).
+                       (src, dst, dport). Except a UDP flow whose first packet comes from
+                       an allowed port: a reply whose request was not seen, no attempt.
     unencrypted        a cleartext HTTP request (tshark http.request, or a TCP payload that
                        starts with an HTTP method and a space) -> (src, dst, dport); an HTTP
                        response (http.response, or a payload starting "HTTP/1.") ->
@@ -215,9 +216,9 @@ class PolicyTruth:
         t = self.port_class[proto]
         return t.get(dport) or t.get(sport)
 
-    def attempt(self, src, dst, dport, now):
+    def attempt(self, src, dst, sport, dport, now, udp=False):
         """A new connection attempt (TCP SYN or UDP flow start): policy checks."""
-        if self.is_local(dst) and dport not in ALLOWED:
+        if self.is_local(dst) and dport not in ALLOWED and not (udp and sport in ALLOWED):
             self.findings.add(("unauthorized_port", src, dst, dport))
         b = self.buckets.get(src)
         if b is None:
@@ -250,7 +251,7 @@ class PolicyTruth:
                 self.tcp["attempted"] += 1
                 if cls:
                     self.classes[cls]["connections"] += 1
-                self.attempt(src, dst, dport, now)
+                self.attempt(src, dst, sport, dport, now)
             return
         if c is None:
             return
@@ -349,7 +350,7 @@ class PolicyTruth:
         elif new_flow:
             if cls:
                 self.classes[cls]["connections"] += 1
-            self.attempt(src, dst, dport, now)
+            self.attempt(src, dst, sport, dport, now, udp=True)
         payload = bytes.fromhex(first(r[proto + ".payload"]).replace(":", ""))
         self.scan_payload(key, proto, src, dst, sport, dport, payload, r)
 

@@ -1523,6 +1523,18 @@ plant_build(bool findings)
 	pc_open(&c);
 	pc_tls(&c);
 	pc_close(&c, true);
+	/* Negative: a DNS answer from 8.8.8.8 whose query is not in the capture: the first
+	 * packet of a UDP flow toward a local port outside the allowlist, but from an allowed
+	 * service port, so a reply and no attempt (still a flow of the dns class). */
+	v4(&a, 8, 8, 8, 8);
+	v4(&b, 10, 0, 9, 11);
+	{
+		struct addr ans;
+
+		v4(&ans, 10, 1, 0, 12);
+		n = dns_message(pl, 0x2b2b, "login.finmark.example", &ans);
+		plant_udp(&a, &b, 53, 52000, pl, n);
+	}
 	/* Negative, UDP flows: in a capture of two minutes or more, a DNS exchange from
 	 * 10.0.9.9:40000, then 61 s of silence (past the 60 s UDP idle time), then another on
 	 * the same 5-tuple: two flows, two connections of the dns class. */
