@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pl-bench-worker: cycles per packet of each stage of the packet path, on prepared mbufs,
+ * on one thread: parse, direction lookup, hash and worker choice, ring hand-off, class
+ * lookup, flow update, and the whole worker analysis (counters, classes, QoS, flows,
+ * policy, signatures) with the configuration given. Packets come from a capture; each
+ * round replays them with packet times shifted by the capture's length, so flows live,
+ * end and come back as they would on a longer capture. The first round warms caches and
+ * tables and is not reported. Run it under `valgrind --tool=callgrind` for instruction
+ * counts that do not depend on what else the machine is doing.
+ *
+ * usage: pl-bench-worker --pcap FILE [--config FILE] [--packets N] [--rounds R] [--json]
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "pl_app.h"
+#include "pl_dist.h"
+#include "pl_parse.h"
+
+/* The program's globals, which app/worker.c and app/runtime.c use. */
+struct pl_app pl_app;
+int pl_logtype;
+
+#define MBUF_ROOM (16384 + RTE_PKTMBUF_HEADROOM)
+
+enum stage { ST_PARSE, ST_DIR, ST_HASH, ST_RING, ST_CLASS, ST_FLOW, ST_WORKER, ST_MAX };
+static const char *const stage_name[ST_MAX] = {
+	"parse", "direction", "hash", "ring", "class", "flow", "worker",
+};
+static const char *const stage_help[ST_MAX] = {
+	"L2-L4 parse into pl_meta (RX lcore)",
+	"two LPM lookups (RX lcore)",
+	"canonical tuple, CRC hash, worker index (RX lcore)",
+	"SP/SC ring enqueue + dequeue per burst",
+	"port -> class table",
+	"tuple + hash + flow table update with the TCP state machine",
+	"the worker's whole analysis: counters, class, QoS, flow, policy, scan, dispose",
+};
+
+static int
+load(const char *path, struct rte_mempool *mp, struct rte_mbuf **pkts, uint64_t *ts,
+     unsigned int max)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+							     err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	unsigned int n = 0;
+
+	if (pc == NULL) {
+		fprintf(stderr, "pl-bench-worker: %s: %s\n", path, err);
+		return -1;
+	}
+	while (n < max && pcap_next_ex(pc, &h, &d) == 1) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		uint32_t len = RTE_MIN(h->caplen, (uint32_t)(MBUF_ROOM - RTE_PKTMBUF_HEADROOM));
+
+		if (m == NULL) {
+			fprintf(stderr, "pl-bench-worker: out of mbufs\n");
+			pcap_close(pc);
+			return -1;
+		}
+		memcpy(rte_pktmbuf_append(m, (uint16_t)len), d, len);
+		ts[n] = (uint64_t)h->ts.tv_sec * 1000000000ULL + (uint64_t)h->ts.tv_usec;
+		pkts[n++] = m;
+	}
+	pcap_close(pc);
+	return (int)n;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "pcap", required_argument, NULL, 'p' }, { "config", required_argument, NULL, 'c' },
+		{ "packets", required_argument, NULL, 'n' }, { "rounds", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+	};
+	char *eal[] = { "pl-bench-worker", "--no-huge", "-m", "2048", "--no-pci", "--no-shconf",
+			"--file-prefix=pl-bench", "--log-level=error", "-l", "0", NULL };
+	const char *pcap_path = NULL, *cfg_path = NULL;
+	unsigned int max = 65536, rounds = 5, n, r, i, json = 0;
+	static struct pl_config cfg;
+	uint64_t cyc[ST_MAX] = { 0 }, counted = 0, span, *ts;
+	struct rte_mbuf **pkts;
+	struct rte_mempool *mp;
+	struct pl_worker_ctx *wk;
+	struct pl_flow_table *ft;
+	struct rte_ring *ring;
+	struct pl_cidr nets[8];
+	char err[512];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p': pcap_path = optarg; break;
+		case 'c': cfg_path = optarg; break;
+		case 'n': max = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'r': rounds = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'j': json = 1; break;
+		default:
+			fprintf(stderr, "usage: pl-bench-worker --pcap FILE [--config FILE] "
+				"[--packets N] [--rounds R] [--json]\n");
+			return 2;
+		}
+	}
+	if (pcap_path == NULL || max == 0 || rounds < 2) {
+		fprintf(stderr, "pl-bench-worker: --pcap FILE is required (rounds >= 2)\n");
+		return 2;
+	}
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0 || pl_parse_init() < 0) {
+		fprintf(stderr, "pl-bench-worker: EAL: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	pl_config_defaults(&cfg);
+	if (cfg_path && pl_config_load(cfg_path, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pl-bench-worker: %s\n", err);
+		return 2;
+	}
+	pl_app.nb_workers = 1;
+	pl_app.tsc_hz = rte_get_tsc_hz();
+	pl_app.rt = pl_runtime_build(&pl_app, &cfg, err, sizeof(err));
+	pl_app.dir = pl_direction_create("bench_dir", 0, nets, pl_direction_defaults(nets));
+	mp = rte_pktmbuf_pool_create("bench", max + 1024, 0, 0, MBUF_ROOM, 0);
+	pkts = calloc(max, sizeof(*pkts));
+	ts = calloc(max, sizeof(*ts));
+	wk = rte_zmalloc("bench_wk", sizeof(*wk), RTE_CACHE_LINE_SIZE);
+	ring = rte_ring_create("bench_ring", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pl_app.rt == NULL || pl_app.dir == NULL || mp == NULL || pkts == NULL ||
+	    ts == NULL || wk == NULL || ring == NULL) {
+		fprintf(stderr, "pl-bench-worker: set-up failed: %s\n",
+			pl_app.rt == NULL ? err : rte_strerror(rte_errno));
+		return 1;
+	}
+	wk->ctr = pl_ctr_create(0, PL_ROLE_WORKER, 0, 1, 0, 0);
+	wk->flows = pl_flow_create("bench_flows", cfg.flow_capacity, 0);
+	wk->sources = pl_sources_create("bench_srcs", cfg.flow_capacity, 0);
+	ft = pl_flow_create("bench_flows2", cfg.flow_capacity, 0);
+	if (wk->ctr == NULL || wk->flows == NULL || wk->sources == NULL || ft == NULL) {
+		fprintf(stderr, "pl-bench-worker: tables: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	pl_flow_set_timeouts(wk->flows, cfg.syn_timeout_ns, cfg.tcp_idle_ns, cfg.udp_idle_ns,
+			     cfg.time_wait_ns);
+	pl_flow_set_timeouts(ft, cfg.syn_timeout_ns, cfg.tcp_idle_ns, cfg.udp_idle_ns,
+			     cfg.time_wait_ns);
+	n = (unsigned int)load(pcap_path, mp, pkts, ts, max);
+	if ((int)n <= 0)
+		return 1;
+	span = ts[n - 1] - ts[0] + 1000000000ULL;
+
+	for (r = 0; r < rounds; r++) {
+		uint64_t t[ST_MAX] = { 0 };
+		struct pl_ctr_bank *b = wk->ctr->bank[0];
+		struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+
+		for (i = 0; i < n; i += PL_BURST) {
+			uint16_t k = (uint16_t)RTE_MIN((unsigned int)PL_BURST, n - i), j, wi[PL_BURST];
+			struct rte_mbuf **bp = pkts + i, *tmp[PL_BURST];
+			uint64_t t0, t1;
+
+			for (j = 0; j < k; j++)
+				*pl_meta_time(bp[j]) = ts[i + j] + r * span;
+			t0 = rte_rdtsc_precise();
+			pl_parse_burst(bp, k);
+			t1 = rte_rdtsc_precise();
+			t[ST_PARSE] += t1 - t0;
+			pl_direction_burst(pl_app.dir, bp, k);
+			t0 = rte_rdtsc_precise();
+			t[ST_DIR] += t0 - t1;
+			pl_dist_pick(bp, k, 4, 0, wi);
+			t1 = rte_rdtsc_precise();
+			t[ST_HASH] += t1 - t0;
+			rte_ring_sp_enqueue_burst(ring, (void **)bp, k, NULL);
+			rte_ring_sc_dequeue_burst(ring, (void **)tmp, k, NULL);
+			t0 = rte_rdtsc_precise();
+			t[ST_RING] += t0 - t1;
+			for (j = 0; j < k; j++) {
+				const struct pl_meta *m = pl_meta(bp[j]);
+
+				if (m->kind == PL_KIND_IP && (m->flags & PL_F_L4))
+					wi[j] = pl_class_of(&pl_app.rt->classes, m->l4_proto,
+							    m->sport, m->dport);
+			}
+			t1 = rte_rdtsc_precise();
+			t[ST_CLASS] += t1 - t0;
+			for (j = 0; j < k; j++) {
+				const struct pl_meta *m = pl_meta(bp[j]);
+				struct pl_flow_event ev;
+				struct pl_tuple key;
+
+				if (m->kind != PL_KIND_IP || (m->flags & PL_F_FRAGMENT))
+					continue;
+				pl_dist_tuple(rte_pktmbuf_mtod(bp[j], const uint8_t *), m, &key);
+				pl_flow_update(ft, &key, pl_dist_hash_tuple(&key), m,
+					       rte_pktmbuf_pkt_len(bp[j]), *pl_meta_time(bp[j]),
+					       &fc, &ev);
+			}
+			t0 = rte_rdtsc_precise();
+			t[ST_FLOW] += t0 - t1;
+			/* the worker frees what it analyses (monitor mode): keep the mbufs */
+			for (j = 0; j < k; j++)
+				rte_mbuf_refcnt_update(bp[j], 1);
+			pl_worker_burst(wk, bp, k, b);
+			t1 = rte_rdtsc_precise();
+			t[ST_WORKER] += t1 - t0;
+		}
+		if (r == 0)
+			continue; /* warm-up */
+		for (i = 0; i < ST_MAX; i++)
+			cyc[i] += t[i];
+		counted += n;
+	}
+	if (json) {
+		printf("{\"packets\": %u, \"rounds\": %u, \"tsc_hz\": %" PRIu64 ", \"scan\": %s, "
+		       "\"cycles_per_packet\": {", n, rounds - 1, rte_get_tsc_hz(),
+		       pl_app.rt->sigs ? "true" : "false");
+		for (i = 0; i < ST_MAX; i++)
+			printf("%s\"%s\": %.1f", i ? ", " : "", stage_name[i],
+			       (double)cyc[i] / counted);
+		printf("}}\n");
+	} else {
+		printf("%u packets x %u rounds, TSC %.2f GHz, scanning %s\n", n, rounds - 1,
+		       rte_get_tsc_hz() / 1e9, pl_app.rt->sigs ? "on" : "off");
+		for (i = 0; i < ST_MAX; i++)
+			printf("  %-10s %8.1f cycles/packet  %s\n", stage_name[i],
+			       (double)cyc[i] / counted, stage_help[i]);
+		printf("  RX lcore (parse+direction+hash+ring): %.1f, worker: %.1f cycles/packet\n",
+		       (double)(cyc[ST_PARSE] + cyc[ST_DIR] + cyc[ST_HASH] + cyc[ST_RING]) / counted,
+		       (double)cyc[ST_WORKER] / counted);
+	}
+	return 0;
+}
