@@ -79,6 +79,18 @@ void pl_findings_clear(struct pl_findings *t);
  */
 int pl_findings_add(struct pl_findings *t, const struct pl_finding *f);
 
+/**
+ * Count one event of a finding without building it whole: find the entry with the key of
+ * @p key (kind, family, addresses, port; count, times and detail ignored) and add one event
+ * at @p now_ns, or start an entry. The caller fills the detail of a new entry, so text is
+ * formatted once per finding, not once per event (the fast path's way in).
+ *
+ * @param is_new  out: 1 when the entry was just made (its detail is empty).
+ * @return the entry, or NULL when the table is full (counted in dropped).
+ */
+struct pl_finding *pl_findings_touch(struct pl_findings *t, const struct pl_finding *key,
+				     uint64_t now_ns, int *is_new);
+
 /** Merge every entry of @p src into @p dst (src->dropped is added too). */
 void pl_findings_merge(struct pl_findings *dst, const struct pl_findings *src);
 

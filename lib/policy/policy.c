@@ -95,6 +95,41 @@ pl_findings_add(struct pl_findings *t, const struct pl_finding *f)
 	}
 }
 
+struct pl_finding *
+pl_findings_touch(struct pl_findings *t, const struct pl_finding *key, uint64_t now_ns,
+		  int *is_new)
+{
+	uint32_t i = finding_hash(key) & (t->cap - 1);
+
+	*is_new = 0;
+	for (;;) {
+		struct pl_finding *e = &t->e[i];
+
+		if (e->count == 0) {
+			if (t->n >= t->max) {
+				t->dropped++;
+				return NULL;
+			}
+			memcpy(e, key, offsetof(struct pl_finding, count));
+			e->count = 1;
+			e->first_ns = e->last_ns = now_ns;
+			e->detail[0] = '\0';
+			t->n++;
+			*is_new = 1;
+			return e;
+		}
+		if (finding_same(e, key)) {
+			e->count++;
+			if (now_ns < e->first_ns)
+				e->first_ns = now_ns;
+			if (now_ns > e->last_ns)
+				e->last_ns = now_ns;
+			return e;
+		}
+		i = (i + 1) & (t->cap - 1);
+	}
+}
+
 void
 pl_findings_merge(struct pl_findings *dst, const struct pl_findings *src)
 {
