@@ -21,6 +21,7 @@
 
 #include "pl_app.h"
 #include "pl_export.h"
+#include "pl_http.h"
 #include "pl_parse.h"
 
 struct pl_app pl_app;
@@ -301,6 +302,20 @@ log_plan(const struct pl_app *app)
 	       app->opt.inline_mode ? "inline" : "monitor");
 }
 
+/* --linger: the HTTP server goes on serving the final snapshot for a while (a signal
+ * ends it early), so an offline run can be looked at. */
+static void
+linger(struct pl_app *app, double sec)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	unsigned long steps = (unsigned long)(sec * 10 + 0.5), i;
+
+	PL_LOG(INFO, "serving the final snapshot on http://%s/ for %.1f s",
+	       pl_http_url_addr(app->http), sec);
+	for (i = 0; i < steps && !app->force_quit; i++)
+		nanosleep(&ts, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -421,6 +436,17 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o->http) {
+		/* before the lcores start: a bad address or a port in use stops here */
+		app->http = pl_http_start(o->http, &app->pub, NULL, err, sizeof(err));
+		if (app->http == NULL) {
+			fprintf(stderr, "portlens: --http %s\n", err);
+			exit_code = 2;
+			goto out;
+		}
+		PL_LOG(INFO, "HTTP: http://%s/ (dashboard), /metrics, /api/snapshot, /api/history",
+		       pl_http_url_addr(app->http));
+	}
 	check_numa(app);
 	log_plan(app);
 
@@ -459,7 +485,11 @@ main(int argc, char **argv)
 			fin->balance.in_flight);
 		exit_code = 1;
 	}
+	if (app->http && o->linger > 0)
+		linger(app, o->linger);
 out:
+	pl_http_stop(app->http); /* before the publisher it reads from goes */
+	app->http = NULL;
 	pl_snapshot_put(fin);
 	if (app->json_lines)
 		fclose(app->json_lines);

@@ -16,12 +16,14 @@
 #include <rte_version.h>
 
 #include "pl_app.h"
+#include "pl_http.h"
 
 enum {
 	OPT_PCAP = 256, OPT_WORKERS, OPT_RX, OPT_RX_LCORES, OPT_WORKER_LCORES, OPT_LOCAL_NET,
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
+	OPT_HTTP, OPT_LINGER,
 	OPT_HELP, OPT_VERSION, OPT_CONFIG,
 };
 
@@ -51,6 +53,8 @@ static const struct option longopts[] = {
 	{ "malformed-verdict", required_argument, NULL, OPT_MALFORMED },
 	{ "idle-yield", no_argument, NULL, OPT_IDLE_YIELD },
 	{ "no-idle-yield", no_argument, NULL, OPT_NO_IDLE_YIELD },
+	{ "http", required_argument, NULL, OPT_HTTP },
+	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -93,6 +97,11 @@ pl_options_usage(FILE *f)
 "  --json-lines FILE      append a snapshot every --json-interval seconds\n"
 "  --json-interval SEC    (default 1)\n"
 "  --tick-ms MS           stats tick (default 1000 live, 100 offline)\n"
+"  --http ADDR:PORT       serve /metrics (Prometheus), /api/snapshot, /api/history and\n"
+"                         a live dashboard at /; PORT alone means 127.0.0.1:PORT,\n"
+"                         [::1]:PORT for IPv6 (docs/http.md)\n"
+"  --linger SEC           with --http: keep serving the final snapshot SEC seconds\n"
+"                         after the end of a capture (default 0; Ctrl-C ends it)\n"
 "  --summary, --no-summary  print a summary at exit (default on)\n"
 "  --quiet                less logging\n"
 "  --help, --version\n", PL_CONFIG_DIR, PL_BINS_DEFAULT, PL_PROFILE_DIR);
@@ -330,6 +339,21 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		case OPT_NO_IDLE_YIELD:
 			o->idle_yield = 0;
 			break;
+		case OPT_HTTP: {
+			struct pl_http_addr a;
+			char why[160];
+
+			if (pl_http_parse_addr(optarg, &a, why, sizeof(why)) < 0) {
+				fprintf(stderr, "portlens: --http %s (see --help)\n", why);
+				return -1;
+			}
+			o->http = optarg;
+			break;
+		}
+		case OPT_LINGER:
+			if (parse_seconds("linger", optarg, 0, &o->linger))
+				return -1;
+			break;
 		case OPT_HELP:
 			pl_options_usage(stdout);
 			exit(0);
@@ -350,6 +374,10 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	}
 	if (o->json_lines && o->json_interval == 0)
 		o->json_interval = 1;
+	if (o->linger > 0 && !o->http) {
+		fprintf(stderr, "portlens: --linger needs --http ADDR:PORT\n");
+		return -1;
+	}
 	if (o->json_interval && !o->json_lines) {
 		fprintf(stderr, "portlens: --json-interval needs --json-lines FILE\n");
 		return -1;

@@ -61,6 +61,8 @@ struct pl_options {
 	unsigned int mem_mb;       /* offline mode: EAL memory */
 	int malformed_drop;        /* inline: drop malformed frames (else forward) */
 	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
+	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
+	double linger;             /* --linger SEC: serve the final snapshot that long */
 };
 
 /* A port profile from drivers-config (ports.c). */
@@ -167,6 +169,7 @@ struct pl_app {
 	struct pl_publisher pub;
 	uint64_t tsc_hz, tsc_base, wall_base_ns;
 	FILE *json_lines;          /* --json-lines stream, opened before the lcores start */
+	struct pl_http *http;      /* --http server (lib/http), NULL when off */
 };
 
 extern struct pl_app pl_app;
