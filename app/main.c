@@ -23,6 +23,7 @@
 #include "pl_export.h"
 #include "pl_http.h"
 #include "pl_parse.h"
+#include "pl_report.h"
 
 struct pl_app pl_app;
 int pl_logtype;
@@ -469,6 +470,14 @@ main(int argc, char **argv)
 		rc = pl_export_json_file(fin, o->json);
 		if (rc < 0) {
 			fprintf(stderr, "portlens: --json %s: %s\n", o->json, strerror(-rc));
+			exit_code = 1;
+		}
+	}
+	if (o->report) {
+		char err[PATH_MAX + 64];
+
+		if (pl_report_write(fin, o->report, err, sizeof(err)) < 0) {
+			fprintf(stderr, "portlens: --report %s\n", err);
 			exit_code = 1;
 		}
 	}

@@ -21,6 +21,7 @@
 enum {
 	OPT_PCAP = 256, OPT_WORKERS, OPT_RX, OPT_RX_LCORES, OPT_WORKER_LCORES, OPT_LOCAL_NET,
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
+	OPT_REPORT,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER,
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "json-lines", required_argument, NULL, OPT_JSON_LINES },
 	{ "json-interval", required_argument, NULL, OPT_JSON_INTERVAL },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "inline", required_argument, NULL, OPT_INLINE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -96,6 +98,8 @@ pl_options_usage(FILE *f)
 "  --json FILE            write the final snapshot (schema portlens.snapshot.v1)\n"
 "  --json-lines FILE      append a snapshot every --json-interval seconds\n"
 "  --json-interval SEC    (default 1)\n"
+"  --report FILE.md       write the traffic report from the final snapshot, with its four\n"
+"                         per-port charts beside it (FILE-in-packets.svg ...)\n"
 "  --tick-ms MS           stats tick (default 1000 live, 100 offline)\n"
 "  --http ADDR:PORT       serve /metrics (Prometheus), /api/snapshot, /api/history and\n"
 "                         a live dashboard at /; PORT alone means 127.0.0.1:PORT,\n"
@@ -288,6 +292,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		case OPT_JSON_INTERVAL:
 			if (parse_seconds("json-interval", optarg, 0.001, &o->json_interval))
 				return -1;
+			break;
+		case OPT_REPORT:
+			o->report = optarg;
 			break;
 		case OPT_INLINE:
 			if (parse_inline(optarg, o))

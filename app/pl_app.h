@@ -49,6 +49,7 @@ struct pl_options {
 	const char *json;
 	const char *json_lines;
 	double json_interval;      /* seconds, 0 = every tick */
+	const char *report;        /* --report FILE.md: the report from the final snapshot */
 	int inline_mode;
 	int peer[RTE_MAX_ETHPORTS]; /* inline: output port per input port, -1 none */
 	double duration;           /* seconds, 0 = until stopped (or end of capture) */

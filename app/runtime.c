@@ -92,6 +92,9 @@ pl_runtime_labels(const struct pl_runtime *rt, struct pl_labels *l)
 	l->nb_sigs = rt->sigs ? pl_sigs_count(rt->sigs) : 0;
 	for (i = 0; i < l->nb_sigs && i < PL_MAX_SIGS; i++)
 		snprintf(l->sig[i], sizeof(l->sig[i]), "%s", pl_sigs_def(rt->sigs, i)->name);
+	l->nb_backends = rt->cfg.nb_backends;
+	for (i = 0; i < rt->cfg.nb_backends && i < PL_MAX_BACKENDS; i++)
+		snprintf(l->backend[i], sizeof(l->backend[i]), "%s", rt->cfg.backends[i].name);
 }
 
 /*

@@ -354,6 +354,8 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			if (p.now > wk->now_ns)
 				wk->now_ns = p.now;
 			count_ip(b, p.meta, p.len);
+			pl_ctr_source(b, &rt->cfg, p.frame + p.meta->l3_off,
+				      p.meta->flags & PL_F_IPV6, p.len);
 			if (!(p.meta->flags & PL_F_FRAGMENT))
 				analyse(wk, b, rt, &p);
 		}

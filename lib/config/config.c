@@ -752,6 +752,113 @@ cfg_classes(struct cfg_ctx *c, const char *path, yaml_node_t *n)
 	return 0;
 }
 
+/* A backend pool being read. */
+struct backend_arg {
+	unsigned int idx;
+	struct pl_backend_def *def;
+	int have_name;
+	int have_addresses;
+};
+
+enum { BK_NAME, BK_ADDRESSES };
+static const char *const backend_keys[] = { "name", "addresses", NULL };
+
+static int
+backend_name(struct cfg_ctx *c, const char *path, yaml_node_t *v, struct backend_arg *a)
+{
+	static const char expected[] =
+		"a unique name of 1-31 characters from a-z, 0-9, '_' and '-'";
+	const char *s;
+	unsigned int i;
+
+	if (!is_scalar(v) || is_null(v))
+		return type_error(c, v, path, "a name", expected);
+	s = scalar(v);
+	if (strlen(s) == 0 || strlen(s) >= PL_CLASS_NAME_LEN || strlen(s) != v->data.scalar.length ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(s))
+		return cfg_error(c, v, path, "'%.40s' is not a valid backend name (expected %s)",
+				 s, expected);
+	for (i = 0; i < a->idx; i++)
+		if (strcmp(c->cfg.backends[i].name, s) == 0)
+			return cfg_error(c, v, path,
+					 "'%s' is already the name of backends[%u] (expected %s)",
+					 s, i, expected);
+	snprintf(a->def->name, sizeof(a->def->name), "%s", s);
+	a->have_name = 1;
+	return 0;
+}
+
+static int
+backend_key(struct cfg_ctx *c, int key, const char *path, yaml_node_t *v, void *arg)
+{
+	struct backend_arg *a = arg;
+	char ipath[CFG_PATH_LEN], text[64];
+	unsigned int i, len;
+	int rc;
+
+	if (key == BK_NAME)
+		return backend_name(c, path, v, a);
+	rc = cfg_list(c, v, path, "a list of networks ADDRESS/PREFIX");
+	if (rc != 0)
+		return rc;
+	len = list_len(v);
+	if (len == 0)
+		return cfg_error(c, v, path,
+				 "no addresses (expected at least one ADDRESS/PREFIX)");
+	for (i = 0; i < len; i++) {
+		yaml_node_t *it = list_item(c, v, i);
+
+		if (i >= PL_MAX_BACKEND_NETS)
+			return cfg_error(c, it, path, "too many networks (expected at most %d)",
+					 PL_MAX_BACKEND_NETS);
+		snprintf(ipath, sizeof(ipath), "%s[%u]", path, i);
+		rc = cfg_string(c, it, ipath, "a network ADDRESS/PREFIX", text, sizeof(text));
+		if (rc != 0)
+			return rc;
+		if (pl_cidr_parse(text, &a->def->nets[i]) != 0)
+			return cfg_error(c, it, ipath,
+					 "'%s' is not a network (expected ADDRESS/PREFIX, IPv4 "
+					 "or IPv6, e.g. 10.0.1.0/24)", text);
+	}
+	a->def->nb_nets = (uint8_t)len;
+	a->have_addresses = 1;
+	return 0;
+}
+
+static int
+cfg_backends(struct cfg_ctx *c, const char *path, yaml_node_t *n)
+{
+	char ipath[CFG_PATH_LEN];
+	unsigned int i, len;
+	int rc;
+
+	rc = cfg_list(c, n, path, "a list of backend pools {name, addresses}");
+	if (rc != 0)
+		return rc;
+	memset(c->cfg.backends, 0, sizeof(c->cfg.backends));
+	c->cfg.nb_backends = 0;
+	len = list_len(n);
+	for (i = 0; i < len; i++) {
+		yaml_node_t *it = list_item(c, n, i);
+		struct backend_arg a = { .idx = i, .def = &c->cfg.backends[i] };
+
+		if (i >= PL_MAX_BACKENDS)
+			return cfg_error(c, it, path,
+					 "too many backend pools (expected at most %d)",
+					 PL_MAX_BACKENDS);
+		snprintf(ipath, sizeof(ipath), "%s[%u]", path, i);
+		rc = cfg_map(c, it, ipath, backend_keys, backend_key, &a);
+		if (rc != 0)
+			return rc;
+		if (!a.have_name)
+			return cfg_error(c, it, ipath, "missing key 'name' (required)");
+		if (!a.have_addresses)
+			return cfg_error(c, it, ipath, "missing key 'addresses' (required)");
+		c->cfg.nb_backends++;
+	}
+	return 0;
+}
+
 enum { SK_SIGNATURES, SK_PACKETS, SK_BYTES };
 static const char *const scan_keys[] = { "signatures", "packets", "bytes", NULL };
 
@@ -913,11 +1020,11 @@ findings_key(struct cfg_ctx *c, int key, const char *path, yaml_node_t *v, void 
 
 enum {
 	TK_NETS, TK_BINS, TK_CLASSES, TK_ALLOWED, TK_SCAN, TK_FLOWS, TK_RATE, TK_QOS,
-	TK_VERDICTS, TK_VERDICT_DSCP, TK_FINDINGS
+	TK_VERDICTS, TK_VERDICT_DSCP, TK_FINDINGS, TK_BACKENDS
 };
 static const char *const top_keys[] = {
 	"local_nets", "bins", "classes", "allowed_ports", "scan", "flows", "rate_limit", "qos",
-	"verdicts", "verdict_dscp", "findings", NULL
+	"verdicts", "verdict_dscp", "findings", "backends", NULL
 };
 
 static int
@@ -951,6 +1058,8 @@ top_key(struct cfg_ctx *c, int key, const char *path, yaml_node_t *v, void *arg)
 		return rc;
 	case TK_FINDINGS:
 		return cfg_map(c, v, path, findings_keys, findings_key, NULL);
+	case TK_BACKENDS:
+		return cfg_backends(c, path, v);
 	}
 	return -EINVAL;
 }
@@ -1303,5 +1412,19 @@ pl_config_dump(const struct pl_config *cfg, FILE *f)
 		fprintf(f, "  %s: %s\n", finding_names[i], pl_verdict_name(cfg->verdict[i]));
 	fprintf(f, "verdict_dscp: %u\nfindings:\n  max: %u\n", cfg->verdict_dscp,
 		cfg->findings_max);
+	fputs(cfg->nb_backends ? "backends:" : "backends: []", f);
+	for (i = 0; i < cfg->nb_backends; i++) {
+		const struct pl_backend_def *b = &cfg->backends[i];
+
+		fputs("\n  - name: ", f);
+		dump_str(f, b->name);
+		fputs("\n    addresses: [", f);
+		for (j = 0; j < b->nb_nets; j++) {
+			fputs(j ? ", " : "", f);
+			dump_str(f, pl_cidr_format(&b->nets[j], buf, sizeof(buf)));
+		}
+		fputc(']', f);
+	}
+	fputc('\n', f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -28,6 +28,8 @@ extern "C" {
 #define PL_CLASS_NONE 0xff        /**< "no class" in class tables */
 #define PL_CLASS_NAME_LEN 32
 #define PL_MAX_CLASS_RANGES 16    /**< port ranges per class */
+#define PL_MAX_BACKENDS 16        /**< backend pools */
+#define PL_MAX_BACKEND_NETS 16    /**< networks per backend pool */
 
 /** Class priorities. */
 enum pl_priority {
@@ -83,6 +85,16 @@ struct pl_class_def {
 	double qos_share;   /**< committed share of the link, 0 < share <= 1 (default by priority) */
 };
 
+/**
+ * A backend pool: servers whose traffic (to and from their addresses) is counted together,
+ * for the distribution of load over pools.
+ */
+struct pl_backend_def {
+	char name[PL_CLASS_NAME_LEN];
+	uint8_t nb_nets;
+	struct pl_cidr nets[PL_MAX_BACKEND_NETS];
+};
+
 /** The whole configuration. Plain data: copyable, no pointers. */
 struct pl_config {
 	char path[PATH_MAX];              /**< file it came from ("" for built-in defaults) */
@@ -122,6 +134,10 @@ struct pl_config {
 	uint8_t verdict[PL_FINDING_MAX];  /**< enum pl_verdict per finding kind */
 	uint8_t verdict_dscp;             /**< DSCP for PL_VERDICT_MARK */
 	uint32_t findings_max;            /**< distinct findings kept (bounded memory) */
+
+	/* reporting */
+	unsigned int nb_backends;         /**< backend pools (0: none) */
+	struct pl_backend_def backends[PL_MAX_BACKENDS];
 };
 
 /**

@@ -39,7 +39,9 @@ bank_create(int ports, int ivals, int socket)
 		b->touched = rte_zmalloc_socket("pl_ctr_touched", TOUCHED_WORDS * 8,
 						RTE_CACHE_LINE_SIZE, socket);
 		b->findings = pl_findings_create(PL_BANK_FINDINGS, socket);
-		if (b->ports == NULL || b->touched == NULL || b->findings == NULL)
+		b->talkers = pl_talkers_create(PL_BANK_TALKERS, socket);
+		if (b->ports == NULL || b->touched == NULL || b->findings == NULL ||
+		    b->talkers == NULL)
 			goto fail;
 	}
 	if (ivals) {
@@ -54,6 +56,7 @@ fail:
 	rte_free(b->ports);
 	rte_free(b->touched);
 	pl_findings_free(b->findings);
+	pl_talkers_free(b->talkers);
 	rte_free(b);
 	return NULL;
 }
@@ -67,6 +70,7 @@ bank_free(struct pl_ctr_bank *b)
 	rte_free(b->touched);
 	rte_free(b->ival);
 	pl_findings_free(b->findings);
+	pl_talkers_free(b->talkers);
 	rte_free(b);
 }
 
@@ -115,6 +119,8 @@ pl_ctr_bank_clear(struct pl_ctr_bank *b)
 		memset(b->ival, 0, sizeof(struct pl_ival) * PL_IVAL_SLOTS);
 	if (b->findings)
 		pl_findings_clear(b->findings);
+	if (b->talkers)
+		pl_talkers_clear(b->talkers);
 	bank_reset(b);
 }
 
@@ -231,6 +237,18 @@ pl_ctr_drain(struct pl_ctr_sum *s, struct pl_port_ctr *ports, struct pl_ival_sum
 	}
 	bank_reset(b);
 	return rc;
+}
+
+void
+pl_ctr_drain_talkers(struct pl_talkers *dst, struct pl_ctr_bank *b)
+{
+	struct pl_talkers *t = b->talkers;
+
+	if (t == NULL || (t->n == 0 && t->over_packets == 0))
+		return;
+	if (dst)
+		pl_talkers_merge(dst, t);
+	pl_talkers_clear(t);
 }
 
 void

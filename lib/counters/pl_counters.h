@@ -20,6 +20,7 @@
 #define PL_COUNTERS_H
 
 #include <stdint.h>
+#include <string.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
@@ -141,7 +142,73 @@ struct pl_ival {
 	uint64_t flow[PL_FLOWC_MAX]; \
 	uint64_t sig_hits[PL_MAX_SIGS]; \
 	uint64_t app_flows[PL_APP_MAX];       /* flows per detected protocol */ \
-	uint64_t verdicts[PL_VERDICT_MAX]
+	uint64_t verdicts[PL_VERDICT_MAX]; \
+	uint64_t backend_packets[PL_MAX_BACKENDS]; /* to or from a pool's addresses */ \
+	uint64_t backend_bytes[PL_MAX_BACKENDS]
+
+/** One source address and its traffic (a top talker). Address in network order. */
+struct pl_talker {
+	uint8_t family;     /**< 4 or 6 */
+	uint8_t pad[3];
+	uint8_t addr[16];
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/**
+ * A bounded table of sources (open addressing, like the findings table). A source that does
+ * not fit is counted in over_packets/over_bytes, never silently lost: every source held is
+ * exact, and the overflow bounds what the table misses.
+ */
+struct pl_talkers {
+	uint32_t cap;       /**< slots, a power of two */
+	uint32_t max;       /**< most entries kept (<= 3/4 of cap) */
+	uint32_t n;
+	uint32_t pad;
+	uint64_t over_packets;
+	uint64_t over_bytes;
+	struct pl_talker e[];
+};
+
+/** Sources one worker bank holds between two ticks. */
+#define PL_BANK_TALKERS 2048
+/** Sources the stats role keeps over a run. */
+#define PL_TALKERS_MAX 16384
+
+/**
+ * Create a talker table holding up to @p max sources.
+ *
+ * @param socket  NUMA socket (rte_malloc); SOCKET_ID_ANY is fine.
+ * @return the table, or NULL.
+ */
+struct pl_talkers *pl_talkers_create(uint32_t max, int socket);
+
+/** Free a talker table (NULL is fine). */
+void pl_talkers_free(struct pl_talkers *t);
+
+/** Empty a table (overflow too). */
+void pl_talkers_clear(struct pl_talkers *t);
+
+/**
+ * Add traffic to a source.
+ *
+ * @param family  4 or 6.
+ * @param addr    4 or 16 bytes, network order.
+ * @return 0, or -ENOSPC when the table is full (counted as overflow).
+ */
+int pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t packets,
+		   uint64_t bytes);
+
+/** Merge every entry and the overflow of @p src into @p dst. */
+void pl_talkers_merge(struct pl_talkers *dst, const struct pl_talkers *src);
+
+/**
+ * The largest sources by bytes (then packets, then address), largest first.
+ *
+ * @param out  room for @p max entries.
+ * @return entries written (0 when the table is empty or memory is short).
+ */
+uint32_t pl_talkers_top(const struct pl_talkers *t, struct pl_talker *out, uint32_t max);
 
 /**
  * One bank of delta counters. The big per-port table, the interval window and the findings
@@ -159,6 +226,7 @@ struct pl_ctr_bank {
 	struct pl_port_ctr *ports; /**< [PL_DIR_MAX][65536], or NULL */
 	uint64_t *touched;         /**< [PL_DIR_MAX][PL_PORT_GROUPS / 64] bitmap, or NULL */
 	struct pl_findings *findings; /**< findings of this bank, or NULL */
+	struct pl_talkers *talkers;   /**< sources of this bank (workers), or NULL */
 } __rte_cache_aligned;
 
 /** Findings one worker bank holds between two ticks. */
@@ -310,6 +378,50 @@ pl_ctr_port(struct pl_ctr_bank *b, unsigned int dir, uint16_t port, uint32_t byt
 	b->touched[g >> 6] |= 1ULL << (g & 63);
 }
 
+/** Is @p a (4 or 16 bytes) inside network @p c of the same family? */
+static inline int
+pl_cidr_has(const struct pl_cidr *c, int family, const uint8_t *a)
+{
+	unsigned int full = c->depth >> 3, rest = c->depth & 7;
+
+	if (c->family != family)
+		return 0;
+	if (full && memcmp(c->addr, a, full) != 0)
+		return 0;
+	return rest == 0 || ((c->addr[full] ^ a[full]) & (uint8_t)(0xff00 >> rest)) == 0;
+}
+
+/**
+ * Count an IP packet's source as a talker and its backend pools (workers, every IP
+ * packet): the pools whose networks hold the source or the destination each count the
+ * packet once. A linear match: pools are few, and none configured costs one compare.
+ *
+ * @param ip    the IP header.
+ * @param v6    non-zero for IPv6.
+ */
+static inline void
+pl_ctr_source(struct pl_ctr_bank *b, const struct pl_config *cfg, const uint8_t *ip, int v6,
+	      uint32_t bytes)
+{
+	const uint8_t *src = ip + (v6 ? 8 : 12), *dst = ip + (v6 ? 24 : 16);
+	int family = v6 ? 6 : 4;
+	unsigned int i, j;
+
+	if (b->talkers)
+		pl_talkers_add(b->talkers, family, src, 1, bytes);
+	for (i = 0; i < cfg->nb_backends; i++) {
+		const struct pl_backend_def *d = &cfg->backends[i];
+
+		for (j = 0; j < d->nb_nets; j++)
+			if (pl_cidr_has(&d->nets[j], family, src) ||
+			    pl_cidr_has(&d->nets[j], family, dst)) {
+				b->backend_packets[i]++;
+				b->backend_bytes[i] += bytes;
+				break;
+			}
+	}
+}
+
 /* ---- reader side (the stats lcore) ---- */
 
 /**
@@ -380,6 +492,14 @@ void pl_ctr_sum_init(struct pl_ctr_sum *s);
  */
 int pl_ctr_drain(struct pl_ctr_sum *s, struct pl_port_ctr *ports, struct pl_ival_sum *ivals,
 		 struct pl_findings *finds, struct pl_ctr_bank *b);
+
+/**
+ * Move a bank's sources into a merged table and empty the bank's (call with
+ * pl_ctr_drain() on the same retired bank).
+ *
+ * @param dst  merged table (may be NULL: the bank's sources are then dropped).
+ */
+void pl_ctr_drain_talkers(struct pl_talkers *dst, struct pl_ctr_bank *b);
 
 /** Add the scalar totals src into dst (for summing lcores). */
 void pl_ctr_sum_add(struct pl_ctr_sum *dst, const struct pl_ctr_sum *src);

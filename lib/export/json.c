@@ -462,6 +462,46 @@ render_verdicts(const struct pl_snapshot *s)
 	return o;
 }
 
+static json_t *
+render_talkers(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	uint32_t i;
+
+	for (i = 0; i < s->nb_talkers; i++) {
+		const struct pl_talker *t = &s->top_talkers[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "addr", addr_json(t->family, t->addr));
+		set_u64(e, "packets", t->packets);
+		set_u64(e, "bytes", t->bytes);
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+static json_t *
+render_backends(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	uint64_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->labels.nb_backends; i++)
+		total += s->total.backend_bytes[i];
+	for (i = 0; i < s->labels.nb_backends; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", json_string(s->labels.backend[i]));
+		set_u64(e, "packets", s->total.backend_packets[i]);
+		set_u64(e, "bytes", s->total.backend_bytes[i]);
+		json_object_set_new(e, "share", json_real(total ?
+			(double)s->total.backend_bytes[i] / (double)total : 0));
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
 json_t *
 pl_export_json(const struct pl_snapshot *s)
 {
@@ -497,6 +537,12 @@ pl_export_json(const struct pl_snapshot *s)
 	json_object_set_new(o, "signatures", render_signatures(s));
 	json_object_set_new(o, "app_protocols", render_apps(s));
 	json_object_set_new(o, "verdicts", render_verdicts(s));
+	json_object_set_new(o, "top_talkers", render_talkers(s));
+	json_object_set_new(o, "talkers", json_pack("{s:I,s:I,s:I}", "distinct",
+		(json_int_t)s->talkers_seen, "overflow_packets",
+		(json_int_t)s->talkers_over_packets, "overflow_bytes",
+		(json_int_t)s->talkers_over_bytes));
+	json_object_set_new(o, "backends", render_backends(s));
 	return o;
 }
 

@@ -29,6 +29,8 @@ extern "C" {
 #define PL_MAX_LCORES 128
 /** Most ports in ports_hw. */
 #define PL_MAX_PORTS 32
+/** Top talkers a snapshot carries (largest by bytes). */
+#define PL_TOP_TALKERS 20
 
 /** NIC-level statistics of one port (rte_eth_stats), for the ports_hw view. */
 struct pl_port_hw {
@@ -51,6 +53,8 @@ struct pl_labels {
 	} cls[PL_MAX_CLASSES];
 	uint32_t nb_sigs;
 	char sig[PL_MAX_SIGS][PL_SIG_NAME_LEN];
+	uint32_t nb_backends;
+	char backend[PL_MAX_BACKENDS][PL_CLASS_NAME_LEN];
 };
 
 /** One lcore in a snapshot. */
@@ -104,6 +108,11 @@ struct pl_snapshot {
 	uint32_t findings_cap;        /**< allocated entries of findings */
 	struct pl_finding *findings;
 	uint64_t findings_dropped;    /**< finding events that did not fit a table */
+	uint32_t nb_talkers;          /**< entries of top_talkers */
+	uint32_t talkers_seen;        /**< distinct sources held by the collector */
+	struct pl_talker top_talkers[PL_TOP_TALKERS]; /**< largest sources by bytes */
+	uint64_t talkers_over_packets; /**< traffic of sources that did not fit a table */
+	uint64_t talkers_over_bytes;
 	int refcnt;
 };
 
@@ -116,6 +125,7 @@ struct pl_collector {
 	struct pl_port_ctr *ports;    /**< merged per-port totals */
 	struct pl_ival_sum ivals;     /**< merged interval totals */
 	struct pl_findings *findings; /**< merged findings (bounded) */
+	struct pl_talkers *talkers;   /**< merged sources (bounded, PL_TALKERS_MAX) */
 	struct pl_labels labels;      /**< names of classes and signatures */
 	const struct pl_bins *bins;
 	uint64_t ival_ns;

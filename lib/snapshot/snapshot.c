@@ -26,6 +26,12 @@ pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t
 		return -ENOMEM;
 	col->bins = bins;
 	col->ival_ns = ival_ns;
+	col->talkers = pl_talkers_create(PL_TALKERS_MAX, SOCKET_ID_ANY);
+	if (col->talkers == NULL) {
+		free(col->ports);
+		col->ports = NULL;
+		return -ENOMEM;
+	}
 	return pl_collector_findings(col, 4096);
 }
 
@@ -60,12 +66,14 @@ pl_collector_fini(struct pl_collector *col)
 	free(col->ports);
 	pl_ival_sum_free(&col->ivals);
 	pl_findings_free(col->findings);
+	pl_talkers_free(col->talkers);
 	memset(col, 0, sizeof(*col));
 }
 
 static void
 drain(struct pl_collector *col, unsigned int i, struct pl_ctr_bank *b)
 {
+	pl_ctr_drain_talkers(col->talkers, b);
 	pl_ctr_drain(&col->sum[i], col->ports, &col->ivals, col->findings, b);
 }
 
@@ -304,6 +312,12 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 	}
 	if (col->findings)
 		s->findings_dropped = col->findings->dropped;
+	if (col->talkers) {
+		s->nb_talkers = pl_talkers_top(col->talkers, s->top_talkers, PL_TOP_TALKERS);
+		s->talkers_seen = col->talkers->n;
+		s->talkers_over_packets = col->talkers->over_packets;
+		s->talkers_over_bytes = col->talkers->over_bytes;
+	}
 	s->labels = col->labels;
 	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
 	s->refcnt = 1;

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Top talkers: bounded open-addressing tables of source addresses (packets, bytes). A worker
+ * fills one per counter bank; the stats role merges each retired bank into one global table
+ * and copies the largest entries (by bytes) into each snapshot. A source that finds its
+ * table full is not attributed: its packets and bytes are counted as overflow, so the table
+ * is exact for every source it holds and the overflow bounds what it misses.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "pl_counters.h"
+
+struct pl_talkers *
+pl_talkers_create(uint32_t max, int socket)
+{
+	uint32_t cap = 16;
+	struct pl_talkers *t;
+
+	if (max == 0)
+		max = 1;
+	while (cap / 4 * 3 < max)
+		cap <<= 1;
+	t = rte_zmalloc_socket("pl_talkers", sizeof(*t) + cap * sizeof(t->e[0]),
+			       RTE_CACHE_LINE_SIZE, socket);
+	if (t == NULL)
+		return NULL;
+	t->cap = cap;
+	t->max = max;
+	return t;
+}
+
+void
+pl_talkers_free(struct pl_talkers *t)
+{
+	rte_free(t);
+}
+
+void
+pl_talkers_clear(struct pl_talkers *t)
+{
+	if (t->n)
+		memset(t->e, 0, t->cap * sizeof(t->e[0]));
+	t->n = 0;
+	t->over_packets = t->over_bytes = 0;
+}
+
+int
+pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t packets,
+	       uint64_t bytes)
+{
+	struct pl_talker key;
+	uint32_t i;
+
+	memset(&key, 0, offsetof(struct pl_talker, packets));
+	key.family = (uint8_t)family;
+	memcpy(key.addr, addr, family == 6 ? 16 : 4);
+	i = rte_hash_crc(&key, offsetof(struct pl_talker, packets), 0x54414c4b) & (t->cap - 1);
+	/* empty slots have packets 0; a recorded source always has packets >= 1 */
+	for (;;) {
+		struct pl_talker *e = &t->e[i];
+
+		if (e->packets == 0) {
+			if (t->n >= t->max) {
+				t->over_packets += packets;
+				t->over_bytes += bytes;
+				return -ENOSPC;
+			}
+			memcpy(e, &key, offsetof(struct pl_talker, packets));
+			e->packets = packets;
+			e->bytes = bytes;
+			t->n++;
+			return 0;
+		}
+		if (memcmp(e, &key, offsetof(struct pl_talker, packets)) == 0) {
+			e->packets += packets;
+			e->bytes += bytes;
+			return 0;
+		}
+		i = (i + 1) & (t->cap - 1);
+	}
+}
+
+void
+pl_talkers_merge(struct pl_talkers *dst, const struct pl_talkers *src)
+{
+	uint32_t i;
+
+	dst->over_packets += src->over_packets;
+	dst->over_bytes += src->over_bytes;
+	for (i = 0; src->n && i < src->cap; i++)
+		if (src->e[i].packets)
+			pl_talkers_add(dst, src->e[i].family, src->e[i].addr, src->e[i].packets,
+				       src->e[i].bytes);
+}
+
+/* Bytes down, then packets down, then address up: a stable order. */
+static int
+talker_cmp(const void *a, const void *b)
+{
+	const struct pl_talker *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	if (x->packets != y->packets)
+		return x->packets > y->packets ? -1 : 1;
+	return memcmp(x, y, offsetof(struct pl_talker, packets));
+}
+
+uint32_t
+pl_talkers_top(const struct pl_talkers *t, struct pl_talker *out, uint32_t max)
+{
+	struct pl_talker *all;
+	uint32_t i, n = 0;
+
+	if (t->n == 0 || max == 0)
+		return 0;
+	all = malloc(t->n * sizeof(*all));
+	if (all == NULL)
+		return 0;
+	for (i = 0; i < t->cap; i++)
+		if (t->e[i].packets)
+			all[n++] = t->e[i];
+	qsort(all, n, sizeof(*all), talker_cmp);
+	n = n < max ? n : max;
+	memcpy(out, all, n * sizeof(*out));
+	free(all);
+	return n;
+}
