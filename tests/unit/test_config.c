@@ -115,6 +115,13 @@ assert_config_equal(const struct pl_config *a, const struct pl_config *b)
 				    sizeof(a->classes[i].ranges));
 		assert_true(a->classes[i].qos_share == b->classes[i].qos_share);
 	}
+	assert_int_equal(a->nb_backends, b->nb_backends);
+	for (i = 0; i < a->nb_backends; i++) {
+		assert_string_equal(a->backends[i].name, b->backends[i].name);
+		assert_int_equal(a->backends[i].nb_nets, b->backends[i].nb_nets);
+		assert_memory_equal(a->backends[i].nets, b->backends[i].nets,
+				    sizeof(a->backends[i].nets));
+	}
 	assert_string_equal(a->signatures, b->signatures);
 	assert_int_equal(a->scan_packets, b->scan_packets);
 	assert_int_equal(a->scan_bytes, b->scan_bytes);
@@ -644,6 +651,53 @@ test_bad_port_ranges(void **state)
 }
 
 static void
+test_backends_are_read_and_dumped(void **state)
+{
+	static struct pl_config cfg;
+	char buf[64];
+
+	load_ok("backends:\n"
+		"  - name: web\n"
+		"    addresses: [10.1.0.0/24, \"fd00:1::/64\"]\n"
+		"  - {name: db-1, addresses: [10.1.2.13]}\n", &cfg);
+	assert_int_equal(cfg.nb_backends, 2);
+	assert_string_equal(cfg.backends[0].name, "web");
+	assert_int_equal(cfg.backends[0].nb_nets, 2);
+	assert_string_equal(pl_cidr_format(&cfg.backends[0].nets[0], buf, sizeof(buf)),
+			    "10.1.0.0/24");
+	assert_int_equal(cfg.backends[0].nets[1].family, 6);
+	assert_string_equal(cfg.backends[1].name, "db-1");
+	assert_string_equal(pl_cidr_format(&cfg.backends[1].nets[0], buf, sizeof(buf)),
+			    "10.1.2.13/32");
+	round_trip(&cfg);
+	/* none by default; an empty list is none */
+	load_ok("backends: []\n", &cfg);
+	assert_int_equal(cfg.nb_backends, 0);
+	round_trip(&cfg);
+}
+
+static void
+test_bad_backends(void **state)
+{
+	expect_error("backends:\n  - name: web\n", 2,
+		     "backends[0]: missing key 'addresses' (required)");
+	expect_error("backends:\n  - addresses: [10.0.0.0/8]\n", 2,
+		     "backends[0]: missing key 'name' (required)");
+	expect_error("backends:\n  - name: web\n    addresses: [10.0.0.0/8, 10.0.0.0/40]\n", 3,
+		     "backends[0].addresses[1]: '10.0.0.0/40' is not a network");
+	expect_error("backends:\n  - {name: a, addresses: [10.0.0.0/8]}\n"
+		     "  - {name: a, addresses: [10.0.0.0/8]}\n", 3,
+		     "backends[1].name: 'a' is already the name of backends[0]");
+	expect_error("backends:\n  - {name: Web, addresses: [10.0.0.0/8]}\n", 2,
+		     "backends[0].name: 'Web' is not a valid backend name");
+	expect_error("backends:\n  - {name: a, addresses: []}\n", 2,
+		     "backends[0].addresses: no addresses");
+	expect_error("backends:\n  - {name: a, addresses: [10.0.0.0/8], weight: 2}\n", 2,
+		     "weight");
+	expect_error("backends: {name: a}\n", 1, "backends: ");
+}
+
+static void
 test_bad_priority(void **state)
 {
 	expect_error("classes:\n  - name: a\n    ports: [1]\n    priority: urgent\n", 4,
@@ -820,6 +874,8 @@ main(void)
 		cmocka_unit_test(test_duplicate_keys),
 		cmocka_unit_test(test_bad_verdict),
 		cmocka_unit_test(test_bad_bins_spec),
+		cmocka_unit_test(test_backends_are_read_and_dumped),
+		cmocka_unit_test(test_bad_backends),
 		cmocka_unit_test(test_yaml_syntax_error),
 		cmocka_unit_test(test_too_many_entries),
 		cmocka_unit_test(test_error_leaves_the_struct_untouched),
