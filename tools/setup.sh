@@ -17,7 +17,7 @@ build=${PORTLENS_BUILD:-build}
 packages=(gcc pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libhyperscan-dev libcmocka-dev
 	libpcap-dev libjansson-dev libyaml-dev libmicrohttpd-dev
-	tshark tcpreplay iproute2)
+	tshark tcpreplay iproute2 curl python3-prometheus-client chromium)
 
 install_missing() {
 	local missing=() p

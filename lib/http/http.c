@@ -8,8 +8,9 @@
  *
  * Answers: 200 for the routes, 404 (JSON body) for any other path, 405 with Allow for a
  * method other than GET or HEAD, 413 for a body over the limit, 403 when bound to loopback
- * and the Host header names something else, 503 before the first snapshot; malformed
- * requests get libmicrohttpd's 400. HEAD is answered by libmicrohttpd from the GET response.
+ * and the Host header names something else, 503 before the first snapshot, 400 for an
+ * HTTP/1.1 request without Host; other malformed requests get libmicrohttpd's 400 (strict
+ * parsing). HEAD is answered by libmicrohttpd from the GET response.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -309,7 +310,6 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	struct req *r = *state;
 	size_t i;
 
-	(void)version;
 	(void)upload;
 	if (r == NULL) {
 		/* headers are in: refuse an announced oversized body before reading it */
@@ -336,6 +336,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
 	if (url == NULL || url[0] != '/')
 		return send_error(c, MHD_HTTP_BAD_REQUEST, "bad request target");
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST) == NULL)
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "HTTP/1.1 request without Host");
 	if (h->loopback &&
 	    !host_allowed(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
 		return send_error(c, MHD_HTTP_FORBIDDEN, "host not allowed");
@@ -534,6 +537,7 @@ pl_http_start(const char *addr_port, struct pl_publisher *pub, const struct pl_h
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->o.per_ip,
 				MHD_OPTION_CONNECTION_TIMEOUT, h->o.timeout_s,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+				MHD_OPTION_STRICT_FOR_CLIENT, 1, /* malformed headers: 400 */
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 				MHD_OPTION_END);
