@@ -117,9 +117,9 @@ pl_report_svg(const struct pl_snapshot *s, unsigned int dir, int bytes, int scal
 		"fill=\"#1a202c\">%s %s per destination port</text>\n", ML,
 		dir == PL_DIR_IN ? "Incoming" : dir == PL_DIR_OUT ? "Outgoing" :
 		dir == PL_DIR_INTERNAL ? "Internal" : "External", bytes ? "bytes" : "packets");
-	fprintf(f, "<text x=\"%d\" y=\"42\" fill=\"#4a5568\">ports 0-1023 one by one, "
-		"1024-49151 by 100, 49152-65535 by 50 (as configured: %u bins); %s scale</text>\n",
-		ML, nb, logy ? "logarithmic" : "linear");
+	fprintf(f, "<text x=\"%d\" y=\"40\" fill=\"#4a5568\">TCP/UDP, %u port bins "
+		"(default: 0-1023 one by one, 1024-49151 by 100, 49152-65535 by 50); %s scale"
+		"</text>\n", ML, nb, logy ? "logarithmic" : "linear");
 
 	/* plot frame and horizontal grid with y labels */
 	fprintf(f, "<g stroke=\"#e2e8f0\" stroke-width=\"1\">\n");
