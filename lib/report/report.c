@@ -258,13 +258,16 @@ sec_volume(FILE *f, const struct pl_snapshot *s)
 	fprintf(f, "| Average throughput | %s, %.1f packets/s |\n",
 		hrate(a, sizeof(a), dur > 0 ? v[PL_CTR_bytes] * 8.0 / dur : 0),
 		dur > 0 ? v[PL_CTR_packets] / dur : 0);
-	if (peak >= 0 && ival > 0)
+	if (peak >= 0 && ival > 0) {
+		/* intervals are aligned on the clock: the first may start before the traffic */
+		double at = (double)(s->ivals.base + (uint64_t)peak) * ival -
+			    (s->total.time_first == UINT64_MAX ? 0 : s->total.time_first / 1e9);
+
 		fprintf(f, "| Peak throughput | %s in the %.3f s interval starting at %.3f s "
 			"(%" PRIu64 " bytes) |\n| Peak packet rate | %.1f packets/s |\n",
-			hrate(b, sizeof(b), pb * 8.0 / ival), ival,
-			(double)(s->ivals.base + (uint64_t)peak) * ival -
-			(s->total.time_first == UINT64_MAX ? 0 : s->total.time_first / 1e9),
-			pb, pp / ival);
+			hrate(b, sizeof(b), pb * 8.0 / ival), ival, at > 0 ? at : 0.0, pb,
+			pp / ival);
+	}
 	fprintf(f, "| Frames received | %" PRIu64 " (malformed %" PRIu64 ", non-IP %" PRIu64
 		") |\n\n", s->balance.received, v[PL_CTR_malformed], v[PL_CTR_non_ip]);
 }

@@ -22,23 +22,32 @@
 #define MT 56
 #define MB 78
 
-/* 1234567 -> "1.23M"; bytes add a "B" unit. */
+/* 1234567 -> "1.23M", 7000 -> "7k"; bytes add a unit ("1.65 MB"). */
 static void
 si(char *buf, size_t len, double v, int bytes)
 {
 	static const char *const pfx[] = { "", "k", "M", "G", "T", "P" };
+	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB", "PB" };
 	unsigned int i = 0;
+	char num[32];
+	size_t n;
 
 	while (fabs(v) >= 1000 && i < 5) {
 		v /= 1000;
 		i++;
 	}
-	if (i == 0)
-		snprintf(buf, len, "%.0f%s", v, bytes ? " B" : "");
+	snprintf(num, sizeof(num), "%.*f", i == 0 ? 0 : v < 10 ? 2 : v < 100 ? 1 : 0, v);
+	n = strlen(num);
+	if (strchr(num, '.')) {
+		while (n && num[n - 1] == '0')
+			num[--n] = '\0';
+		if (n && num[n - 1] == '.')
+			num[--n] = '\0';
+	}
+	if (bytes)
+		snprintf(buf, len, "%s %s", num, unit[i]);
 	else
-		snprintf(buf, len, "%.*f%s%s", v < 10 ? 2 : v < 100 ? 1 : 0, v,
-			 bytes ? " " : "", bytes ? (i == 1 ? "kB" : i == 2 ? "MB" : i == 3 ? "GB" :
-						    i == 4 ? "TB" : "PB") : pfx[i]);
+		snprintf(buf, len, "%s%s", num, pfx[i]);
 }
 
 /* A round step (1, 2, 5 x 10^k) near span/5. */
@@ -94,9 +103,10 @@ pl_report_svg(const struct pl_snapshot *s, unsigned int dir, int bytes, int scal
 	}
 	if (nz) {
 		qsort(vals, nz, sizeof(*vals), cmp_u64);
-		/* skewed: the busiest bin is 50 times the median bin or more */
+		/* skewed: the busiest bin is 20 times the median bin or more, so most bars
+		 * would be a pixel high on a linear axis */
 		logy = scale == PL_REPORT_SCALE_LOG ||
-		       (scale == PL_REPORT_SCALE_AUTO && vmax >= 50 * vals[nz / 2] && vmax >= 100);
+		       (scale == PL_REPORT_SCALE_AUTO && vmax >= 20 * vals[nz / 2] && vmax >= 100);
 	}
 	free(vals);
 	if (logy) {
