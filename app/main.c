@@ -20,6 +20,7 @@
 #include <rte_malloc.h>
 
 #include "pl_app.h"
+#include "pl_console.h"
 #include "pl_export.h"
 #include "pl_http.h"
 #include "pl_parse.h"
@@ -450,6 +451,14 @@ main(int argc, char **argv)
 	}
 	check_numa(app);
 	log_plan(app);
+	if (pl_reconfig_init(app) < 0) {
+		fprintf(stderr, "portlens: out of memory for the RCU state\n");
+		goto out;
+	}
+	if (!app->offline)
+		pl_telemetry_init(app); /* telemetry endpoints, dpdk-dumpcap */
+	if ((o->interactive || o->cmdline_file) && pl_console_start(app) < 0)
+		goto out;
 
 	for (i = 0; i < (int)app->nb_rx; i++)
 		rte_eal_remote_launch(pl_rx_loop, app->rx[i], app->rx_lcore[i]);
@@ -496,7 +505,10 @@ main(int argc, char **argv)
 	}
 	if (app->http && o->linger > 0)
 		linger(app, o->linger);
+	pl_console_wait(app); /* offline: the console goes on over the final snapshot */
 out:
+	pl_console_stop(app);
+	pl_reconfig_fini(app);
 	pl_http_stop(app->http); /* before the publisher it reads from goes */
 	app->http = NULL;
 	pl_snapshot_put(fin);

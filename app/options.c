@@ -25,7 +25,7 @@ enum {
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER,
-	OPT_HELP, OPT_VERSION, OPT_CONFIG,
+	OPT_HELP, OPT_VERSION, OPT_CONFIG, OPT_CMDLINE_FILE,
 };
 
 static const struct option longopts[] = {
@@ -57,6 +57,8 @@ static const struct option longopts[] = {
 	{ "no-idle-yield", no_argument, NULL, OPT_NO_IDLE_YIELD },
 	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "linger", required_argument, NULL, OPT_LINGER },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "cmdline-file", required_argument, NULL, OPT_CMDLINE_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -94,6 +96,10 @@ pl_options_usage(FILE *f)
 "  --profile FILE         port profile for every port (default: by driver from\n"
 "                         %s)\n"
 "  --duration SEC         stop by itself after SEC seconds\n"
+"console (docs/console.md):\n"
+"  -i, --interactive      the portlens> console (commands from stdin when it is not a\n"
+"                         terminal)\n"
+"  --cmdline-file FILE    run the console commands of FILE first, then -i if given\n"
 "output:\n"
 "  --json FILE            write the final snapshot (schema portlens.snapshot.v1)\n"
 "  --json-lines FILE      append a snapshot every --json-interval seconds\n"
@@ -228,7 +234,7 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	o->mem_mb = 512;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i", longopts, NULL)) != -1) {
 		const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 		double sec;
 
@@ -360,6 +366,12 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		case OPT_LINGER:
 			if (parse_seconds("linger", optarg, 0, &o->linger))
 				return -1;
+			break;
+		case 'i':
+			o->interactive = 1;
+			break;
+		case OPT_CMDLINE_FILE:
+			o->cmdline_file = optarg;
 			break;
 		case OPT_HELP:
 			pl_options_usage(stdout);

@@ -64,6 +64,8 @@ struct pl_options {
 	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
 	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
 	double linger;             /* --linger SEC: serve the final snapshot that long */
+	int interactive;           /* -i: the console */
+	const char *cmdline_file;  /* --cmdline-file FILE: console script run first */
 };
 
 /* A port profile from drivers-config (ports.c). */
@@ -171,6 +173,8 @@ struct pl_app {
 	uint64_t tsc_hz, tsc_base, wall_base_ns;
 	FILE *json_lines;          /* --json-lines stream, opened before the lcores start */
 	struct pl_http *http;      /* --http server (lib/http), NULL when off */
+	struct rte_rcu_qsbr *rcu;  /* RX and worker lcores report quiescence (reconfig.c) */
+	volatile int paused;       /* console `stop`: workers pass packets on unanalysed */
 };
 
 extern struct pl_app pl_app;
@@ -192,6 +196,18 @@ struct pl_runtime *pl_runtime_build(struct pl_app *app, const struct pl_config *
 				    size_t errlen);
 void pl_runtime_free(struct pl_runtime *rt, unsigned int nb_workers);
 void pl_runtime_labels(const struct pl_runtime *rt, struct pl_labels *l);
+
+/* reconfig.c: live configuration (RCU) */
+struct rte_rcu_qsbr;
+int pl_reconfig_init(struct pl_app *app);
+int pl_config_apply(struct pl_app *app, const struct pl_config *cfg, char *err, size_t errlen);
+void pl_reconfig_labels(struct pl_app *app);
+void pl_reconfig_fini(struct pl_app *app);
+
+/* topflows.c: a worker serves a pending `show flows top` request between two bursts */
+extern uint32_t pl_topflows_req;
+extern uint32_t pl_topflows_ack[PL_MAX_WORKERS];
+void pl_topflows_serve(struct pl_worker_ctx *wk);
 
 /* rx.c, worker.c, stats.c */
 int pl_rx_loop(void *arg);

@@ -11,6 +11,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_pause.h>
+#include <rte_rcu_qsbr.h>
 
 #include <rte_version.h>
 
@@ -86,7 +87,8 @@ rx_burst(struct pl_rx_ctx *rx, struct pl_port *pp, struct rte_mbuf **pkts, uint1
 	uint16_t worker[PL_BURST];
 	struct rte_mbuf *freeb[PL_BURST];
 	uint16_t nfree = 0, i, w;
-	const struct pl_direction *dir = app->dir;
+	/* the table in force for this burst (reconfig.c switches it by pointer) */
+	const struct pl_direction *dir = __atomic_load_n(&app->dir, __ATOMIC_ACQUIRE);
 	uint64_t now = pl_now_ns(app);
 
 	pl_parse_burst(pkts, n);
@@ -166,6 +168,7 @@ pl_rx_loop(void *arg)
 	uint8_t eof[PL_MAX_RXQ_PER_LCORE] = { 0 };
 	int yield = app->opt.idle_yield > 0;
 
+	rte_rcu_qsbr_thread_online(app->rcu, rx->lcore);
 	while (!app->rx_stop && eof_queues < rx->nb_q) {
 		uint64_t t0 = rte_rdtsc();
 		struct pl_ctr_bank *b = pl_ctr_begin(rx->ctr);
@@ -200,11 +203,14 @@ pl_rx_loop(void *arg)
 			idle = 0;
 		}
 		pl_ctr_end(rx->ctr);
+		/* outside any burst: this lcore holds no configuration pointer */
+		rte_rcu_qsbr_quiescent(app->rcu, rx->lcore);
 		if (!got && ++idle > 1024 && yield) {
 			sched_yield();
 			idle = 0;
 		}
 	}
+	rte_rcu_qsbr_thread_offline(app->rcu, rx->lcore);
 	rx->done = 1;
 	return 0;
 }

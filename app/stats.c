@@ -79,6 +79,7 @@ pl_stats_loop(struct pl_app *app)
 		next += tick_ns;
 		if (next < now)
 			next = now + tick_ns;
+		pl_reconfig_labels(app); /* names of a configuration applied live */
 		pl_collector_tick(&app->col, PL_FLIP_TIMEOUT_US);
 		s = take(app, 0);
 		if (s && jl && now >= next_json) {

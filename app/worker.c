@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_rcu_qsbr.h>
 
 #include "pl_app.h"
 #include "pl_dist.h"
@@ -324,6 +325,34 @@ meters_sync(struct pl_worker_ctx *wk, const struct pl_runtime *rt)
 	wk->meter_gen = rt->gen;
 }
 
+/*
+ * Analysis stopped (console `stop`): pass a burst on without analysis. Monitor mode frees
+ * it, inline mode forwards it to the peer port; either way it counts as received and
+ * processed in the balance, and in no analysis view.
+ */
+static void
+pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	if (!pl_app.opt.inline_mode) {
+		b->v[PL_CTR_processed] += n;
+		b->v[PL_CTR_freed] += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int peer = pl_app.opt.peer[pkts[i]->port];
+
+		if (peer < 0) {
+			b->drop[PL_DROP_no_tx_port]++;
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		pl_tx_one(&wk->tx[peer], pkts[i], (uint16_t)peer, wk->txq, b);
+	}
+}
+
 /* Analyse and dispose of one burst (also driven directly by tools/bench). */
 void
 pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
@@ -335,6 +364,10 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 
 	if (unlikely(wk->meter_gen != rt->gen))
 		meters_sync(wk, rt);
+	if (unlikely(__atomic_load_n(&pl_app.paused, __ATOMIC_RELAXED))) {
+		pass_on(wk, b, pkts, n);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct pkt_ctx p = {
 			.m = pkts[i],
@@ -392,6 +425,7 @@ pl_worker_loop(void *arg)
 	unsigned int r, idle = 0;
 	int yield = app->opt.idle_yield > 0;
 
+	rte_rcu_qsbr_thread_online(app->rcu, wk->lcore);
 	for (;;) {
 		uint64_t t0 = rte_rdtsc();
 		struct pl_ctr_bank *b = pl_ctr_begin(wk->ctr);
@@ -431,6 +465,11 @@ pl_worker_loop(void *arg)
 			idle = 0;
 		}
 		pl_ctr_end(wk->ctr);
+		/* outside any burst: this lcore holds no runtime pointer */
+		rte_rcu_qsbr_quiescent(app->rcu, wk->lcore);
+		if (unlikely(__atomic_load_n(&pl_topflows_req, __ATOMIC_ACQUIRE) !=
+			     pl_topflows_ack[wk->index]))
+			pl_topflows_serve(wk);
 		if (!got && rx_done)
 			break;
 		if (!got && ++idle > 1024 && yield) {
@@ -438,6 +477,7 @@ pl_worker_loop(void *arg)
 			idle = 0;
 		}
 	}
+	rte_rcu_qsbr_thread_offline(app->rcu, wk->lcore);
 	wk->done = 1;
 	return 0;
 }
