@@ -102,6 +102,7 @@ struct pl_flow_table {
 	uint64_t tcp_idle_ns;
 	uint64_t udp_idle_ns;
 	uint64_t time_wait_ns;
+	uint64_t active_ns;     /* flow export: active timeout, 0 = off */
 	size_t memory;
 };
 
@@ -219,6 +220,12 @@ pl_flow_free(struct pl_flow_table *t)
 }
 
 void
+pl_flow_set_active_timeout(struct pl_flow_table *t, uint64_t active_ns)
+{
+	t->active_ns = active_ns;
+}
+
+void
 pl_flow_set_timeouts(struct pl_flow_table *t, uint64_t syn_ns, uint64_t tcp_idle_ns,
 		     uint64_t udp_idle_ns, uint64_t time_wait_ns)
 {
@@ -307,9 +314,45 @@ flow_init(struct pl_flow_table *t, struct pl_flow *f, const struct pl_tuple *key
 	c->flow[PL_FLOWC_tracked]++;
 }
 
-/* Remove the flow at @p pos from the hash and the records. */
+void
+pl_flow_export_add(struct pl_flow_export *e, const struct pl_tuple *key, const struct pl_flow *f,
+		   uint8_t reason)
+{
+	struct pl_flow_rec *r;
+
+	if (e->n >= e->cap) {
+		e->dropped++;
+		return;
+	}
+	r = &e->rec[e->n++];
+	r->key = *key;
+	r->key.lo_is_src = f->init_lo; /* the initiator reads as the source */
+	r->f = *f;
+	r->reason = reason;
+}
+
+/* Why an ending flow ends: its TCP state says whether the end was seen. */
+static uint8_t
+end_reason(const struct pl_flow *f)
+{
+	if (f->proto == IPPROTO_TCP &&
+	    (f->tcp_state == PL_TCPS_TIME_WAIT || f->tcp_state == PL_TCPS_CLOSED))
+		return PL_FLOW_END_CLOSED;
+	return PL_FLOW_END_IDLE;
+}
+
+/* Export a flow that ends now, if there is an export buffer. */
 static void
-flow_remove(struct pl_flow_table *t, uint32_t pos, const struct pl_flow_ctrs *c)
+flow_export(const struct pl_tuple *key, const struct pl_flow *f, uint8_t reason,
+	    const struct pl_flow_ctrs *c)
+{
+	if (c->exp)
+		pl_flow_export_add(c->exp, key, f, reason);
+}
+
+/* Remove the flow at @p pos from the hash and the records, exporting it (reason @p why). */
+static void
+flow_remove(struct pl_flow_table *t, uint32_t pos, const struct pl_flow_ctrs *c, uint8_t why)
 {
 	struct pl_tuple k;
 	void *kp;
@@ -317,6 +360,7 @@ flow_remove(struct pl_flow_table *t, uint32_t pos, const struct pl_flow_ctrs *c)
 	if (rte_hash_get_key_with_position(t->h, (int32_t)pos, &kp) == 0) {
 		/* Copy first: the key store slot is freed by the delete. */
 		memcpy(&k, kp, sizeof(k));
+		flow_export(&k, &t->flows[pos], why, c);
 		rte_hash_del_key_with_hash(t->h, &k, pl_dist_hash_tuple(&k));
 	}
 	t->flows[pos].in_use = 0;
@@ -446,7 +490,10 @@ pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t has
 		f = &t->flows[pos];
 		if (flow_expired(t, f, now_ns)) {
 			/* Timed out before ageing reached it: end it, start afresh in place. */
+			uint8_t why = end_reason(f);
+
 			flow_expire(f, now_ns, c);
+			flow_export(&k, f, why, c);
 			t->count--;
 			c->flow[PL_FLOWC_evicted]++;
 			c->flow[PL_FLOWC_tracked]--;
@@ -478,8 +525,18 @@ pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
 
 		t->cursor = pos + 1 == t->capacity ? 0 : pos + 1;
 		if (f->in_use && flow_expired(t, f, now_ns)) {
+			uint8_t why = end_reason(f);
+
+			/* the reason is the state before expiry: a timeout is not a close */
 			flow_expire(f, now_ns, c);
-			flow_remove(t, pos, c);
+			flow_remove(t, pos, c, why);
+		} else if (f->in_use && t->active_ns && c->exp &&
+			   age_of(now_ns, f->first_ns) >= (uint64_t)(f->flags + 1) * t->active_ns) {
+			void *kp;
+
+			f->flags++;
+			if (rte_hash_get_key_with_position(t->h, (int32_t)pos, &kp) == 0)
+				pl_flow_export_add(c->exp, kp, f, PL_FLOW_END_ACTIVE);
 		}
 	}
 	return n;

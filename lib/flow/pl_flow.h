@@ -90,7 +90,7 @@ struct pl_flow {
 	uint8_t scanned;        /**< data packets scanned so far */
 	uint8_t verdict;        /**< enum pl_verdict (set by the caller) */
 	uint32_t app_protos;    /**< detected protocols (enum pl_app_proto bits) */
-	uint16_t flags;         /**< PL_FLOWF_* (free for the caller's policy state) */
+	uint16_t flags;         /**< active-timeout exports made so far (flow export) */
 	uint8_t proto;          /**< IPPROTO_* */
 	uint8_t in_use;
 };
@@ -105,10 +105,34 @@ struct pl_flow {
 #define PL_FLOW_SEEN_SYN(d)   (0x04u << (d))  /**< SYN from direction d */
 #define PL_FLOW_SEEN_ACKED(d) (0x10u << (d))  /**< direction d's SYN acknowledged */
 
+/** Why a flow record was exported (the values of IPFIX flowEndReason). */
+enum pl_flow_end {
+	PL_FLOW_END_IDLE = 1,    /**< idle timeout */
+	PL_FLOW_END_ACTIVE = 2,  /**< active timeout: the flow goes on */
+	PL_FLOW_END_CLOSED = 3,  /**< end seen: FIN both ways, RST, rejected, unanswered */
+	PL_FLOW_END_FORCED = 4,  /**< end of the traffic (shutdown, end of a capture) */
+};
+
+/** A flow as it was when exported: its key, the record, and why. */
+struct pl_flow_rec {
+	struct pl_tuple key;     /**< lo_is_src == init_lo: the initiator is the source */
+	struct pl_flow f;
+	uint8_t reason;          /**< enum pl_flow_end */
+};
+
+/** A bounded buffer of exported flows (one per counter bank of a worker). */
+struct pl_flow_export {
+	uint32_t n;
+	uint32_t cap;
+	uint64_t dropped;        /**< records that did not fit */
+	struct pl_flow_rec rec[];
+};
+
 /** Counters a table updates: the caller points them into its counter bank. */
 struct pl_flow_ctrs {
 	uint64_t *tcp;   /**< [PL_TCP_MAX] */
 	uint64_t *flow;  /**< [PL_FLOWC_MAX] */
+	struct pl_flow_export *exp; /**< where ended flows go (flow export), or NULL */
 };
 
 /** Result of pl_flow_update(): what this packet did. */
@@ -136,6 +160,18 @@ struct pl_flow_table *pl_flow_create(const char *name, uint32_t capacity, int so
 
 /** Free a table (NULL is fine). */
 void pl_flow_free(struct pl_flow_table *t);
+
+/**
+ * Export flows: every flow that ends (removed by ageing, restarted in place after a
+ * timeout) is appended to the caller's export buffer (pl_flow_ctrs.exp), and a flow older
+ * than each multiple of @p active_ns is exported again with reason ACTIVE (checked by the
+ * ageing sweep). 0 turns active exports off. Without an export buffer nothing is recorded.
+ */
+void pl_flow_set_active_timeout(struct pl_flow_table *t, uint64_t active_ns);
+
+/** Append a flow to an export buffer (counted in dropped when full). */
+void pl_flow_export_add(struct pl_flow_export *e, const struct pl_tuple *key,
+			const struct pl_flow *f, uint8_t reason);
 
 /** Set the timeouts (ns of packet time); defaults 5 s, 300 s, 60 s, 60 s. */
 void pl_flow_set_timeouts(struct pl_flow_table *t, uint64_t syn_ns, uint64_t tcp_idle_ns,

@@ -23,6 +23,8 @@
 #include "pl_flow.h"
 #include "pl_test.h"
 
+#include <stdlib.h>
+
 #define FIN 0x01
 #define SYN 0x02
 #define RST 0x04
@@ -559,6 +561,111 @@ test_udp_flow_is_created_and_expires_after_udp_idle(void **state)
 	pl_flow_free(t);
 }
 
+static struct pl_flow_export *
+new_export(uint32_t cap)
+{
+	struct pl_flow_export *e = calloc(1, sizeof(*e) + cap * sizeof(e->rec[0]));
+
+	assert_non_null(e);
+	e->cap = cap;
+	return e;
+}
+
+static void
+test_ended_flows_are_exported_with_their_reason(void **state)
+{
+	struct pl_flow_table *t = new_table(64);
+	struct pl_flow_export *e = new_export(16);
+	const struct pl_flow_ctrs c = { .tcp = tcp_c, .flow = flow_c, .exp = e };
+	struct pl_flow_event ev;
+	struct pkt u, syn, synack, ack, fin1, fin2;
+
+	(void)state;
+	/* a UDP flow that idles out, and a TCP connection closed by FIN both ways */
+	mk_udp(&u, CLI_IP, SRV_IP, 5000, 53, 30);
+	pl_flow_update(t, &u.key, u.hash, &u.meta, u.len, 0, &c, &ev);
+	mk_tcp(&syn, CLI_IP, SRV_IP, 40000, 443, SYN, 0);
+	mk_tcp(&synack, SRV_IP, CLI_IP, 443, 40000, SYN | ACK, 0);
+	mk_tcp(&ack, CLI_IP, SRV_IP, 40000, 443, ACK, 100);
+	mk_tcp(&fin1, CLI_IP, SRV_IP, 40000, 443, FIN | ACK, 0);
+	mk_tcp(&fin2, SRV_IP, CLI_IP, 443, 40000, FIN | ACK, 0);
+	pl_flow_update(t, &syn.key, syn.hash, &syn.meta, syn.len, 1 * SEC, &c, &ev);
+	pl_flow_update(t, &synack.key, synack.hash, &synack.meta, synack.len, 1 * SEC, &c, &ev);
+	pl_flow_update(t, &ack.key, ack.hash, &ack.meta, ack.len, 1 * SEC, &c, &ev);
+	pl_flow_update(t, &fin1.key, fin1.hash, &fin1.meta, fin1.len, 2 * SEC, &c, &ev);
+	pl_flow_update(t, &fin2.key, fin2.hash, &fin2.meta, fin2.len, 2 * SEC, &c, &ev);
+	assert_int_equal(e->n, 0);
+	pl_flow_age(t, 200 * SEC, 64, &c);
+	assert_int_equal(e->n, 2);
+	for (uint32_t i = 0; i < e->n; i++) {
+		const struct pl_flow_rec *r = &e->rec[i];
+
+		/* the initiator reads as the source */
+		assert_int_equal(r->key.lo_is_src, r->f.init_lo);
+		if (r->f.proto == IPPROTO_UDP) {
+			assert_int_equal(r->reason, PL_FLOW_END_IDLE);
+			assert_int_equal(r->f.packets[0], 1);
+		} else {
+			assert_int_equal(r->reason, PL_FLOW_END_CLOSED);
+			assert_int_equal(r->f.packets[0], 3);
+			assert_int_equal(r->f.packets[1], 2);
+			assert_int_equal(r->f.server_port, 443);
+		}
+	}
+	free(e);
+	pl_flow_free(t);
+}
+
+static void
+test_long_flows_are_exported_at_each_active_timeout(void **state)
+{
+	struct pl_flow_table *t = new_table(64);
+	struct pl_flow_export *e = new_export(16);
+	const struct pl_flow_ctrs c = { .tcp = tcp_c, .flow = flow_c, .exp = e };
+	struct pl_flow_event ev;
+	struct pkt u;
+	uint64_t s;
+
+	(void)state;
+	pl_flow_set_active_timeout(t, 10 * SEC);
+	mk_udp(&u, CLI_IP, SRV_IP, 5000, 5001, 30);
+	for (s = 0; s <= 35; s++) {
+		pl_flow_update(t, &u.key, u.hash, &u.meta, u.len, s * SEC, &c, &ev);
+		pl_flow_age(t, s * SEC, 64, &c);
+	}
+	/* at 10, 20 and 30 s: three active records, the flow still tracked */
+	assert_int_equal(e->n, 3);
+	for (uint32_t i = 0; i < e->n; i++)
+		assert_int_equal(e->rec[i].reason, PL_FLOW_END_ACTIVE);
+	assert_int_equal(e->rec[2].f.packets[0], 31);
+	assert_int_equal(pl_flow_count(t), 1);
+	free(e);
+	pl_flow_free(t);
+}
+
+static void
+test_full_export_buffer_counts_what_it_drops(void **state)
+{
+	struct pl_flow_table *t = new_table(64);
+	struct pl_flow_export *e = new_export(2);
+	const struct pl_flow_ctrs c = { .tcp = tcp_c, .flow = flow_c, .exp = e };
+	struct pl_flow_event ev;
+	struct pkt u;
+	uint16_t i;
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		mk_udp(&u, CLI_IP, SRV_IP, (uint16_t)(6000 + i), 53, 10);
+		pl_flow_update(t, &u.key, u.hash, &u.meta, u.len, 0, &c, &ev);
+	}
+	pl_flow_age(t, 100 * SEC, 64, &c);
+	assert_int_equal(e->n, 2);
+	assert_int_equal(e->dropped, 3);
+	assert_int_equal(pl_flow_count(t), 0);
+	free(e);
+	pl_flow_free(t);
+}
+
 static void
 test_udp_timeouts_follow_set_timeouts(void **state)
 {
@@ -896,6 +1003,9 @@ main(void)
 		cmocka_unit_test(test_ipv6_directions_map_to_one_flow),
 		cmocka_unit_test(test_reuse_by_former_server_swaps_direction_counts),
 		cmocka_unit_test(test_udp_flow_is_created_and_expires_after_udp_idle),
+		cmocka_unit_test(test_ended_flows_are_exported_with_their_reason),
+		cmocka_unit_test(test_long_flows_are_exported_at_each_active_timeout),
+		cmocka_unit_test(test_full_export_buffer_counts_what_it_drops),
 		cmocka_unit_test(test_udp_timeouts_follow_set_timeouts),
 		cmocka_unit_test(test_icmp_flow_is_tracked_without_ports),
 		cmocka_unit_test(test_full_table_refuses_new_flows_until_ageing_makes_room),

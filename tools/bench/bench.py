@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Benchmark driver: portlens against dpdk-testpmd on the same source and the same cores.
+
+In one run it measures, for each source (net_pcap replaying a capture with infinite_rx, or
+net_null), dpdk-testpmd in rxonly and io modes as the baseline and portlens with R RX lcores
+(each with its own source) and W workers, with and without payload scanning. It prints Mpps,
+cycles per packet and the ratio to testpmd rxonly, as a table and (--json) as JSON.
+
+Rates are steady-state: testpmd's RX-packets and portlens's balance.received are sampled
+every second and the first samples (start-up) are dropped. Cycles per packet are the RX
+lcores' busy cycles over their packets (portlens's own accounting) and, for testpmd, the
+forwarding cores' TSC cycles over the packets (a fully busy poll loop).
+
+usage: bench.py [--source pcap:FILE] [--source null] [--seconds 8] [--rx 1] [--workers 2]
+                [--cpus 0-15] [--portlens build/app/portlens] [--json OUT]
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+EAL_COMMON = ["--no-huge", "-m", "2048", "--no-pci", "--no-shconf", "--log-level=error"]
+
+
+def cpu_list(spec):
+    cpus = []
+    for part in spec.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            cpus.extend(range(int(a), int(b) + 1))
+        else:
+            cpus.append(int(part))
+    return cpus
+
+
+def lcores_arg(n, cpus):
+    """Map lcores 0..n-1 onto the CPUs, one each while they last (then round robin)."""
+    return ",".join("%d@%d" % (i, cpus[i % len(cpus)]) for i in range(n))
+
+
+def vdevs(source, count):
+    out = []
+    for i in range(count):
+        if source == "null":
+            out += ["--vdev", "net_null%d,size=64" % i]
+        else:
+            out += ["--vdev", "net_pcap%d,rx_pcap=%s,infinite_rx=1" % (i, source[5:])]
+    return out
+
+
+def run_testpmd(source, mode, rx, seconds, cpus):
+    n = 1 + rx
+    cmd = (["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
+            "--file-prefix", "plb-tp-%d" % os.getpid()] + EAL_COMMON + vdevs(source, rx) +
+           ["--", "--no-mlockall", "-a", "--forward-mode=" + mode, "--stats-period", "1",
+            "--nb-cores=%d" % rx, "--rxq=1", "--txq=1", "--total-num-mbufs=32768"])
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         stdin=subprocess.DEVNULL)
+    samples = []
+    start = time.time()
+    totals = {}
+    block = {}
+    for line in p.stdout:
+        m = re.search(r"NIC statistics for port (\d+)", line)
+        if m:
+            port = int(m.group(1))
+        m = re.search(r"RX-packets:\s+(\d+)", line)
+        if m:
+            block[port] = int(m.group(1))
+            if len(block) == rx:
+                samples.append((time.time(), sum(block.values())))
+                block = {}
+        if time.time() - start > seconds:
+            break
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+    return rate(samples)
+
+
+def rate(samples):
+    """Packets per second over the steady part (first two samples dropped)."""
+    s = samples[2:] if len(samples) > 4 else samples
+    if len(s) < 2 or s[-1][0] <= s[0][0]:
+        return 0.0
+    return (s[-1][1] - s[0][1]) / (s[-1][0] - s[0][0])
+
+
+def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, tmp):
+    n = 1 + rx + workers
+    cfg = os.path.join(tmp, "bench.yaml")
+    with open(cfg, "w") as f:
+        f.write("scan:\n  packets: %d\n" % (2 if scan else 0))
+    jl = os.path.join(tmp, "bench.jsonl")
+    if os.path.exists(jl):
+        os.unlink(jl)
+    cmd = ([portlens, "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
+            "--file-prefix", "plb-pl-%d" % os.getpid()] + EAL_COMMON + vdevs(source, rx) +
+           ["--", "--rx-lcores", "1-%d" % rx, "--worker-lcores",
+            "%d-%d" % (rx + 1, rx + workers), "--config", cfg, "--json-lines", jl,
+            "--json-interval", "1", "--tick-ms", "500", "--duration", str(seconds),
+            "--no-summary", "--quiet"])
+    subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False,
+                   timeout=seconds + 60)
+    samples, lcores = [], []
+    with open(jl) as f:
+        for line in f:
+            d = json.loads(line)
+            samples.append((d["wall_ns"] / 1e9, d["balance"]["received"]))
+            lcores = d["lcores"]
+    pps = rate(samples[:-1]) if len(samples) > 3 else rate(samples)
+    rxc = [l["cycles_per_packet"] for l in lcores if l["role"] == "rx"]
+    wkc = [l["cycles_per_packet"] for l in lcores if l["role"] == "worker"]
+    return pps, (sum(rxc) / len(rxc) if rxc else 0), (sum(wkc) / len(wkc) if wkc else 0)
+
+
+def tsc_hz():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("cpu MHz"):
+                    return float(line.split(":")[1]) * 1e6
+    except OSError:
+        pass
+    return 0.0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--source", action="append", default=[])
+    ap.add_argument("--seconds", type=int, default=8)
+    ap.add_argument("--rx", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--cpus", default="0-%d" % (os.cpu_count() - 1))
+    ap.add_argument("--portlens", default="build/app/portlens")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    sources = a.source or ["null"]
+    for s in sources:
+        if s != "null" and not (s.startswith("pcap:") and os.path.exists(s[5:])):
+            ap.error("--source %s: expected null or pcap:FILE (existing)" % s)
+    cpus = cpu_list(a.cpus)
+    hz = tsc_hz()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for src in sources:
+            base = run_testpmd(src, "rxonly", a.rx, a.seconds, cpus)
+            io = run_testpmd(src, "io", a.rx, a.seconds, cpus)
+            rows = [("testpmd rxonly", base, hz / base * 1 if base else 0, 0),
+                    ("testpmd io", io, hz / io if io else 0, 0)]
+            for scan in (False, True):
+                pps, rxc, wkc = run_portlens(a.portlens, src, a.rx, a.workers, scan,
+                                             a.seconds, cpus, tmp)
+                rows.append(("portlens %dRX+%dW scan %s" % (a.rx, a.workers,
+                                                             "on" if scan else "off"),
+                             pps, rxc, wkc))
+            for name, pps, c_rx, c_wk in rows:
+                results.append({"source": src, "run": name, "mpps": pps / 1e6,
+                                "rx_cycles_per_packet": c_rx,
+                                "worker_cycles_per_packet": c_wk,
+                                "ratio_to_rxonly": pps / base if base else 0})
+    print("%-28s %-34s %8s %10s %10s %8s" % ("source", "run", "Mpps", "RX c/p", "W c/p",
+                                             "ratio"))
+    for r in results:
+        print("%-28s %-34s %8.2f %10.0f %10.0f %8.2f" % (
+            r["source"][:28], r["run"], r["mpps"], r["rx_cycles_per_packet"],
+            r["worker_cycles_per_packet"], r["ratio_to_rxonly"]))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"cpus": cpus, "rx": a.rx, "workers": a.workers,
+                       "results": results}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
