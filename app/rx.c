@@ -151,11 +151,27 @@ rx_burst(struct pl_rx_ctx *rx, struct pl_port *pp, struct rte_mbuf **pkts, uint1
 	}
 }
 
-/* Offline mode: is there room in the pool for a whole burst, jumbo chains included? */
+/*
+ * Offline mode: can this lcore allocate a whole burst, jumbo chains included? net_pcap reads
+ * a frame from the file before it allocates its mbuf, so a failed allocation loses the
+ * frame: the check must count only what this lcore can get, the pool's common store and its
+ * own cache, not the mbufs resting in the workers' caches (rte_mempool_avail_count() counts
+ * those too).
+ */
 static inline int
 pool_has_room(const struct pl_app *app)
 {
-	return rte_mempool_avail_count(app->pool) >= PL_BURST * 8;
+	const struct rte_mempool *mp = app->pool;
+	unsigned int me = rte_lcore_id(), lc, others = 0, avail;
+
+	/* only workers free mbufs and only this lcore allocates: the others' caches can
+	 * only grow while this is read, which makes the estimate lower, never higher */
+	avail = rte_mempool_avail_count(mp);
+	if (mp->cache_size)
+		RTE_LCORE_FOREACH(lc)
+			if (lc != me)
+				others += mp->local_cache[lc].len;
+	return avail - RTE_MIN(avail, others) >= PL_BURST * 8;
 }
 
 int

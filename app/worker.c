@@ -87,31 +87,34 @@ addrs(const struct pkt_ctx *p, const uint8_t **src, const uint8_t **dst)
 
 /*
  * Report a finding. a/b are the finding's source and destination (b may be NULL), port is
- * reported when has_port. The flow (may be NULL) takes the kind's verdict.
+ * reported when has_port. The detail is formatted (fmt, x) only when the finding is new in
+ * this bank: once per finding and tick, not per event. The flow (may be NULL) takes the
+ * kind's verdict.
  */
 static void
 report(struct pl_ctr_bank *b, const struct pl_runtime *rt, struct pkt_ctx *p,
        struct pl_flow *flow, unsigned int kind, int family, const uint8_t *a,
-       const uint8_t *d, int has_port, uint16_t port, const char *detail)
+       const uint8_t *d, int has_port, uint16_t port, const char *fmt, const char *s,
+       unsigned int x)
 {
-	struct pl_finding f;
+	struct pl_finding key, *e;
 	uint8_t v = rt->cfg.verdict[kind];
+	int is_new;
 
-	memset(&f, 0, sizeof(f));
-	f.kind = (uint8_t)kind;
-	f.family = (uint8_t)family;
+	memset(&key, 0, offsetof(struct pl_finding, count));
+	key.kind = (uint8_t)kind;
+	key.family = (uint8_t)family;
 	if (a)
-		memcpy(f.src, a, family == 6 ? 16 : 4);
+		memcpy(key.src, a, family == 6 ? 16 : 4);
 	if (d) {
-		memcpy(f.dst, d, family == 6 ? 16 : 4);
-		f.has_dst = 1;
+		memcpy(key.dst, d, family == 6 ? 16 : 4);
+		key.has_dst = 1;
 	}
-	f.has_port = (uint8_t)has_port;
-	f.port = port;
-	f.count = 1;
-	f.first_ns = f.last_ns = p->now;
-	snprintf(f.detail, sizeof(f.detail), "%s", detail);
-	pl_findings_add(b->findings, &f);
+	key.has_port = (uint8_t)has_port;
+	key.port = port;
+	e = pl_findings_touch(b->findings, &key, p->now, &is_new);
+	if (e && is_new)
+		snprintf(e->detail, sizeof(e->detail), fmt, s ? s : "", x);
 	if (v > p->verdict)
 		p->verdict = v;
 	if (flow && v > flow->verdict)
@@ -159,27 +162,25 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 		    !pl_sigs_on_port(rt->sigs, i, flow->server_port))
 			b->v[PL_CTR_off_port]++;
 	}
-	if (fresh & (1u << PL_APP_http)) {
-		snprintf(detail, sizeof(detail), "cleartext HTTP on port %u", flow->server_port);
+	if (fresh & (1u << PL_APP_http))
 		report(b, rt, p, flow, PL_FINDING_unencrypted, family, cli, srv, 1,
-		       flow->server_port, detail);
-	}
+		       flow->server_port, "cleartext HTTP on port %s%u", NULL, flow->server_port);
 	if (flow->cls != PL_CLASS_NONE && rt->cfg.classes[flow->cls].encrypted &&
 	    (fresh & rt->cleartext & ~((1u << PL_APP_http) | (1u << PL_APP_card)))) {
 		unsigned int k = __builtin_ctz(fresh & rt->cleartext &
 					       ~((1u << PL_APP_http) | (1u << PL_APP_card)));
 
-		snprintf(detail, sizeof(detail), "cleartext %s on %s (encryption required)",
+		/* once per flow and protocol: formatting here costs nothing per packet */
+		snprintf(detail, sizeof(detail), "%s in cleartext on class %s",
 			 pl_app_name(k), rt->cfg.classes[flow->cls].name);
 		report(b, rt, p, flow, PL_FINDING_unencrypted, family, cli, srv, 1,
-		       flow->server_port, detail);
+		       flow->server_port, "%s%.0u", detail, 0);
 	}
 	if (res.card_found &&
 	    !(flow->app_protos & ((1u << PL_APP_tls) | (1u << PL_APP_ssh)))) {
 		/* only the last four digits ever leave the scan */
-		snprintf(detail, sizeof(detail), "card number ending %04u", res.card_last4);
 		report(b, rt, p, flow, PL_FINDING_sensitive_data, family, src, dst, 1,
-		       meta->dport, detail);
+		       meta->dport, "card number ending %s%04u", NULL, res.card_last4);
 	}
 }
 
@@ -206,17 +207,18 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 							   pl_app.tsc_hz, p->len);
 			b->qos[cls][p->colour]++;
 			if (p->colour == RTE_COLOR_RED) {
-				struct pl_finding f;
+				struct pl_finding k, *e;
+				int is_new;
 
 				/* one finding per class: no addresses, the class in `port` */
-				memset(&f, 0, sizeof(f));
-				f.kind = PL_FINDING_qos;
-				f.port = cls;
-				f.count = 1;
-				f.first_ns = f.last_ns = p->now;
-				snprintf(f.detail, sizeof(f.detail), "class %s above its share",
-					 rt->cfg.classes[cls].name);
-				pl_findings_add(b->findings, &f);
+				memset(&k, 0, offsetof(struct pl_finding, count));
+				k.kind = PL_FINDING_qos;
+				k.port = cls;
+				e = pl_findings_touch(b->findings, &k, p->now, &is_new);
+				if (e && is_new)
+					snprintf(e->detail, sizeof(e->detail),
+						 "class %s above its share",
+						 rt->cfg.classes[cls].name);
 			}
 		}
 	}
@@ -243,7 +245,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	    !pl_config_allowed(&rt->cfg, meta->dport) &&
 	    !(meta->l4_proto == IPPROTO_UDP && pl_config_allowed(&rt->cfg, meta->sport)))
 		report(b, rt, p, ev.flow, PL_FINDING_unauthorized_port, family, src, dst, 1,
-		       meta->dport, meta->l4_proto == IPPROTO_TCP ? "tcp" : "udp");
+		       meta->dport, "%s%.0u", meta->l4_proto == IPPROTO_TCP ? "tcp" : "udp", 0);
 	/* a source's state is needed for its new connections, or for every packet when a
 	 * packet rate is set */
 	if ((opens && rt->conn_rate > 0) || rt->pkt_rate > 0) {
@@ -257,11 +259,13 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 			if (opens && rt->conn_rate > 0 &&
 			    !pl_bucket_take(&s->conn, rt->conn_rate, rt->conn_burst, p->now))
 				report(b, rt, p, ev.flow, PL_FINDING_rate_limit, family, src, NULL,
-				       0, 0, "new connections above the limit");
+				       0, 0, "new connections above %s%u/s", NULL,
+				       (unsigned int)rt->cfg.conn_rate);
 			if (rt->pkt_rate > 0 &&
 			    !pl_bucket_take(&s->pkt, rt->pkt_rate, rt->pkt_burst, p->now))
 				report(b, rt, p, ev.flow, PL_FINDING_rate_limit, family, src, NULL,
-				       0, 0, "packets above the limit");
+				       0, 0, "packets above %s%u/s", NULL,
+				       (unsigned int)rt->cfg.pkt_rate);
 		}
 	}
 	if (ev.flow && rt->sigs && meta->payload_len &&
@@ -364,6 +368,14 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 
 	if (unlikely(wk->meter_gen != rt->gen))
 		meters_sync(wk, rt);
+	/* The per-port counters are a 4 MiB table hit at the packets' destination ports:
+	 * fetch the burst's entries first, so the misses overlap instead of queueing. */
+	for (i = 0; i < n; i++) {
+		const struct pl_meta *m = pl_meta(pkts[i]);
+
+		if ((m->flags & (PL_F_L4 | PL_F_FRAGMENT)) == PL_F_L4 && m->kind == PL_KIND_IP)
+			rte_prefetch0(&b->ports[((uint32_t)m->dir << 16) | m->dport]);
+	}
 	if (unlikely(__atomic_load_n(&pl_app.paused, __ATOMIC_RELAXED))) {
 		pass_on(wk, b, pkts, n);
 		return;
