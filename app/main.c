@@ -449,6 +449,17 @@ main(int argc, char **argv)
 		PL_LOG(INFO, "HTTP: http://%s/ (dashboard), /metrics, /api/snapshot, /api/history",
 		       pl_http_url_addr(app->http));
 	}
+	if (pl_flowexp_open(app) < 0) {
+		exit_code = 2;
+		goto out;
+	}
+	if (app->ipfix) {
+		app->col.flow_sink = pl_flowexp_sink;
+		app->col.flow_sink_ctx = app;
+		for (i = 0; i < (int)app->nb_workers; i++)
+			pl_flow_set_active_timeout(app->wk[i]->flows,
+						   (uint64_t)(o->ipfix_active * 1e9));
+	}
 	check_numa(app);
 	log_plan(app);
 	if (pl_reconfig_init(app) < 0) {
@@ -470,6 +481,8 @@ main(int argc, char **argv)
 		rte_eal_wait_lcore(lc);
 
 	exit_code = 0;
+	/* flows still tracked end with the traffic: export them before the final count */
+	pl_flowexp_final(app);
 	fin = pl_stats_final(app);
 	if (fin == NULL) {
 		exit_code = 1;
@@ -510,6 +523,7 @@ out:
 	pl_console_stop(app);
 	pl_reconfig_fini(app);
 	pl_http_stop(app->http); /* before the publisher it reads from goes */
+	pl_flowexp_close(app);
 	app->http = NULL;
 	pl_snapshot_put(fin);
 	if (app->json_lines)

@@ -21,7 +21,7 @@
 enum {
 	OPT_PCAP = 256, OPT_WORKERS, OPT_RX, OPT_RX_LCORES, OPT_WORKER_LCORES, OPT_LOCAL_NET,
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
-	OPT_REPORT,
+	OPT_REPORT, OPT_IPFIX, OPT_IPFIX_ACTIVE, OPT_IPFIX_DOMAIN,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER,
@@ -43,6 +43,9 @@ static const struct option longopts[] = {
 	{ "json-lines", required_argument, NULL, OPT_JSON_LINES },
 	{ "json-interval", required_argument, NULL, OPT_JSON_INTERVAL },
 	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "ipfix", required_argument, NULL, OPT_IPFIX },
+	{ "ipfix-active", required_argument, NULL, OPT_IPFIX_ACTIVE },
+	{ "ipfix-domain", required_argument, NULL, OPT_IPFIX_DOMAIN },
 	{ "inline", required_argument, NULL, OPT_INLINE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -106,6 +109,10 @@ pl_options_usage(FILE *f)
 "  --json-interval SEC    (default 1)\n"
 "  --report FILE.md       write the traffic report from the final snapshot, with its four\n"
 "                         per-port charts beside it (FILE-in-packets.svg ...)\n"
+"  --ipfix HOST:PORT      export a flow record (IPFIX over UDP) when each flow ends and\n"
+"                         at each active timeout (docs/ipfix.md)\n"
+"  --ipfix-active SEC     active timeout of long flows (default 60)\n"
+"  --ipfix-domain N       observation domain id (default 1)\n"
 "  --tick-ms MS           stats tick (default 1000 live, 100 offline)\n"
 "  --http ADDR:PORT       serve /metrics (Prometheus), /api/snapshot, /api/history and\n"
 "                         a live dashboard at /; PORT alone means 127.0.0.1:PORT,\n"
@@ -227,6 +234,8 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
 		o->peer[i] = -1;
 	o->ival_ns = 1000000000ULL;
+	o->ipfix_active = 60;
+	o->ipfix_domain = 1;
 	o->summary = 1;
 	o->malformed_drop = 1;
 	o->idle_yield = -1;
@@ -301,6 +310,17 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			break;
 		case OPT_REPORT:
 			o->report = optarg;
+			break;
+		case OPT_IPFIX:
+			o->ipfix = optarg;
+			break;
+		case OPT_IPFIX_ACTIVE:
+			if (parse_seconds("ipfix-active", optarg, 1, &o->ipfix_active))
+				return -1;
+			break;
+		case OPT_IPFIX_DOMAIN:
+			if (parse_uint("ipfix-domain", optarg, 0, UINT32_MAX, &o->ipfix_domain))
+				return -1;
 			break;
 		case OPT_INLINE:
 			if (parse_inline(optarg, o))

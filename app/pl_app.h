@@ -63,6 +63,9 @@ struct pl_options {
 	int malformed_drop;        /* inline: drop malformed frames (else forward) */
 	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
 	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
+	const char *ipfix;         /* --ipfix HOST:PORT, NULL = no flow export */
+	double ipfix_active;       /* --ipfix-active SEC: active timeout (default 60) */
+	unsigned int ipfix_domain; /* --ipfix-domain N: observation domain (default 1) */
 	double linger;             /* --linger SEC: serve the final snapshot that long */
 	int interactive;           /* -i: the console */
 	const char *cmdline_file;  /* --cmdline-file FILE: console script run first */
@@ -152,6 +155,8 @@ struct pl_worker_ctx {
 	volatile int done;
 } __rte_cache_aligned;
 
+struct pl_ipfix;
+
 /* The program. */
 struct pl_app {
 	struct pl_options opt;
@@ -167,6 +172,7 @@ struct pl_app {
 	struct pl_worker_ctx *wk[PL_MAX_WORKERS];
 	struct pl_direction *dir;  /* the local networks in force */
 	struct pl_runtime *rt;     /* the configuration in force (packet path) */
+	struct pl_ipfix *ipfix;    /* flow export, NULL when off */
 	struct pl_bins *bins;
 	struct pl_collector col;
 	struct pl_publisher pub;
@@ -208,6 +214,13 @@ void pl_reconfig_fini(struct pl_app *app);
 extern uint32_t pl_topflows_req;
 extern uint32_t pl_topflows_ack[PL_MAX_WORKERS];
 void pl_topflows_serve(struct pl_worker_ctx *wk);
+
+/* flowexport.c: IPFIX export of the flows workers end (control plane) */
+struct pl_flow_rec;
+int pl_flowexp_open(struct pl_app *app);
+void pl_flowexp_sink(void *ctx, const struct pl_flow_rec *recs, uint32_t n);
+void pl_flowexp_final(struct pl_app *app);
+void pl_flowexp_close(struct pl_app *app);
 
 /* rx.c, worker.c, stats.c */
 int pl_rx_loop(void *arg);

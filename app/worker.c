@@ -21,6 +21,9 @@
 #include "pl_dist.h"
 #include "pl_parse.h"
 
+/* Where ended flows go: the bank's export buffer when flows are exported (--ipfix). */
+#define FLOW_EXP(b) (pl_app.ipfix ? (b)->flowrec : NULL)
+
 /* Flows and sources examined for expiry per burst: bounded work, never a stall. */
 #define PL_AGE_FLOWS 16
 #define PL_AGE_SOURCES 4
@@ -190,7 +193,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	struct pkt_ctx *p)
 {
 	const struct pl_meta *meta = p->meta;
-	struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+	struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow, .exp = FLOW_EXP(b) };
 	struct pl_flow_event ev;
 	struct pl_tuple key;
 	uint8_t cls = PL_CLASS_NONE;
@@ -409,7 +412,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	if (nfree)
 		rte_pktmbuf_free_bulk(freeb, nfree);
 	{
-		struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+		struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow, .exp = FLOW_EXP(b) };
 
 		pl_flow_age(wk->flows, wk->now_ns, PL_AGE_FLOWS, &fc);
 	}
@@ -464,7 +467,7 @@ pl_worker_loop(void *arg)
 		}
 		if (!got && rx_done) {
 			/* end of the traffic: attempts still waiting are unanswered */
-			struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+			struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow, .exp = FLOW_EXP(b) };
 
 			pl_flow_finish(wk->flows, RTE_MAX(traffic_end(), wk->now_ns), &fc);
 		}

@@ -39,6 +39,11 @@ bank_create(int ports, int ivals, int socket)
 		b->touched = rte_zmalloc_socket("pl_ctr_touched", TOUCHED_WORDS * 8,
 						RTE_CACHE_LINE_SIZE, socket);
 		b->findings = pl_findings_create(PL_BANK_FINDINGS, socket);
+		b->flowrec = rte_zmalloc_socket("pl_ctr_flowrec", sizeof(*b->flowrec) +
+						PL_BANK_FLOWRECS * sizeof(b->flowrec->rec[0]),
+						RTE_CACHE_LINE_SIZE, socket);
+		if (b->flowrec)
+			b->flowrec->cap = PL_BANK_FLOWRECS;
 		b->talkers = pl_talkers_create(PL_BANK_TALKERS, socket);
 		if (b->ports == NULL || b->touched == NULL || b->findings == NULL ||
 		    b->talkers == NULL)

@@ -226,8 +226,12 @@ struct pl_ctr_bank {
 	struct pl_port_ctr *ports; /**< [PL_DIR_MAX][65536], or NULL */
 	uint64_t *touched;         /**< [PL_DIR_MAX][PL_PORT_GROUPS / 64] bitmap, or NULL */
 	struct pl_findings *findings; /**< findings of this bank, or NULL */
+	struct pl_flow_export *flowrec; /**< flows that ended (flow export), or NULL */
 	struct pl_talkers *talkers;   /**< sources of this bank (workers), or NULL */
 } __rte_cache_aligned;
+
+/** Ended flows one worker bank holds between two ticks (flow export). */
+#define PL_BANK_FLOWRECS 8192
 
 /** Findings one worker bank holds between two ticks. */
 #define PL_BANK_FINDINGS 1024

@@ -369,6 +369,8 @@ render_flows(const struct pl_snapshot *s)
 
 	for (i = 0; i < PL_FLOWC_MAX; i++)
 		set_u64(o, pl_flow_ctr_name(i), s->total.flow[i]);
+	set_u64(o, "exported", s->flow_exported);
+	set_u64(o, "export_dropped", s->flow_export_dropped);
 	return o;
 }
 

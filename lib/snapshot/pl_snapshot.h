@@ -108,6 +108,8 @@ struct pl_snapshot {
 	uint32_t findings_cap;        /**< allocated entries of findings */
 	struct pl_finding *findings;
 	uint64_t findings_dropped;    /**< finding events that did not fit a table */
+	uint64_t flow_exported;       /**< flow records exported so far */
+	uint64_t flow_export_dropped; /**< flow records lost to a full bank buffer */
 	uint32_t nb_talkers;          /**< entries of top_talkers */
 	uint32_t talkers_seen;        /**< distinct sources held by the collector */
 	struct pl_talker top_talkers[PL_TOP_TALKERS]; /**< largest sources by bytes */
@@ -127,6 +129,11 @@ struct pl_collector {
 	struct pl_findings *findings; /**< merged findings (bounded) */
 	struct pl_talkers *talkers;   /**< merged sources (bounded, PL_TALKERS_MAX) */
 	struct pl_labels labels;      /**< names of classes and signatures */
+	/** flow export: where the flows that ended in worker banks go (NULL: dropped) */
+	void (*flow_sink)(void *ctx, const struct pl_flow_rec *r, uint32_t n);
+	void *flow_sink_ctx;
+	uint64_t flow_exported;       /**< records handed to the sink */
+	uint64_t flow_export_dropped; /**< records lost: a bank's buffer was full */
 	const struct pl_bins *bins;
 	uint64_t ival_ns;
 	uint64_t seq;

@@ -73,6 +73,16 @@ pl_collector_fini(struct pl_collector *col)
 static void
 drain(struct pl_collector *col, unsigned int i, struct pl_ctr_bank *b)
 {
+	struct pl_flow_export *fx = b->flowrec;
+
+	if (fx && (fx->n || fx->dropped)) {
+		if (col->flow_sink && fx->n)
+			col->flow_sink(col->flow_sink_ctx, fx->rec, fx->n);
+		col->flow_exported += col->flow_sink ? fx->n : 0;
+		col->flow_export_dropped += fx->dropped;
+		fx->n = 0;
+		fx->dropped = 0;
+	}
 	pl_ctr_drain_talkers(col->talkers, b);
 	pl_ctr_drain(&col->sum[i], col->ports, &col->ivals, col->findings, b);
 }
@@ -312,6 +322,8 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 	}
 	if (col->findings)
 		s->findings_dropped = col->findings->dropped;
+	s->flow_exported = col->flow_exported;
+	s->flow_export_dropped = col->flow_export_dropped;
 	if (col->talkers) {
 		s->nb_talkers = pl_talkers_top(col->talkers, s->top_talkers, PL_TOP_TALKERS);
 		s->talkers_seen = col->talkers->n;

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Flow export (--ipfix HOST:PORT). Workers leave the flows that end (and active-timeout
+ * snapshots of long flows) in their counter banks; the stats role hands them here at each
+ * tick, and they leave as IPFIX records over UDP. At the end of the traffic, once the
+ * workers have stopped, every flow still in a table is exported with reason "forced end".
+ * Control plane only: nothing here runs on a packet-path lcore.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <netinet/in.h>
+
+#include "pl_app.h"
+#include "pl_ipfix.h"
+
+/* TCP flags a flow's state implies (the table keeps states, not every flag seen). */
+static uint8_t
+tcp_flags_of(const struct pl_flow *f)
+{
+	uint8_t fl = 0;
+
+	if (f->proto != IPPROTO_TCP)
+		return 0;
+	if (f->fin_seen & (PL_FLOW_SEEN_SYN(0) | PL_FLOW_SEEN_SYN(1)))
+		fl |= 0x02;
+	if (f->fin_seen & (PL_FLOW_SEEN_FIN(0) | PL_FLOW_SEEN_FIN(1)))
+		fl |= 0x01;
+	if (f->tcp_state >= PL_TCPS_SYN_RECV)
+		fl |= 0x10;
+	if (f->tcp_state == PL_TCPS_CLOSED &&
+	    (f->fin_seen & (PL_FLOW_SEEN_FIN(0) | PL_FLOW_SEEN_FIN(1))) == 0)
+		fl |= 0x04;
+	return fl;
+}
+
+/* One exported flow as an IPFIX record, from the initiator's side. */
+static void
+to_record(const struct pl_runtime *rt, const struct pl_flow_rec *fr, struct pl_ipfix_record *r)
+{
+	const struct pl_tuple *k = &fr->key;
+	const struct pl_flow *f = &fr->f;
+	int alen = k->family == 6 ? 16 : 4, lo_first = k->lo_is_src;
+	unsigned int i;
+	size_t n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->family = k->family;
+	r->proto = k->proto ? k->proto : f->proto;
+	memcpy(r->src, lo_first ? k->addr_lo : k->addr_hi, alen);
+	memcpy(r->dst, lo_first ? k->addr_hi : k->addr_lo, alen);
+	r->sport = lo_first ? k->port_lo : k->port_hi;
+	r->dport = lo_first ? k->port_hi : k->port_lo;
+	r->first_ns = f->first_ns;
+	r->last_ns = f->last_ns;
+	r->packets[0] = f->packets[0];
+	r->packets[1] = f->packets[1];
+	r->bytes[0] = f->bytes[0];
+	r->bytes[1] = f->bytes[1];
+	r->tcp_flags = tcp_flags_of(f);
+	r->reason = fr->reason;
+	r->verdict = f->verdict;
+	if (f->cls != PL_CLASS_NONE && f->cls < rt->cfg.nb_classes)
+		snprintf(r->cls, sizeof(r->cls), "%s", rt->cfg.classes[f->cls].name);
+	for (i = 0; i < PL_APP_MAX; i++)
+		if (f->app_protos & (1u << i)) {
+			int w = snprintf(r->apps + n, sizeof(r->apps) - n, "%s%s", n ? "," : "",
+					 pl_app_name(i));
+
+			if (w < 0 || (size_t)w >= sizeof(r->apps) - n)
+				break;
+			n += (size_t)w;
+		}
+}
+
+static void
+add(struct pl_app *app, const struct pl_flow_rec *fr, uint32_t now)
+{
+	const struct pl_runtime *rt = __atomic_load_n(&app->rt, __ATOMIC_ACQUIRE);
+	struct pl_ipfix_record r;
+
+	to_record(rt, fr, &r);
+	pl_ipfix_add(app->ipfix, &r, now);
+}
+
+/* The collector's sink: called by the stats role with the records of a drained bank. */
+void
+pl_flowexp_sink(void *ctx, const struct pl_flow_rec *recs, uint32_t n)
+{
+	struct pl_app *app = ctx;
+	uint32_t now = (uint32_t)time(NULL), i;
+
+	for (i = 0; i < n; i++)
+		add(app, &recs[i], now);
+	pl_ipfix_flush(app->ipfix, now);
+}
+
+static int
+final_one(const struct pl_tuple *key, const struct pl_flow *f, void *arg)
+{
+	struct pl_app *app = arg;
+	struct pl_flow_rec fr;
+
+	fr.key = *key; /* pl_flow_walk gives the initiator's side as lo_is_src */
+	fr.f = *f;
+	fr.reason = PL_FLOW_END_FORCED;
+	add(app, &fr, (uint32_t)time(NULL));
+	app->col.flow_exported++;
+	return 0;
+}
+
+/* End of the traffic: export every flow still tracked. The workers have stopped. */
+void
+pl_flowexp_final(struct pl_app *app)
+{
+	unsigned int w;
+
+	if (app->ipfix == NULL)
+		return;
+	for (w = 0; w < app->nb_workers; w++)
+		pl_flow_walk(app->wk[w]->flows, final_one, app);
+	pl_ipfix_flush(app->ipfix, (uint32_t)time(NULL));
+}
+
+int
+pl_flowexp_open(struct pl_app *app)
+{
+	char err[256];
+
+	if (app->opt.ipfix == NULL)
+		return 0;
+	app->ipfix = pl_ipfix_open_udp(app->opt.ipfix, app->opt.ipfix_domain, 60, err,
+				       sizeof(err));
+	if (app->ipfix == NULL) {
+		fprintf(stderr, "portlens: --ipfix %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+pl_flowexp_close(struct pl_app *app)
+{
+	struct pl_ipfix_stats st;
+
+	if (app->ipfix == NULL)
+		return;
+	pl_ipfix_stats(app->ipfix, &st);
+	PL_LOG(INFO, "IPFIX: %" PRIu64 " records in %" PRIu64 " messages, %" PRIu64
+	       " send errors", st.records, st.messages, st.send_errors);
+	pl_ipfix_close(app->ipfix, (uint32_t)time(NULL));
+	app->ipfix = NULL;
+}
