@@ -5,7 +5,9 @@
 # Idempotent: packages already installed are skipped, an existing build is reused.
 #
 #   tools/setup.sh demo     install + build + portlens --pcap tests/data/sample.pcap
-#   tools/setup.sh test     install + build + meson test (unit and integration suites)
+#   tools/setup.sh test     install + build + every test: the unit and integration suites,
+#                           the same again built with AddressSanitizer and UBSan, and a
+#                           short run of each fuzz target (clang, libFuzzer)
 #   tools/setup.sh build    install + build only
 set -euo pipefail
 
@@ -17,7 +19,8 @@ build=${PORTLENS_BUILD:-build}
 packages=(gcc pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libhyperscan-dev libcmocka-dev
 	libpcap-dev libjansson-dev libyaml-dev libmicrohttpd-dev
-	tshark tcpreplay iproute2 curl python3-prometheus-client chromium)
+	tshark tcpreplay iproute2 curl python3-prometheus-client chromium
+	clang libclang-rt-14-dev)
 
 install_missing() {
 	local missing=() p
@@ -43,6 +46,37 @@ build() {
 	ninja -C "$build"
 }
 
+# The unit and integration suites again, built with AddressSanitizer and UBSan (leak
+# checking off: DPDK keeps its memory until exit by design). Any sanitizer report fails.
+sanitized() {
+	local b=${build}-asan
+	if [ ! -f "$b/build.ninja" ]; then
+		meson setup "$b" --buildtype=debugoptimized -Db_sanitize=address,undefined \
+			-Db_lundef=false
+	fi
+	ninja -C "$b"
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C "$b" --suite unit --suite integration --print-errorlogs \
+		--num-processes 2
+	if grep -q "runtime error\|ERROR: AddressSanitizer" "$b/meson-logs/testlog.txt"; then
+		echo "setup: sanitizer reports in $b/meson-logs/testlog.txt" >&2
+		return 1
+	fi
+}
+
+# Each fuzz target for a bounded time (clang, libFuzzer, ASan + UBSan).
+fuzz() {
+	local b=${build}-fuzz
+	if [ ! -f "$b/build.ninja" ]; then
+		CC=clang meson setup "$b" --buildtype=debugoptimized -Dfuzz=enabled \
+			-Db_sanitize=address,undefined -Db_lundef=false \
+			-Dfuzz_seconds="${PORTLENS_FUZZ_SECONDS:-30}"
+	fi
+	ninja -C "$b"
+	meson test -C "$b" --suite fuzz --print-errorlogs --num-processes 1
+}
+
 case "$what" in
 demo)
 	install_missing
@@ -55,6 +89,8 @@ test)
 	install_missing
 	build
 	meson test -C "$build" --print-errorlogs --num-processes 2
+	sanitized
+	fuzz
 	;;
 build)
 	install_missing
