@@ -5,7 +5,9 @@
  * a running portlens. Each endpoint is a view of the published snapshot as pl_export_json()
  * renders it, converted to rte_tel_data: the same numbers as the JSON and the console.
  * rte_tel_data has no floating point in DPDK 22.11: real numbers are given as strings.
- * A reply is at most 16 KiB, so findings are capped (PL_TEL_FINDINGS).
+ * A reply is at most 16 KiB, so findings are capped (PL_TEL_FINDINGS). DPDK 22.11 arrays
+ * cannot hold dicts: a JSON array of objects (lcores, classes, findings, ports_hw) becomes
+ * a dict keyed by the element's "name" when it has one, else by its index ("0", "1" ...).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -93,15 +95,20 @@ fill(struct rte_tel_data *d, json_t *v)
 		return -1;
 	e = json_array_get(v, 0);
 	if (json_is_object(e) || json_is_array(e)) {
-		rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+		/* DPDK 22.11 arrays hold no dicts: a dict keyed by the element's name, else
+		 * by its index */
+		rte_tel_data_start_dict(d);
 		json_array_foreach(v, i, e) {
-			struct rte_tel_data *c;
+			const char *name = json_string_value(json_object_get(e, "name"));
+			char key[RTE_TEL_MAX_STRING_LEN];
 
-			if (i >= RTE_TEL_MAX_ARRAY_ENTRIES)
+			if (i >= RTE_TEL_MAX_DICT_ENTRIES)
 				break;
-			c = child(e);
-			if (c && rte_tel_data_add_array_container(d, c, 0) < 0)
-				rte_tel_data_free(c);
+			if (name)
+				snprintf(key, sizeof(key), "%s", name);
+			else
+				snprintf(key, sizeof(key), "%zu", i);
+			dict_add(d, key, e);
 		}
 	} else if (json_is_integer(e)) {
 		rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
