@@ -36,34 +36,6 @@ on_signal(int sig)
 	pl_app.force_quit = 1;
 }
 
-/* Is FILE a pcap or pcapng capture? Say clearly why not. */
-static int
-check_capture(const char *path)
-{
-	static const uint32_t magics[] = { 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1,
-					   0x0a0d0d0a };
-	FILE *f = fopen(path, "rb");
-	uint32_t m = 0;
-	size_t i;
-
-	if (f == NULL) {
-		fprintf(stderr, "portlens: --pcap %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (fread(&m, 1, 4, f) != 4) {
-		fclose(f);
-		fprintf(stderr, "portlens: --pcap %s: too short to be a capture\n", path);
-		return -1;
-	}
-	fclose(f);
-	for (i = 0; i < RTE_DIM(magics); i++)
-		if (m == magics[i])
-			return 0;
-	fprintf(stderr, "portlens: --pcap %s: not a pcap or pcapng capture (magic 0x%08x)\n",
-		path, m);
-	return -1;
-}
-
 /* Parse "1,3-5" into lcore ids. */
 static int
 lcore_list(const char *s, unsigned int *out, unsigned int max)
@@ -342,7 +314,7 @@ main(int argc, char **argv)
 				"and ports: portlens [EAL options] -- [options] (see --help)\n");
 			return 2;
 		}
-		if (check_capture(o->pcap) < 0)
+		if (pl_capture_check(o->pcap, o->allow_truncated) < 0)
 			return 2;
 		app->offline = 1;
 		if (pl_offline_eal_args(o, eal, RTE_DIM(eal)) < 0)

@@ -21,7 +21,7 @@
 enum {
 	OPT_PCAP = 256, OPT_WORKERS, OPT_RX, OPT_RX_LCORES, OPT_WORKER_LCORES, OPT_LOCAL_NET,
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
-	OPT_REPORT, OPT_IPFIX, OPT_IPFIX_ACTIVE, OPT_IPFIX_DOMAIN,
+	OPT_REPORT, OPT_ALLOW_TRUNCATED, OPT_IPFIX, OPT_IPFIX_ACTIVE, OPT_IPFIX_DOMAIN,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER,
@@ -31,6 +31,7 @@ enum {
 static const struct option longopts[] = {
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "allow-truncated", no_argument, NULL, OPT_ALLOW_TRUNCATED },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "rx", required_argument, NULL, OPT_RX },
 	{ "rx-lcores", required_argument, NULL, OPT_RX_LCORES },
@@ -73,6 +74,8 @@ pl_options_usage(FILE *f)
 	fprintf(f,
 "usage: portlens [EAL options] -- [options]     NIC ports and vdevs\n"
 "       portlens --pcap FILE [options]           offline analysis of a capture\n"
+"                                                (--allow-truncated: analyse the whole\n"
+"                                                records of a capture that was cut short)\n"
 "\n"
 "lcores and rings:\n"
 "  --workers N            worker lcores (offline default 1; else all lcores left)\n"
@@ -253,6 +256,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			break;
 		case OPT_CONFIG:
 			o->config = optarg;
+			break;
+		case OPT_ALLOW_TRUNCATED:
+			o->allow_truncated = 1;
 			break;
 		case OPT_WORKERS:
 			if (parse_uint("workers", optarg, 1, PL_MAX_WORKERS, &o->nb_workers))

@@ -37,6 +37,7 @@ extern int pl_logtype;
 struct pl_options {
 	const char *pcap;          /* offline mode: the capture file */
 	const char *config;        /* --config FILE (default: the shipped portlens.yaml) */
+	int allow_truncated;       /* --allow-truncated: analyse what a cut capture holds */
 	unsigned int nb_workers;   /* 0 = derive from the lcores */
 	unsigned int nb_rx;        /* 0 = derive */
 	char rx_lcores[256];       /* explicit lcore lists, "" = derive */
@@ -189,6 +190,9 @@ extern struct pl_app pl_app;
 int pl_options_parse(int argc, char **argv, struct pl_options *o);
 void pl_options_usage(FILE *f);
 int pl_offline_eal_args(const struct pl_options *o, char **eal, int max);
+
+/* capture.c: is an offline capture whole? (0, or -1 with the reason printed) */
+int pl_capture_check(const char *path, int allow_truncated);
 
 /* ports.c */
 int pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen);
