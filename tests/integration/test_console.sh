@@ -4,7 +4,7 @@
 #  1. live (net_pcap infinite_rx): a --cmdline-file script with every view and bad input,
 #     then commands on stdin (not a terminal): `set local-net add` changes directions live,
 #     repeated `set` commands under traffic, `quit` exits 0 with the final snapshot;
-#  2. offline, a 1M-frame capture: repeated live configuration switches while it is read;
+#  2. offline, a 2M-frame capture: repeated live configuration switches while it is read;
 #     every frame received and processed, none dropped, the balance closes;
 #  3. tmux: the prompt, tab completion, help, history;
 #  4. telemetry: /portlens/balance and the other endpoints over the telemetry socket.
@@ -14,7 +14,7 @@ portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
 sess="plcons$$"
-trap 'tmux kill-session -t "$sess" 2>/dev/null || true; [ -n "${PL_KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap 'tmux -L "$sess" kill-server 2>/dev/null || true; [ -n "${PL_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cpus=$(nproc)
 if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 # 1 GiB: a local-network change builds a second direction table (64 MiB rte_lpm) beside the
@@ -22,7 +22,7 @@ if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1))
 eal="$lc --no-huge -m 1024 --no-pci --no-shconf --log-level=error"
 
 "$plgen" --mix random-ports --count 3000 --seed 22 --out "$tmp/flat.pcap" >/dev/null
-"$plgen" --mix min64 --count 1000000 --seed 3 --out "$tmp/big.pcap" >/dev/null
+"$plgen" --mix min64 --count 2000000 --seed 3 --out "$tmp/big.pcap" >/dev/null
 
 fail=0
 check() { # name condition-result
@@ -176,10 +176,13 @@ echo "live drops: $(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]
 {
 	for i in $(seq 1 15); do
 		echo "set allow-port add 7000"
+		echo "show balance"
 		echo "set rate-limit conn $((i * 100)) 200"
+		echo "show balance"
 		echo "set class bulk port 9000-9100 priority low"
 		echo "show balance"
 		echo "set allow-port del 7000"
+		echo "show balance"
 	done
 	echo "set local-net add 8.8.8.0/24"
 	echo "show balance"
@@ -191,53 +194,55 @@ rc=0
 	--json "$tmp/off.json" --quiet --no-summary >"$tmp/off.txt" 2>&1 || rc=$?
 check "offline: exit 0 (got $rc)" "$([ "$rc" -eq 0 ] && echo True || echo False)"
 applied=$(grep -c '^applied:' "$tmp/off.txt" || true)
-during=$(awk '/^  received/ { if ($2 > 0 && $2 < 1000000) n++ } END { print n + 0 }' "$tmp/off.txt")
+during=$(awk '/^  received/ { if ($2 > 0 && $2 < 2000000) n++ } END { print n + 0 }' "$tmp/off.txt")
 check "offline: 62 switches applied (got $applied)" "$([ "$applied" -eq 62 ] && echo True || echo False)"
 check "offline: switches while the capture was read ($during views mid-capture)" \
 	"$([ "$during" -ge 2 ] && echo True || echo False)"
 res=$(python3 - "$tmp/off.json" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))["balance"]
-print(b["received"] == 1000000 and b["processed"] == 1000000 and b["dropped_total"] == 0
+print(b["received"] == 2000000 and b["processed"] == 2000000 and b["dropped_total"] == 0
       and b["in_flight"] == 0)
 PY
 )
-check "offline: received 1000000 = processed, zero drops, in_flight 0" "$res"
+check "offline: received 2000000 = processed, zero drops, in_flight 0" "$res"
 
 # ---- 3. tmux: prompt, completion, help, history ----
+# a server of its own (-L): other users of the default tmux server cannot disturb it
+tm() { tmux -L "$sess" "$@"; }
 if command -v tmux >/dev/null; then
 	# shellcheck disable=SC2086
 	tcmd=$(printf '%q ' "$portlens" $eal --file-prefix "pl-tmux-$$" \
 		--vdev "net_pcap0,rx_pcap=$tmp/flat.pcap" -- --workers 1 --tick-ms 100 --idle-yield \
 		-i --no-summary --quiet)
-	tmux new-session -d -s "$sess" -x 200 -y 50 "$tcmd; echo EXITED \$?; sleep 30"
-	pane() { tmux capture-pane -p -t "$sess" -S -200; }
+	tm new-session -d -s "$sess" -x 200 -y 50 "$tcmd; echo EXITED \$?; sleep 30"
+	pane() { tm capture-pane -p -t "$sess" -S -200; }
 	for _ in $(seq 1 60); do pane | grep -q '^portlens>' && break; sleep 0.5; done
-	pane >"$tmp/t0.txt"
+	pane >"$tmp/t0.txt" || true
 	has "tmux: prompt" "^portlens>" "$tmp/t0.txt"
-	tmux send-keys -t "$sess" "show bal" Tab
+	tm send-keys -t "$sess" "show bal" Tab
 	sleep 1
-	pane >"$tmp/t1.txt"
+	pane >"$tmp/t1.txt" || true
 	has "tmux: tab completes 'show bal' to 'show balance'" "portlens> show balance" "$tmp/t1.txt"
-	tmux send-keys -t "$sess" Enter
+	tm send-keys -t "$sess" Enter
 	sleep 1
-	tmux send-keys -t "$sess" "help stats" Enter
+	tm send-keys -t "$sess" "help stats" Enter
 	sleep 1
-	tmux send-keys -t "$sess" "nonsense" Enter
+	tm send-keys -t "$sess" "nonsense" Enter
 	sleep 1
-	tmux send-keys -t "$sess" Up Up Up Enter
+	tm send-keys -t "$sess" Up Up Up Enter
 	sleep 1
-	pane >"$tmp/t2.txt"
+	pane >"$tmp/t2.txt" || true
 	has "tmux: the completed command ran" "^balance \(snapshot" "$tmp/t2.txt"
 	has "tmux: help by section" "^stats: statistics views" "$tmp/t2.txt"
 	has "tmux: error and the console goes on" "unknown command 'nonsense'" "$tmp/t2.txt"
 	n=$(grep -c '^balance (snapshot' "$tmp/t2.txt" || true)
 	check "tmux: history (Up x3 ran show balance again)" "$([ "$n" -ge 2 ] && echo True || echo False)"
-	tmux send-keys -t "$sess" "quit" Enter
+	tm send-keys -t "$sess" "quit" Enter
 	for _ in $(seq 1 60); do pane | grep -q 'EXITED' && break; sleep 0.5; done
-	pane >"$tmp/t3.txt"
+	pane >"$tmp/t3.txt" || true
 	has "tmux: quit exits 0" "^EXITED 0" "$tmp/t3.txt"
-	tmux kill-session -t "$sess" 2>/dev/null || true
+	tm kill-server -t "$sess" 2>/dev/null || true
 else
 	echo "skip: tmux not installed"
 fi
