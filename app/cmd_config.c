@@ -178,7 +178,7 @@ set_allow_port(void *res, struct cmdline *c, void *data)
 	struct cmd_set_result *r = res;
 	unsigned long a, b, p;
 	struct pl_config *cfg;
-	char what[96];
+	char what[384];
 	int add = strcmp(r->op, "add") == 0;
 
 	if (port_range(r->a1, &a, &b))
@@ -228,7 +228,7 @@ rate_common(struct cmd_set_result *r, int with_burst)
 	int conn = strcmp(r->op, "conn") == 0;
 	double rate, burst;
 	struct pl_config *cfg;
-	char what[96];
+	char what[384];
 
 	if (parse_rate("rate", r->a1, &rate))
 		return;
@@ -281,7 +281,7 @@ class_common(struct cmd_set_result *r, int with_enc)
 	unsigned int prio, i;
 	struct pl_config *cfg;
 	struct pl_class_def *cd;
-	char what[128];
+	char what[384];
 
 	if (strlen(r->op) >= PL_CLASS_NAME_LEN) {
 		pl_cmd_error(SEC, "class name '%s': at most %d characters", r->op,

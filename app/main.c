@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -34,6 +35,39 @@ on_signal(int sig)
 {
 	(void)sig;
 	pl_app.force_quit = 1;
+}
+
+/* The HTTP bearer token: the first line of a file nobody else may read. */
+static int
+read_token(const char *path, char *tok, size_t len)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL || fstat(fileno(f), &st) < 0) {
+		fprintf(stderr, "portlens: --http-token %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		fprintf(stderr, "portlens: --http-token %s: readable by others (mode %03o): "
+			"chmod 600 it\n", path, (unsigned int)(st.st_mode & 0777));
+		fclose(f);
+		return -1;
+	}
+	if (fgets(tok, (int)len, f) == NULL)
+		tok[0] = '\0';
+	fclose(f);
+	n = strcspn(tok, "\r\n");
+	tok[n] = '\0';
+	if (n < 16) {
+		fprintf(stderr, "portlens: --http-token %s: the token must be at least 16 "
+			"characters\n", path);
+		return -1;
+	}
+	return 0;
 }
 
 /* Parse "1,3-5" into lcore ids. */
@@ -412,7 +446,18 @@ main(int argc, char **argv)
 	}
 	if (o->http) {
 		/* before the lcores start: a bad address or a port in use stops here */
-		app->http = pl_http_start(o->http, &app->pub, NULL, err, sizeof(err));
+		struct pl_http_opts ho = { 0 };
+		char token[256];
+
+		if (o->http_token) {
+			if (read_token(o->http_token, token, sizeof(token)) < 0) {
+				exit_code = 2;
+				goto out;
+			}
+			ho.token = token;
+		}
+		app->http = pl_http_start(o->http, &app->pub, &ho, err, sizeof(err));
+		memset(token, 0, sizeof(token));
 		if (app->http == NULL) {
 			fprintf(stderr, "portlens: --http %s\n", err);
 			exit_code = 2;

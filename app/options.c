@@ -21,7 +21,7 @@
 enum {
 	OPT_PCAP = 256, OPT_WORKERS, OPT_RX, OPT_RX_LCORES, OPT_WORKER_LCORES, OPT_LOCAL_NET,
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
-	OPT_REPORT, OPT_ALLOW_TRUNCATED, OPT_IPFIX, OPT_IPFIX_ACTIVE, OPT_IPFIX_DOMAIN,
+	OPT_REPORT, OPT_HTTP_TOKEN, OPT_ALLOW_TRUNCATED, OPT_IPFIX, OPT_IPFIX_ACTIVE, OPT_IPFIX_DOMAIN,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER,
@@ -44,6 +44,7 @@ static const struct option longopts[] = {
 	{ "json-lines", required_argument, NULL, OPT_JSON_LINES },
 	{ "json-interval", required_argument, NULL, OPT_JSON_INTERVAL },
 	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "http-token", required_argument, NULL, OPT_HTTP_TOKEN },
 	{ "ipfix", required_argument, NULL, OPT_IPFIX },
 	{ "ipfix-active", required_argument, NULL, OPT_IPFIX_ACTIVE },
 	{ "ipfix-domain", required_argument, NULL, OPT_IPFIX_DOMAIN },
@@ -120,6 +121,8 @@ pl_options_usage(FILE *f)
 "  --http ADDR:PORT       serve /metrics (Prometheus), /api/snapshot, /api/history and\n"
 "                         a live dashboard at /; PORT alone means 127.0.0.1:PORT,\n"
 "                         [::1]:PORT for IPv6 (docs/http.md)\n"
+"  --http-token FILE     every HTTP request must carry \"Authorization: Bearer TOKEN\",\n"
+"                         TOKEN the first line of FILE (mode 0600 or stricter)\n"
 "  --linger SEC           with --http: keep serving the final snapshot SEC seconds\n"
 "                         after the end of a capture (default 0; Ctrl-C ends it)\n"
 "  --summary, --no-summary  print a summary at exit (default on)\n"
@@ -317,6 +320,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		case OPT_REPORT:
 			o->report = optarg;
 			break;
+		case OPT_HTTP_TOKEN:
+			o->http_token = optarg;
+			break;
 		case OPT_IPFIX:
 			o->ipfix = optarg;
 			break;
@@ -419,6 +425,10 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	}
 	if (o->json_lines && o->json_interval == 0)
 		o->json_interval = 1;
+	if (o->http_token && !o->http) {
+		fprintf(stderr, "portlens: --http-token needs --http ADDR:PORT\n");
+		return -1;
+	}
 	if (o->linger > 0 && !o->http) {
 		fprintf(stderr, "portlens: --linger needs --http ADDR:PORT\n");
 		return -1;

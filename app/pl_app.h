@@ -64,6 +64,7 @@ struct pl_options {
 	int malformed_drop;        /* inline: drop malformed frames (else forward) */
 	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
 	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
+	const char *http_token;    /* --http-token FILE: bearer token required */
 	const char *ipfix;         /* --ipfix HOST:PORT, NULL = no flow export */
 	double ipfix_active;       /* --ipfix-active SEC: active timeout (default 60) */
 	unsigned int ipfix_domain; /* --ipfix-domain N: observation domain (default 1) */

@@ -43,6 +43,7 @@ struct pl_http {
 	struct pl_http_addr addr;
 	int fd;
 	int loopback;             /* bound to a loopback address: check Host */
+	char token[256];          /* bearer token required, "" for none */
 };
 
 /* Per-request state: how much body has arrived. */
@@ -302,6 +303,37 @@ static const struct {
 	{ "/api/history", route_history },
 };
 
+/* Is this the "Bearer TOKEN" the server was started with? Constant time in the token. */
+static int
+token_ok(const struct pl_http *h, const char *auth)
+{
+	size_t n = strlen(h->token), i;
+	unsigned char diff = 0;
+
+	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		diff |= (unsigned char)(auth[7 + i] ^ h->token[i]);
+	return diff == 0;
+}
+
+static enum MHD_Result
+send_unauthorized(struct MHD_Connection *c)
+{
+	static const char body[] = "{\"error\": \"a bearer token is required\"}\n";
+	struct MHD_Response *rsp = MHD_create_response_from_buffer(sizeof(body) - 1,
+		(void *)body, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result rc;
+
+	if (rsp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(rsp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(rsp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	rc = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, rsp);
+	MHD_destroy_response(rsp);
+	return rc;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	   const char *version, const char *upload, size_t *upload_size, void **state)
@@ -342,6 +374,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (h->loopback &&
 	    !host_allowed(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
 		return send_error(c, MHD_HTTP_FORBIDDEN, "host not allowed");
+	if (h->token[0] && !token_ok(h, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+				     MHD_HTTP_HEADER_AUTHORIZATION)))
+		return send_unauthorized(c);
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (strcmp(url, routes[i].path) != 0)
 			continue;
@@ -491,6 +526,15 @@ pl_http_start(const char *addr_port, struct pl_publisher *pub, const struct pl_h
 		h->o.timeout_s = 10;
 	if (h->o.max_body == 0)
 		h->o.max_body = 1024;
+	if (h->o.token) {
+		if (strlen(h->o.token) >= sizeof(h->token) || strlen(h->o.token) < 16) {
+			snprintf(err, errlen, "the bearer token must be 16 to %zu characters",
+				 sizeof(h->token) - 1);
+			goto fail;
+		}
+		strcpy(h->token, h->o.token);
+	}
+	h->o.token = NULL;
 	if (pl_http_parse_addr(addr_port, &h->addr, err, errlen) < 0)
 		goto fail;
 	h->loopback = is_loopback(&h->addr.ss);

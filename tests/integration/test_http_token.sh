@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# HTTP bearer token (--http-token FILE): without it or with a wrong one every route answers
+# 401 with WWW-Authenticate; with it, 200. A token file others can read, or a short token,
+# is refused at start (exit 2).
+# usage: test_http_token.sh PORTLENS DATA_DIR
+set -euo pipefail
+portlens=$1
+data=$2
+command -v curl >/dev/null || { echo "no curl: skipped"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; true' EXIT
+fail=0
+total=0
+check() {
+	total=$((total + 1))
+	if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1 (got $2, want $3)"; fail=$((fail + 1)); fi
+}
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+umask 077
+printf 's3cret-token-0123456789\n' >"$tmp/token"
+"$portlens" --pcap "$data/sample.pcap" --http "127.0.0.1:$port" --http-token "$tmp/token" \
+	--linger 30 --no-summary --quiet &
+pid=$!
+for _ in $(seq 1 100); do
+	curl -s -o /dev/null "http://127.0.0.1:$port/metrics" && break
+	sleep 0.1
+done
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+check "no token: 401" "$(code "http://127.0.0.1:$port/metrics")" 401
+check "wrong token: 401" "$(code -H 'Authorization: Bearer s3cret-token-0123456780' "http://127.0.0.1:$port/api/snapshot")" 401
+check "token with a suffix: 401" "$(code -H 'Authorization: Bearer s3cret-token-0123456789x' "http://127.0.0.1:$port/")" 401
+check "right token: 200" "$(code -H 'Authorization: Bearer s3cret-token-0123456789' "http://127.0.0.1:$port/api/snapshot")" 200
+check "401 says how to authenticate" "$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/" | grep -ci '^www-authenticate: bearer')" 1
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+pid=
+chmod 644 "$tmp/token"
+rc=0
+"$portlens" --pcap "$data/sample.pcap" --http "127.0.0.1:$port" --http-token "$tmp/token" \
+	--no-summary 2>"$tmp/err" || rc=$?
+check "a token file others can read is refused (exit 2)" "$rc" 2
+check "and the message says so" "$(grep -c 'readable by others' "$tmp/err")" 1
+printf 'short\n' >"$tmp/short"
+chmod 600 "$tmp/short"
+rc=0
+"$portlens" --pcap "$data/sample.pcap" --http "127.0.0.1:$port" --http-token "$tmp/short" \
+	--no-summary 2>"$tmp/err" || rc=$?
+check "a short token is refused (exit 2)" "$rc" 2
+echo "$((total - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]
