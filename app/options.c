@@ -230,6 +230,30 @@ parse_inline(const char *s, struct pl_options *o)
 	return 0;
 }
 
+/* Can a file be created at path? Its folder must exist and be writable. 0 or -1 (said). */
+static int
+out_dir_ok(const char *opt, const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+
+	if (path == NULL)
+		return 0;
+	slash = strrchr(path, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == path)
+		strcpy(dir, "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (access(dir, W_OK) != 0) {
+		fprintf(stderr, "portlens: --%s %s: folder %s: %s\n", opt, path, dir,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 pl_options_parse(int argc, char **argv, struct pl_options *o)
 {
@@ -425,6 +449,10 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	}
 	if (o->json_lines && o->json_interval == 0)
 		o->json_interval = 1;
+	/* output files are written at the end: a folder that is not there fails now */
+	if (out_dir_ok("json", o->json) || out_dir_ok("report", o->report) ||
+	    out_dir_ok("json-lines", o->json_lines))
+		return -1;
 	if (o->http_token && !o->http) {
 		fprintf(stderr, "portlens: --http-token needs --http ADDR:PORT\n");
 		return -1;
