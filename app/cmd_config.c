@@ -339,11 +339,35 @@ set_class_enc(void *res, struct cmdline *c, void *data)
 	class_common(res, 1);
 }
 
+/* load config FILE: a whole file, applied live, or nothing changes */
+static void
+load_config(void *res, struct cmdline *c, void *data)
+{
+	struct cmd_set_result *r = res;
+	struct pl_config *cfg = malloc(sizeof(*cfg));
+	char err[512], what[384];
+
+	(void)c;
+	(void)data;
+	if (cfg == NULL) {
+		printf("error: out of memory\n");
+		return;
+	}
+	if (pl_config_load(r->a1, cfg, err, sizeof(err)) < 0) {
+		printf("error: %s: the configuration in force stays (type 'help config')\n", err);
+		free(cfg);
+		return;
+	}
+	snprintf(what, sizeof(what), "configuration loaded from %s", r->a1);
+	apply(cfg, what);
+}
+
 /* ---- tokens ---- */
 
 #define T(st, v, s) static cmdline_parse_token_string_t st = \
 	TOKEN_STRING_INITIALIZER(struct cmd_set_result, v, s)
 T(t_show, set, "show");
+T(t_load, set, "load");
 T(t_config, what, "config");
 T(t_set, set, "set");
 T(t_localnet, what, "local-net");
@@ -365,6 +389,8 @@ T(t_onoff, a3, "on#off");
 	static cmdline_parse_inst_t name = { .f = fn, .help_str = h, \
 		.tokens = { __VA_ARGS__, NULL } }
 INST(i_show, show_config, "show config", (void *)&t_show, (void *)&t_config);
+INST(i_load, load_config, "load config FILE", (void *)&t_load, (void *)&t_config,
+     (void *)&t_a1);
 INST(i_net, set_local_net, "set local-net add|del CIDR", (void *)&t_set,
      (void *)&t_localnet, (void *)&t_addel, (void *)&t_a1);
 INST(i_allow, set_allow_port, "set allow-port add|del P[-Q]", (void *)&t_set,
@@ -381,11 +407,12 @@ INST(i_class_e, set_class_enc, "set class NAME port P[-Q] priority PRIO encrypte
      (void *)&t_priority, (void *)&t_prio, (void *)&t_enc, (void *)&t_onoff);
 
 static cmdline_parse_inst_t *const insts[] = {
-	&i_show, &i_net, &i_allow, &i_rate, &i_rate_b, &i_class, &i_class_e, NULL,
+	&i_show, &i_load, &i_net, &i_allow, &i_rate, &i_rate_b, &i_class, &i_class_e, NULL,
 };
 
 static const struct pl_cmd_help help[] = {
 	{ "show config", "the configuration in force, as YAML" },
+	{ "load config FILE", "apply a configuration file live; a bad file changes nothing" },
 	{ "set local-net add|del CIDR", "add or remove a local network (directions)" },
 	{ "set allow-port add|del P[-Q]", "allow or disallow a port or range" },
 	{ "set rate-limit conn|pkt RATE|off [BURST]",

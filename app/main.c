@@ -33,8 +33,10 @@ int pl_logtype;
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	pl_app.force_quit = 1;
+	if (sig == SIGHUP)
+		pl_app.reload = 1;
+	else
+		pl_app.force_quit = 1;
 }
 
 /* The HTTP bearer token: the first line of a file nobody else may read. */
@@ -400,6 +402,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 
 	exit_code = 2;
 	if (assign_roles(app) < 0)

@@ -163,6 +163,7 @@ struct pl_ipfix;
 struct pl_app {
 	struct pl_options opt;
 	volatile int force_quit;   /* signal: stop */
+	volatile int reload;       /* SIGHUP: reload --config */
 	volatile int rx_stop;      /* RX lcores: stop receiving */
 	int offline;
 	uint16_t nb_ports;
@@ -212,6 +213,7 @@ void pl_runtime_labels(const struct pl_runtime *rt, struct pl_labels *l);
 struct rte_rcu_qsbr;
 int pl_reconfig_init(struct pl_app *app);
 int pl_config_apply(struct pl_app *app, const struct pl_config *cfg, char *err, size_t errlen);
+void pl_config_reload(struct pl_app *app);
 void pl_reconfig_labels(struct pl_app *app);
 void pl_reconfig_fini(struct pl_app *app);
 

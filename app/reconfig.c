@@ -189,3 +189,34 @@ pl_reconfig_fini(struct pl_app *app)
 	reclaim(app, 1);
 	pthread_mutex_unlock(&apply_lock);
 }
+
+/*
+ * SIGHUP: load the --config file again and apply it live. A file with an error is
+ * rejected whole and the configuration in force stays; either way the outcome is said
+ * on stderr. Runs on the stats role's thread, between two ticks.
+ */
+void
+pl_config_reload(struct pl_app *app)
+{
+	struct pl_config *cfg;
+	char err[512];
+
+	if (app->opt.config == NULL) {
+		fprintf(stderr, "portlens: SIGHUP: no --config file to reload\n");
+		return;
+	}
+	cfg = malloc(sizeof(*cfg));
+	if (cfg == NULL) {
+		fprintf(stderr, "portlens: reload: out of memory\n");
+		return;
+	}
+	if (pl_config_load(app->opt.config, cfg, err, sizeof(err)) < 0)
+		fprintf(stderr, "portlens: reload rejected: %s; the configuration in force "
+			"stays\n", err);
+	else if (pl_config_apply(app, cfg, err, sizeof(err)) < 0)
+		fprintf(stderr, "portlens: reload rejected: %s; the configuration in force "
+			"stays\n", err);
+	else
+		fprintf(stderr, "portlens: configuration reloaded from %s\n", app->opt.config);
+	free(cfg);
+}

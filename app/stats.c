@@ -65,6 +65,10 @@ pl_stats_loop(struct pl_app *app)
 		uint64_t now = mono_ns();
 		struct pl_snapshot *s;
 
+		if (app->reload) {
+			app->reload = 0;
+			pl_config_reload(app);
+		}
 		if (app->force_quit || (stop_at && now >= stop_at))
 			app->rx_stop = 1;
 		if (workers_done(app))
