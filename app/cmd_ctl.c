@@ -17,6 +17,9 @@
 #include <cmdline_parse_string.h>
 
 #include "pl_console.h"
+#include <cmdline_parse_num.h>
+#include <rte_cycles.h>
+
 #include "pl_export.h"
 #ifdef PL_HAVE_REPORT
 #include "pl_report.h"
@@ -26,7 +29,42 @@
 
 struct cmd_ctl_result {
 	cmdline_fixed_string_t verb, what, file;
+	uint32_t n;
+	uint32_t ms;
 };
+
+/* sleep MS: for scripts, let traffic flow between two commands */
+static void
+cmd_sleep(void *res, struct cmdline *c, void *data)
+{
+	struct cmd_ctl_result *r = res;
+
+	(void)c;
+	(void)data;
+	rte_delay_us_sleep((unsigned int)r->ms * 1000);
+	printf("slept %u ms\n", r->ms);
+}
+
+/*
+ * debug stall worker N MS: fault injection. Worker N stops polling for MS ms between two
+ * bursts, as a stuck worker would: its rings fill, the RX lcores drop and count, the stats
+ * role reports it stale; then it catches up.
+ */
+static void
+cmd_stall(void *res, struct cmdline *c, void *data)
+{
+	struct cmd_ctl_result *r = res;
+
+	(void)c;
+	(void)data;
+	if (r->n >= pl_app.nb_workers) {
+		printf("error: no worker %u (there are %u; type 'help control')\n", r->n,
+		       pl_app.nb_workers);
+		return;
+	}
+	__atomic_store_n(&pl_app.wk[r->n]->stall_ms, r->ms, __ATOMIC_RELEASE);
+	printf("worker %u stalls for %u ms\n", r->n, r->ms);
+}
 
 static void
 cmd_start(void *res, struct cmdline *c, void *data)
@@ -102,6 +140,14 @@ T(t_snapshot, verb, "snapshot");
 T(t_json, what, "json");
 T(t_file, file, NULL);
 T(t_quit, verb, "quit");
+T(t_sleep, verb, "sleep");
+T(t_debug, verb, "debug");
+T(t_stallw, what, "stall");
+T(t_worker, file, "worker");
+static cmdline_parse_token_num_t t_n =
+	TOKEN_NUM_INITIALIZER(struct cmd_ctl_result, n, RTE_UINT32);
+static cmdline_parse_token_num_t t_ms =
+	TOKEN_NUM_INITIALIZER(struct cmd_ctl_result, ms, RTE_UINT32);
 #ifdef PL_HAVE_REPORT
 T(t_report, verb, "report");
 T(t_rfile, what, NULL);
@@ -115,6 +161,9 @@ INST(i_stop, cmd_stop, "stop", (void *)&t_stop);
 INST(i_snapshot, cmd_snapshot, "snapshot json FILE", (void *)&t_snapshot, (void *)&t_json,
      (void *)&t_file);
 INST(i_quit, cmd_quit, "quit", (void *)&t_quit);
+INST(i_sleep, cmd_sleep, "sleep MS", (void *)&t_sleep, (void *)&t_ms);
+INST(i_stall, cmd_stall, "debug stall worker N MS", (void *)&t_debug, (void *)&t_stallw,
+     (void *)&t_worker, (void *)&t_n, (void *)&t_ms);
 #ifdef PL_HAVE_REPORT
 INST(i_report, cmd_report, "report FILE.md", (void *)&t_report, (void *)&t_rfile);
 #endif
@@ -124,7 +173,7 @@ static cmdline_parse_inst_t *const insts[] = {
 #ifdef PL_HAVE_REPORT
 	&i_report,
 #endif
-	&i_quit, NULL,
+	&i_sleep, &i_stall, &i_quit, NULL,
 };
 
 static const struct pl_cmd_help help[] = {
@@ -134,6 +183,8 @@ static const struct pl_cmd_help help[] = {
 #ifdef PL_HAVE_REPORT
 	{ "report FILE.md", "write the report and its four charts beside it" },
 #endif
+	{ "sleep MS", "wait MS milliseconds (scripts)" },
+	{ "debug stall worker N MS", "fault injection: worker N stops polling for MS ms" },
 	{ "quit", "stop portlens: final snapshot, balance check, exit" },
 	{ "help [SECTION]", "the commands, all or by section" },
 	{ NULL, NULL },

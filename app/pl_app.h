@@ -154,6 +154,7 @@ struct pl_worker_ctx {
 	struct rte_meter_trtcm meter[PL_MAX_CLASSES];
 	uint64_t meter_gen;                   /* runtime generation the meters were set for */
 	uint64_t now_ns;                      /* newest packet time seen */
+	volatile uint32_t stall_ms;           /* fault injection: stop polling this long */
 	volatile int done;
 } __rte_cache_aligned;
 

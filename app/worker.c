@@ -442,8 +442,17 @@ pl_worker_loop(void *arg)
 
 	rte_rcu_qsbr_thread_online(app->rcu, wk->lcore);
 	for (;;) {
-		uint64_t t0 = rte_rdtsc();
-		struct pl_ctr_bank *b = pl_ctr_begin(wk->ctr);
+		uint64_t t0;
+		struct pl_ctr_bank *b;
+
+		if (unlikely(wk->stall_ms)) {
+			/* fault injection (console: debug stall worker): a stuck worker */
+			uint32_t ms = __atomic_exchange_n(&wk->stall_ms, 0, __ATOMIC_ACQ_REL);
+
+			rte_delay_us_sleep(ms * 1000);
+		}
+		t0 = rte_rdtsc();
+		b = pl_ctr_begin(wk->ctr);
 		unsigned int got = 0, rx_done = 1;
 
 		for (r = 0; r < wk->nb_rings; r++) {
