@@ -239,7 +239,7 @@ json=$work/snapshot.json
 # legacy memory), so --no-shconf and a private --file-prefix stand in for it.
 # Not through nsx (a function would run in a subshell): ip netns exec execs portlens, so $!
 # is portlens itself and the cleanup signals the right process.
-ip netns exec "$ns" "$portlens" "${lcores[@]}" --no-huge -m 512 --no-pci --no-shconf --file-prefix "pl-veth-$$" \
+nsenter --net="/run/netns/$ns" -- "$portlens" "${lcores[@]}" --no-huge -m 512 --no-pci --no-shconf --file-prefix "pl-veth-$$" \
 	--vdev "net_af_packet0,iface=$va,framecnt=4096" -- \
 	--workers 1 --duration "$DURATION" --json "$json" --local-net 10.0.0.0/8 \
 	> "$work/portlens.log" 2>&1 &
