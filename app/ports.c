@@ -664,6 +664,18 @@ pl_ports_stop(struct pl_app *app)
 		rte_eth_dev_stop(p);
 		rte_eth_dev_close(p);
 	}
+	/* every mbuf received was transmitted or freed, and the queues gave theirs back:
+	 * the pool must be whole again */
+	if (app->pool) {
+		unsigned int used = rte_mempool_in_use_count(app->pool);
+
+		if (used)
+			PL_LOG(WARNING, "mempool: %u of %u mbufs still in use after the ports "
+			       "stopped", used, app->pool->size);
+		else
+			PL_LOG(INFO, "mempool: all %u mbufs back after the ports stopped",
+			       app->pool->size);
+	}
 }
 
 unsigned int
