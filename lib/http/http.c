@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -36,6 +37,9 @@ RTE_LOG_REGISTER(pl_http_logtype, portlens.http, NOTICE);
 extern const unsigned char pl_http_dashboard_html[];
 extern const size_t pl_http_dashboard_html_len;
 
+/* Addresses whose request rate is tracked; the least recent makes room for a new one. */
+#define PL_HTTP_CLIENTS 128
+
 struct pl_http {
 	struct MHD_Daemon *d;
 	struct pl_publisher *pub;
@@ -44,6 +48,12 @@ struct pl_http {
 	int fd;
 	int loopback;             /* bound to a loopback address: check Host */
 	char token[256];          /* bearer token required, "" for none */
+	struct client {
+		uint8_t addr[16];
+		uint8_t used;
+		double tokens;
+		uint64_t last_ns;
+	} clients[PL_HTTP_CLIENTS]; /* request buckets; the server thread alone uses them */
 };
 
 /* Per-request state: how much body has arrived. */
@@ -303,6 +313,76 @@ static const struct {
 	{ "/api/history", route_history },
 };
 
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* One request from this client: is it within its rate (token bucket per address)? */
+static int
+rate_ok(struct pl_http *h, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	uint8_t a[16] = { 0 };
+	struct client *cl = NULL, *oldest = &h->clients[0];
+	uint64_t now = mono_ns();
+	unsigned int i;
+
+	if (ci == NULL || ci->client_addr == NULL)
+		return 1;
+	if (ci->client_addr->sa_family == AF_INET)
+		memcpy(a, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, 4);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		memcpy(a, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, 16);
+	for (i = 0; i < PL_HTTP_CLIENTS; i++) {
+		struct client *x = &h->clients[i];
+
+		if (x->used && memcmp(x->addr, a, 16) == 0) {
+			cl = x;
+			break;
+		}
+		if (!x->used || x->last_ns < oldest->last_ns)
+			oldest = x;
+	}
+	if (cl == NULL) {
+		cl = oldest;
+		memcpy(cl->addr, a, 16);
+		cl->used = 1;
+		cl->tokens = h->o.req_burst;
+		cl->last_ns = now;
+	}
+	cl->tokens += (double)(now - cl->last_ns) * 1e-9 * h->o.req_rate;
+	if (cl->tokens > h->o.req_burst)
+		cl->tokens = h->o.req_burst;
+	cl->last_ns = now;
+	if (cl->tokens < 1.0)
+		return 0;
+	cl->tokens -= 1.0;
+	return 1;
+}
+
+static enum MHD_Result
+send_too_many(struct MHD_Connection *c)
+{
+	static const char body[] = "{\"error\": \"too many requests\"}\n";
+	struct MHD_Response *rsp = MHD_create_response_from_buffer(sizeof(body) - 1,
+		(void *)body, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result rc;
+
+	if (rsp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(rsp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(rsp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	rc = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, rsp);
+	MHD_destroy_response(rsp);
+	return rc;
+}
+
 /* Is this the "Bearer TOKEN" the server was started with? Constant time in the token. */
 static int
 token_ok(const struct pl_http *h, const char *auth)
@@ -352,6 +432,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (r == NULL)
 			return MHD_NO;
 		*state = r;
+		if (!rate_ok(h, c))
+			return send_too_many(c);
 		if (cl != NULL && strtoull(cl, NULL, 10) > h->o.max_body)
 			return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
 		return MHD_YES;
@@ -526,6 +608,10 @@ pl_http_start(const char *addr_port, struct pl_publisher *pub, const struct pl_h
 		h->o.timeout_s = 10;
 	if (h->o.max_body == 0)
 		h->o.max_body = 1024;
+	if (h->o.req_rate <= 0)
+		h->o.req_rate = 50;
+	if (h->o.req_burst < 1)
+		h->o.req_burst = 100;
 	if (h->o.token) {
 		if (strlen(h->o.token) >= sizeof(h->token) || strlen(h->o.token) < 16) {
 			snprintf(err, errlen, "the bearer token must be 16 to %zu characters",

@@ -34,6 +34,8 @@ struct pl_http_opts {
 	unsigned int per_ip;      /**< connections at once from one address [8] */
 	unsigned int timeout_s;   /**< idle connection timeout [10] */
 	size_t max_body;          /**< largest request body accepted [1024]; none is used */
+	double req_rate;          /**< requests per second from one address [50] */
+	double req_burst;         /**< and their burst [100]; more get 429 */
 	const char *token;        /**< bearer token every request must carry, NULL for none
 				   *   (copied at start) */
 };

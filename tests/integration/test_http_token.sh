@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # HTTP bearer token (--http-token FILE): without it or with a wrong one every route answers
 # 401 with WWW-Authenticate; with it, 200. A token file others can read, or a short token,
-# is refused at start (exit 2).
+# is refused at start (exit 2). And the per-address request rate: a burst beyond 100
+# requests gets 429 with Retry-After, and a second later requests are served again.
 # usage: test_http_token.sh PORTLENS DATA_DIR
 set -euo pipefail
 portlens=$1
@@ -32,6 +33,29 @@ check "wrong token: 401" "$(code -H 'Authorization: Bearer s3cret-token-01234567
 check "token with a suffix: 401" "$(code -H 'Authorization: Bearer s3cret-token-0123456789x' "http://127.0.0.1:$port/")" 401
 check "right token: 200" "$(code -H 'Authorization: Bearer s3cret-token-0123456789' "http://127.0.0.1:$port/api/snapshot")" 200
 check "401 says how to authenticate" "$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/" | grep -ci '^www-authenticate: bearer')" 1
+rate=$(python3 - "$port" <<'PY'
+import http.client, sys, time
+port = int(sys.argv[1])
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+codes = []
+for _ in range(200):
+    c.request("GET", "/api/history", headers={"Authorization": "Bearer s3cret-token-0123456789"})
+    r = c.getresponse()
+    r.read()
+    codes.append((r.status, r.getheader("Retry-After")))
+time.sleep(1.2)
+c.request("GET", "/api/history", headers={"Authorization": "Bearer s3cret-token-0123456789"})
+later = c.getresponse().status
+limited = [x for x in codes if x[0] == 429]
+print(all(s == 200 for s, _ in codes[:90]), len(limited) > 0,
+      all(ra == "1" for _, ra in limited), later == 200)
+PY
+)
+read -r r1 r2 r3 r4 <<<"$rate"
+check "rate: a burst within the limit is served" "$r1" True
+check "rate: beyond it, 429" "$r2" True
+check "rate: 429 says when to retry" "$r3" True
+check "rate: a second later, served again" "$r4" True
 kill "$pid"
 wait "$pid" 2>/dev/null || true
 pid=
