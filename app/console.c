@@ -274,6 +274,28 @@ run_line(const char *line)
 	fflush(stdout);
 }
 
+/*
+ * Parse a line against every command without running it (fuzzing, scripts' dry runs).
+ * Returns what cmdline_parse_check() says: >= 0 when a command matches.
+ */
+int
+pl_console_check(const char *line)
+{
+	char buf[PL_LINE_MAX + 34];
+
+	if (ctx == NULL && build_ctx() < 0)
+		return -ENOMEM;
+	if (cl == NULL) {
+		cl = cmdline_new(ctx, PL_PROMPT, -1, -1);
+		if (cl == NULL)
+			return -ENOMEM;
+	}
+	if (strlen(line) > PL_LINE_MAX)
+		return CMDLINE_PARSE_BAD_ARGS;
+	snprintf(buf, sizeof(buf), "%s\n", line);
+	return cmdline_parse_check(cl, buf);
+}
+
 static int
 quit_requested(void)
 {

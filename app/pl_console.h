@@ -35,6 +35,8 @@ extern const struct pl_cmd_section pl_cmd_port, pl_cmd_stats, pl_cmd_config, pl_
 int pl_console_start(struct pl_app *app);
 void pl_console_wait(struct pl_app *app);
 void pl_console_stop(struct pl_app *app);
+/* Parse a line against every command without running it: >= 0 if a command matches. */
+int pl_console_check(const char *line);
 /** Print an argument error and the way to ask for help. */
 void pl_cmd_error(const char *section, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** The published snapshot (a reference: pl_snapshot_put() it), or NULL with a message. */
