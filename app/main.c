@@ -333,7 +333,7 @@ main(int argc, char **argv)
 	struct pl_options *o = &app->opt;
 	struct pl_snapshot *fin = NULL;
 	char *eal[32], err[256];
-	int i, sep = -1, rc, exit_code = 0;
+	int i, sep = -1, rc, exit_code = 0, checking = 1;
 	unsigned int lc;
 
 	for (i = 1; i < argc; i++)
@@ -350,7 +350,14 @@ main(int argc, char **argv)
 				"and ports: portlens [EAL options] -- [options] (see --help)\n");
 			return 2;
 		}
-		if (pl_capture_check(o->pcap, o->allow_truncated) < 0)
+		/* a capture that is not whole stops portlens; the check runs while the EAL
+		 * starts (a quick look first: a file that is not even there fails at once) */
+		if (access(o->pcap, R_OK) != 0) {
+			pl_capture_check(o->pcap, 0); /* says why */
+			return 2;
+		}
+		checking = pl_capture_check_start(o->pcap, o->allow_truncated);
+		if (checking < 0)
 			return 2;
 		app->offline = 1;
 		if (pl_offline_eal_args(o, eal, RTE_DIM(eal)) < 0)
@@ -358,6 +365,11 @@ main(int argc, char **argv)
 		for (i = 0; eal[i]; i++)
 			;
 		rc = rte_eal_init(i, eal);
+		if (checking == 0 && pl_capture_check_wait() < 0) {
+			if (rc >= 0)
+				rte_eal_cleanup();
+			return 2;
+		}
 		if (rc < 0) {
 			fprintf(stderr, "portlens: EAL initialisation failed: %s\n",
 				rte_strerror(rte_errno));

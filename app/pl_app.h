@@ -196,6 +196,10 @@ int pl_offline_eal_args(const struct pl_options *o, char **eal, int max);
 
 /* capture.c: is an offline capture whole? (0, or -1 with the reason printed) */
 int pl_capture_check(const char *path, int allow_truncated);
+/* The same, in a thread while the EAL starts: start (0 started; 1 done at once and fine;
+ * -1 done at once and bad), then wait for its verdict (0 or -1). */
+int pl_capture_check_start(const char *path, int allow_truncated);
+int pl_capture_check_wait(void);
 
 /* ports.c */
 int pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen);
