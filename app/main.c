@@ -8,6 +8,7 @@
  * the accounting balance must close (exit 1 if it does not).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,7 +452,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (o->json_lines) {
-		app->json_lines = fopen(o->json_lines, "a");
+		int fd = open(o->json_lines, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+
+		app->json_lines = fd < 0 ? NULL : fdopen(fd, "a");
 		if (app->json_lines == NULL) {
 			fprintf(stderr, "portlens: --json-lines %s: %s\n", o->json_lines,
 				strerror(errno));

@@ -64,7 +64,8 @@ int pl_export_prometheus(const struct pl_snapshot *s, char **buf, size_t *len);
 void pl_export_summary(const struct pl_snapshot *s, FILE *f);
 
 /**
- * Write a buffer to a file atomically (temporary file, fsync, rename).
+ * Write a buffer to a file atomically (temporary file, fsync, rename), mode 0640 less the
+ * umask: snapshots and reports describe the traffic, not for every local user.
  *
  * @return 0, or a negative errno.
  */
