@@ -11,7 +11,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$work/artifacts"
 "$target" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-	-artifact_prefix="$work/artifacts/" "$work/corpus" "$seeds" 2>&1 | tail -n 25
+	-artifact_prefix="$work/artifacts/" "$work/corpus" "$seeds" >"$work/log" 2>&1 || true
+# the coverage line, the final statistics, and any report
+grep -E "DONE|stat::|ERROR|SUMMARY|Test unit written|deadly signal" "$work/log" | tail -n 20
 if ls "$work/artifacts"/* >/dev/null 2>&1; then
 	echo "crash artifacts:" "$work"/artifacts/*
 	exit 1
