@@ -21,8 +21,17 @@
 #include "pl_dist.h"
 #include "pl_parse.h"
 
-/* Where ended flows go: the bank's export buffer when flows are exported (--ipfix). */
-#define FLOW_EXP(b) (pl_app.ipfix ? (b)->flowrec : NULL)
+/* The flow table's counters in a bank; ended flows go to the bank's export buffer when
+ * flows are exported (--ipfix). */
+static inline struct pl_flow_ctrs
+flow_ctrs(struct pl_ctr_bank *b)
+{
+	struct pl_flow_ctrs fc = {
+		.tcp = b->tcp, .flow = b->flow, .exp = pl_app.ipfix ? b->flowrec : NULL,
+	};
+
+	return fc;
+}
 
 /* Flows and sources examined for expiry per burst: bounded work, never a stall. */
 #define PL_AGE_FLOWS 16
@@ -193,7 +202,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	struct pkt_ctx *p)
 {
 	const struct pl_meta *meta = p->meta;
-	struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow, .exp = FLOW_EXP(b) };
+	struct pl_flow_ctrs fc = flow_ctrs(b);
 	struct pl_flow_event ev;
 	struct pl_tuple key;
 	uint8_t cls = PL_CLASS_NONE;
@@ -412,7 +421,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	if (nfree)
 		rte_pktmbuf_free_bulk(freeb, nfree);
 	{
-		struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow, .exp = FLOW_EXP(b) };
+		struct pl_flow_ctrs fc = flow_ctrs(b);
 
 		pl_flow_age(wk->flows, wk->now_ns, PL_AGE_FLOWS, &fc);
 	}
@@ -476,7 +485,7 @@ pl_worker_loop(void *arg)
 		}
 		if (!got && rx_done) {
 			/* end of the traffic: attempts still waiting are unanswered */
-			struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow, .exp = FLOW_EXP(b) };
+			struct pl_flow_ctrs fc = flow_ctrs(b);
 
 			pl_flow_finish(wk->flows, RTE_MAX(traffic_end(), wk->now_ns), &fc);
 		}

@@ -47,6 +47,21 @@ struct pl_finding {
 	char detail[PL_FINDING_DETAIL_LEN];
 };
 
+/**
+ * Slots of an open-addressing table that holds up to @p max entries: a power of two, at
+ * least 16, with the load kept at or under 3/4 so probes stay short. Shared by the
+ * findings and the top-talkers tables.
+ */
+static inline uint32_t
+pl_table_slots(uint32_t max)
+{
+	uint32_t cap = 16;
+
+	while (cap / 4 * 3 < max)
+		cap <<= 1;
+	return cap;
+}
+
 /** A bounded findings table. */
 struct pl_findings {
 	uint32_t cap;       /**< slots, a power of two */

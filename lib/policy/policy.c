@@ -19,13 +19,12 @@
 struct pl_findings *
 pl_findings_create(uint32_t max, int socket)
 {
-	uint32_t cap = 16;
 	struct pl_findings *t;
+	uint32_t cap;
 
 	if (max == 0)
 		max = 1;
-	while (cap / 4 * 3 < max)
-		cap <<= 1;
+	cap = pl_table_slots(max);
 	t = rte_zmalloc_socket("pl_findings", sizeof(*t) + cap * sizeof(t->e[0]),
 			       RTE_CACHE_LINE_SIZE, socket);
 	if (t == NULL)
