@@ -196,15 +196,17 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 	}
 }
 
-/* Flow, rate limits, policy and QoS for one TCP/UDP/ICMP packet that is not a fragment. */
+/*
+ * Flow, rate limits, policy and QoS for one IP packet that is not a fragment: @p key, @p hash
+ * and @p pos are its flow's tuple, hash and position from the burst's lookup.
+ */
 static void
 analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
-	struct pkt_ctx *p)
+	struct pkt_ctx *p, const struct pl_tuple *key, uint32_t hash, int32_t pos)
 {
 	const struct pl_meta *meta = p->meta;
 	struct pl_flow_ctrs fc = flow_ctrs(b);
 	struct pl_flow_event ev;
-	struct pl_tuple key;
 	uint8_t cls = PL_CLASS_NONE;
 	const uint8_t *src, *dst;
 	int family, opens;
@@ -234,9 +236,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 			}
 		}
 	}
-	pl_dist_tuple(p->frame, meta, &key);
-	pl_flow_update(wk->flows, &key, pl_dist_hash_tuple(&key), meta, p->len, p->now, &fc,
-		       &ev);
+	pl_flow_update_at(wk->flows, key, hash, pos, meta, p->len, p->now, &fc, &ev);
 	if (ev.flow && ev.created) {
 		ev.flow->cls = cls;
 		ev.flow->verdict = PL_VERDICT_FORWARD;
@@ -376,22 +376,38 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 {
 	const struct pl_runtime *rt = __atomic_load_n(&pl_app.rt, __ATOMIC_ACQUIRE);
 	struct rte_mbuf *freeb[PL_BURST];
-	uint16_t nfree = 0, i;
+	struct pl_tuple keys[PL_BURST];
+	uint32_t hashes[PL_BURST];
+	int32_t pos[PL_BURST];
+	uint16_t nfree = 0, nk = 0, k = 0, i;
 
 	if (unlikely(wk->meter_gen != rt->gen))
 		meters_sync(wk, rt);
-	/* The per-port counters are a 4 MiB table hit at the packets' destination ports:
-	 * fetch the burst's entries first, so the misses overlap instead of queueing. */
-	for (i = 0; i < n; i++) {
-		const struct pl_meta *m = pl_meta(pkts[i]);
-
-		if ((m->flags & (PL_F_L4 | PL_F_FRAGMENT)) == PL_F_L4 && m->kind == PL_KIND_IP)
-			rte_prefetch0(&b->ports[((uint32_t)m->dir << 16) | m->dport]);
-	}
 	if (unlikely(__atomic_load_n(&pl_app.paused, __ATOMIC_RELAXED))) {
 		pass_on(wk, b, pkts, n);
 		return;
 	}
+	/*
+	 * Burst-wide stages first, so that the cache misses of the big tables overlap instead
+	 * of queueing one packet at a time: the per-port counters (a 4 MiB table hit at the
+	 * packets' destination ports) are prefetched, and the flows of the burst's packets
+	 * are looked up in one bulk lookup (which prefetches buckets and records). The RX
+	 * lcore's tuple hash is reused.
+	 */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct pl_meta *meta = pl_meta(m);
+
+		if (meta->kind != PL_KIND_IP || (meta->flags & PL_F_FRAGMENT))
+			continue;
+		if (meta->flags & PL_F_L4)
+			rte_prefetch0(&b->ports[((uint32_t)meta->dir << 16) | meta->dport]);
+		pl_dist_tuple(rte_pktmbuf_mtod(m, const uint8_t *), meta, &keys[nk]);
+		hashes[nk] = (meta->flags & PL_F_TUPLE_HASH) ? m->hash.rss :
+			     pl_dist_hash_tuple(&keys[nk]);
+		nk++;
+	}
+	pl_flow_lookup_burst(wk->flows, keys, hashes, nk, pos);
 	for (i = 0; i < n; i++) {
 		struct pkt_ctx p = {
 			.m = pkts[i],
@@ -413,8 +429,10 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			count_ip(b, p.meta, p.len);
 			pl_ctr_source(b, &rt->cfg, p.frame + p.meta->l3_off,
 				      p.meta->flags & PL_F_IPV6, p.len);
-			if (!(p.meta->flags & PL_F_FRAGMENT))
-				analyse(wk, b, rt, &p);
+			if (!(p.meta->flags & PL_F_FRAGMENT)) {
+				analyse(wk, b, rt, &p, &keys[k], hashes[k], pos[k]);
+				k++;
+			}
 		}
 		dispose(wk, b, rt, &p, freeb, &nfree);
 	}

@@ -21,6 +21,8 @@
 
 #include <stdint.h>
 #include <string.h>
+
+#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_lcore.h>
@@ -382,17 +384,36 @@ pl_ctr_port(struct pl_ctr_bank *b, unsigned int dir, uint16_t port, uint32_t byt
 	b->touched[g >> 6] |= 1ULL << (g & 63);
 }
 
-/** Is @p a (4 or 16 bytes) inside network @p c of the same family? */
+/* Mask of the first @p bits (0-64) of a 64-bit word in host order. */
+static inline uint64_t
+pl_prefix_mask64(unsigned int bits)
+{
+	return bits == 0 ? 0 : bits >= 64 ? ~0ULL : ~0ULL << (64 - bits);
+}
+
+/** Is @p a (4 or 16 bytes) inside network @p c of the same family? (c->addr is masked.) */
 static inline int
 pl_cidr_has(const struct pl_cidr *c, int family, const uint8_t *a)
 {
-	unsigned int full = c->depth >> 3, rest = c->depth & 7;
-
 	if (c->family != family)
 		return 0;
-	if (full && memcmp(c->addr, a, full) != 0)
-		return 0;
-	return rest == 0 || ((c->addr[full] ^ a[full]) & (uint8_t)(0xff00 >> rest)) == 0;
+	if (family == 4) {
+		uint32_t x, n;
+
+		memcpy(&x, a, 4);
+		memcpy(&n, c->addr, 4);
+		return ((rte_be_to_cpu_32(x) ^ rte_be_to_cpu_32(n)) &
+			(uint32_t)(pl_prefix_mask64(c->depth) >> 32)) == 0;
+	} else {
+		uint64_t x[2], n[2];
+
+		memcpy(x, a, 16);
+		memcpy(n, c->addr, 16);
+		return ((rte_be_to_cpu_64(x[0]) ^ rte_be_to_cpu_64(n[0])) &
+			pl_prefix_mask64(c->depth)) == 0 &&
+		       ((rte_be_to_cpu_64(x[1]) ^ rte_be_to_cpu_64(n[1])) &
+			pl_prefix_mask64(c->depth > 64 ? c->depth - 64u : 0)) == 0;
+	}
 }
 
 /**

@@ -48,6 +48,22 @@ pl_talkers_clear(struct pl_talkers *t)
 	t->over_packets = t->over_bytes = 0;
 }
 
+/* Same family and address: the 20 key bytes, with fixed-size loads. */
+static inline int
+talker_key_eq(const struct pl_talker *a, const struct pl_talker *b)
+{
+	uint64_t x[2], y[2];
+	uint32_t u, v;
+
+	_Static_assert(offsetof(struct pl_talker, packets) == 24 &&
+		       offsetof(struct pl_talker, addr) == 4, "talker key layout");
+	memcpy(x, a->addr, 16);
+	memcpy(y, b->addr, 16);
+	memcpy(&u, a, 4);
+	memcpy(&v, b, 4);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (u ^ v)) == 0;
+}
+
 int
 pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t packets,
 	       uint64_t bytes)
@@ -57,7 +73,11 @@ pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t p
 
 	memset(&key, 0, offsetof(struct pl_talker, packets));
 	key.family = (uint8_t)family;
-	memcpy(key.addr, addr, family == 6 ? 16 : 4);
+	/* fixed sizes: copies the compiler inlines */
+	if (family == 6)
+		memcpy(key.addr, addr, 16);
+	else
+		memcpy(key.addr, addr, 4);
 	i = rte_hash_crc(&key, offsetof(struct pl_talker, packets), 0x54414c4b) & (t->cap - 1);
 	/* empty slots have packets 0; a recorded source always has packets >= 1 */
 	for (;;) {
@@ -75,7 +95,7 @@ pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t p
 			t->n++;
 			return 0;
 		}
-		if (memcmp(e, &key, offsetof(struct pl_talker, packets)) == 0) {
+		if (talker_key_eq(e, &key)) {
 			e->packets += packets;
 			e->bytes += bytes;
 			return 0;

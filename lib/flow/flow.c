@@ -73,6 +73,7 @@
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_ring_elem.h>
 
 #include "pl_flow.h"
@@ -119,6 +120,21 @@ flow_hash_fn(const void *key, uint32_t key_len, uint32_t init_val)
 	RTE_SET_USED(key_len);
 	RTE_SET_USED(init_val);
 	return pl_dist_hash_tuple(key);
+}
+
+/* rte_hash's key compare for the 40-byte tuple (it has fast compares for 16, 32, 48... bytes
+ * only, and would call memcmp()): five 8-byte words. 0 when equal. */
+static int
+flow_key_cmp(const void *a, const void *b, size_t key_len)
+{
+	uint64_t x[5], y[5];
+
+	RTE_SET_USED(key_len);
+	RTE_BUILD_BUG_ON(sizeof(struct pl_tuple) != sizeof(x));
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		(x[4] ^ y[4])) != 0;
 }
 
 /*
@@ -198,6 +214,7 @@ pl_flow_create(const char *name, uint32_t capacity, int socket)
 		rte_errno = err;
 		return NULL;
 	}
+	rte_hash_set_cmp_func(t->h, flow_key_cmp);
 	t->capacity = capacity;
 	/* A cuckoo table with 8-entry buckets near 100 % load spends long searches on every
 	 * insert (thousands of cycles each once full). rte_hash has align32pow2(capacity)
@@ -462,19 +479,63 @@ tcp_update(struct pl_flow *f, const struct pl_tuple *key, const struct pl_meta *
 }
 
 void
+pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
+		     const uint32_t *hashes, uint32_t n, int32_t *pos)
+{
+	struct pl_tuple k[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+	uint32_t done, i;
+
+	for (done = 0; done < n; done += RTE_HASH_LOOKUP_BULK_MAX) {
+		uint32_t cnt = RTE_MIN(n - done, (uint32_t)RTE_HASH_LOOKUP_BULK_MAX);
+
+		/* the stored keys are direction-free */
+		for (i = 0; i < cnt; i++) {
+			k[i] = keys[done + i];
+			k[i].lo_is_src = 0;
+			k[i].pad = 0;
+			kp[i] = &k[i];
+		}
+		if (rte_hash_lookup_with_hash_bulk(t->h, kp, (hash_sig_t *)(uintptr_t)(hashes + done),
+						   cnt, pos + done) < 0) {
+			for (i = 0; i < cnt; i++)
+				pos[done + i] = PL_FLOW_NO_HINT;
+			continue;
+		}
+		/* the records of the flows found: fetched while the caller gets ready */
+		for (i = 0; i < cnt; i++)
+			if (pos[done + i] >= 0)
+				rte_prefetch0(&t->flows[pos[done + i]]);
+	}
+}
+
+void
 pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t hash,
 	       const struct pl_meta *meta, uint32_t bytes, uint64_t now_ns,
 	       const struct pl_flow_ctrs *c, struct pl_flow_event *ev)
 {
-	struct pl_tuple k = *key;
+	pl_flow_update_at(t, key, hash, PL_FLOW_NO_HINT, meta, bytes, now_ns, c, ev);
+}
+
+void
+pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t hash,
+		  int32_t hint, const struct pl_meta *meta, uint32_t bytes, uint64_t now_ns,
+		  const struct pl_flow_ctrs *c, struct pl_flow_event *ev)
+{
+	struct pl_tuple k;
 	struct pl_flow *f;
-	int32_t pos;
+	int32_t pos = hint;
 
 	memset(ev, 0, sizeof(*ev));
-	/* The key is direction-free: the same bytes for both directions. */
-	k.lo_is_src = 0;
-	k.pad = 0;
-	pos = rte_hash_lookup_with_hash(t->h, &k, hash);
+	if (pos < 0) {
+		/* not found by the burst's lookup (an earlier packet of the burst may have
+		 * added it since), or no lookup made: look up, then add */
+		k = *key;
+		/* The key is direction-free: the same bytes for both directions. */
+		k.lo_is_src = 0;
+		k.pad = 0;
+		pos = rte_hash_lookup_with_hash(t->h, &k, hash);
+	}
 	if (pos < 0) {
 		/* past the limit an insert would mostly fail after a long cuckoo search: refuse
 		 * at once (the documented full-table rule) */
@@ -492,6 +553,9 @@ pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t has
 			/* Timed out before ageing reached it: end it, start afresh in place. */
 			uint8_t why = end_reason(f);
 
+			k = *key;
+			k.lo_is_src = 0;
+			k.pad = 0;
 			flow_expire(f, now_ns, c);
 			flow_export(&k, f, why, c);
 			t->count--;

@@ -202,6 +202,35 @@ void pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_
 		    const struct pl_meta *meta, uint32_t bytes, uint64_t now_ns,
 		    const struct pl_flow_ctrs *c, struct pl_flow_event *ev);
 
+/** pl_flow_update_at() hint: no lookup was made for this packet. */
+#define PL_FLOW_NO_HINT (-1)
+
+/**
+ * Look a burst of packets' flows up at once: rte_hash's bulk lookup fetches every key's
+ * buckets before comparing any, so the cache misses of a table bigger than the caches
+ * overlap instead of queueing; the records of the flows found are prefetched too. Pass
+ * each position to pl_flow_update_at() for the same packet, in order, before the table is
+ * aged (pl_flow_age() frees positions; updates never do, so the positions stay valid for
+ * the whole burst).
+ *
+ * @param keys    the packets' tuples (pl_dist_tuple(); the direction field is ignored).
+ * @param hashes  pl_dist_hash_tuple() of each.
+ * @param n       number of keys (any).
+ * @param pos     out: each key's position, or a negative value when it is not in the table.
+ */
+void pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
+			  const uint32_t *hashes, uint32_t n, int32_t *pos);
+
+/**
+ * pl_flow_update() for a packet whose flow was looked up by pl_flow_lookup_burst(): a
+ * position found is used as it is; a negative one is looked up again (an earlier packet of
+ * the burst may have created the flow) and the flow created if still absent.
+ */
+void pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t hash,
+		       int32_t hint, const struct pl_meta *meta, uint32_t bytes,
+		       uint64_t now_ns, const struct pl_flow_ctrs *c,
+		       struct pl_flow_event *ev);
+
 /**
  * Incremental ageing: examine up to @p budget slots from where the last call stopped;
  * expire what timed out at @p now_ns (SYN timeout: unanswered; TIME_WAIT over: time_wait

@@ -77,6 +77,9 @@ enum pl_dir {
 #define PL_F_VLAN      0x10 /**< at least one VLAN tag */
 #define PL_F_QINQ      0x20 /**< two or more VLAN tags */
 #define PL_F_IPOPT     0x40 /**< IPv4 options or IPv6 extension headers present */
+#define PL_F_TUPLE_HASH 0x80 /**< mbuf hash.rss holds the canonical tuple's software hash
+                             *   (pl_dist_hash_tuple(), set by pl_dist_pick()): the flow
+                             *   table reuses it instead of hashing again */
 
 /**
  * What the RX lcore learnt about a frame. Lives in an mbuf dynamic field of 16 bytes (the

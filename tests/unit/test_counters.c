@@ -578,6 +578,68 @@ test_concurrent_flip_and_drain_keeps_invariants_exact(void **state)
 	free(ports);
 }
 
+/* The byte-wise definition of "inside the network": the first depth bits are equal. */
+static int
+cidr_has_ref(const struct pl_cidr *c, int family, const uint8_t *a)
+{
+	unsigned int bit;
+
+	if (c->family != family)
+		return 0;
+	for (bit = 0; bit < c->depth; bit++)
+		if (((c->addr[bit / 8] ^ a[bit / 8]) >> (7 - bit % 8)) & 1)
+			return 0;
+	return 1;
+}
+
+/* pl_cidr_has() (word-wise, every packet) agrees with the bit-wise definition at every
+ * depth of both families, near and far from the network. */
+static void
+test_cidr_has_agrees_with_bitwise_definition(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	unsigned int depth, fam, i, b, inside = 0, outside = 0;
+
+	(void)state;
+	for (fam = 0; fam < 2; fam++) {
+		unsigned int alen = fam ? 16 : 4, maxd = alen * 8;
+
+		for (depth = 0; depth <= maxd; depth++) {
+			for (i = 0; i < 200; i++) {
+				struct pl_cidr c = { .family = fam ? 6 : 4, .depth = (uint8_t)depth };
+				uint8_t a[16] = { 0 };
+
+				for (b = 0; b < alen; b++) {
+					x ^= x << 13;
+					x ^= x >> 7;
+					x ^= x << 17;
+					c.addr[b] = (uint8_t)x;
+					a[b] = (uint8_t)(x >> 8);
+				}
+				/* mask the network to its depth, as the configuration does */
+				for (b = depth; b < maxd; b++)
+					c.addr[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
+				/* half the addresses share the prefix, then differ in one bit */
+				if (i & 1) {
+					for (b = 0; b < depth; b++)
+						a[b / 8] = (uint8_t)((a[b / 8] & ~(0x80 >> (b % 8))) |
+								     (c.addr[b / 8] & (0x80 >> (b % 8))));
+					if (depth && (i & 2))
+						a[(i / 4 % depth) / 8] ^= (uint8_t)(0x80 >> ((i / 4 % depth) % 8));
+				}
+				assert_int_equal(pl_cidr_has(&c, c.family, a),
+						 cidr_has_ref(&c, c.family, a));
+				assert_int_equal(pl_cidr_has(&c, fam ? 4 : 6, a), 0);
+				if (cidr_has_ref(&c, c.family, a))
+					inside++;
+				else
+					outside++;
+			}
+		}
+	}
+	assert_true(inside > 5000 && outside > 5000);
+}
+
 int
 main(void)
 {
@@ -595,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_sum_add_adds_scalars_and_merges_time),
 		cmocka_unit_test(test_names_of_counters_drops_and_roles),
 		cmocka_unit_test(test_concurrent_flip_and_drain_keeps_invariants_exact),
+		cmocka_unit_test(test_cidr_has_agrees_with_bitwise_definition),
 	};
 
 	return cmocka_run_group_tests_name("counters", tests, group_setup, group_teardown);

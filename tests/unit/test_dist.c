@@ -218,6 +218,43 @@ test_tuple_puts_lower_endpoint_first(void **state)
 	assert_int_equal(sizeof(struct pl_tuple), 40);
 }
 
+/* The lower endpoint is the one memcmp() orders first (network byte order), for random
+ * pairs of both families, including pairs that share a long prefix. */
+static void
+test_tuple_order_is_memcmp_order(void **state)
+{
+	int fam, i;
+
+	(void)state;
+	for (fam = 4; fam <= 6; fam += 2) {
+		int alen = fam == 4 ? 4 : 16;
+
+		for (i = 0; i < 4000; i++) {
+			struct pl_fb f;
+			struct pl_meta m;
+			struct pl_tuple t;
+			uint8_t a[16] = { 0 }, b[16];
+			int c;
+
+			rand_addr(a, fam);
+			memcpy(b, a, 16);
+			/* differ from a random byte on (or not at all, 1 in 20) */
+			if (i % 20) {
+				int j;
+
+				for (j = (int)(rnd() % (uint64_t)alen); j < alen; j++)
+					b[j] = (uint8_t)rnd();
+			}
+			c = memcmp(a, b, (size_t)alen);
+			build(&f, &m, fam, IPPROTO_UDP, a, b, 1000, 2000, 0);
+			pl_dist_tuple(f.b, &m, &t);
+			assert_int_equal(t.lo_is_src, c < 0 || c == 0);
+			assert_memory_equal(t.addr_lo, c <= 0 ? a : b, (size_t)alen);
+			assert_memory_equal(t.addr_hi, c <= 0 ? b : a, (size_t)alen);
+		}
+	}
+}
+
 static void
 test_tuple_with_equal_addresses_orders_by_port(void **state)
 {
@@ -426,8 +463,11 @@ test_pick_uses_nic_hash_only_when_asked_and_present(void **state)
 	pl_dist_pick(pkts, 2, 4, 1, w);
 	assert_int_equal(w[0], 3);
 	assert_int_equal(pkts[0]->hash.rss, 0xffffffffu);
+	/* the NIC's hash is not the tuple hash: the flow table must not take it */
+	assert_false(pl_meta(pkts[0])->flags & PL_F_TUPLE_HASH);
 	assert_int_equal(w[1], pl_dist_worker(h, 4)); /* no NIC hash: software */
 	assert_int_equal(pkts[1]->hash.rss, h);
+	assert_true(pl_meta(pkts[1])->flags & PL_F_TUPLE_HASH);
 
 	pkts[0]->hash.rss = 0xffffffffu;
 	pl_dist_pick(pkts, 1, 4, 0, w); /* NIC hash present but not trusted */
@@ -448,6 +488,7 @@ main(void)
 		cmocka_unit_test(test_ipv4_fragments_hash_on_address_pair_symmetrically),
 		cmocka_unit_test(test_ipv6_fragments_hash_on_address_pair_symmetrically),
 		cmocka_unit_test(test_tuple_puts_lower_endpoint_first),
+		cmocka_unit_test(test_tuple_order_is_memcmp_order),
 		cmocka_unit_test(test_tuple_with_equal_addresses_orders_by_port),
 		cmocka_unit_test(test_icmp_tuple_has_protocol_but_no_ports),
 		cmocka_unit_test(test_non_ip_and_malformed_hash_to_a_constant),

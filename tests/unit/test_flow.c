@@ -912,6 +912,102 @@ test_walk_visits_every_flow_and_stops_when_asked(void **state)
 	pl_flow_free(t);
 }
 
+/* ---- burst lookup ---- */
+
+/* Sum of every flow's per-direction packets and bytes, and how many flows. */
+struct flow_sums {
+	uint64_t flows, packets[2], bytes[2];
+};
+
+static int
+sum_cb(const struct pl_tuple *key, const struct pl_flow *f, void *arg)
+{
+	struct flow_sums *s = arg;
+
+	(void)key;
+	s->flows++;
+	s->packets[0] += f->packets[0];
+	s->packets[1] += f->packets[1];
+	s->bytes[0] += f->bytes[0];
+	s->bytes[1] += f->bytes[1];
+	return 0;
+}
+
+/*
+ * The worker's path (pl_flow_lookup_burst() for a burst, then pl_flow_update_at() per packet)
+ * and the one-packet path (pl_flow_update()) give the same table and the same counters on
+ * the same traffic, including new flows seen twice in one burst (the second packet's lookup
+ * missed, but the first one created the flow), a full table, and ageing between bursts.
+ */
+static void
+test_burst_lookup_matches_one_at_a_time(void **state)
+{
+	enum { BURST = 32, NFLOWS = 48 };
+	uint64_t tc2[PL_TCP_MAX] = { 0 }, fc2[PL_FLOWC_MAX] = { 0 };
+	const struct pl_flow_ctrs c2 = { .tcp = tc2, .flow = fc2 };
+	struct pl_flow_table *a = new_table(40), *b = new_table(40);
+	struct flow_sums sa = { 0 }, sb = { 0 };
+	uint64_t now = 0;
+	int round, i, hits = 0, misses = 0;
+
+	(void)state;
+	pl_flow_set_timeouts(a, 1 * SEC, 4 * SEC, 2 * SEC, 1 * SEC);
+	pl_flow_set_timeouts(b, 1 * SEC, 4 * SEC, 2 * SEC, 1 * SEC);
+	for (round = 0; round < 400; round++) {
+		struct pkt p[BURST];
+		struct pl_tuple keys[BURST];
+		uint32_t hashes[BURST];
+		int32_t pos[BURST];
+
+		for (i = 0; i < BURST; i++) {
+			uint64_t r = rnd();
+			/* a few flows per burst, each often more than once */
+			uint16_t port = (uint16_t)(20000 + (round * 7 + (r % 5)) % NFLOWS);
+			int back = (int)((r >> 8) & 1);
+
+			if ((r >> 9) % 3 == 0)
+				mk_udp(&p[i], back ? SRV_IP : CLI_IP, back ? CLI_IP : SRV_IP,
+				       back ? 53 : port, back ? port : 53, 20);
+			else
+				mk_tcp(&p[i], back ? SRV_IP : CLI_IP, back ? CLI_IP : SRV_IP,
+				       back ? SRV_PORT : port, back ? port : SRV_PORT,
+				       (r >> 12) % 4 == 0 ? SYN : ACK, 0);
+			keys[i] = p[i].key;
+			hashes[i] = p[i].hash;
+		}
+		now += 150 * MS;
+		pl_flow_lookup_burst(b, keys, hashes, BURST, pos);
+		for (i = 0; i < BURST; i++) {
+			struct pl_flow_event ea, eb;
+
+			hits += pos[i] >= 0;
+			misses += pos[i] < 0;
+			send_pkt(a, &p[i], now, &ea);
+			pl_flow_update_at(b, &keys[i], hashes[i], pos[i], &p[i].meta, p[i].len,
+					  now, &c2, &eb);
+			assert_int_equal(ea.flow == NULL, eb.flow == NULL);
+			assert_int_equal(ea.created, eb.created);
+			assert_int_equal(ea.attempt, eb.attempt);
+			assert_int_equal(ea.established, eb.established);
+			if (ea.flow)
+				assert_int_equal(ea.dir, eb.dir);
+		}
+		pl_flow_age(a, now, 8, &ctrs);
+		pl_flow_age(b, now, 8, &c2);
+	}
+	assert_memory_equal(tcp_c, tc2, sizeof(tc2));
+	assert_memory_equal(flow_c, fc2, sizeof(fc2));
+	/* the traffic did what the test is about: hits, misses and a full table */
+	assert_true(hits > 1000 && misses > 100);
+	assert_true(fc2[PL_FLOWC_table_full] > 0 && fc2[PL_FLOWC_evicted] > 0);
+	pl_flow_walk(a, sum_cb, &sa);
+	pl_flow_walk(b, sum_cb, &sb);
+	assert_memory_equal(&sa, &sb, sizeof(sa));
+	assert_true(sa.flows > 0);
+	pl_flow_free(a);
+	pl_flow_free(b);
+}
+
 /* ---- create, memory, names ---- */
 
 static void
@@ -1012,6 +1108,7 @@ main(void)
 		cmocka_unit_test(test_ageing_respects_its_budget_and_wraps),
 		cmocka_unit_test(test_gauges_equal_states_under_random_traffic),
 		cmocka_unit_test(test_walk_visits_every_flow_and_stops_when_asked),
+		cmocka_unit_test(test_burst_lookup_matches_one_at_a_time),
 		cmocka_unit_test(test_create_refuses_bad_capacity_and_duplicate_name),
 		cmocka_unit_test(test_memory_estimate_matches_the_heap_within_10_percent),
 		cmocka_unit_test(test_names_come_from_the_lists),
