@@ -205,6 +205,17 @@ assign_roles(struct pl_app *app)
 }
 
 /* Per-lcore state, counter blocks and rings, each on its lcore's socket. */
+/* Heap bytes allocated on @p socket now (per-worker footprints are differences of it). */
+static size_t
+heap_used(int socket)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(socket, &st) < 0)
+		return 0;
+	return st.heap_allocsz_bytes;
+}
+
 static int
 build_lcores(struct pl_app *app)
 {
@@ -227,6 +238,7 @@ build_lcores(struct pl_app *app)
 	}
 	for (j = 0; j < app->nb_workers; j++) {
 		int socket = (int)rte_lcore_to_socket_id(app->worker_lcore[j]);
+		size_t heap0 = heap_used(socket), heap1;
 		struct pl_worker_ctx *wk = rte_zmalloc_socket("pl_worker", sizeof(*wk),
 							      RTE_CACHE_LINE_SIZE, socket);
 
@@ -235,14 +247,20 @@ build_lcores(struct pl_app *app)
 		wk->lcore = app->worker_lcore[j];
 		wk->index = j;
 		wk->txq = (uint16_t)j;
+		heap1 = heap_used(socket);
 		wk->ctr = pl_ctr_create(wk->lcore, PL_ROLE_WORKER, j, 1, 0, socket);
 		if (wk->ctr == NULL)
 			return -ENOMEM;
+		wk->mem_ctr = heap_used(socket) - heap1;
 		wk->nb_rings = app->nb_rx;
 		snprintf(name, sizeof(name), "pl_flows_%u", j);
+		heap1 = heap_used(socket);
 		wk->flows = pl_flow_create(name, app->rt->cfg.flow_capacity, socket);
+		wk->mem_flows = heap_used(socket) - heap1;
 		snprintf(name, sizeof(name), "pl_srcs_%u", j);
+		heap1 = heap_used(socket);
 		wk->sources = pl_sources_create(name, app->rt->cfg.flow_capacity, socket);
+		wk->mem_sources = heap_used(socket) - heap1;
 		if (wk->flows == NULL || wk->sources == NULL) {
 			fprintf(stderr, "portlens: worker %u: flow table of %u flows: %s\n", j,
 				app->rt->cfg.flow_capacity, rte_strerror(rte_errno));
@@ -264,6 +282,7 @@ build_lcores(struct pl_app *app)
 			}
 			app->rx[i]->ring[j] = wk->ring[i];
 		}
+		wk->mem_total = heap_used(socket) - heap0;
 		app->wk[j] = wk;
 	}
 	pl_runtime_labels(app->rt, &app->col.labels);
@@ -307,8 +326,16 @@ log_plan(const struct pl_app *app)
 					app->rx[i]->q[q].port, app->rx[i]->q[q].queue);
 		PL_LOG(INFO, "RX lcore %u polls port/queue%s", app->rx[i]->lcore, buf);
 	}
-	for (i = 0; i < app->nb_workers; i++)
-		PL_LOG(INFO, "worker %u on lcore %u", i, app->worker_lcore[i]);
+	for (i = 0; i < app->nb_workers; i++) {
+		const struct pl_worker_ctx *wk = app->wk[i];
+
+		PL_LOG(INFO, "worker %u on lcore %u: %.1f MiB of heap: counter banks %.1f MiB, "
+		       "flow table %.1f MiB for %u flows (%.1f bytes a flow), sources %.1f MiB",
+		       i, wk->lcore, wk->mem_total / 1048576.0, wk->mem_ctr / 1048576.0,
+		       wk->mem_flows / 1048576.0, pl_flow_limit(wk->flows),
+		       (double)wk->mem_flows / pl_flow_limit(wk->flows),
+		       wk->mem_sources / 1048576.0);
+	}
 	PL_LOG(INFO, "stats on main lcore %u; %s mode", rte_get_main_lcore(),
 	       app->opt.inline_mode ? "inline" : "monitor");
 }

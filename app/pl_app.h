@@ -156,6 +156,8 @@ struct pl_worker_ctx {
 	uint64_t now_ns;                      /* newest packet time seen */
 	volatile uint32_t stall_ms;           /* fault injection: stop polling this long */
 	volatile int done;
+	/* heap bytes this worker took: in all, counter banks, flow table, source table */
+	size_t mem_total, mem_ctr, mem_flows, mem_sources;
 } __rte_cache_aligned;
 
 struct pl_ipfix;

@@ -117,7 +117,7 @@ pl_config_defaults(struct pl_config *cfg)
 	cfg->scan_packets = 2;
 	cfg->scan_bytes = 256;
 
-	cfg->flow_capacity = 65536;
+	cfg->flow_capacity = 61440; /* 15/16 of 2^16: see pl_flow_create() */
 	cfg->syn_timeout_ns = 5ULL * 1000000000ULL;
 	cfg->tcp_idle_ns = 300ULL * 1000000000ULL;
 	cfg->udp_idle_ns = 60ULL * 1000000000ULL;

@@ -646,6 +646,12 @@ pl_flow_capacity(const struct pl_flow_table *t)
 	return t->capacity;
 }
 
+uint32_t
+pl_flow_limit(const struct pl_flow_table *t)
+{
+	return t->limit;
+}
+
 size_t
 pl_flow_memory(const struct pl_flow_table *t)
 {

@@ -257,6 +257,9 @@ uint32_t pl_flow_count(const struct pl_flow_table *t);
 uint32_t pl_flow_capacity(const struct pl_flow_table *t);
 size_t pl_flow_memory(const struct pl_flow_table *t);
 
+/** Most flows the table holds (the capacity, or 15/16 of it for a power of two). */
+uint32_t pl_flow_limit(const struct pl_flow_table *t);
+
 /**
  * Visit every flow (control plane: `show flows`, tests). Not safe while the owner worker
  * runs.

@@ -203,11 +203,11 @@ pl_sources_create(const char *name, uint32_t capacity, int socket)
 	}
 	t->h = rte_hash_create(&hp);
 	t->capacity = capacity;
-	/* rte_hash may hand out positions up to its rounded-up size */
-	t->rec = rte_zmalloc_socket("pl_sources_rec", sizeof(t->rec[0]) * (capacity * 2 + 64),
+	/* without the multi-writer flag rte_hash has entries + 1 key slots (slot 0 a dummy)
+	 * and hands out positions 0 .. entries - 1 */
+	t->rec = rte_zmalloc_socket("pl_sources_rec", sizeof(t->rec[0]) * capacity,
 				    RTE_CACHE_LINE_SIZE, socket);
-	t->used = rte_zmalloc_socket("pl_sources_used", capacity * 2 + 64, RTE_CACHE_LINE_SIZE,
-				     socket);
+	t->used = rte_zmalloc_socket("pl_sources_used", capacity, RTE_CACHE_LINE_SIZE, socket);
 	if (t->h == NULL || t->rec == NULL || t->used == NULL) {
 		pl_sources_free(t);
 		rte_errno = ENOMEM;
@@ -243,6 +243,11 @@ pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr, double bur
 	pos = rte_hash_add_key(t->h, &k);
 	if (pos < 0)
 		return NULL;
+	if (unlikely((uint32_t)pos >= t->capacity)) {
+		/* never, by rte_hash's rule above; kept consistent if it ever changes */
+		rte_hash_del_key(t->h, &k);
+		return NULL;
+	}
 	t->rec[pos].conn.tokens = burst_conn;
 	t->rec[pos].conn.last_ns = now_ns;
 	t->rec[pos].pkt.tokens = burst_pkt;
@@ -256,7 +261,7 @@ pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr, double bur
 void
 pl_sources_age(struct pl_sources *t, uint64_t now_ns, uint64_t idle_ns, uint32_t budget)
 {
-	uint32_t limit = t->capacity * 2 + 64;
+	uint32_t limit = t->capacity;
 
 	while (budget--) {
 		uint32_t pos = t->cursor;

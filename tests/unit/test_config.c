@@ -208,7 +208,7 @@ test_defaults_are_the_finmark_setup(void **state)
 	assert_string_equal(d.signatures, PL_SIGS_DIR "/signatures.yaml");
 	assert_int_equal(d.scan_packets, 2);
 	assert_int_equal(d.scan_bytes, 256);
-	assert_int_equal(d.flow_capacity, 65536);
+	assert_int_equal(d.flow_capacity, 61440);
 	assert_int_equal(d.syn_timeout_ns, 5000000000ULL);
 	assert_int_equal(d.tcp_idle_ns, 300000000000ULL);
 	assert_int_equal(d.udp_idle_ns, 60000000000ULL);

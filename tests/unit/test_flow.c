@@ -1030,6 +1030,37 @@ test_create_refuses_bad_capacity_and_duplicate_name(void **state)
 	pl_flow_free(t);
 }
 
+/* Heap bytes a table of @p capacity takes, and how many flows it holds. */
+static double
+heap_per_held_flow(uint32_t capacity)
+{
+	struct rte_malloc_socket_stats before, after;
+	struct pl_flow_table *t;
+	int socket = (int)rte_socket_id();
+	double per;
+
+	assert_int_equal(rte_malloc_get_socket_stats(socket, &before), 0);
+	t = pl_flow_create("tflow_per", capacity, socket);
+	assert_non_null(t);
+	assert_int_equal(rte_malloc_get_socket_stats(socket, &after), 0);
+	per = (double)(after.heap_allocsz_bytes - before.heap_allocsz_bytes) / pl_flow_limit(t);
+	print_message("  capacity %u holds %u flows: %.1f heap bytes a flow\n", capacity,
+		      pl_flow_limit(t), per);
+	pl_flow_free(t);
+	return per;
+}
+
+/* Issue 5's memory target, at the default capacity and at 15/16 of other powers of two:
+ * at most 128 bytes of heap per flow the table holds (hash, keys, records, everything). */
+static void
+test_default_capacity_costs_at_most_128_bytes_a_flow(void **state)
+{
+	(void)state;
+	assert_true(heap_per_held_flow(61440) <= 128.0);
+	assert_true(heap_per_held_flow(15 * 1024) <= 128.0);
+	assert_true(heap_per_held_flow(15 * 65536) <= 128.0);
+}
+
 static void
 check_memory(uint32_t capacity)
 {
@@ -1111,6 +1142,7 @@ main(void)
 		cmocka_unit_test(test_burst_lookup_matches_one_at_a_time),
 		cmocka_unit_test(test_create_refuses_bad_capacity_and_duplicate_name),
 		cmocka_unit_test(test_memory_estimate_matches_the_heap_within_10_percent),
+		cmocka_unit_test(test_default_capacity_costs_at_most_128_bytes_a_flow),
 		cmocka_unit_test(test_names_come_from_the_lists),
 	};
 
