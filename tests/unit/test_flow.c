@@ -1008,6 +1008,53 @@ test_burst_lookup_matches_one_at_a_time(void **state)
 	pl_flow_free(b);
 }
 
+/*
+ * A flow that ageing removed is gone for lookups too, even while the table's exact-match
+ * cache still held it and its position went to a new flow: its next packet is a new flow
+ * (here refused: the table is full again), never the new flow's record.
+ */
+static void
+test_removed_flow_is_not_found_through_a_reused_position(void **state)
+{
+	struct pl_flow_table *t = new_table(16); /* holds 15 */
+	struct pl_flow_event ev;
+	struct flow_sums sums = { 0 };
+	struct pkt p, gone, fresh;
+	struct pl_flow *fresh_rec;
+	int i;
+
+	(void)state;
+	assert_int_equal(pl_flow_limit(t), 15);
+	pl_flow_set_timeouts(t, 1 * SEC, 10 * SEC, 5 * SEC, 1 * SEC);
+	for (i = 0; i < 15; i++) {
+		mk_udp(&p, CLI_IP, SRV_IP, (uint16_t)(7000 + i), 53, 10);
+		send_pkt(t, &p, 0, &ev);
+		assert_true(ev.created);
+	}
+	mk_udp(&gone, CLI_IP, SRV_IP, 7014, 53, 10);
+	send_pkt(t, &gone, 1 * SEC, &ev);  /* cached now, by a hit */
+	assert_false(ev.created);
+	for (i = 0; i < 14; i++) {          /* all but the last stay alive */
+		mk_udp(&p, CLI_IP, SRV_IP, (uint16_t)(7000 + i), 53, 10);
+		send_pkt(t, &p, 4 * SEC, &ev);
+		assert_false(ev.created);
+	}
+	pl_flow_age(t, 8 * SEC, 64, &ctrs);
+	assert_int_equal(pl_flow_count(t), 14);
+	assert_int_equal(flow_c[PL_FLOWC_evicted], 1);
+	mk_udp(&fresh, CLI_IP, SRV_IP, 9000, 53, 10);
+	send_pkt(t, &fresh, 8 * SEC, &ev);  /* takes the freed position */
+	assert_true(ev.created);
+	fresh_rec = ev.flow;
+	send_pkt(t, &gone, 8 * SEC, &ev);
+	assert_null(ev.flow);               /* a new flow, refused: the table is full */
+	assert_int_equal(flow_c[PL_FLOWC_table_full], 1);
+	assert_int_equal(fresh_rec->packets[0], 1);
+	pl_flow_walk(t, sum_cb, &sums);
+	assert_int_equal(sums.flows, 15);
+	pl_flow_free(t);
+}
+
 /* ---- create, memory, names ---- */
 
 static void
@@ -1140,6 +1187,7 @@ main(void)
 		cmocka_unit_test(test_gauges_equal_states_under_random_traffic),
 		cmocka_unit_test(test_walk_visits_every_flow_and_stops_when_asked),
 		cmocka_unit_test(test_burst_lookup_matches_one_at_a_time),
+		cmocka_unit_test(test_removed_flow_is_not_found_through_a_reused_position),
 		cmocka_unit_test(test_create_refuses_bad_capacity_and_duplicate_name),
 		cmocka_unit_test(test_memory_estimate_matches_the_heap_within_10_percent),
 		cmocka_unit_test(test_default_capacity_costs_at_most_128_bytes_a_flow),

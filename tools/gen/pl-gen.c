@@ -12,6 +12,8 @@
  *   random-ports  IPv4 TCP/UDP, half in / half out, uniformly random destination ports
  *   imix          7:4:1 of 64/594/1518-byte frames on the wire, written without the 4-byte
  *                 FCS (DESIGN.md: bytes = frame as received, no FCS), i.e. 60/590/1514 bytes
+ *   imix-flows    the imix sizes over 4096 recurring flows, every frame with data (the
+ *                 benchmark mix for payload scanning: only a flow's first packets are scanned)
  *   min64         60-byte (64 with FCS) TCP/UDP frames spread over 65536 flows
  *   finmark       200 users on 10.0.x.y talking to 443 (TLS), 8080 (HTTP) and 5432
  *                 (PostgreSQL) backends with full TCP lifecycles, rejects, unanswered SYNs
@@ -903,38 +905,64 @@ imix_next(uint8_t *f, uint64_t i)
 }
 
 /*
- * 60-byte frames over 65536 flows: frame i belongs to flow i % 65536, whose addresses and
- * ports are a function of the flow number only, so every flow recurs identically.
+ * The spec of frame i of recurring flow number `flow`: its addresses and ports are a function
+ * of the flow number only, so every flow recurs identically; half the flows come in.
  */
-static size_t
-min64_next(uint8_t *f, uint64_t i)
+static void
+recurring_flow(struct spec *s, uint32_t flow, uint64_t i)
 {
-	uint32_t flow = (uint32_t)(i % 65536);
 	uint64_t saved = rng_state, h;
-	struct spec s;
-	struct built b;
 
 	rng_state = 0x5eed0000ULL + flow;
 	h = rnd();
 	rng_state = saved;
-	memset(&s, 0, sizeof(s));
-	s.ethertype = ET_IPV4;
-	s.l4 = h & 1 ? P_TCP : P_UDP;
-	s.l4_header = true;
-	v4(&s.src, 10, (uint8_t)(flow >> 8), (uint8_t)flow, 1);
-	v4(&s.dst, 203, 0, 113, (uint8_t)(1 + (h >> 8) % 254));
-	s.sport = (uint16_t)(1024 + (h >> 16) % 64000);
-	s.dport = (h >> 32) % 4 == 0 ? (uint16_t)(h >> 40) : well_known[(h >> 40) % 6];
-	if (flow & 2) {		/* half the flows come in */
-		struct addr t = s.src;
+	memset(s, 0, sizeof(*s));
+	s->ethertype = ET_IPV4;
+	s->l4 = h & 1 ? P_TCP : P_UDP;
+	s->l4_header = true;
+	v4(&s->src, 10, (uint8_t)(flow >> 8), (uint8_t)flow, 1);
+	v4(&s->dst, 203, 0, 113, (uint8_t)(1 + (h >> 8) % 254));
+	s->sport = (uint16_t)(1024 + (h >> 16) % 64000);
+	s->dport = (h >> 32) % 4 == 0 ? (uint16_t)(h >> 40) : well_known[(h >> 40) % 6];
+	if (flow & 2) {
+		struct addr t = s->src;
 
-		s.src = s.dst;
-		s.dst = t;
+		s->src = s->dst;
+		s->dst = t;
 	}
-	s.tcp_flags = TH_ACK;
-	s.seq = (uint32_t)i;
-	s.ack = (uint32_t)(h >> 8);
+	s->tcp_flags = TH_ACK;
+	s->seq = (uint32_t)i;
+	s->ack = (uint32_t)(h >> 8);
+}
+
+/* 60-byte frames over 65536 flows: frame i belongs to flow i % 65536. */
+static size_t
+min64_next(uint8_t *f, uint64_t i)
+{
+	struct spec s;
+	struct built b;
+
+	recurring_flow(&s, (uint32_t)(i % 65536), i);
 	s.payload_len = s.l4 == P_TCP ? 6 : 18;
+	pkt_build(f, &s, false, &b);
+	return b.len;
+}
+
+/*
+ * IMIX over 4096 recurring flows (frame i belongs to flow i % 4096, sizes 7:4:1 of
+ * 60/590/1514 bytes by position as in imix): flows of a few hundred packets per million,
+ * every packet with data, so payload scanning sees the first packets of each flow only.
+ */
+static size_t
+imix_flows_next(uint8_t *f, uint64_t i)
+{
+	uint64_t r = i % 12;
+	size_t len = r < 7 ? 60 : r < 11 ? 590 : 1514;
+	struct spec s;
+	struct built b;
+
+	recurring_flow(&s, (uint32_t)(i % 4096), i);
+	s.payload_len = len - 14 - 20 - (s.l4 == P_TCP ? 20 : 8);
 	pkt_build(f, &s, false, &b);
 	return b.len;
 }
@@ -1805,6 +1833,7 @@ static const struct mix mixes[] = {
 	{ "mixed", mixed_next, "every frame kind, well-formed and malformed (default)", 0 },
 	{ "random-ports", random_ports_next, "IPv4 TCP/UDP, half in/out, random dst ports", 0 },
 	{ "imix", imix_next, "7:4:1 of 60/590/1514-byte frames (64/594/1518 with FCS)", 0 },
+	{ "imix-flows", imix_flows_next, "imix sizes over 4096 recurring flows", 0 },
 	{ "min64", min64_next, "60-byte TCP/UDP frames over 65536 flows", 0 },
 	{ "finmark", finmark_next, "200 users, 443/8080/5432, full TCP lifecycles", 0 },
 	{ "policy", policy_next, "clean FinMark-like traffic plus planted findings", 30000 },
