@@ -19,10 +19,21 @@
 -- pktgen paces sequence traffic by the average size of the sequence packets (the IMIX
 -- average, 353.83 bytes with FCS), so the rate in percent is right.
 --
+-- pktgen 23.06.1's Lua functions read the port list from their first argument whatever its
+-- position (pktgen_get_portlist() parses index 1), so pktgen.seqTable(n, port, t) applies
+-- sequence packet n to port n. Sequence numbers are given here as hex strings ("0x0",
+-- "0x1" ... "0xb"): Lua reads them as the numbers 0-11 and pktgen's port list parser (base
+-- 10) as port 0. The profile therefore works on port 0 only; for another port, type the
+-- `seq` commands in pktgen's CLI (docs/pktgen.md).
+--
 -- Globals read when set: PL_PORT (default 0), PL_RATE (percent of the link speed, default 1).
 
 local port = tostring(PL_PORT or 0)
 local rate = PL_RATE or 1
+
+if port ~= "0" then
+	error("imix.lua: port 0 only (pktgen 23.06.1 takes sequence numbers for port lists)")
+end
 
 -- 7 x 64, 4 x 594, 1 x 1518, spread out over the round of 12
 local sizes = { 64, 594, 64, 64, 594, 64, 1518, 64, 594, 64, 64, 594 }
@@ -33,7 +44,7 @@ pktgen.pcap(port, "off")
 pktgen.set(port, "count", 0)
 
 for i, size in ipairs(sizes) do
-	pktgen.seqTable(i - 1, port, {
+	pktgen.seqTable(string.format("0x%x", i - 1), port, {
 		["eth_dst_addr"] = "02:00:00:00:00:02",
 		["eth_src_addr"] = "02:00:00:00:00:01",
 		["ip_dst_addr"] = string.format("10.1.1.%d", i),

@@ -695,14 +695,18 @@ class Run:
         self.checked_traffic = False
 
     def pct(self, rate):
+        """The rate in pktgen's unit; None when rates are in Mpps and pktgen is run by hand
+        (the operator converts)."""
         if self.a.unit == "pct":
             return rate
+        if not self.pps_per_pct:
+            return None
         return rate * 1e6 / self.pps_per_pct
 
     def manual_trial(self, rate):
         unit = "%" if self.a.unit == "pct" else " Mpps"
         how = ("for %g s" % self.a.seconds) if self.a.seconds else ("%d frames" % self.a.count)
-        print("\n  trial at %g%s: on pktgen set the rate (set %d rate ...), send %s, stop,"
+        print("\n  trial at %g%s: on pktgen set the rate (set %d rate PERCENT), send %s, stop,"
               % (rate, unit, self.a.pg_port, how))
         print("  then type the frames it sent in this trial (Tx Pkts after minus before),")
         print("  and the seconds it sent for if not %s:" % (self.a.seconds or "known"))
@@ -748,12 +752,16 @@ class Run:
             oerr = 0
         c1 = counters(self.pl.settled(a.settle))
         d = delta(c1, c0)
+        if self.ctl and tx == 0:
+            raise Failure("pktgen sent nothing in %.1f s at %g %% (is its port up, its TX lcore "
+                          "running? its log shows its screen)" % (elapsed, pct))
         if tx > 0 and d["received"] == 0:
             raise Failure("pktgen sent %d frames and portlens received none: check the "
                           "wiring (docs/pktgen.md)" % tx)
         result, lost, achieved = judge(tx, d, asked, elapsed, a.min_offered)
         t = {
-                "rate": rate, "pct": round(pct, 6), "asked_pps": asked, "sent": tx,
+                "rate": rate, "pct": None if pct is None else round(pct, 6),
+            "asked_pps": asked, "sent": tx,
                 "tx_errors": oerr, "elapsed_s": round(elapsed, 3),
                 "sent_pps": round(achieved, 1), "received": d["received"],
                 "processed": d["processed"],
@@ -793,8 +801,9 @@ class Run:
         if problem:
             raise Failure("traffic check after the first trial: %s; did the profile load "
                           "(replay needs pktgen -s)?" % problem)
-        say("traffic check: sizes %s" % ", ".join("%s %.1f%%" % (k, 100 * v)
-                                                  for k, v in sorted(share.items())))
+        shown = sorted((k for k in share if share[k] > 0), key=lambda k: int(k.split("-")[0]))
+        say("traffic check: frame sizes %s" % ", ".join("%s %.1f%%" % (k, 100 * share[k])
+                                                        for k in shown))
 
     def passes(self, rate):
         for _ in range(self.a.repeat):
@@ -1029,7 +1038,7 @@ def run(a):
             with open(a.json, "w") as f:
                 json.dump(record, f, indent=1)
                 f.write("\n")
-        if pktgen or portlens:
+        if pktgen or (portlens and portlens.proc):
             say("logs in %s" % out)
 
 
