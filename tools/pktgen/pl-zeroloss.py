@@ -225,6 +225,11 @@ def check_options(a):
         raise Usage("--min-offered must be between 0 and 1")
     if a.pg_port < 0:
         raise Usage("--pg-port must be 0 or more")
+    if a.mode == "memif" and a.pg_port != 0:
+        raise Usage("--pg-port: over memif pktgen has one port, 0")
+    if a.traffic == "imix" and a.pg_port != 0:
+        raise Usage("--traffic imix works on pktgen port 0 only (docs/pktgen.md); "
+                    "imix-pcap works on any")
     _, needs_pcap, gen_mix = TRAFFIC[a.traffic]
     if a.pcap and not needs_pcap:
         raise Usage("--pcap goes with --traffic pcap, finmark or imix-pcap, not %s" % a.traffic)
@@ -1093,6 +1098,9 @@ def self_check():
             (["--mode", "remote", "--pktgen-lua", "nohost", "--pl-eal", "-l 0"], "HOST:PORT"),
             (["--mode", "remote", "--pktgen-lua", "h:99999", "--pl-eal", "-l 0"], "HOST:PORT"),
             (["--pl-args", "'unclosed"], "quotation"),
+        (["--pg-port", "1"], "one port"),
+        (["--mode", "remote", "--tx-manual", "--pl-eal", "-l 0-2", "--traffic", "imix",
+          "--pg-port", "1"], "port 0 only"),
     ]
     for argv in good:
         try:
