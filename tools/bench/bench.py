@@ -2,18 +2,28 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Benchmark driver: portlens against dpdk-testpmd on the same source and the same cores.
 
-In one run it measures, for each source (net_pcap replaying a capture with infinite_rx, or
-net_null), dpdk-testpmd in rxonly and io modes as the baseline and portlens with R RX lcores
-(each with its own source) and W workers, with and without payload scanning. It prints Mpps,
-cycles per packet and the ratio to testpmd rxonly, as a table and (--json) as JSON.
+In one run it measures, for each source (net_pcap replaying a capture with infinite_rx,
+net_null, or net_memif fed by a generator), dpdk-testpmd in rxonly and io modes as the
+baseline and portlens with R RX lcores (each with its own source) and W workers, with and
+without payload scanning. It prints Mpps, cycles per packet and the ratio to testpmd rxonly,
+as a table and (--json) as JSON.
+
+memif: a generator, dpdk-testpmd in txonly mode (64-byte frames, --txonly-multi-flow: many
+flows) on its own CPUs (--gen-cpus), is the memif server of R interfaces; the measured
+program is the client of each, started once the server's sockets exist and stopped before
+the server (a DPDK 22.11 memif server fed by a txonly client received nothing here).
+The generator sends as fast as it can; what the server does not take is the generator's
+TX-dropped, not the server's loss. For a paced source and the zero-loss rate, use
+tools/pktgen/pl-zeroloss.py (pktgen-dpdk).
 
 Rates are steady-state: testpmd's RX-packets and portlens's balance.received are sampled
 every second and the first samples (start-up) are dropped. Cycles per packet are the RX
 lcores' busy cycles over their packets (portlens's own accounting) and, for testpmd, the
 forwarding cores' TSC cycles over the packets (a fully busy poll loop).
 
-usage: bench.py [--source pcap:FILE] [--source null] [--seconds 8] [--rx 1] [--workers 2]
-                [--cpus 0-15] [--portlens build/app/portlens] [--json OUT]
+usage: bench.py [--source pcap:FILE] [--source null] [--source memif] [--seconds 8] [--rx 1]
+                [--workers 2] [--cpus 0-15] [--gen-cpus 14-15] [--portlens build/app/portlens]
+                [--json OUT]
 """
 import argparse
 import json
@@ -44,22 +54,75 @@ def lcores_arg(n, cpus):
     return ",".join("%d@%d" % (i, cpus[i % len(cpus)]) for i in range(n))
 
 
-def vdevs(source, count):
+def memif_sock(tmp, i):
+    return os.path.join(tmp, "memif%d.sock" % i)
+
+
+def vdevs(source, count, tmp):
     out = []
     for i in range(count):
         if source == "null":
             out += ["--vdev", "net_null%d,size=64" % i]
+        elif source == "memif":
+            out += ["--vdev", "net_memif%d,role=client,socket=%s,socket-abstract=no" %
+                    (i, memif_sock(tmp, i))]
         else:
             out += ["--vdev", "net_pcap%d,rx_pcap=%s,infinite_rx=1" % (i, source[5:])]
     return out
 
 
-def run_testpmd(source, mode, rx, seconds, cpus):
+class Generator:
+    """For the memif source: testpmd txonly, the server of one memif per RX lcore."""
+
+    def __init__(self, source, count, cpus, tmp):
+        self.p = None
+        if source != "memif":
+            return
+        n = 1 + count
+        socks = [memif_sock(tmp, i) for i in range(count)]
+        for x in socks:  # a server binds a fresh socket
+            if os.path.exists(x):
+                os.unlink(x)
+        cmd = (["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
+                "--file-prefix", "plb-gen-%d" % os.getpid()] + EAL_COMMON +
+               sum([["--vdev", "net_memif%d,role=server,socket=%s,socket-abstract=no" %
+                     (i, socks[i])] for i in range(count)], []) +
+               ["--", "--no-mlockall", "-a", "--forward-mode=txonly", "--txpkts=64",
+                # a stats period keeps testpmd running without a terminal (otherwise it
+                # waits for Enter on stdin, and /dev/null ends it at once)
+                "--txonly-multi-flow", "--stats-period", "1", "--nb-cores=%d" % count,
+                "--rxq=1", "--txq=1",
+                "--total-num-mbufs=32768"])
+        self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while not all(os.path.exists(x) for x in socks):
+            if time.time() > deadline or self.p.poll() is not None:
+                self.stop()
+                raise RuntimeError("the memif generator did not create %s" % socks)
+            time.sleep(0.1)
+
+    def stop(self):
+        """Stop the server, after its clients (the measured program) have gone."""
+        if self.p is None:
+            return
+        self.p.send_signal(signal.SIGINT)
+        try:
+            self.p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        self.p = None
+
+
+def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp):
     n = 1 + rx
     cmd = (["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
-            "--file-prefix", "plb-tp-%d" % os.getpid()] + EAL_COMMON + vdevs(source, rx) +
+            "--file-prefix", "plb-tp-%d" % os.getpid()] + EAL_COMMON +
+           vdevs(source, rx, tmp) +
            ["--", "--no-mlockall", "-a", "--forward-mode=" + mode, "--stats-period", "1",
             "--nb-cores=%d" % rx, "--rxq=1", "--txq=1", "--total-num-mbufs=32768"])
+    gen = Generator(source, rx, gen_cpus, tmp)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          stdin=subprocess.DEVNULL)
     samples = []
@@ -83,6 +146,7 @@ def run_testpmd(source, mode, rx, seconds, cpus):
         p.wait(timeout=20)
     except subprocess.TimeoutExpired:
         p.kill()
+    gen.stop()
     return rate(samples)
 
 
@@ -94,7 +158,7 @@ def rate(samples):
     return (s[-1][1] - s[0][1]) / (s[-1][0] - s[0][0])
 
 
-def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, tmp):
+def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, tmp):
     n = 1 + rx + workers
     cfg = os.path.join(tmp, "bench.yaml")
     with open(cfg, "w") as f:
@@ -103,13 +167,24 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, tmp):
     if os.path.exists(jl):
         os.unlink(jl)
     cmd = ([portlens, "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
-            "--file-prefix", "plb-pl-%d" % os.getpid()] + EAL_COMMON + vdevs(source, rx) +
+            "--file-prefix", "plb-pl-%d" % os.getpid()] + EAL_COMMON +
+           vdevs(source, rx, tmp) +
            ["--", "--rx-lcores", "1-%d" % rx, "--worker-lcores",
             "%d-%d" % (rx + 1, rx + workers), "--config", cfg, "--json-lines", jl,
-            "--json-interval", "1", "--tick-ms", "500", "--duration", str(seconds),
-            "--no-summary", "--quiet"])
-    subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False,
-                   timeout=seconds + 60)
+            "--json-interval", "1", "--tick-ms", "500", "--no-summary", "--quiet"])
+    gen = Generator(source, rx, gen_cpus, tmp)
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    try:
+        p.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pass
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    gen.stop()
     samples, lcores = [], []
     with open(jl) as f:
         for line in f:
@@ -140,25 +215,30 @@ def main():
     ap.add_argument("--rx", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cpus", default="0-%d" % (os.cpu_count() - 1))
+    ap.add_argument("--gen-cpus", default=None,
+                    help="CPUs of the memif generator (default: the last rx + 1 CPUs)")
     ap.add_argument("--portlens", default="build/app/portlens")
     ap.add_argument("--json")
     a = ap.parse_args()
     sources = a.source or ["null"]
     for s in sources:
-        if s != "null" and not (s.startswith("pcap:") and os.path.exists(s[5:])):
-            ap.error("--source %s: expected null or pcap:FILE (existing)" % s)
+        if s not in ("null", "memif") and not (s.startswith("pcap:") and
+                                               os.path.exists(s[5:])):
+            ap.error("--source %s: expected null, memif or pcap:FILE (existing)" % s)
     cpus = cpu_list(a.cpus)
+    gen_cpus = (cpu_list(a.gen_cpus) if a.gen_cpus else
+                list(range(os.cpu_count()))[-(a.rx + 1):])
     hz = tsc_hz()
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="plb-") as tmp:
         for src in sources:
-            base = run_testpmd(src, "rxonly", a.rx, a.seconds, cpus)
-            io = run_testpmd(src, "io", a.rx, a.seconds, cpus)
+            base = run_testpmd(src, "rxonly", a.rx, a.seconds, cpus, gen_cpus, tmp)
+            io = run_testpmd(src, "io", a.rx, a.seconds, cpus, gen_cpus, tmp)
             rows = [("testpmd rxonly", base, hz / base * 1 if base else 0, 0),
                     ("testpmd io", io, hz / io if io else 0, 0)]
             for scan in (False, True):
                 pps, rxc, wkc = run_portlens(a.portlens, src, a.rx, a.workers, scan,
-                                             a.seconds, cpus, tmp)
+                                             a.seconds, cpus, gen_cpus, tmp)
                 rows.append(("portlens %dRX+%dW scan %s" % (a.rx, a.workers,
                                                              "on" if scan else "off"),
                              pps, rxc, wkc))
