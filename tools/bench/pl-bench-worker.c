@@ -9,7 +9,8 @@
  * tables and is not reported. Run it under `valgrind --tool=callgrind` for instruction
  * counts that do not depend on what else the machine is doing.
  *
- * usage: pl-bench-worker --pcap FILE [--config FILE] [--packets N] [--rounds R] [--json]
+ * usage: pl-bench-worker --pcap FILE [--config FILE] [--packets N] [--rounds R] [--new-flows]
+ *                        [--json]
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -81,20 +82,50 @@ load(const char *path, struct rte_mempool *mp, struct rte_mbuf **pkts, uint64_t 
 	return (int)n;
 }
 
+/*
+ * --new-flows: before each round, change the last byte of both addresses of every IP packet
+ * (the previous round's parse says where they are), so that every round's connections are
+ * new flows (scanned again, created again) while directions, classes and the pairing of the
+ * two directions stay as they were. Without it a round continues the previous round's flows.
+ */
+static void
+renumber(struct rte_mbuf **pkts, unsigned int n, unsigned int round)
+{
+	/* round r's byte is the capture's XOR (r mod 256): distinct for 256 rounds */
+	uint8_t x = (uint8_t)(round ^ (round - 1));
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct pl_meta *m = pl_meta(pkts[i]);
+		uint8_t *ip = rte_pktmbuf_mtod(pkts[i], uint8_t *) + m->l3_off;
+
+		if (m->kind != PL_KIND_IP)
+			continue;
+		if (m->flags & PL_F_IPV6) {
+			ip[8 + 15] ^= x;
+			ip[24 + 15] ^= x;
+		} else {
+			ip[12 + 3] ^= x;
+			ip[16 + 3] ^= x;
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "pcap", required_argument, NULL, 'p' }, { "config", required_argument, NULL, 'c' },
 		{ "packets", required_argument, NULL, 'n' }, { "rounds", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, { "new-flows", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char *eal[] = { "pl-bench-worker", "--no-huge", "-m", "2048", "--no-pci", "--no-shconf",
 			"--file-prefix=pl-bench", "--log-level=error", "-l", "0", NULL };
 	const char *pcap_path = NULL, *cfg_path = NULL;
-	unsigned int max = 65536, rounds = 5, n, r, i, json = 0;
+	unsigned int max = 65536, rounds = 5, n, r, i, json = 0, new_flows = 0;
 	static struct pl_config cfg;
-	uint64_t cyc[ST_MAX] = { 0 }, counted = 0, span, *ts;
+	uint64_t cyc[ST_MAX] = { 0 }, counted = 0, scans = 0, span, *ts;
 	struct rte_mbuf **pkts;
 	struct rte_mempool *mp;
 	struct pl_worker_ctx *wk;
@@ -111,9 +142,10 @@ main(int argc, char **argv)
 		case 'n': max = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'r': rounds = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'j': json = 1; break;
+		case 'f': new_flows = 1; break;
 		default:
 			fprintf(stderr, "usage: pl-bench-worker --pcap FILE [--config FILE] "
-				"[--packets N] [--rounds R] [--json]\n");
+				"[--packets N] [--rounds R] [--new-flows] [--json]\n");
 			return 2;
 		}
 	}
@@ -166,7 +198,10 @@ main(int argc, char **argv)
 		uint64_t t[ST_MAX] = { 0 };
 		struct pl_ctr_bank *b = wk->ctr->bank[0];
 		struct pl_flow_ctrs fc = { .tcp = b->tcp, .flow = b->flow };
+		uint64_t scans0 = b->v[PL_CTR_scans];
 
+		if (new_flows && r > 0)
+			renumber(pkts, n, r);
 		for (i = 0; i < n; i += PL_BURST) {
 			uint16_t k = (uint16_t)RTE_MIN((unsigned int)PL_BURST, n - i), j, wi[PL_BURST];
 			struct rte_mbuf **bp = pkts + i, *tmp[PL_BURST];
@@ -223,6 +258,7 @@ main(int argc, char **argv)
 		for (i = 0; i < ST_MAX; i++)
 			cyc[i] += t[i];
 		counted += n;
+		scans += b->v[PL_CTR_scans] - scans0;
 	}
 	if (json) {
 		printf("{\"packets\": %u, \"rounds\": %u, \"tsc_hz\": %" PRIu64 ", \"scan\": %s, "
@@ -231,13 +267,14 @@ main(int argc, char **argv)
 		for (i = 0; i < ST_MAX; i++)
 			printf("%s\"%s\": %.1f", i ? ", " : "", stage_name[i],
 			       (double)cyc[i] / counted);
-		printf("}}\n");
+		printf("}, \"scanned_share\": %.4f}\n", (double)scans / counted);
 	} else {
 		printf("%u packets x %u rounds, TSC %.2f GHz, scanning %s\n", n, rounds - 1,
 		       rte_get_tsc_hz() / 1e9, pl_app.rt->sigs ? "on" : "off");
 		for (i = 0; i < ST_MAX; i++)
 			printf("  %-10s %8.1f cycles/packet  %s\n", stage_name[i],
 			       (double)cyc[i] / counted, stage_help[i]);
+		printf("  payload scans: %.2f %% of the packets\n", 100.0 * scans / counted);
 		printf("  RX lcore (parse+direction+hash+ring): %.1f, worker: %.1f cycles/packet\n",
 		       (double)(cyc[ST_PARSE] + cyc[ST_DIR] + cyc[ST_HASH] + cyc[ST_RING]) / counted,
 		       (double)cyc[ST_WORKER] / counted);
