@@ -48,37 +48,23 @@ pl_talkers_clear(struct pl_talkers *t)
 	t->over_packets = t->over_bytes = 0;
 }
 
-/* Same family and address: the 20 key bytes, with fixed-size loads. */
-static inline int
-talker_key_eq(const struct pl_talker *a, const struct pl_talker *b)
-{
-	uint64_t x[2], y[2];
-	uint32_t u, v;
-
-	_Static_assert(offsetof(struct pl_talker, packets) == 24 &&
-		       offsetof(struct pl_talker, addr) == 4, "talker key layout");
-	memcpy(x, a->addr, 16);
-	memcpy(y, b->addr, 16);
-	memcpy(&u, a, 4);
-	memcpy(&v, b, 4);
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (u ^ v)) == 0;
-}
-
 int
 pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t packets,
 	       uint64_t bytes)
 {
-	struct pl_talker key;
-	uint32_t i;
+	uint64_t a6[2] = { 0, 0 };
+	uint32_t a4 = 0, i;
 
-	memset(&key, 0, offsetof(struct pl_talker, packets));
-	key.family = (uint8_t)family;
-	/* fixed sizes: copies the compiler inlines */
-	if (family == 6)
-		memcpy(key.addr, addr, 16);
-	else
-		memcpy(key.addr, addr, 4);
-	i = rte_hash_crc(&key, offsetof(struct pl_talker, packets), 0x54414c4b) & (t->cap - 1);
+	_Static_assert(offsetof(struct pl_talker, addr) == 4, "talker key layout");
+	/* hash the address alone, with one or two CRC instructions */
+	if (family == 6) {
+		memcpy(a6, addr, 16);
+		i = rte_hash_crc_8byte(a6[1], rte_hash_crc_8byte(a6[0], 0x54414c4b));
+	} else {
+		memcpy(&a4, addr, 4);
+		i = rte_hash_crc_4byte(a4, 0x54414c4b);
+	}
+	i &= t->cap - 1;
 	/* empty slots have packets 0; a recorded source always has packets >= 1 */
 	for (;;) {
 		struct pl_talker *e = &t->e[i];
@@ -89,16 +75,31 @@ pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t p
 				t->over_bytes += bytes;
 				return -ENOSPC;
 			}
-			memcpy(e, &key, offsetof(struct pl_talker, packets));
+			memset(e, 0, offsetof(struct pl_talker, packets));
+			e->family = (uint8_t)family;
+			memcpy(e->addr, addr, family == 6 ? 16 : 4);
 			e->packets = packets;
 			e->bytes = bytes;
 			t->n++;
 			return 0;
 		}
-		if (talker_key_eq(e, &key)) {
-			e->packets += packets;
-			e->bytes += bytes;
-			return 0;
+		if (e->family == family) {
+			uint64_t x[2];
+			uint32_t y;
+			int same;
+
+			if (family == 6) {
+				memcpy(x, e->addr, 16);
+				same = ((x[0] ^ a6[0]) | (x[1] ^ a6[1])) == 0;
+			} else {
+				memcpy(&y, e->addr, 4);
+				same = y == a4;
+			}
+			if (same) {
+				e->packets += packets;
+				e->bytes += bytes;
+				return 0;
+			}
 		}
 		i = (i + 1) & (t->cap - 1);
 	}
