@@ -30,6 +30,7 @@ import json
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,27 @@ def cpu_list(spec):
 def lcores_arg(n, cpus):
     """Map lcores 0..n-1 onto the CPUs, one each while they last (then round robin)."""
     return ",".join("%d@%d" % (i, cpus[i % len(cpus)]) for i in range(n))
+
+
+def pcap_frames(path):
+    """Frames in a classic pcap file (net_pcap's infinite_rx holds them all in mbufs)."""
+    n = 0
+    with open(path, "rb") as f:
+        hdr = f.read(24)
+        if len(hdr) < 24:
+            return 0
+        order = "<" if hdr[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+        while True:
+            rec = f.read(16)
+            if len(rec) < 16:
+                return n
+            f.seek(struct.unpack(order + "IIII", rec)[2], 1)
+            n += 1
+
+
+def pool_size(source):
+    """mbufs each program needs: a replayed capture's frames on top of the usual."""
+    return 32768 + (pcap_frames(source[5:]) if source.startswith("pcap:") else 0)
 
 
 def memif_sock(tmp, i):
@@ -121,7 +143,8 @@ def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp):
             "--file-prefix", "plb-tp-%d" % os.getpid()] + EAL_COMMON +
            vdevs(source, rx, tmp) +
            ["--", "--no-mlockall", "-a", "--forward-mode=" + mode, "--stats-period", "1",
-            "--nb-cores=%d" % rx, "--rxq=1", "--txq=1", "--total-num-mbufs=32768"])
+            "--nb-cores=%d" % rx, "--rxq=1", "--txq=1",
+            "--total-num-mbufs=%d" % pool_size(source)])
     gen = Generator(source, rx, gen_cpus, tmp)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          stdin=subprocess.DEVNULL)
@@ -171,7 +194,8 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
            vdevs(source, rx, tmp) +
            ["--", "--rx-lcores", "1-%d" % rx, "--worker-lcores",
             "%d-%d" % (rx + 1, rx + workers), "--config", cfg, "--json-lines", jl,
-            "--json-interval", "1", "--tick-ms", "500", "--no-summary", "--quiet"])
+            "--json-interval", "1", "--tick-ms", "500", "--mbufs", str(pool_size(source)),
+            "--no-summary", "--quiet"])
     gen = Generator(source, rx, gen_cpus, tmp)
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     try:
@@ -186,6 +210,11 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
         p.wait()
     gen.stop()
     samples, lcores = [], []
+    if not os.path.exists(jl):
+        print("bench.py: portlens exited %s without a snapshot: %s" % (p.returncode,
+                                                                       " ".join(cmd)),
+              file=sys.stderr)
+        return 0.0, 0.0, 0.0
     with open(jl) as f:
         for line in f:
             d = json.loads(line)
