@@ -310,6 +310,18 @@ check_numa(struct pl_app *app)
 				       app->rx[i]->lcore, rte_lcore_to_socket_id(app->rx[i]->lcore),
 				       pp->id, pp->socket);
 		}
+	/* a worker reads what every RX lcore hands it (and transmits, inline): it belongs on
+	 * the socket of the ports */
+	for (i = 0; i < app->nb_workers; i++) {
+		int s = (int)rte_lcore_to_socket_id(app->wk[i]->lcore), near = 0;
+		uint16_t p;
+
+		for (p = 0; p < app->nb_ports; p++)
+			near |= app->port[p].socket == s;
+		if (app->nb_ports && !near)
+			PL_LOG(WARNING, "worker %u (lcore %u) is on socket %d, no port is: every "
+			       "packet it analyses crosses sockets", i, app->wk[i]->lcore, s);
+	}
 }
 
 static void

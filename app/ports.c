@@ -389,7 +389,15 @@ static int
 pool_create(struct pl_app *app, unsigned int need)
 {
 	unsigned int n = app->opt.mbufs ? app->opt.mbufs : need;
-	int socket = rte_socket_id();
+	/* the ports' socket: their PMDs write every mbuf (the first port's when they differ;
+	 * check_numa() in main.c says so) */
+	int socket = app->nb_ports ? app->port[0].socket : (int)rte_socket_id();
+	uint16_t p;
+
+	for (p = 1; p < app->nb_ports; p++)
+		if (app->port[p].socket != socket)
+			PL_LOG(WARNING, "port %u is on socket %d, the mbuf pool on socket %d (port 0's)",
+			       p, app->port[p].socket, socket);
 
 	app->pool = rte_pktmbuf_pool_create("pl_mbufs", n, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					    socket == SOCKET_ID_ANY ? 0 : socket);

@@ -36,7 +36,9 @@ pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, siz
 		if (rt->sigs == NULL)
 			goto fail;
 		for (c = 0; c < app->nb_workers; c++) {
-			rt->scratch[c] = pl_sigs_scratch(rt->sigs);
+			/* on the worker's NUMA node: it writes the scratch on every scan */
+			rt->scratch[c] = pl_sigs_scratch_on(rt->sigs,
+				(int)rte_lcore_to_socket_id(app->worker_lcore[c]));
 			if (rt->scratch[c] == NULL) {
 				snprintf(err, errlen, "Hyperscan scratch: out of memory");
 				goto fail;

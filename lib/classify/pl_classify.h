@@ -130,6 +130,12 @@ const struct pl_sig_def *pl_sigs_def(const struct pl_sigs *s, unsigned int id);
  */
 void *pl_sigs_scratch(const struct pl_sigs *s);
 
+/**
+ * pl_sigs_scratch() with the scratch's memory on NUMA node @p node (libnuma), the node of
+ * the worker that will scan with it; -1, or a node libnuma does not know, is anywhere.
+ */
+void *pl_sigs_scratch_on(const struct pl_sigs *s, int node);
+
 /** Free a scratch (NULL is fine). */
 void pl_sigs_scratch_free(void *scratch);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <hs/hs.h>
+#include <numa.h>
 #include <rte_common.h>
 #include <yaml.h>
 
@@ -450,20 +451,86 @@ pl_sigs_on_port(const struct pl_sigs *s, unsigned int proto, uint16_t port)
 
 /* ---- scratches and scanning ---- */
 
-void *
-pl_sigs_scratch(const struct pl_sigs *s)
+/*
+ * Hyperscan's scratch allocator: a worker's scratch (written on every scan) goes on the NUMA
+ * node of the worker's lcore, through libnuma. Hyperscan frees without a size and
+ * numa_free() needs one, so each block starts with a header that records its size and how
+ * it was allocated. The node comes from the thread allocating (scratch_node; control
+ * threads only allocate scratches).
+ */
+struct scratch_hdr {
+	size_t total;
+	int numa;
+} __attribute__((aligned(64)));
+
+static __thread int scratch_node = -1;
+
+static void *
+scratch_alloc(size_t size)
 {
+	size_t total = sizeof(struct scratch_hdr) + size;
+	struct scratch_hdr *h = NULL;
+	int on_node = scratch_node >= 0 && numa_available() >= 0 &&
+		      scratch_node <= numa_max_node();
+
+	if (on_node)
+		h = numa_alloc_onnode(total, scratch_node);
+	if (h == NULL) {
+		on_node = 0;
+		if (posix_memalign((void **)&h, 64, total) != 0)
+			return NULL;
+	}
+	h->total = total;
+	h->numa = on_node;
+	return h + 1;
+}
+
+static void
+scratch_release(void *p)
+{
+	struct scratch_hdr *h;
+
+	if (p == NULL)
+		return;
+	h = (struct scratch_hdr *)p - 1;
+	if (h->numa)
+		numa_free(h, h->total);
+	else
+		free(h);
+}
+
+void *
+pl_sigs_scratch_on(const struct pl_sigs *s, int node)
+{
+	static int allocator_set;
 	hs_scratch_t *sc = NULL;
+	hs_error_t rc;
 
 	if (s == NULL || s->db == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (hs_alloc_scratch(s->db, &sc) != HS_SUCCESS) {
+	if (!allocator_set) {
+		if (hs_set_scratch_allocator(scratch_alloc, scratch_release) != HS_SUCCESS) {
+			errno = EINVAL;
+			return NULL;
+		}
+		allocator_set = 1;
+	}
+	scratch_node = node;
+	rc = hs_alloc_scratch(s->db, &sc);
+	scratch_node = -1;
+	if (rc != HS_SUCCESS) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	return sc;
+}
+
+void *
+pl_sigs_scratch(const struct pl_sigs *s)
+{
+	return pl_sigs_scratch_on(s, -1);
 }
 
 void

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <pthread.h>
 
+#include <numa.h>
+#include <numaif.h>
+#include <rte_common.h>
+
 #include "pl_classify.h"
 #include "pl_test.h"
 
@@ -713,6 +717,50 @@ test_user_flags_reach_hyperscan(void **state)
 	pl_sigs_free(s);
 }
 
+/*
+ * A worker's scratch on a NUMA node (libnuma through Hyperscan's scratch allocator): it scans
+ * like any scratch, its memory is on the node asked for where libnuma works, a node that
+ * does not exist falls back to ordinary memory, and every way frees cleanly (the sanitizer
+ * build checks the frees).
+ */
+static void
+test_scratch_on_a_numa_node_scans_and_frees(void **state)
+{
+	const char *path = write_file("numa.yaml",
+		"signatures:\n"
+		"  - name: shout\n    protocol: other\n    pattern: 'hello'\n");
+	static const int nodes[] = { 0, -1, 4096 };
+	char err[512] = "";
+	struct pl_sigs *s = pl_sigs_load(path, err, sizeof(err));
+	unsigned int i;
+
+	(void)state;
+	if (s == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < RTE_DIM(nodes); i++) {
+		struct pl_scan_result r;
+		void *sc = pl_sigs_scratch_on(s, nodes[i]), *sc2;
+
+		assert_non_null(sc);
+		assert_int_equal(pl_sigs_scan(s, sc, (const uint8_t *)"say hello", 9, &r), 0);
+		assert_int_equal(r.sig_hits, 1);
+		if (nodes[i] == 0 && numa_available() >= 0) {
+			int node = -1;
+
+			assert_int_equal(get_mempolicy(&node, NULL, 0, sc, MPOL_F_NODE | MPOL_F_ADDR),
+					 0);
+			assert_int_equal(node, 0);
+		}
+		/* a second one while the first lives: distinct blocks */
+		sc2 = pl_sigs_scratch_on(s, nodes[i]);
+		assert_non_null(sc2);
+		assert_ptr_not_equal(sc, sc2);
+		pl_sigs_scratch_free(sc2);
+		pl_sigs_scratch_free(sc);
+	}
+	pl_sigs_free(s);
+}
+
 /* ---- off-port ---- */
 
 static void
@@ -869,6 +917,8 @@ main(void)
 						files_setup, files_teardown),
 		cmocka_unit_test_setup_teardown(test_user_flags_reach_hyperscan, files_setup,
 						files_teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_on_a_numa_node_scans_and_frees,
+						files_setup, files_teardown),
 		cmocka_unit_test_setup_teardown(test_tls_on_a_port_not_listed_is_off_port,
 						files_setup, files_teardown),
 		cmocka_unit_test(test_two_workers_with_own_scratches_scan_alike),
