@@ -5,19 +5,12 @@
 # closes. Both ways in: the console's `load config FILE` and SIGHUP on the --config file.
 # usage: test_config_reload.sh PORTLENS PL_GEN
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; true' EXIT
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 eal="$lc --no-huge -m 1024 --no-pci --no-shconf --log-level=error"
-fail=0
-total=0
-check() {
-	total=$((total + 1))
-	if [ "$2" = "True" ]; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
-}
 has() { grep -qF -- "$2" "$1" && echo True || echo False; }
 # has, waiting up to 30 s for the line (a reload compiles Hyperscan databases: seconds
 # under sanitizers on a loaded machine)
@@ -80,5 +73,4 @@ pid=
 check "SIGTERM after reloads: exit 0 (got $rc)" "$([ "$rc" -eq 0 ] && echo True || echo False)"
 res=$(python3 -c "import json,sys;b=json.load(open(sys.argv[1]))['balance'];print(b['in_flight']==0 and b['received']==b['processed']+b['dropped_total'])" "$tmp/h.json")
 check "SIGHUP: the balance closes" "$res"
-echo "$((total - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -10,21 +10,14 @@
 #     colour (tshark reads ip.dsfield.dscp), and red frames are dropped with drop_red.
 # usage: test_config_verdicts.sh PORTLENS PL_GEN
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 # Live mode drops when a ring is full (offline mode waits); net_pcap reads the whole capture
 # at once, so rings big enough for all of it keep these runs lossless on a 2-CPU machine.
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 eal="$lc --no-huge -m 512 --no-pci --no-shconf --log-level=error"
-fail=0
-total=0
-check() { # name True|False
-	total=$((total + 1))
-	if [ "$2" = "True" ]; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
-}
 
 "$plgen" --mix policy --count 30000 --seed 31 --out "$tmp/policy.pcap" >/dev/null
 python3 -c "import struct,sys;open(sys.argv[1],'wb').write(struct.pack('<IHHiIII',0xa1b2c3d4,2,4,0,0,65535,1))" "$tmp/empty.pcap"
@@ -117,5 +110,4 @@ check "qos: no red packet left" "$r4"
 check "qos: a qos finding is reported" "$r5"
 check "qos: every metered packet that left carries its colour's DSCP" "$r6"
 
-echo "$((total - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -10,13 +10,12 @@
 #  4. telemetry: /portlens/balance and the other endpoints over the telemetry socket.
 # usage: test_console.sh PORTLENS PL_GEN
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
 sess="plcons$$"
 trap 'tmux -L "$sess" kill-server 2>/dev/null || true; [ -n "${PL_KEEP:-}" ] || rm -rf "$tmp"' EXIT
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 # 1 GiB: a local-network change builds a second direction table (64 MiB rte_lpm) beside the
 # one in force
 eal="$lc --no-huge -m 1024 --no-pci --no-shconf --log-level=error"

@@ -14,6 +14,7 @@
 #     keeps a copy).
 # usage: test_http.sh PORTLENS PL_GEN        (exit 77: chromium or curl not installed)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
 for tool in curl chromium; do
@@ -34,12 +35,6 @@ cleanup() {
 trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-fail=0
-total=0
-check() { # name True|False
-	total=$((total + 1))
-	if [ "$2" = "True" ]; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
-}
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 "$plgen" --mix policy --count 30000 --seed 5 --out "$tmp/policy.pcap" >/dev/null
@@ -231,8 +226,6 @@ rc=0; "$portlens" --pcap "$tmp/policy.pcap" --linger 3 --quiet >"$tmp/bad.log" 2
 check "--linger without --http: exit 2" "$([ "$rc" = 2 ] && grep -q 'needs --http' "$tmp/bad.log" && echo True || echo False)"
 
 # ---- 3. live run on net_pcap with infinite_rx ----
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 lport=$(free_port)
 lbase="http://127.0.0.1:$lport"
 "$plgen" --mix random-ports --count 3000 --seed 22 --out "$tmp/flat.pcap" >/dev/null
@@ -325,5 +318,4 @@ PY
 check "dashboard: screenshot taken (1400x1800 PNG)" "$shot"
 if [ -n "${PL_SCREENSHOT:-}" ] && [ -f "$tmp/dashboard.png" ]; then cp "$tmp/dashboard.png" "$PL_SCREENSHOT"; fi
 
-echo "$((total - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

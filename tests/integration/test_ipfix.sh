@@ -7,18 +7,13 @@
 # are also exported while they go on.
 # usage: test_ipfix.sh PORTLENS PL_GEN SRC_DIR
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
 src=$3
 command -v tshark >/dev/null || { echo "no tshark: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail=0
-total=0
-check() {
-	total=$((total + 1))
-	if [ "$2" = "True" ]; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
-}
 free_port() {
 	python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
 }
@@ -90,5 +85,4 @@ rc=0
 check "a bad --ipfix address exits 2 (got $rc)" "$([ "$rc" -eq 2 ] && echo True || echo False)"
 check "and says why" "$(grep -q 'HOST:PORT' "$tmp/err" && echo True || echo False)"
 
-echo "$((total - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,6 +6,7 @@
 # link is back, and stop cleanly with its balance closed.
 # usage: test_link_flap.sh PORTLENS PL_GEN
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
 [ "$(id -u)" -eq 0 ] || { echo "needs root: skipped"; exit 77; }
@@ -30,8 +31,6 @@ for v in "$va" "$vb"; do
 	nsx ip link set "$v" up
 done
 "$plgen" --mix random-ports --count 4000 --seed 71 --out "$tmp/in.pcap" >/dev/null
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 # nsenter, not "ip netns exec": the latter forks, and signals must reach portlens itself
 # shellcheck disable=SC2086
 nsenter --net="/run/netns/$ns" -- "$portlens" $lc --no-huge -m 512 --no-pci --no-shconf --file-prefix "pl-flap-$$" \

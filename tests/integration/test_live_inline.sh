@@ -9,14 +9,13 @@
 #     and --json-lines holds periodic snapshots followed by the final one.
 # usage: test_live_inline.sh PORTLENS PL_GEN
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 # Live mode drops when a ring is full (offline mode waits); net_pcap reads the whole capture
 # at once, so rings big enough for all of it keep these runs lossless on a 2-CPU machine.
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 eal="$lc --no-huge -m 512 --no-pci --no-shconf --log-level=error"
 
 "$plgen" --mix mixed --count 3000 --seed 21 --out "$tmp/in.pcap" >/dev/null
@@ -24,10 +23,6 @@ eal="$lc --no-huge -m 512 --no-pci --no-shconf --log-level=error"
 "$plgen" --mix mixed --count 0 --seed 1 --out "$tmp/empty.pcap" >/dev/null 2>&1 ||
 	python3 -c "import struct,sys;open(sys.argv[1],'wb').write(struct.pack('<IHHiIII',0xa1b2c3d4,2,4,0,0,65535,1))" "$tmp/empty.pcap"
 
-fail=0
-check() { # name expr-result
-	if [ "$2" = "True" ]; then echo "ok: $1"; else echo "FAIL: $1"; fail=$((fail + 1)); fi
-}
 
 # ---- 1. inline forwarding between two net_pcap ports ----
 # shellcheck disable=SC2086
@@ -89,5 +84,4 @@ check "json-lines: only the last line is final" "$r5"
 check "json-lines: seq increases" "$r6"
 check "json-lines: the last line is the final snapshot" "$r7"
 
-echo "$((15 - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,16 +7,13 @@
 # crash, and close its balance; the capture must cover every reason portlens knows.
 # usage: test_malformed.sh PORTLENS DATA_DIR
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 portlens=$1
 data=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 eal="$lc --no-huge -m 512 --no-pci --no-shconf --log-level=error"
 python3 -c "import struct,sys;open(sys.argv[1],'wb').write(struct.pack('<IHHiIII',0xa1b2c3d4,2,4,0,0,65535,1))" "$tmp/empty.pcap"
-fail=0
-total=0
 
 verify() { # name json extra-python-expr
 	local res
@@ -67,5 +64,4 @@ verify "inline, malformed dropped" "$tmp/drop.json" \
 verify "inline, malformed forwarded" "$tmp/fwd.json" \
 	'b["forwarded"] == e["frames"] and b["dropped_total"] == 0'
 
-echo "$((total - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

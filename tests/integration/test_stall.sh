@@ -6,12 +6,11 @@
 # is in flight and the balance closes.
 # usage: test_stall.sh PORTLENS PL_GEN
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cpus=$(nproc)
-if [ "$cpus" -ge 3 ]; then lc="-l 0-2"; else lc="--lcores (0-2)@(0,$((cpus - 1)))"; fi
 "$plgen" --mix random-ports --count 3000 --seed 61 --out "$tmp/in.pcap" >/dev/null
 cat >"$tmp/script.txt" <<'SCRIPT'
 sleep 1500
