@@ -103,9 +103,13 @@ def tshark_config_dir():
     return d
 
 
-def tshark_rows(path):
-    """Yield one dict of field name -> string (empty when absent) per frame of path."""
-    cfg = tshark_config_dir()
+def tshark_rows(path, fields=None, config_dir=None):
+    """Yield one dict of field name -> string (empty when absent) per frame of path.
+
+    fields: the tshark fields to read (default FIELDS); config_dir: a throw-away
+    WIRESHARK_CONFIG_DIR to use and remove (default: a fresh tshark_config_dir())."""
+    fields = FIELDS if fields is None else fields
+    cfg = tshark_config_dir() if config_dir is None else config_dir
     try:
         cmd = ["tshark", "-r", path, "-n",
                "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
@@ -114,7 +118,7 @@ def tshark_rows(path):
                "-o", "ip.tso_support:FALSE",
                "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
                "-E", "aggregator=,"]
-        for f in FIELDS:
+        for f in fields:
             cmd += ["-e", f]
         env = dict(os.environ, WIRESHARK_CONFIG_DIR=cfg)
         proc = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env,
@@ -122,9 +126,9 @@ def tshark_rows(path):
     finally:
         shutil.rmtree(cfg, ignore_errors=True)
     for line in proc.stdout.splitlines():
-        vals = line.split("\t", len(FIELDS) - 1)
-        vals += [""] * (len(FIELDS) - len(vals))
-        yield dict(zip(FIELDS, vals))
+        vals = line.split("\t", len(fields) - 1)
+        vals += [""] * (len(fields) - len(vals))
+        yield dict(zip(fields, vals))
 
 
 def first_int(s):

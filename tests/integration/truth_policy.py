@@ -76,7 +76,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from decimal import Decimal
 
@@ -143,26 +142,7 @@ def tshark_config_dir():
 
 
 def tshark_rows(path):
-    cfg = tshark_config_dir()
-    try:
-        cmd = ["tshark", "-r", path, "-n",
-               "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
-               "-o", "tcp.desegment_tcp_streams:FALSE",
-               "-o", "tcp.analyze_sequence_numbers:FALSE",
-               "-o", "ip.tso_support:FALSE",
-               "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
-               "-E", "aggregator=,"]
-        for f in FIELDS:
-            cmd += ["-e", f]
-        env = dict(os.environ, WIRESHARK_CONFIG_DIR=cfg)
-        proc = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env,
-                              errors="replace")
-    finally:
-        shutil.rmtree(cfg, ignore_errors=True)
-    for line in proc.stdout.splitlines():
-        vals = line.split("\t", len(FIELDS) - 1)
-        vals += [""] * (len(FIELDS) - len(vals))
-        yield dict(zip(FIELDS, vals))
+    return truth.tshark_rows(path, FIELDS, tshark_config_dir())
 
 
 def first(s):
