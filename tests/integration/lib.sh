@@ -19,3 +19,40 @@ finish() {
 	echo "$((total - fail)) passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# truth_setup NAME ARGS...: the start the tshark truth tests share. ARGS are PORTLENS PL_GEN
+# [SRC_DIR]; sets portlens, pl_gen, src (this folder by default), py and work (a directory
+# removed at exit, kept with PL_KEEP=1); without tshark the test is skipped (exit 77).
+truth_setup() {
+	local tool
+	truth_name=$1
+	shift
+	if [ $# -lt 2 ]; then
+		echo "usage: $0 PORTLENS PL_GEN [SRC_DIR]" >&2
+		exit 2
+	fi
+	portlens=$1
+	pl_gen=$2
+	src=${3:-$(cd "$(dirname "$0")" && pwd)}
+	py=/usr/bin/python3
+	for tool in "$portlens" "$pl_gen"; do
+		if [ ! -x "$tool" ]; then
+			echo "$truth_name: $tool is not an executable" >&2
+			exit 2
+		fi
+	done
+	if ! command -v tshark >/dev/null; then
+		echo "$truth_name: tshark not found; skipping" >&2
+		exit 77 # meson's "skipped"
+	fi
+	work=$(mktemp -d "${TMPDIR:-/tmp}/pl-${truth_name//_/-}.XXXXXX")
+	trap truth_cleanup EXIT
+}
+
+truth_cleanup() {
+	if [ "${PL_KEEP:-0}" = 1 ]; then
+		echo "$truth_name: work directory kept: $work"
+	else
+		rm -rf "$work"
+	fi
+}

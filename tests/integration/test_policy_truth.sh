@@ -24,35 +24,8 @@
 # other rate_limit findings there are printed as notes. With --workers 1 it is exact.
 set -euo pipefail
 
-if [ $# -lt 2 ]; then
-	echo "usage: $0 PORTLENS PL_GEN [SRC_DIR]" >&2
-	exit 2
-fi
-portlens=$1
-pl_gen=$2
-src=${3:-$(cd "$(dirname "$0")" && pwd)}
-py=/usr/bin/python3
-
-for tool in "$portlens" "$pl_gen"; do
-	if [ ! -x "$tool" ]; then
-		echo "policy_truth: $tool is not an executable" >&2
-		exit 2
-	fi
-done
-if ! command -v tshark > /dev/null; then
-	echo "policy_truth: tshark not found; skipping" >&2
-	exit 77	# meson's "skipped"
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/pl-policy-truth.XXXXXX")
-cleanup() {
-	if [ "${PL_KEEP:-0}" = 1 ]; then
-		echo "policy_truth: work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+truth_setup policy_truth "$@"
 
 passed=0
 failed=0
