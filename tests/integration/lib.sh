@@ -20,12 +20,12 @@ finish() {
 	[ "$fail" -eq 0 ]
 }
 
-# truth_setup NAME ARGS...: the start the tshark truth tests share. ARGS are PORTLENS PL_GEN
-# [SRC_DIR]; sets portlens, pl_gen, src (this folder by default), py and work (a directory
-# removed at exit, kept with PL_KEEP=1); without tshark the test is skipped (exit 77).
-truth_setup() {
+# test_setup NAME ARGS...: the start the tests taking PORTLENS PL_GEN [SRC_DIR] share: sets
+# portlens, pl_gen, src (this folder by default), py and work (a directory removed at exit,
+# kept with PL_KEEP=1).
+test_setup() {
 	local tool
-	truth_name=$1
+	test_name=$1
 	shift
 	if [ $# -lt 2 ]; then
 		echo "usage: $0 PORTLENS PL_GEN [SRC_DIR]" >&2
@@ -37,22 +37,26 @@ truth_setup() {
 	py=/usr/bin/python3
 	for tool in "$portlens" "$pl_gen"; do
 		if [ ! -x "$tool" ]; then
-			echo "$truth_name: $tool is not an executable" >&2
+			echo "$test_name: $tool is not an executable" >&2
 			exit 2
 		fi
 	done
-	if ! command -v tshark >/dev/null; then
-		echo "$truth_name: tshark not found; skipping" >&2
-		exit 77 # meson's "skipped"
-	fi
-	work=$(mktemp -d "${TMPDIR:-/tmp}/pl-${truth_name//_/-}.XXXXXX")
-	trap truth_cleanup EXIT
+	work=$(mktemp -d "${TMPDIR:-/tmp}/pl-${test_name//_/-}.XXXXXX")
+	trap test_cleanup EXIT
 }
 
-truth_cleanup() {
+test_cleanup() {
 	if [ "${PL_KEEP:-0}" = 1 ]; then
-		echo "$truth_name: work directory kept: $work"
+		echo "$test_name: work directory kept: $work"
 	else
 		rm -rf "$work"
+	fi
+}
+
+# need_tshark: skip the test (meson's exit 77) where tshark is missing.
+need_tshark() {
+	if ! command -v tshark >/dev/null; then
+		echo "$test_name: tshark not found; skipping" >&2
+		exit 77
 	fi
 }

@@ -17,7 +17,8 @@
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-truth_setup pcap_truth "$@"
+test_setup pcap_truth "$@"
+need_tshark
 
 failures=0
 fail() {

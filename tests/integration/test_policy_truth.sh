@@ -25,7 +25,8 @@
 set -euo pipefail
 
 . "$(dirname "$0")/lib.sh"
-truth_setup policy_truth "$@"
+test_setup policy_truth "$@"
+need_tshark
 
 passed=0
 failed=0

@@ -12,20 +12,8 @@
 # Environment: PL_KEEP=1 keeps the work directory (its path is printed).
 set -euo pipefail
 
-if [ $# -lt 2 ]; then
-	echo "usage: $0 PORTLENS PL_GEN [SRC_DIR]" >&2
-	exit 2
-fi
-portlens=$1
-pl_gen=$2
-src=${3:-$(cd "$(dirname "$0")" && pwd)}
-
-work=$(mktemp -d /tmp/pl-report-test-XXXXXX)
-if [ "${PL_KEEP:-0}" = 1 ]; then
-	echo "report: work directory $work"
-else
-	trap 'rm -rf "$work"' EXIT
-fi
+. "$(dirname "$0")/lib.sh"
+test_setup report "$@"
 
 "$pl_gen" --out "$work/policy.pcap" --mix policy --count 30000 --seed 11 >/dev/null
 cat > "$work/portlens.yaml" <<'YAML'
