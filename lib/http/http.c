@@ -212,10 +212,13 @@ send_buf(struct MHD_Connection *c, unsigned int code, const char *type, void *bu
 		MHD_add_response_header(r, "X-Frame-Options", "DENY");
 		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	}
+	/* what each status says the client should do next */
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	if (code == MHD_HTTP_SERVICE_UNAVAILABLE)
+	if (code == MHD_HTTP_SERVICE_UNAVAILABLE || code == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (code == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	ret = MHD_queue_response(c, code, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -366,23 +369,6 @@ rate_ok(struct pl_http *h, struct MHD_Connection *c)
 	return 1;
 }
 
-static enum MHD_Result
-send_too_many(struct MHD_Connection *c)
-{
-	static const char body[] = "{\"error\": \"too many requests\"}\n";
-	struct MHD_Response *rsp = MHD_create_response_from_buffer(sizeof(body) - 1,
-		(void *)body, MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result rc;
-
-	if (rsp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(rsp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	MHD_add_response_header(rsp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-	rc = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, rsp);
-	MHD_destroy_response(rsp);
-	return rc;
-}
-
 /* Is this the "Bearer TOKEN" the server was started with? Constant time in the token. */
 static int
 token_ok(const struct pl_http *h, const char *auth)
@@ -395,23 +381,6 @@ token_ok(const struct pl_http *h, const char *auth)
 	for (i = 0; i < n; i++)
 		diff |= (unsigned char)(auth[7 + i] ^ h->token[i]);
 	return diff == 0;
-}
-
-static enum MHD_Result
-send_unauthorized(struct MHD_Connection *c)
-{
-	static const char body[] = "{\"error\": \"a bearer token is required\"}\n";
-	struct MHD_Response *rsp = MHD_create_response_from_buffer(sizeof(body) - 1,
-		(void *)body, MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result rc;
-
-	if (rsp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(rsp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	MHD_add_response_header(rsp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	rc = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, rsp);
-	MHD_destroy_response(rsp);
-	return rc;
 }
 
 static enum MHD_Result
@@ -433,7 +402,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 			return MHD_NO;
 		*state = r;
 		if (!rate_ok(h, c))
-			return send_too_many(c);
+			return send_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "too many requests");
 		if (cl != NULL && strtoull(cl, NULL, 10) > h->o.max_body)
 			return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
 		return MHD_YES;
@@ -458,7 +427,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return send_error(c, MHD_HTTP_FORBIDDEN, "host not allowed");
 	if (h->token[0] && !token_ok(h, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 				     MHD_HTTP_HEADER_AUTHORIZATION)))
-		return send_unauthorized(c);
+		return send_error(c, MHD_HTTP_UNAUTHORIZED, "a bearer token is required");
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (strcmp(url, routes[i].path) != 0)
 			continue;
