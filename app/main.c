@@ -445,13 +445,8 @@ main(int argc, char **argv)
 	if (app->offline && !o->ring_size_set)
 		o->ring_size = 1024; /* offline rings only smooth the flow: RX waits when full */
 	app->tsc_hz = rte_get_tsc_hz();
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		app->tsc_base = rte_rdtsc();
-		app->wall_base_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	}
+	app->wall_base_ns = pl_clock_ns(CLOCK_REALTIME);
+	app->tsc_base = rte_rdtsc();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);

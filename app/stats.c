@@ -16,15 +16,6 @@
 /* How long a tick waits for lcores to honour a flip before calling them stale. */
 #define PL_FLIP_TIMEOUT_US 50000
 
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static int
 workers_done(const struct pl_app *app)
 {
@@ -56,13 +47,13 @@ int
 pl_stats_loop(struct pl_app *app)
 {
 	uint64_t tick_ns = (uint64_t)app->opt.tick_ms * 1000000ULL;
-	uint64_t start = mono_ns(), next = start + tick_ns;
+	uint64_t start = pl_clock_ns(CLOCK_MONOTONIC), next = start + tick_ns;
 	uint64_t json_every = (uint64_t)(app->opt.json_interval * 1e9), next_json = start + json_every;
 	uint64_t stop_at = app->opt.duration > 0 ? start + (uint64_t)(app->opt.duration * 1e9) : 0;
 	FILE *jl = app->json_lines;
 
 	for (;;) {
-		uint64_t now = mono_ns();
+		uint64_t now = pl_clock_ns(CLOCK_MONOTONIC);
 		struct pl_snapshot *s;
 
 		if (app->reload) {

@@ -316,15 +316,6 @@ static const struct {
 	{ "/api/history", route_history },
 };
 
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* One request from this client: is it within its rate (token bucket per address)? */
 static int
 rate_ok(struct pl_http *h, struct MHD_Connection *c)
@@ -333,7 +324,7 @@ rate_ok(struct pl_http *h, struct MHD_Connection *c)
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	uint8_t a[16] = { 0 };
 	struct client *cl = NULL, *oldest = &h->clients[0];
-	uint64_t now = mono_ns();
+	uint64_t now = pl_clock_ns(CLOCK_MONOTONIC);
 	unsigned int i;
 
 	if (ci == NULL || ci->client_addr == NULL)

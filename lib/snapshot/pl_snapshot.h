@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include <pthread.h>
+#include <time.h>
 
 #include "pl_bins.h"
 #include "pl_counters.h"
@@ -83,6 +84,16 @@ struct pl_balance {
 	uint64_t dropped_total;
 	int64_t in_flight;
 };
+
+/** Now on @p clock (CLOCK_REALTIME for wall time, CLOCK_MONOTONIC for intervals), in ns. */
+static inline uint64_t
+pl_clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 /** An immutable snapshot. */
 struct pl_snapshot {

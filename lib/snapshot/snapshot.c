@@ -145,15 +145,6 @@ pl_collector_final(struct pl_collector *col)
 	}
 }
 
-static uint64_t
-wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 void
 pl_snapshot_derive(struct pl_snapshot *s)
 {
@@ -334,7 +325,7 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
 	s->refcnt = 1;
 	s->seq = ++col->seq;
-	s->wall_ns = wall_ns();
+	s->wall_ns = pl_clock_ns(CLOCK_REALTIME);
 	s->final = final;
 	s->ival_ns = col->ival_ns;
 	s->bin_def = col->bins;
