@@ -55,6 +55,16 @@ def lcores_arg(n, cpus):
     return ",".join("%d@%d" % (i, cpus[i % len(cpus)]) for i in range(n))
 
 
+def interrupt(p, timeout):
+    """Stop a DPDK program as its user would (SIGINT), killing it if it outstays timeout."""
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
 def pcap_frames(path):
     """Frames in a classic pcap file (net_pcap's infinite_rx holds them all in mbufs)."""
     n = 0
@@ -128,12 +138,7 @@ class Generator:
         """Stop the server, after its clients (the measured program) have gone."""
         if self.p is None:
             return
-        self.p.send_signal(signal.SIGINT)
-        try:
-            self.p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
+        interrupt(self.p, 20)
         self.p = None
 
 
@@ -150,7 +155,6 @@ def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp):
                          stdin=subprocess.DEVNULL)
     samples = []
     start = time.time()
-    totals = {}
     block = {}
     for line in p.stdout:
         m = re.search(r"NIC statistics for port (\d+)", line)
@@ -164,11 +168,7 @@ def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp):
                 block = {}
         if time.time() - start > seconds:
             break
-    p.send_signal(signal.SIGINT)
-    try:
-        p.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        p.kill()
+    interrupt(p, 20)
     gen.stop()
     return rate(samples)
 
@@ -202,12 +202,7 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
         p.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         pass
-    p.send_signal(signal.SIGINT)
-    try:
-        p.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
+    interrupt(p, 60)
     gen.stop()
     samples, lcores = [], []
     if not os.path.exists(jl):
