@@ -520,6 +520,15 @@ tcp_update(struct pl_flow *f, const struct pl_tuple *key, const struct pl_meta *
 	}
 }
 
+/* The stored form of a packet's tuple: direction-free, the same bytes both ways. */
+static inline void
+stored_key(struct pl_tuple *k, const struct pl_tuple *key)
+{
+	*k = *key;
+	k->lo_is_src = 0;
+	k->pad = 0;
+}
+
 /* The cache entry of a direction-free key: its position if cached, else -1. */
 static inline int32_t
 emc_probe(const struct pl_flow_table *t, const struct pl_tuple *k, uint32_t hash)
@@ -575,9 +584,7 @@ pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
 			uint32_t h = hashes[done + i];
 			int32_t p;
 
-			*q = keys[done + i];
-			q->lo_is_src = 0; /* the stored keys are direction-free */
-			q->pad = 0;
+			stored_key(q, &keys[done + i]);
 			p = emc_probe(t, q, h);
 			pos[done + i] = p;
 			if (p >= 0) {
@@ -623,10 +630,7 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 	if (pos < 0) {
 		/* not found by the burst's lookup (an earlier packet of the burst may have
 		 * added it since), or no lookup made: look up, then add */
-		k = *key;
-		/* The key is direction-free: the same bytes for both directions. */
-		k.lo_is_src = 0;
-		k.pad = 0;
+		stored_key(&k, key);
 		pos = flow_find(t, &k, hash);
 	}
 	if (pos < 0) {
@@ -647,9 +651,7 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 			/* Timed out before ageing reached it: end it, start afresh in place. */
 			uint8_t why = end_reason(f);
 
-			k = *key;
-			k.lo_is_src = 0;
-			k.pad = 0;
+			stored_key(&k, key);
 			flow_expire(f, now_ns, c);
 			flow_export(&k, f, why, c);
 			t->count--;
