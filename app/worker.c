@@ -391,8 +391,9 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	 * Burst-wide stages first, so that the cache misses of the big tables overlap instead
 	 * of queueing one packet at a time: the per-port counters (a 4 MiB table hit at the
 	 * packets' destination ports) are prefetched, and the flows of the burst's packets
-	 * are looked up in one bulk lookup (which prefetches buckets and records). The RX
-	 * lcore's tuple hash is reused.
+	 * are looked up together (lib/flow's cache of recent flows, then one bulk lookup of
+	 * what it misses; the records found are prefetched). The RX lcore's tuple hash is
+	 * reused. The keys are built for exactly the packets analyse() will see, in order.
 	 */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
