@@ -286,6 +286,8 @@ build_lcores(struct pl_app *app)
 		app->wk[j] = wk;
 	}
 	pl_runtime_labels(app->rt, &app->col.labels);
+	if (app->opt.pcap)
+		pl_collector_inputs(&app->col, &app->opt.pcap, 1);
 	for (i = 0; i < app->nb_workers; i++)
 		if (pl_collector_add(&app->col, app->wk[i]->ctr))
 			return -ENOSPC;

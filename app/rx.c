@@ -58,7 +58,7 @@ rx_arrival(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, const struct pl_meta *me
 {
 	b->v[PL_CTR_rx_packets]++;
 	b->v[PL_CTR_rx_bytes] += len;
-	b->sizes[pl_ctr_size_bucket(len)]++;
+	pl_ctr_size(b, len);
 	pl_ctr_time(b, t);
 	pl_ctr_ival(b, t / ival_ns, len);
 	if (t > rx->last_ns)
@@ -68,7 +68,7 @@ rx_arrival(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, const struct pl_meta *me
 
 		if (*last) {
 			if (t >= *last)
-				b->iat[meta->dir][pl_ctr_iat_bucket(t - *last)]++;
+				pl_ctr_iat(b, meta->dir, t - *last);
 			else
 				b->v[PL_CTR_iat_backwards]++;
 		}

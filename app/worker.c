@@ -243,6 +243,9 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	}
 	if (ev.flow && ev.flow->verdict > p->verdict)
 		p->verdict = ev.flow->verdict;
+	/* a local server's answer to a client outside: outgoing traffic by service port */
+	if (ev.flow && ev.dir == 1 && meta->dir == PL_DIR_OUT && (meta->flags & PL_F_L4))
+		pl_ctr_port(b, PL_PORT_ROW_SERVICE, meta->sport, p->len);
 	family = addrs(p, &src, &dst);
 	/* a new connection: a TCP attempt, or the first packet of a UDP flow */
 	opens = ev.attempt || (ev.created && meta->l4_proto == IPPROTO_UDP);

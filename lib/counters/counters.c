@@ -12,8 +12,8 @@
 
 #include "pl_counters.h"
 
-#define PORTS_BYTES (sizeof(struct pl_port_ctr) * PL_DIR_MAX * 65536)
-#define TOUCHED_WORDS (PL_DIR_MAX * PL_PORT_GROUPS / 64)
+#define PORTS_BYTES (sizeof(struct pl_port_ctr) * PL_PORT_ROWS * 65536)
+#define TOUCHED_WORDS (PL_PORT_ROWS * PL_PORT_GROUPS / 64)
 
 static void
 bank_reset(struct pl_ctr_bank *b)
@@ -266,19 +266,33 @@ pl_ctr_sum_add(struct pl_ctr_sum *dst, const struct pl_ctr_sum *src)
 		dst->time_last = src->time_last;
 }
 
+/* The size buckets: wire sizes [lo, hi] and the rte_eth_xstats name of each. */
+static const struct {
+	uint32_t lo, hi;
+	const char *name;
+} size_buckets[PL_SIZE_BUCKETS] = {
+	{ 64, 64, "rx_size_64_packets" },
+	{ 65, 127, "rx_size_65_to_127_packets" },
+	{ 128, 255, "rx_size_128_to_255_packets" },
+	{ 256, 511, "rx_size_256_to_511_packets" },
+	{ 512, 1023, "rx_size_512_to_1023_packets" },
+	{ 1024, 1518, "rx_size_1024_to_1518_packets" },
+	{ 1519, UINT32_MAX, "rx_size_1519_to_max_packets" },
+};
+
 void
 pl_ctr_size_bounds(unsigned int bucket, uint32_t *lo, uint32_t *hi)
 {
-	static const uint32_t bounds[PL_SIZE_BUCKETS][2] = {
-		{ 0, 63 }, { 64, 64 }, { 65, 127 }, { 128, 255 }, { 256, 511 },
-		{ 512, 1023 }, { 1024, 1518 }, { 1519, 2047 }, { 2048, 4095 },
-		{ 4096, UINT32_MAX },
-	};
-
 	if (bucket >= PL_SIZE_BUCKETS)
 		bucket = PL_SIZE_BUCKETS - 1;
-	*lo = bounds[bucket][0];
-	*hi = bounds[bucket][1];
+	*lo = size_buckets[bucket].lo;
+	*hi = size_buckets[bucket].hi;
+}
+
+const char *
+pl_ctr_size_name(unsigned int bucket)
+{
+	return bucket < PL_SIZE_BUCKETS ? size_buckets[bucket].name : "unknown";
 }
 
 const char *

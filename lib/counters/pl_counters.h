@@ -39,14 +39,26 @@ extern "C" {
 
 /** Most workers (and rings per RX lcore). */
 #define PL_MAX_WORKERS 64
-/** Frame-size histogram buckets (see pl_ctr_size_bucket()). */
-#define PL_SIZE_BUCKETS 10
+/** Frame-size histogram buckets, RMON / NIC convention (see pl_ctr_size_bucket()). */
+#define PL_SIZE_BUCKETS 7
+/** Ethernet FCS: frames as received carry none, the wire sizes count it. */
+#define PL_ETH_FCS 4
+/** Least Ethernet frame without the FCS: a shorter frame is padded on the wire. */
+#define PL_ETH_MIN 60
 /** Inter-arrival histogram: bucket b holds gaps in [2^b, 2^(b+1)) ns; bucket 0 also 0 ns. */
 #define PL_IAT_BUCKETS 40
 /** Interval slots one bank can hold (a bank covers one stats tick). */
 #define PL_IVAL_SLOTS 65536
 /** 64-port groups per direction, for the touched-group bitmap. */
 #define PL_PORT_GROUPS (65536 / 64)
+/**
+ * Rows of the per-port tables: one per direction (by destination port), then one for
+ * outgoing traffic by local service port: the source port of packets a local server sends
+ * to a client outside (the responder's side of a flow, direction out).
+ */
+#define PL_PORT_ROWS (PL_DIR_MAX + 1)
+/** The row of outgoing traffic by local service port. */
+#define PL_PORT_ROW_SERVICE PL_DIR_MAX
 
 /** Scalar counters: X(name, "help"). Adding a counter is one line here. */
 #define PL_CTR_SCALARS(X) \
@@ -74,6 +86,7 @@ extern "C" {
 	X(off_port, "flows whose detected protocol is not at home on their server port") \
 	X(sources_full, "packets whose source could not be rate-tracked (table full)") \
 	X(iat_backwards, "packets whose time went backwards (no inter-arrival counted)") \
+	X(wire_bytes, "bytes on the wire of the frames received: padded to 60, plus the FCS") \
 	X(polls, "loop iterations") \
 	X(busy_polls, "loop iterations that handled packets") \
 	X(busy_cycles, "TSC cycles spent in iterations that handled packets") \
@@ -135,6 +148,7 @@ struct pl_ival {
 	uint64_t dir_bytes[PL_DIR_MAX]; \
 	uint64_t sizes[PL_SIZE_BUCKETS]; \
 	uint64_t iat[PL_DIR_MAX][PL_IAT_BUCKETS]; \
+	uint64_t iat_ns[PL_DIR_MAX];          /* sum of the gaps counted in iat */ \
 	uint64_t ring_drops[PL_MAX_WORKERS]; /* per (this RX lcore, worker) ring */ \
 	uint64_t class_packets[PL_MAX_CLASSES]; \
 	uint64_t class_bytes[PL_MAX_CLASSES]; \
@@ -225,8 +239,8 @@ struct pl_ctr_bank {
 	uint64_t ival_base;
 	uint32_t ival_lo, ival_hi; /**< used slots [lo, hi), empty when lo >= hi */
 	struct pl_ival *ival;      /**< PL_IVAL_SLOTS entries, or NULL */
-	struct pl_port_ctr *ports; /**< [PL_DIR_MAX][65536], or NULL */
-	uint64_t *touched;         /**< [PL_DIR_MAX][PL_PORT_GROUPS / 64] bitmap, or NULL */
+	struct pl_port_ctr *ports; /**< [PL_PORT_ROWS][65536], or NULL */
+	uint64_t *touched;         /**< [PL_PORT_ROWS][PL_PORT_GROUPS / 64] bitmap, or NULL */
 	struct pl_findings *findings; /**< findings of this bank, or NULL */
 	struct pl_flow_export *flowrec; /**< flows that ended (flow export), or NULL */
 	struct pl_talkers *talkers;   /**< sources of this bank (workers), or NULL */
@@ -310,28 +324,53 @@ pl_ctr_time(struct pl_ctr_bank *b, uint64_t t)
 		b->time_last = t;
 }
 
-/** Frame-size histogram bucket of a frame of @p bytes. */
+/**
+ * Size on the wire of a frame of @p bytes as received (no FCS): padded to the Ethernet
+ * minimum, plus the FCS. A 60-byte frame is 64 on the wire, and so is a shorter one
+ * (captured on its sender before the NIC padded it).
+ */
+static inline uint32_t
+pl_ctr_wire_size(uint32_t bytes)
+{
+	return (bytes < PL_ETH_MIN ? PL_ETH_MIN : bytes) + PL_ETH_FCS;
+}
+
+/**
+ * Frame-size bucket of a frame of @p bytes as received, by the RMON / NIC convention
+ * (rte_eth_xstats rx_size_*_packets): its size on the wire (pl_ctr_wire_size()) in 64,
+ * 65-127, 128-255, 256-511, 512-1023, 1024-1518, 1519 and above.
+ */
 static inline unsigned int
 pl_ctr_size_bucket(uint32_t bytes)
 {
-	/* <64, 64, 65-127, 128-255, 256-511, 512-1023, 1024-1518, 1519-2047, 2048-4095, >=4096 */
-	if (bytes < 64)
+	uint32_t w = pl_ctr_wire_size(bytes);
+
+	if (w <= 64)
 		return 0;
-	if (bytes == 64)
-		return 1;
-	if (bytes <= 1023)
-		return 31 - __builtin_clz(bytes) - 4; /* 65-127 -> 2 ... 512-1023 -> 5 */
-	if (bytes <= 1518)
-		return 6;
-	if (bytes <= 2047)
-		return 7;
-	if (bytes <= 4095)
-		return 8;
-	return 9;
+	if (w <= 1023)
+		return 31 - __builtin_clz(w) - 5; /* 65-127 -> 1 ... 512-1023 -> 4 */
+	return w <= 1518 ? 5 : 6;
 }
 
-/** Lower and upper bound (inclusive) of a size bucket; upper UINT32_MAX for the last. */
+/** Count a received frame of @p bytes in the frame-size histogram (RX lcores). */
+static inline void
+pl_ctr_size(struct pl_ctr_bank *b, uint32_t bytes)
+{
+	b->sizes[pl_ctr_size_bucket(bytes)]++;
+	b->v[PL_CTR_wire_bytes] += pl_ctr_wire_size(bytes);
+}
+
+/**
+ * Lower and upper bound (inclusive, wire sizes) of a size bucket; upper UINT32_MAX for the
+ * last.
+ */
 void pl_ctr_size_bounds(unsigned int bucket, uint32_t *lo, uint32_t *hi);
+
+/**
+ * The name of a size bucket as rte_eth_xstats names a NIC's size counters
+ * ("rx_size_64_packets", "rx_size_65_to_127_packets" ... "rx_size_1519_to_max_packets").
+ */
+const char *pl_ctr_size_name(unsigned int bucket);
 
 /** Inter-arrival bucket of a gap in ns. */
 static inline unsigned int
@@ -340,6 +379,14 @@ pl_ctr_iat_bucket(uint64_t gap_ns)
 	unsigned int b = gap_ns <= 1 ? 0 : 63 - __builtin_clzll(gap_ns);
 
 	return b < PL_IAT_BUCKETS ? b : PL_IAT_BUCKETS - 1;
+}
+
+/** Count an inter-arrival gap of @p gap_ns in direction @p dir (RX lcores). */
+static inline void
+pl_ctr_iat(struct pl_ctr_bank *b, unsigned int dir, uint64_t gap_ns)
+{
+	b->iat[dir][pl_ctr_iat_bucket(gap_ns)]++;
+	b->iat_ns[dir] += gap_ns;
 }
 
 /**
@@ -372,7 +419,10 @@ pl_ctr_ival(struct pl_ctr_bank *b, uint64_t ival, uint32_t bytes)
 		b->ival_hi = (uint32_t)slot + 1;
 }
 
-/** Count a packet on a destination port in a direction (workers). */
+/**
+ * Count a packet on a port of a per-port row (workers): a direction's row by destination
+ * port, or PL_PORT_ROW_SERVICE by local service port.
+ */
 static inline void
 pl_ctr_port(struct pl_ctr_bank *b, unsigned int dir, uint16_t port, uint32_t bytes)
 {
@@ -508,7 +558,7 @@ void pl_ctr_sum_init(struct pl_ctr_sum *s);
  * Add a bank into running totals and clear it.
  *
  * @param s      scalar totals of the bank's owner.
- * @param ports  merged per-port table [PL_DIR_MAX][65536] (may be NULL if the bank has none).
+ * @param ports  merged per-port table [PL_PORT_ROWS][65536] (may be NULL if the bank has none).
  * @param ivals  merged intervals (may be NULL if the bank has none).
  * @param finds  merged findings (may be NULL: the bank's findings are then dropped).
  * @param b      a retired bank (or a bank of a stopped owner).

@@ -94,27 +94,34 @@ render_directions(const struct pl_snapshot *s)
 	return o;
 }
 
+/* One row of the per-port table: {port, packets, bytes} per port with traffic, ascending. */
+static json_t *
+port_row(const struct pl_snapshot *s, unsigned int row)
+{
+	const struct pl_port_ctr *pc = s->ports + (size_t)row * 65536;
+	json_t *a = json_array();
+	unsigned int p;
+
+	for (p = 0; p < 65536; p++) {
+		json_t *e;
+
+		if (pc[p].packets == 0)
+			continue;
+		e = pkts_bytes(pc[p].packets, pc[p].bytes);
+		set_u64(e, "port", p);
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
 static json_t *
 render_ports(const struct pl_snapshot *s)
 {
 	json_t *o = json_object();
-	unsigned int d, p;
+	unsigned int d;
 
-	for (d = 0; d < PL_DIR_MAX; d++) {
-		const struct pl_port_ctr *pc = s->ports + (size_t)d * 65536;
-		json_t *a = json_array();
-
-		for (p = 0; p < 65536; p++) {
-			json_t *e;
-
-			if (pc[p].packets == 0)
-				continue;
-			e = pkts_bytes(pc[p].packets, pc[p].bytes);
-			set_u64(e, "port", p);
-			json_array_append_new(a, e);
-		}
-		json_object_set_new(o, pl_dir_name(d), a);
-	}
+	for (d = 0; d < PL_DIR_MAX; d++)
+		json_object_set_new(o, pl_dir_name(d), port_row(s, d));
 	return o;
 }
 
@@ -183,12 +190,24 @@ render_sizes(const struct pl_snapshot *s)
 		uint32_t lo, hi;
 
 		pl_ctr_size_bounds(b, &lo, &hi);
+		json_object_set_new(e, "name", json_string(pl_ctr_size_name(b)));
 		set_u64(e, "min", lo);
 		json_object_set_new(e, "max", hi == UINT32_MAX ? json_null() : json_integer(hi));
 		set_u64(e, "packets", s->total.sizes[b]);
 		json_array_append_new(a, e);
 	}
 	return a;
+}
+
+static json_t *
+render_iat_sum(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int d;
+
+	for (d = 0; d < PL_DIR_MAX; d++)
+		set_u64(o, pl_dir_name(d), s->total.iat_ns[d]);
+	return o;
 }
 
 static json_t *
@@ -217,6 +236,23 @@ render_iat(const struct pl_snapshot *s)
 		json_object_set_new(o, pl_dir_name(d), a);
 	}
 	return o;
+}
+
+/* The capture files, one per line in the snapshot. */
+static json_t *
+render_inputs(const struct pl_snapshot *s)
+{
+	json_t *a = json_array();
+	const char *p = s->inputs, *nl;
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		json_array_append_new(a, json_stringn(p, nl ? (size_t)(nl - p) : strlen(p)));
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return a;
 }
 
 static json_t *
@@ -524,7 +560,12 @@ pl_export_json(const struct pl_snapshot *s)
 	json_object_set_new(o, "bins", render_bins(s));
 	json_object_set_new(o, "top_ports", render_top(s));
 	json_object_set_new(o, "sizes", render_sizes(s));
+	set_u64(o, "sizes_wire_bytes", s->total.v[PL_CTR_wire_bytes]);
 	json_object_set_new(o, "iat", render_iat(s));
+	json_object_set_new(o, "iat_sum_ns", render_iat_sum(s));
+	json_object_set_new(o, "service_ports", json_pack("{s:o}", "out",
+							  port_row(s, PL_PORT_ROW_SERVICE)));
+	json_object_set_new(o, "inputs", render_inputs(s));
 	set_u64(o, "interval_ns", s->ival_ns);
 	json_object_set_new(o, "intervals", render_intervals(s));
 	json_object_set_new(o, "lcores", render_lcores(s));

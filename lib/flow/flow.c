@@ -27,7 +27,7 @@
  *   SYN_SENT      pure SYN from d=0            SYN_SENT      -  (retransmission)
  *   SYN_SENT      SYN (ACK or not) from d=1    SYN_RECV      -  (answer / simultaneous open)
  *   SYN_SENT/RECV RST from d=1                 CLOSED        rejected
- *   SYN_SENT/RECV RST from d=0                 CLOSED        -  (abort: attempted only)
+ *   SYN_SENT/RECV RST from d=0                 CLOSED        reset_in_handshake (abort)
  *   SYN_SENT/RECV packet completing HS         ESTABLISHED   established; active +1
  *                 (normal: the initiator's ACK after the SYN-ACK; simultaneous open: the
  *                 second SYN-ACK, or an ACK answering the other side's SYN-ACK)
@@ -483,8 +483,7 @@ tcp_update(struct pl_flow *f, const struct pl_tuple *key, const struct pl_meta *
 	case PL_TCPS_SYN_SENT:
 	case PL_TCPS_SYN_RECV:
 		if (fl & TCP_RST) {
-			if (d == 1)
-				c->tcp[PL_TCP_rejected]++;
+			c->tcp[d == 1 ? PL_TCP_rejected : PL_TCP_reset_in_handshake]++;
 			flow_set_state(f, PL_TCPS_CLOSED, now, c);
 			return;
 		}

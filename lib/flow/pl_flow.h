@@ -10,9 +10,11 @@
  * TCP outcomes (DESIGN.md): attempted (SYN without ACK), established (3-way handshake
  * seen), rejected (attempt answered by RST), unanswered (no SYN-ACK or RST before the SYN
  * timeout or the end of the capture), closed (FIN from both sides), reset (established,
- * then RST), and the gauges time_wait (closed within the TIME_WAIT period of the table's
- * packet time) and active (established, neither closed nor reset). Each outcome is counted
- * once per connection, at the moment it happens, into the caller's counters.
+ * then RST), reset_in_handshake (the initiator's RST before the handshake completed: an
+ * abort, e.g. a half-open scan), and the gauges time_wait (closed within the TIME_WAIT
+ * period of the table's packet time) and active (established, neither closed nor reset).
+ * Each outcome is counted once per connection, at the moment it happens, into the caller's
+ * counters.
  *
  * Time is packet time. Ageing is incremental: each call to pl_flow_age() examines a bounded
  * number of slots, so it never stalls the worker.
@@ -38,7 +40,8 @@ extern "C" {
 	X(closed, "connections closed by FIN from both sides") \
 	X(reset, "established connections ended by RST") \
 	X(time_wait, "gauge: closed within the TIME_WAIT period") \
-	X(active, "gauge: established, not closed or reset")
+	X(active, "gauge: established, not closed or reset") \
+	X(reset_in_handshake, "attempts reset by the initiator before the handshake completed")
 
 enum pl_tcp_outcome {
 #define PL_X_ENUM(name, help) PL_TCP_##name,

@@ -32,6 +32,8 @@ extern "C" {
 #define PL_MAX_PORTS 32
 /** Top talkers a snapshot carries (largest by bytes). */
 #define PL_TOP_TALKERS 20
+/** Room for the names of the input files (one per line) a snapshot carries. */
+#define PL_INPUTS_LEN 1024
 
 /** NIC-level statistics of one port (rte_eth_stats), for the ports_hw view. */
 struct pl_port_hw {
@@ -104,7 +106,7 @@ struct pl_snapshot {
 	struct pl_ctr_sum total;
 	uint32_t nb_lcores;
 	struct pl_snap_lcore lcore[PL_MAX_LCORES];
-	struct pl_port_ctr *ports;    /**< [PL_DIR_MAX][65536] */
+	struct pl_port_ctr *ports;    /**< [PL_PORT_ROWS][65536]: directions, then service ports */
 	const struct pl_bins *bin_def; /**< borrowed: lives as long as the collector */
 	struct pl_port_ctr *bins;     /**< [PL_DIR_MAX][bin_def->n] */
 	size_t bins_bytes;            /**< allocated size of bins */
@@ -126,6 +128,7 @@ struct pl_snapshot {
 	struct pl_talker top_talkers[PL_TOP_TALKERS]; /**< largest sources by bytes */
 	uint64_t talkers_over_packets; /**< traffic of sources that did not fit a table */
 	uint64_t talkers_over_bytes;
+	char inputs[PL_INPUTS_LEN];   /**< the capture files analysed, one per line ("" live) */
 	int refcnt;
 };
 
@@ -148,6 +151,7 @@ struct pl_collector {
 	const struct pl_bins *bins;
 	uint64_t ival_ns;
 	uint64_t seq;
+	char inputs[PL_INPUTS_LEN];   /**< the capture files analysed, one per line */
 };
 
 /**
@@ -166,6 +170,17 @@ int pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint
  * @return 0 or -ENOMEM.
  */
 int pl_collector_findings(struct pl_collector *col, uint32_t max);
+
+/**
+ * Name the capture files the snapshots describe (offline mode), for the report and the
+ * JSON snapshot.
+ *
+ * @param files  file names (not kept: copied).
+ * @param n      how many; 0 for none (live ports).
+ * @return 0, or -ENAMETOOLONG when the names do not fit PL_INPUTS_LEN (those that fit
+ *         are kept).
+ */
+int pl_collector_inputs(struct pl_collector *col, const char *const *files, unsigned int n);
 
 /** Add a counter block (before the packet path starts). @return 0 or -ENOSPC. */
 int pl_collector_add(struct pl_collector *col, struct pl_lcore_ctr *c);

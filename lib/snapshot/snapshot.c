@@ -15,7 +15,7 @@
 
 #include "pl_snapshot.h"
 
-#define PORTS_ENTRIES ((size_t)PL_DIR_MAX * 65536)
+#define PORTS_ENTRIES ((size_t)PL_PORT_ROWS * 65536)
 
 int
 pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t ival_ns)
@@ -46,6 +46,25 @@ pl_collector_findings(struct pl_collector *col, uint32_t max)
 		pl_findings_merge(f, col->findings);
 	pl_findings_free(col->findings);
 	col->findings = f;
+	return 0;
+}
+
+int
+pl_collector_inputs(struct pl_collector *col, const char *const *files, unsigned int n)
+{
+	size_t used = 0, len;
+	unsigned int i;
+
+	col->inputs[0] = '\0';
+	for (i = 0; i < n; i++) {
+		len = strlen(files[i]);
+		if (used + len + 2 > sizeof(col->inputs) || memchr(files[i], '\n', len))
+			return -ENAMETOOLONG;
+		if (used)
+			col->inputs[used++] = '\n';
+		memcpy(col->inputs + used, files[i], len + 1);
+		used += len;
+	}
 	return 0;
 }
 
@@ -322,6 +341,7 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 		s->talkers_over_bytes = col->talkers->over_bytes;
 	}
 	s->labels = col->labels;
+	memcpy(s->inputs, col->inputs, sizeof(s->inputs));
 	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
 	s->refcnt = 1;
 	s->seq = ++col->seq;

@@ -5,8 +5,8 @@
 Checks, each counted as one pass or one failure:
   classes   per class name: packets, bytes, connections exact; priority and encrypted as the
             defaults say. A class one side lists and the other omits counts as zeros.
-  tcp       attempted, established, rejected, unanswered, closed, reset exact, and the gauges
-            active and time_wait (derived in the truth: see truth_policy.py).
+  tcp       attempted, established, rejected, unanswered, closed, reset, reset_in_handshake
+            exact, and the gauges active and time_wait (derived in the truth: see truth_policy.py).
   flows     table_full is 0, tracked + evicted equals created, and created lies between the
             truth's distinct 5-tuples and that plus evicted (a flow forgotten by ageing, e.g.
             at its SYN timeout, is created again by its next packet).
@@ -31,7 +31,7 @@ import sys
 
 KINDS = ("unauthorized_port", "unencrypted", "sensitive_data", "rate_limit")
 TCP_KEYS = ("attempted", "established", "rejected", "unanswered", "closed", "reset",
-            "active", "time_wait")
+            "reset_in_handshake", "active", "time_wait")
 
 
 class Checker:

@@ -27,7 +27,8 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                before established. unanswered: no SYN-ACK or RST within 5 s of packet time
                after the (first) SYN, or before the end of the capture. closed: FIN seen from
                both sides after established. reset: established (not closed), then RST from
-               either side. Packets of a tuple with no SYN seen count for no outcome.
+               either side. reset_in_handshake: RST from the initiator before established.
+               Packets of a tuple with no SYN seen count for no outcome.
                Also given: active = established - closed - reset (open at the end), and
                time_wait = tuples whose latest connection closed within 60 s of the last
                frame's time (a new SYN on a tuple in TIME_WAIT takes it out of TIME_WAIT).
@@ -64,7 +65,7 @@ Definitions (the default configuration; --config-defaults names it, and it is th
   signature inside that window, so both readings agree on its captures.
 
 The output (JSON) holds classes {name: {packets, bytes, connections}}, tcp {attempted,
-established, rejected, unanswered, closed, reset, active, time_wait}, flows {created},
+established, rejected, unanswered, closed, reset, reset_in_handshake, active, time_wait}, flows {created},
 findings (sorted [kind, src, dst, port] lists), cards (every 13-19 digit candidate seen in
 cleartext, as written and as bare digits, with its Luhn verdict) and end_states (how many
 connections ended in each state: a diagnostic for mismatches).
@@ -176,7 +177,7 @@ class PolicyTruth:
                 for p in ps:
                     self.port_class[proto].setdefault(p, name)
         self.tcp = dict(attempted=0, established=0, rejected=0, unanswered=0, closed=0,
-                        reset=0)
+                        reset=0, reset_in_handshake=0)
         self.conns = {}          # tuple key -> Conn (latest on the tuple)
         self.finished = []       # Conns that ended (for end_states)
         self.flows = set()       # canonical tuples (any protocol)
@@ -211,8 +212,8 @@ class PolicyTruth:
             self.findings.add(("rate_limit", src, None, None))
 
     def end_conn(self, c, state):
-        """Connection c ends in state (an outcome, or "aborted": the initiator's RST before
-        the handshake completed, which is no outcome)."""
+        """Connection c ends in state (an outcome; "reset_in_handshake": the initiator's RST
+        before the handshake completed)."""
         c.state = state
         if state in self.tcp:
             self.tcp[state] += 1
@@ -242,12 +243,12 @@ class PolicyTruth:
             elif not from_init and rst:
                 self.end_conn(c, "rejected")
             elif from_init and rst:
-                self.end_conn(c, "aborted")
+                self.end_conn(c, "reset_in_handshake")
         elif c.state == "syn_recv":
             if not from_init and rst:
                 self.end_conn(c, "rejected")
             elif from_init and rst:
-                self.end_conn(c, "aborted")
+                self.end_conn(c, "reset_in_handshake")
             elif from_init and ack and not syn:
                 c.state = "established"
                 self.tcp["established"] += 1

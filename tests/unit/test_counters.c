@@ -20,7 +20,7 @@
 #include "pl_counters.h"
 #include "pl_test.h"
 
-#define PORTS_ENTRIES ((size_t)PL_DIR_MAX * 65536)
+#define PORTS_ENTRIES ((size_t)PL_PORT_ROWS * 65536)
 
 static int
 group_setup(void **state)
@@ -35,14 +35,16 @@ group_teardown(void **state)
 	return 0;
 }
 
+/* Frames as received carry no FCS: the buckets are of the size on the wire (RMON, NICs). */
 static void
-test_size_buckets_split_at_ethernet_sizes(void **state)
+test_size_buckets_split_at_wire_sizes(void **state)
 {
 	static const struct { uint32_t bytes; unsigned int bucket; } c[] = {
-		{ 0, 0 }, { 63, 0 }, { 64, 1 }, { 65, 2 }, { 127, 2 }, { 128, 3 }, { 255, 3 },
-		{ 256, 4 }, { 511, 4 }, { 512, 5 }, { 1023, 5 }, { 1024, 6 }, { 1518, 6 },
-		{ 1519, 7 }, { 2047, 7 }, { 2048, 8 }, { 4095, 8 }, { 4096, 9 }, { 9000, 9 },
-		{ UINT32_MAX, 9 },
+		{ 0, 0 }, { 42, 0 }, { 59, 0 }, { 60, 0 },      /* padded: 64 on the wire */
+		{ 61, 1 }, { 123, 1 },                         /* 65-127 */
+		{ 124, 2 }, { 251, 2 }, { 252, 3 }, { 507, 3 }, { 508, 4 }, { 1019, 4 },
+		{ 1020, 5 }, { 1514, 5 },                      /* 1024-1518: a full frame */
+		{ 1515, 6 }, { 1518, 6 }, { 9000, 6 }, { UINT32_MAX - PL_ETH_FCS, 6 },
 	};
 	unsigned int i;
 
@@ -50,25 +52,60 @@ test_size_buckets_split_at_ethernet_sizes(void **state)
 		if (pl_ctr_size_bucket(c[i].bytes) != c[i].bucket)
 			fail_msg("%u bytes: bucket %u, want %u", c[i].bytes,
 				 pl_ctr_size_bucket(c[i].bytes), c[i].bucket);
+	assert_int_equal(pl_ctr_wire_size(60), 64);
+	assert_int_equal(pl_ctr_wire_size(42), 64);
+	assert_int_equal(pl_ctr_wire_size(61), 65);
+	assert_int_equal(pl_ctr_wire_size(1514), 1518);
 }
 
 static void
 test_size_bounds_agree_with_buckets(void **state)
 {
+	static const char *const names[PL_SIZE_BUCKETS] = {
+		"rx_size_64_packets", "rx_size_65_to_127_packets", "rx_size_128_to_255_packets",
+		"rx_size_256_to_511_packets", "rx_size_512_to_1023_packets",
+		"rx_size_1024_to_1518_packets", "rx_size_1519_to_max_packets",
+	};
 	uint32_t lo, hi, prev_hi = 0;
 	unsigned int b;
 
 	for (b = 0; b < PL_SIZE_BUCKETS; b++) {
 		pl_ctr_size_bounds(b, &lo, &hi);
-		assert_int_equal(pl_ctr_size_bucket(lo), b);
-		assert_int_equal(pl_ctr_size_bucket(hi), b);
+		/* the bounds are wire sizes: a frame as received is 4 bytes (FCS) shorter */
+		assert_int_equal(pl_ctr_size_bucket(lo - PL_ETH_FCS), b);
+		assert_int_equal(pl_ctr_size_bucket(hi - PL_ETH_FCS), b);
 		if (b > 0)
 			assert_int_equal(lo, prev_hi + 1);
+		else
+			assert_int_equal(lo, 64);
+		assert_string_equal(pl_ctr_size_name(b), names[b]);
 		prev_hi = hi;
 	}
 	assert_int_equal(hi, UINT32_MAX);
 	pl_ctr_size_bounds(PL_SIZE_BUCKETS + 3, &lo, &hi); /* clamped to the last */
-	assert_int_equal(lo, 4096);
+	assert_int_equal(lo, 1519);
+	assert_string_equal(pl_ctr_size_name(PL_SIZE_BUCKETS), "unknown");
+}
+
+static void
+test_size_and_iat_sums_follow_the_histograms(void **state)
+{
+	struct pl_ctr_bank *b = calloc(1, sizeof(*b));
+
+	assert_non_null(b);
+	pl_ctr_size(b, 60);
+	pl_ctr_size(b, 42);
+	pl_ctr_size(b, 1514);
+	assert_int_equal(b->sizes[0], 2);
+	assert_int_equal(b->sizes[5], 1);
+	assert_int_equal(b->v[PL_CTR_wire_bytes], 64 + 64 + 1518);
+	pl_ctr_iat(b, PL_DIR_OUT, 1000);
+	pl_ctr_iat(b, PL_DIR_OUT, 3);
+	assert_int_equal(b->iat[PL_DIR_OUT][9], 1);
+	assert_int_equal(b->iat[PL_DIR_OUT][1], 1);
+	assert_int_equal(b->iat_ns[PL_DIR_OUT], 1003);
+	assert_int_equal(b->iat_ns[PL_DIR_IN], 0);
+	free(b);
 }
 
 static void
@@ -320,7 +357,7 @@ assert_bank_empty(const struct pl_ctr_bank *b)
 			if (b->ports[i].packets || b->ports[i].bytes)
 				fail_msg("port entry %zu not cleared", i);
 	if (b->touched)
-		for (i = 0; i < PL_DIR_MAX * PL_PORT_GROUPS / 64; i++)
+		for (i = 0; i < PL_PORT_ROWS * PL_PORT_GROUPS / 64; i++)
 			assert_int_equal(b->touched[i], 0);
 }
 
@@ -644,7 +681,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_size_buckets_split_at_ethernet_sizes),
+		cmocka_unit_test(test_size_buckets_split_at_wire_sizes),
+		cmocka_unit_test(test_size_and_iat_sums_follow_the_histograms),
 		cmocka_unit_test(test_size_bounds_agree_with_buckets),
 		cmocka_unit_test(test_iat_buckets_are_powers_of_two),
 		cmocka_unit_test(test_create_sets_identity_and_empty_banks),

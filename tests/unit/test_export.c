@@ -16,7 +16,7 @@
 #include "pl_export.h"
 #include "pl_test.h"
 
-#define PORTS_ENTRIES ((size_t)PL_DIR_MAX * 65536)
+#define PORTS_ENTRIES ((size_t)PL_PORT_ROWS * 65536)
 #define NS 1000000000ULL
 
 static struct pl_bins *bins;
@@ -350,9 +350,17 @@ test_json_histograms_and_intervals(void **state)
 		else
 			assert_true(json_is_null(json_object_get(e, "max")));
 	}
-	assert_int_equal(num(o, "sizes.0.max"), 63);
-	assert_int_equal(num(o, "sizes.6.min"), 1024);
-	assert_int_equal(num(o, "sizes.6.max"), 1518);
+	/* RMON / NIC buckets of the size on the wire, named as rte_eth_xstats names them */
+	assert_int_equal(num(o, "sizes.0.min"), 64);
+	assert_int_equal(num(o, "sizes.0.max"), 64);
+	assert_string_equal(json_string_value(get(o, "sizes.0.name")), "rx_size_64_packets");
+	assert_int_equal(num(o, "sizes.5.min"), 1024);
+	assert_int_equal(num(o, "sizes.5.max"), 1518);
+	assert_string_equal(json_string_value(get(o, "sizes.5.name")),
+			    "rx_size_1024_to_1518_packets");
+	assert_int_equal(num(o, "sizes.6.min"), 1519);
+	assert_string_equal(json_string_value(get(o, "sizes.6.name")),
+			    "rx_size_1519_to_max_packets");
 
 	/* inter-arrival: only buckets with packets */
 	assert_int_equal(json_array_size(get(o, "iat.in")), 2);

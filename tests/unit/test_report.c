@@ -16,7 +16,7 @@
 #include "pl_report.h"
 #include "pl_test.h"
 
-#define PORTS_ENTRIES ((size_t)PL_DIR_MAX * 65536)
+#define PORTS_ENTRIES ((size_t)PL_PORT_ROWS * 65536)
 #define NS 1000000000ULL
 
 static struct pl_bins *bins;
