@@ -2,7 +2,8 @@
 /**
  * @file
  * The report: a Markdown document in the style of the FinMark network traffic report, with
- * the per-port study block and its four charts (SVG written by the program), built from one
+ * the per-port study block and its four charts, and charts of frames per interval, frame
+ * sizes and inter-arrival times per direction (SVG written by the program), built from one
  * snapshot.
  *
  * Every number comes from the snapshot and its derived views (top ports, bins, intervals,
@@ -40,11 +41,20 @@ enum pl_report_scale {
 	PL_REPORT_SCALE_LOG,
 };
 
+/** The charts beside the per-port ones. */
+enum pl_report_chart {
+	PL_REPORT_CHART_INTERVALS = 0, /**< frames per interval, from the first to the last */
+	PL_REPORT_CHART_SIZES,         /**< the frame-size histogram (wire sizes) */
+	PL_REPORT_CHART_IAT,           /**< inter-arrival times, one series per direction */
+	PL_REPORT_CHART_MAX
+};
+
 /**
  * The per-port study block of a direction.
  *
  * @param s    the snapshot.
- * @param dir  PL_DIR_IN or PL_DIR_OUT (any direction works).
+ * @param dir  PL_DIR_IN or PL_DIR_OUT (any direction works), or PL_PORT_ROW_SERVICE for
+ *             outgoing traffic by local service port.
  * @param out  filled.
  */
 void pl_report_study(const struct pl_snapshot *s, unsigned int dir, struct pl_report_study *out);
@@ -63,6 +73,18 @@ int pl_report_svg(const struct pl_snapshot *s, unsigned int dir, int bytes, int 
 		  char **out);
 
 /**
+ * Draw one of the charts of enum pl_report_chart: bars over intervals, size buckets or
+ * inter-arrival buckets (log2 of ns, the range that has gaps), with axes, labels, a
+ * tooltip per bar, and a logarithmic y axis when the data is skewed.
+ *
+ * @param s      the snapshot.
+ * @param chart  enum pl_report_chart.
+ * @param out    on success a NUL-terminated SVG document (free() it).
+ * @return 0, -EINVAL for an unknown chart, or -ENOMEM.
+ */
+int pl_report_chart(const struct pl_snapshot *s, unsigned int chart, char **out);
+
+/**
  * Render the Markdown report.
  *
  * @param s         the snapshot.
@@ -75,8 +97,9 @@ int pl_report_markdown(const struct pl_snapshot *s, const char *svg_base, char *
 
 /**
  * Write the report and its charts: FILE.md and, beside it, FILE-in-packets.svg,
- * FILE-in-bytes.svg, FILE-out-packets.svg, FILE-out-bytes.svg (FILE is path_md without a
- * trailing ".md"). Each file is written atomically.
+ * FILE-in-bytes.svg, FILE-out-packets.svg, FILE-out-bytes.svg, FILE-intervals.svg,
+ * FILE-sizes.svg and FILE-iat.svg (FILE is path_md without a trailing ".md"). Each file is
+ * written atomically.
  *
  * @param s        the snapshot.
  * @param path_md  the Markdown file.

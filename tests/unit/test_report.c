@@ -3,9 +3,12 @@
  * Unit tests of lib/report and of the top-talker tables it shows: on hand-built snapshots,
  * the Markdown has every section with the numbers put in, the per-port study block picks the
  * right ports (ties to the lower port, none when a direction is empty), recommendations
- * appear only when the data supports them, card numbers stay masked, the charts are
- * well-formed XML (checked with a tiny tag matcher) that switch to a log scale on skewed
- * data, and pl_report_write() leaves the report and four charts and no temporary file.
+ * appear only when the data supports them (a flooding source's resets after established
+ * connections are not failures, and never read as a capacity problem), the connection
+ * tables add up, the capture window and inputs are stated, numbers carry thousands
+ * separators, card numbers stay masked, the charts are well-formed XML (checked with a tiny
+ * tag matcher) that switch to a log scale on skewed data, and pl_report_write() leaves the
+ * report and seven charts and no temporary file.
  * Talker tables need rte_malloc, so the group starts an EAL without hugepages.
  */
 #include <dirent.h>
@@ -218,25 +221,26 @@ test_volume_numbers_come_from_the_snapshot(void **state)
 	char *md = markdown(s);
 
 	(void)state;
-	assert_has(md, "| Total packets | 1000 |");
-	assert_has(md, "| Total bytes | 800000 (800.00 kB) |");
-	assert_has(md, "| Average packet size | 800.0 bytes |");
+	assert_has(md, "| Total packets | 1,000 packets |");
+	assert_has(md, "| Total bytes | 800,000 B (800.00 kB) |");
+	assert_has(md, "| Average packet size | 800.0 B |");
 	assert_has(md, "| Duration | 10.000 s |");
 	/* 800000 bytes over 10 s = 640 kbit/s; busiest 1 s interval 500000 bytes = 4 Mbit/s,
 	 * interval 13 = 3 s after the first packet */
 	assert_has(md, "| Average throughput | 640.00 kbit/s, 100.0 packets/s |");
 	assert_has(md, "| Peak throughput | 4.00 Mbit/s in the 1.000 s interval starting at "
-		       "3.000 s (500000 bytes) |");
+		       "3.000 s (500,000 B) |");
 	assert_has(md, "| Peak packet rate | 500.0 packets/s |");
 	assert_has(md, "| TCP | 900 | 90.0 % |");
 	/* classes: share of bytes, share of packets, average size */
-	assert_has(md, "| https | critical | yes | 500 | 400000 | 50.0 % | 50.0 % | 800.0 B | 20 |");
-	assert_has(md, "| (no class) | | | 200 | 100000 | 12.5 % | 20.0 % | 500.0 B | |");
+	assert_has(md, "| https | critical | yes | 500 | 400,000 B | 50.0 % | 50.0 % | 800.0 B | "
+		       "20 |");
+	assert_has(md, "| (no class) | | | 200 | 100,000 B | 12.5 % | 20.0 % | 500.0 B | |");
 	assert_has(md, "| https | 320.00 kbit/s | 50.0 % |");
 	assert_has(md, "| https | 450 | 50 | 0 | 90.0 % |");
-	assert_has(md, "| web | 30 | 3000 | 75.0 % |");
-	assert_has(md, "| 1 | 10.0.0.5 | 400 | 300000 | 37.5 % |");
-	assert_has(md, "| 443 | 300 | 300000 | 60.0 % | 1000.0 B |");
+	assert_has(md, "| web | 30 | 3,000 B | 75.0 % |");
+	assert_has(md, "| 1 | 10.0.0.5 | 400 | 300,000 B | 37.5 % |");
+	assert_has(md, "| 443 | 300 | 300,000 B | 60.0 % | 1,000.0 B |");
 	free(md);
 	snap_free(s);
 }
@@ -264,8 +268,8 @@ test_study_block_per_direction(void **state)
 	assert_int_equal(ext.port_packets, -1);
 	assert_int_equal(ext.total_packets, 0);
 	md = markdown(s);
-	assert_has(md, "| Total bytes | 500000 | 300000 |");
-	assert_has(md, "| Max bytes per port | 300000 | 290000 |");
+	assert_has(md, "| Total bytes | 500,000 B | 300,000 B |");
+	assert_has(md, "| Max bytes per port | 300,000 B | 290,000 B |");
 	assert_has(md, "| Port with most byte traffic | 443 | 50001 |");
 	assert_has(md, "| Total packets | 600 | 400 |");
 	assert_has(md, "| Max packets per port | 300 | 300 |");
@@ -338,8 +342,11 @@ test_failed_connections_above_five_percent_are_flagged(void **state)
 	s->total.tcp[PL_TCP_rejected] = 2;
 	s->total.tcp[PL_TCP_unanswered] = 1;
 	md = markdown(s);
-	assert_has(md, "| 3 of 40 attempts (7.5 %) | WARN |");
-	assert_has(md, "**Connection failures.** 7.5 %");
+	assert_has(md, "| Failed connections (rejected + unanswered) | 3 of 40 attempts (7.5 %) | "
+		       "WARN |");
+	assert_has(md, "**Connection failures.** 3 of 40 TCP attempts (7.5 %) failed: 2 rejected");
+	assert_has(md, "1 unanswered");
+	assert_lacks(md, "Resets after establishment.**");
 	free(md);
 	snap_free(s);
 }
@@ -453,10 +460,11 @@ test_skewed_data_gets_a_log_scale(void **state)
 }
 
 static void
-test_write_leaves_report_and_four_charts(void **state)
+test_write_leaves_report_and_seven_charts(void **state)
 {
 	static const char *const files[] = { "r.md", "r-in-packets.svg", "r-in-bytes.svg",
-					     "r-out-packets.svg", "r-out-bytes.svg" };
+					     "r-out-packets.svg", "r-out-bytes.svg",
+					     "r-intervals.svg", "r-sizes.svg", "r-iat.svg" };
 	struct pl_snapshot *s = snap_clean();
 	char dir[] = "/tmp/pl-report-XXXXXX", path[512], err[256];
 	struct dirent *de;
@@ -468,7 +476,7 @@ test_write_leaves_report_and_four_charts(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/r.md", dir);
 	assert_int_equal(pl_report_write(s, path, err, sizeof(err)), 0);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < RTE_DIM(files); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		assert_int_equal(stat(path, &st), 0);
 		assert_true(st.st_size > 100);
@@ -484,11 +492,191 @@ test_write_leaves_report_and_four_charts(void **state)
 		n++;
 	}
 	closedir(dd);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, RTE_DIM(files));
 	rmdir(dir);
 	/* a folder that does not exist: a negative errno naming the file */
 	assert_int_equal(pl_report_write(s, "/nonexistent/x/r.md", err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/x/r-in-packets.svg"));
+	snap_free(s);
+}
+
+/*
+ * A flooding source: its connections were established, then it reset them. Those resets
+ * are not failures: the report says failed = rejected + unanswered, puts the resets apart,
+ * and never sends the reader to server capacity for them.
+ */
+static void
+test_flood_resets_after_establishment_are_not_failures(void **state)
+{
+	struct pl_snapshot *s = snap_clean();
+	char *md;
+
+	(void)state;
+	s->total.tcp[PL_TCP_attempted] = 3568;
+	s->total.tcp[PL_TCP_established] = 3558;
+	s->total.tcp[PL_TCP_rejected] = 4;
+	s->total.tcp[PL_TCP_unanswered] = 6;
+	s->total.tcp[PL_TCP_closed] = 549;
+	s->total.tcp[PL_TCP_reset] = 3009;
+	add_finding(s, PL_FINDING_rate_limit, 0, 2558, "new connections above 1000/s");
+	md = markdown(s);
+	assert_has(md, "**TCP:** 3,568 connection attempts: 3,558 established (99.7 %), 10 failed "
+		       "(0.3 %: 4 rejected, 6 unanswered)");
+	assert_has(md, "549 closed and 3,009 reset after establishment (84.6 % of the "
+		       "established)");
+	assert_has(md, "| Failed connections (rejected + unanswered) | 10 of 3,568 attempts "
+		       "(0.3 %) | OK |");
+	assert_has(md, "| Resets after establishment | 3,009 of 3,558 established (84.6 %) | "
+		       "WARN |");
+	assert_has(md, "**Resets after establishment.** 3,009 of 3,558 established connections "
+		       "(84.6 %)");
+	assert_has(md, "not failures to connect");
+	assert_has(md, "a client that floods connections and aborts them");
+	assert_lacks(md, "Connection failures.**");
+	assert_lacks(md, "capacity");
+	free(md);
+	snap_free(s);
+}
+
+/* The two connection tables: every attempt and every established connection in one row. */
+static void
+test_connection_tables_add_up(void **state)
+{
+	struct pl_snapshot *s = snap_clean();
+	char *md;
+
+	(void)state;
+	s->total.tcp[PL_TCP_attempted] = 1000;
+	s->total.tcp[PL_TCP_established] = 900;
+	s->total.tcp[PL_TCP_rejected] = 30;
+	s->total.tcp[PL_TCP_unanswered] = 20;
+	s->total.tcp[PL_TCP_reset_in_handshake] = 40;
+	s->total.tcp[PL_TCP_closed] = 700;
+	s->total.tcp[PL_TCP_reset] = 100;
+	s->total.tcp[PL_TCP_active] = 60;
+	s->total.tcp[PL_TCP_time_wait] = 5;
+	md = markdown(s);
+	assert_has(md, "| Established (handshake completed) | 900 | 90.0 % |");
+	assert_has(md, "| Failed: rejected (answered by RST) | 30 | 3.0 % |");
+	assert_has(md, "| Failed: unanswered (no SYN-ACK or RST in time) | 20 | 2.0 % |");
+	assert_has(md, "| Reset by the initiator in the handshake | 40 | 4.0 % |");
+	assert_has(md, "| Still in the handshake, or answered and never completed | 10 | 1.0 % |");
+	assert_has(md, "| **All attempts** | 1,000 | 100.0 % |");
+	assert_has(md, "| Closed (FIN from both sides) | 700 | 77.8 % |");
+	assert_has(md, "| Reset after establishment (RST from either side) | 100 | 11.1 % |");
+	assert_has(md, "| Still open at the snapshot | 60 | 6.7 % |");
+	assert_has(md, "| Ended unseen (idle timeout) | 40 | 4.4 % |");
+	assert_has(md, "Of the closed, 5 were in TIME_WAIT");
+	/* 5 % failed is not above the threshold; 11.1 % resets after establishment is */
+	assert_lacks(md, "Connection failures.**");
+	assert_has(md, "**Resets after establishment.** 100 of 900");
+	assert_lacks(md, "a client that floods"); /* no rate_limit finding to point at */
+	free(md);
+	/* the initiators' aborts above 5 %: said apart, with no capacity advice */
+	s->total.tcp[PL_TCP_reset_in_handshake] = 60;
+	s->total.tcp[PL_TCP_established] = 880;
+	s->total.tcp[PL_TCP_closed] = 680;
+	md = markdown(s);
+	assert_has(md, "**Aborted handshakes.** 60 of 1,000 TCP attempts (6.0 %)");
+	assert_lacks(md, "capacity");
+	free(md);
+	snap_free(s);
+}
+
+static void
+test_window_inputs_and_thousands(void **state)
+{
+	static const char *const files[] = { "/data/a.pcap", "b.pcapng" };
+	struct pl_collector col;
+	struct pl_snapshot *s = snap_clean();
+	char *md;
+
+	(void)state;
+	memset(&col, 0, sizeof(col));
+	assert_int_equal(pl_collector_inputs(&col, files, 2), 0);
+	memcpy(s->inputs, col.inputs, sizeof(s->inputs));
+	s->total.time_first = 1700000000ULL * NS + 123456789;
+	s->total.time_last = 1700000012ULL * NS + 500000;
+	md = markdown(s);
+	assert_has(md, "- **Capture window:** 2023-11-14 22:13:20.123456 UTC to "
+		       "2023-11-14 22:13:32.000500 UTC (11.877 s)");
+	assert_has(md, "- **Input:** `/data/a.pcap`, `b.pcapng`");
+	free(md);
+	/* live: the ports */
+	s->inputs[0] = '\0';
+	s->nb_hw = 1;
+	s->hw[0].port = 0;
+	snprintf(s->hw[0].name, sizeof(s->hw[0].name), "0000:3b:00.0");
+	md = markdown(s);
+	assert_has(md, "- **Input:** port 0 (`0000:3b:00.0`)");
+	free(md);
+	/* a name with a new line, or more than fits, is refused */
+	assert_int_equal(pl_collector_inputs(&col, (const char *const[]){ "a\nb" }, 1),
+			 -ENAMETOOLONG);
+	snap_free(s);
+}
+
+/* Outgoing traffic by local service port, and the clients' ports not called top ports. */
+static void
+test_outgoing_by_local_service_port(void **state)
+{
+	struct pl_snapshot *s = snap_clean();
+	struct pl_report_study svc;
+	char *md;
+
+	(void)state;
+	set_port(s, PL_PORT_ROW_SERVICE, 443, 280, 280000);
+	set_port(s, PL_PORT_ROW_SERVICE, 8080, 20, 10000);
+	pl_report_study(s, PL_PORT_ROW_SERVICE, &svc);
+	assert_int_equal(svc.port_bytes, 443);
+	md = markdown(s);
+	assert_has(md, "Outgoing traffic by local service port");
+	assert_has(md, "| 443 | 280 | 280,000 B | 93.3 % | 1,000.0 B |");
+	assert_has(md, "| Local service port with most byte traffic (answers) | | 443 |");
+	assert_lacks(md, "Top destination ports");
+	free(md);
+	snap_free(s);
+}
+
+static void
+test_size_interval_and_iat_charts(void **state)
+{
+	struct pl_snapshot *s = snap_clean();
+	char *svg, *md;
+
+	(void)state;
+	s->total.sizes[0] = 700;
+	s->total.sizes[5] = 300;
+	s->total.v[PL_CTR_wire_bytes] = 700 * 64 + 300 * 1518;
+	s->total.iat[PL_DIR_IN][10] = 500;
+	s->total.iat[PL_DIR_OUT][20] = 300;
+	s->total.iat_ns[PL_DIR_IN] = 500 * 1500;
+	md = markdown(s);
+	assert_has(md, "| 64 B (`rx_size_64_packets`) | 700 | 70.0 % |");
+	assert_has(md, "| 1,024-1,518 B (`rx_size_1024_to_1518_packets`) | 300 | 30.0 % |");
+	assert_has(md, "Average size on the wire: 500.2 B.");
+	assert_has(md, "| in | 500 | 1.5 µs |");
+	assert_has(md, "| internal | 0 | - |");
+	assert_has(md, "(rep-intervals.svg)");
+	assert_has(md, "(rep-sizes.svg)");
+	assert_has(md, "(rep-iat.svg)");
+	free(md);
+	assert_int_equal(pl_report_chart(s, PL_REPORT_CHART_SIZES, &svg), 0);
+	assert_true(xml_ok(svg));
+	assert_non_null(strstr(svg, "<title>rx_size_64_packets: 700 frames</title>"));
+	assert_non_null(strstr(svg, ">1519+</text>"));
+	free(svg);
+	assert_int_equal(pl_report_chart(s, PL_REPORT_CHART_IAT, &svg), 0);
+	assert_true(xml_ok(svg));
+	assert_non_null(strstr(svg, "<title>in, 1.02 us to under 2.05 us: 500 packets</title>"));
+	assert_non_null(strstr(svg, "<title>out, 1.05 ms to under 2.1 ms: 300 packets</title>"));
+	assert_null(strstr(svg, "internal"));
+	free(svg);
+	assert_int_equal(pl_report_chart(s, PL_REPORT_CHART_INTERVALS, &svg), 0);
+	assert_true(xml_ok(svg));
+	assert_non_null(strstr(svg, "<title>3-4 s: 500 frames</title>"));
+	free(svg);
+	assert_int_equal(pl_report_chart(s, PL_REPORT_CHART_MAX, &svg), -EINVAL);
 	snap_free(s);
 }
 
@@ -586,7 +774,12 @@ main(void)
 		cmocka_unit_test(test_failed_connections_above_five_percent_are_flagged),
 		cmocka_unit_test(test_charts_are_well_formed_svg),
 		cmocka_unit_test(test_skewed_data_gets_a_log_scale),
-		cmocka_unit_test(test_write_leaves_report_and_four_charts),
+		cmocka_unit_test(test_write_leaves_report_and_seven_charts),
+		cmocka_unit_test(test_flood_resets_after_establishment_are_not_failures),
+		cmocka_unit_test(test_connection_tables_add_up),
+		cmocka_unit_test(test_window_inputs_and_thousands),
+		cmocka_unit_test(test_outgoing_by_local_service_port),
+		cmocka_unit_test(test_size_interval_and_iat_charts),
 		cmocka_unit_test(test_talkers_exact_then_overflow_counted),
 		cmocka_unit_test(test_cidr_match_and_backend_counting),
 	};

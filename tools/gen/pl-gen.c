@@ -23,6 +23,9 @@
  *                 findings on distinct addresses: unauthorized ports, cleartext HTTP and
  *                 PostgreSQL, card numbers, one source above the connection rate limit
  *   policy-clean  the same clean traffic without the planted findings
+ *   sample        the bundled sample capture: FinMark traffic with customers outside on 443,
+ *                 the policy mix's planted findings, a flooding client outside that resets
+ *                 each connection once established, a little malformed traffic and ARP
  */
 #include <errno.h>
 #include <getopt.h>
@@ -991,6 +994,7 @@ struct conn {
 
 static struct conn conns[FM_CONC];
 static uint32_t fm_next_port[FM_USERS];
+static bool sa_mode;	/* the sample mix: customers outside, small records, its own burst */
 
 static void
 conn_start(struct conn *c)
@@ -1050,6 +1054,8 @@ conn_payload(const struct conn *c, bool from_client, uint8_t *p)
 	hello = c->round == 0 || (c->sport == 5432 && c->round == 1);
 
 	n = from_client ? rnd_range(hello ? 200 : 60, hello ? 512 : 1200) : rnd_range(300, 1400);
+	if (sa_mode)	/* the bundled sample stays small: shorter records */
+		n = n / 4 + 8;
 	rnd_bytes(p, n);
 	p[0] = hello ? 0x16 : 0x17;
 	p[1] = 0x03;
@@ -1196,6 +1202,8 @@ static size_t plant_n, plant_next, plant_every, plant_since;
 static uint64_t po_burst_start, po_period_ns;
 static bool po_findings;
 static struct conn po_burst;
+/* Frames of the capture that are neither background nor planted (policy: the burst). */
+static uint64_t po_reserve = PO_BURST_FRAMES;
 
 /* Frames pl-gen writes (main sets it before the first frame). */
 static uint64_t gen_count;
@@ -1282,6 +1290,8 @@ po_conn_start(struct conn *c)
 	}
 	svc = r < 55 ? 0 : r < 85 ? 1 : 2;
 	c->sport = svc == 0 ? 443 : svc == 1 ? 8080 : 5432;
+	if (sa_mode && svc == 0)	/* the sample: customers outside (TEST-NET-1) */
+		v4(&c->cli, 192, 0, 2, (uint8_t)(1 + u % 200));
 	v4(&c->srv, 10, 1, (uint8_t)svc, (uint8_t)(11 + rnd() % backends[svc]));
 	c->cport = (uint16_t)(32768 + po_next_port[u]++ % 16000);
 	c->cseq = (uint32_t)rnd();
@@ -1778,7 +1788,7 @@ po_next(uint8_t *f, uint64_t i, bool findings)
 		po_findings = findings;
 		po_period_ns = out.period_ns;
 		plant_build(findings);
-		room = gen_count - (findings ? PO_BURST_FRAMES : 0);
+		room = gen_count - (findings ? po_reserve : 0);
 		wait = plant_total_wait / po_period_ns * 3 / 2;	/* the pauses, with a margin */
 		room = room > wait + plant_n ? room - wait : plant_n;
 		plant_every = (size_t)(room / (plant_n + 1));
@@ -1789,7 +1799,8 @@ po_next(uint8_t *f, uint64_t i, bool findings)
 				"planted conversation\n");
 		po_burst_start = gen_count / 2;
 	}
-	if (po_findings && i >= po_burst_start && i < po_burst_start + PO_BURST_FRAMES) {
+	if (po_findings && !sa_mode && i >= po_burst_start &&
+	    i < po_burst_start + PO_BURST_FRAMES) {
 		out.period_ns = po_period_ns < PO_BURST_GAP_NS ? po_period_ns : PO_BURST_GAP_NS;
 		return po_burst_frame(f, i - po_burst_start);
 	}
@@ -1820,6 +1831,70 @@ policy_clean_next(uint8_t *f, uint64_t i)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* The sample mix: what a first look at portlens should show                                */
+
+/*
+ * The policy mix's traffic and planted findings, with customers outside (192.0.2.0/24) on
+ * the HTTPS front ends, so incoming and outgoing traffic mean something; one malformed frame
+ * in SA_BAD_EVERY (a few kinds) and an ARP request in SA_ARP_EVERY; and, a third of the way
+ * in, a client outside (198.18.0.9) that opens SA_FLOOD_CONNS connections to 443 within
+ * about 50 ms, completes each handshake and then resets it: above the default connection
+ * rate limit (rate_limit finding), and resets after establishment that are not failures.
+ */
+#define SA_FLOOD_CONNS	1100
+#define SA_FLOOD_FRAMES	(4 * SA_FLOOD_CONNS)
+#define SA_FLOOD_GAP_NS	10000ULL
+#define SA_BAD_EVERY	97
+#define SA_ARP_EVERY	211
+
+/* Frame j of the flood: connection j / 4, step j % 4 (SYN, SYN-ACK, ACK, RST-ACK). */
+static size_t
+sa_flood_frame(uint8_t *f, uint64_t j)
+{
+	struct conn *c = &po_burst;
+	uint32_t k = (uint32_t)(j / 4);
+	struct addr a, b;
+
+	switch (j % 4) {
+	case 0:
+		v4(&a, 198, 18, 0, 9);
+		v4(&b, 10, 1, 0, (uint8_t)(11 + k % 3));
+		pc_init(c, &a, &b, (uint16_t)(20000 + k), 443);
+		return conn_segment(f, c, true, TH_SYN, NULL, 0);
+	case 1: return conn_segment(f, c, false, TH_SYN | TH_ACK, NULL, 0);
+	case 2: return conn_segment(f, c, true, TH_ACK, NULL, 0);
+	default: return conn_segment(f, c, true, TH_RST | TH_ACK, NULL, 0);
+	}
+}
+
+static size_t
+sample_next(uint8_t *f, uint64_t i)
+{
+	static const enum kind bad[] = { K_BAD_RUNT, K_BAD_V4_SHORT, K_BAD_IHL, K_BAD_V4_LEN,
+					 K_BAD_TCP_TRUNC, K_BAD_UDP_TRUNC, K_BAD_DOFF_SMALL };
+	static uint64_t flood_start;
+
+	if (i == 0) {
+		sa_mode = true;
+		po_reserve = SA_FLOOD_FRAMES + gen_count / SA_BAD_EVERY + gen_count / SA_ARP_EVERY;
+		flood_start = gen_count / 3;
+	}
+	if (i >= flood_start && i < flood_start + SA_FLOOD_FRAMES) {
+		out.period_ns = po_period_ns < SA_FLOOD_GAP_NS ? po_period_ns : SA_FLOOD_GAP_NS;
+		return sa_flood_frame(f, i - flood_start);
+	}
+	if (i % SA_BAD_EVERY == SA_BAD_EVERY - 1) {
+		out.period_ns = po_period_ns;
+		return mixed_bad(f, bad[i / SA_BAD_EVERY % (sizeof(bad) / sizeof(bad[0]))]);
+	}
+	if (i % SA_ARP_EVERY == SA_ARP_EVERY - 1) {
+		out.period_ns = po_period_ns;
+		return mixed_one(f, K_ARP);
+	}
+	return po_next(f, i, true);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* Command line                                                                             */
 
 struct mix {
@@ -1838,6 +1913,8 @@ static const struct mix mixes[] = {
 	{ "finmark", finmark_next, "200 users, 443/8080/5432, full TCP lifecycles", 0 },
 	{ "policy", policy_next, "clean FinMark-like traffic plus planted findings", 30000 },
 	{ "policy-clean", policy_clean_next, "the policy mix without its findings", 12000 },
+	{ "sample", sample_next, "the bundled sample: FinMark, findings, a flood, some malformed",
+	  6000 },
 };
 
 static void
