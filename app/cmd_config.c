@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Console section "config": show the configuration in force and change it live. Each `set`
+ * Console section "config": show the configuration in force and change it live. `show config
+ * KEY` and `set config KEY VALUE` work for every key of the configuration's table of keys
+ * (lib/config), with the same checks and messages as a file. Each `set`
  * copies the configuration in force, changes one thing, and hands the copy to
  * pl_config_apply() (reconfig.c): a new runtime (and direction table when the local
  * networks change) is built whole, switched to by pointer, and the old one freed after
@@ -89,11 +91,47 @@ show_config(void *res, struct cmdline *c, void *data)
 	free(cfg);
 }
 
-/* ---- set local-net add|del CIDR ---- */
-
 struct cmd_set_result {
 	cmdline_fixed_string_t set, what, op, a1, k2, a2, k3, a3, k4, a4;
 };
+
+/* show config KEY: one key, a section ("qos"), or `keys` for all, described by the table */
+static void
+show_config_key(void *res, struct cmdline *c, void *data)
+{
+	struct cmd_set_result *r = res;
+	struct pl_config *cfg = cfg_current();
+
+	if (cfg == NULL)
+		return;
+	if (pl_config_describe(cfg, strcmp(r->op, "keys") == 0 ? "" : r->op, stdout) == -ENOENT)
+		pl_cmd_error(SEC, "'%s' is no key or section (type 'show config keys')", r->op);
+	free(cfg);
+}
+
+/* set config KEY VALUE: any key, checked as in a file, applied live */
+static void
+set_config_key(void *res, struct cmdline *c, void *data)
+{
+	struct cmd_set_result *r = res;
+	struct pl_config *cfg = cfg_current();
+	const char *value = r->a1;
+	char err[512], what[384];
+
+	if (cfg == NULL)
+		return;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (pl_config_set(cfg, r->op, value, err, sizeof(err)) < 0) {
+		pl_cmd_error(SEC, "%s (type 'show config %s')", err, r->op);
+		free(cfg);
+		return;
+	}
+	snprintf(what, sizeof(what), "%s set to %s", r->op, value);
+	apply(cfg, what);
+}
+
+/* ---- set local-net add|del CIDR ---- */
 
 static void
 set_local_net(void *res, struct cmdline *c, void *data)
@@ -384,11 +422,16 @@ T(t_priority, k3, "priority");
 T(t_prio, a2, "critical#high#medium#low");
 T(t_enc, k4, "encrypted");
 T(t_onoff, a3, "on#off");
+T(t_rest, a1, TOKEN_STRING_MULTI);
 
 #define INST(name, fn, h, ...) \
 	static cmdline_parse_inst_t name = { .f = fn, .help_str = h, \
 		.tokens = { __VA_ARGS__, NULL } }
 INST(i_show, show_config, "show config", (void *)&t_show, (void *)&t_config);
+INST(i_show_key, show_config_key, "show config KEY|keys", (void *)&t_show, (void *)&t_config,
+     (void *)&t_name);
+INST(i_set_key, set_config_key, "set config KEY VALUE", (void *)&t_set, (void *)&t_config,
+     (void *)&t_name, (void *)&t_rest);
 INST(i_load, load_config, "load config FILE", (void *)&t_load, (void *)&t_config,
      (void *)&t_a1);
 INST(i_net, set_local_net, "set local-net add|del CIDR", (void *)&t_set,
@@ -407,11 +450,15 @@ INST(i_class_e, set_class_enc, "set class NAME port P[-Q] priority PRIO encrypte
      (void *)&t_priority, (void *)&t_prio, (void *)&t_enc, (void *)&t_onoff);
 
 static cmdline_parse_inst_t *const insts[] = {
-	&i_show, &i_load, &i_net, &i_allow, &i_rate, &i_rate_b, &i_class, &i_class_e, NULL,
+	&i_show, &i_show_key, &i_set_key, &i_load, &i_net, &i_allow, &i_rate, &i_rate_b, &i_class, &i_class_e, NULL,
 };
 
 static const struct pl_cmd_help help[] = {
 	{ "show config", "the configuration in force, as YAML" },
+	{ "show config keys", "every key: value, help, type, range and default" },
+	{ "show config KEY", "one key or section (flows, qos.shares ...) described" },
+	{ "set config KEY VALUE", "change any key live, checked as in a file (set config "
+	  "flows.tcp_idle 600, set config allowed_ports [22, 443])" },
 	{ "load config FILE", "apply a configuration file live; a bad file changes nothing" },
 	{ "set local-net add|del CIDR", "add or remove a local network (directions)" },
 	{ "set allow-port add|del P[-Q]", "allow or disallow a port or range" },

@@ -7,8 +7,9 @@
  * Loading is all or nothing: pl_config_load() fills a struct pl_config only when the whole
  * file is valid, so a bad file never yields a half-configured appliance. Every error names
  * the file, the line and what is wrong ("portlens.yaml:12: classes[2].priority: 'urgent' is
- * not one of critical, high, medium, low"); unknown keys are errors. docs/configuration.md
- * documents every key.
+ * not one of critical, high, medium, low"); unknown keys are errors. One table of keys in
+ * config.c (name, type, range, default, help) drives the loader, the defaults, the writer,
+ * `show config`, `set config` and the key list of docs/configuration.md.
  */
 #ifndef PL_CONFIG_H
 #define PL_CONFIG_H
@@ -182,6 +183,46 @@ const char *pl_finding_name(unsigned int kind);
  * @return 0 or a negative errno.
  */
 int pl_config_dump(const struct pl_config *cfg, FILE *f);
+
+/**
+ * Change one key of @p cfg, as if a file holding only that key were read over it: the same
+ * checks, the same messages (without file and line), and what depends on several keys
+ * follows (a burst left out follows its rate, a relative signature path is resolved beside
+ * cfg->path). For `set config KEY VALUE`.
+ *
+ * @param cfg     changed only on success.
+ * @param key     a dotted key ("flows.tcp_idle"), as `show config keys` lists them.
+ * @param value   YAML text on one line ("600", "[22, 80]", "drop").
+ * @param err     on failure: "KEY: what is wrong".
+ * @param errlen  size of err.
+ * @return 0, -ENOENT for an unknown key, -EINVAL for a bad value.
+ */
+int pl_config_set(struct pl_config *cfg, const char *key, const char *value, char *err,
+		  size_t errlen);
+
+/**
+ * Describe keys with their value in @p cfg: name, value, help, type, range and default.
+ *
+ * @param key  one key ("qos.peak"), a section ("qos"), or "" for every key.
+ * @return 0, -ENOENT when no key matches, -EINVAL for NULL arguments.
+ */
+int pl_config_describe(const struct pl_config *cfg, const char *key, FILE *f);
+
+/**
+ * Write the key list of docs/configuration.md: a Markdown table of every key with its
+ * type, range, default and help, produced from the same table the loader reads with.
+ *
+ * @return 0 or a negative errno.
+ */
+int pl_config_doc(FILE *f);
+
+/**
+ * Check the table of keys itself: names unique, the keys of a section together, every
+ * default accepted by its own key's checks. The unit tests call it.
+ *
+ * @return 0, or -EINVAL with the offending key in @p err.
+ */
+int pl_config_check_table(char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,12 @@ load config $tmp/bad.yaml
 show config
 load config $tmp/good.yaml
 show config
+set config flows.tcp_idle soon
+set config flows.tcp_idle 600
+show config flows.tcp_idle
+set config allowed_ports [22, 8000-8001]
+show config allowed_ports
+show config nosuch
 quit
 SCRIPT
 # shellcheck disable=SC2086
@@ -45,6 +51,13 @@ check "console: and the configuration in force stays" \
 	"$(awk '/configuration in force stays/{f=1} f && /allowed_ports: \[53, 80\]/{print "True"; exit}' "$tmp/c.out" | grep -q True && echo True || echo False)"
 check "console: a good file is applied" "$(has "$tmp/c.out" "applied: configuration loaded from")"
 check "console: the new allowed ports are in force" "$(has "$tmp/c.out" "allowed_ports: [443, 8443]")"
+check "console: set config refuses a bad value, naming the key and the range" \
+	"$(has "$tmp/c.out" "flows.tcp_idle: 'soon' is not a number (expected a number of seconds > 0 and <= 1000000)")"
+check "console: set config changes one key live" "$(has "$tmp/c.out" "applied: flows.tcp_idle set to 600")"
+check "console: show config KEY gives its value, help and default" \
+	"$(grep -A2 -F "flows.tcp_idle: 600" "$tmp/c.out" | grep -qF "default 300" && echo True || echo False)"
+check "console: set config takes a list" "$(has "$tmp/c.out" 'allowed_ports: [22, "8000-8001"]')"
+check "console: show config of an unknown key says so" "$(has "$tmp/c.out" "'nosuch' is no key or section")"
 res=$(python3 -c "import json,sys;b=json.load(open(sys.argv[1]))['balance'];print(b['in_flight']==0 and b['received']==b['processed']+b['dropped_total'] and b['received']>0)" "$tmp/c.json")
 check "console: traffic went on and the balance closes" "$res"
 

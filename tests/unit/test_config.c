@@ -845,6 +845,125 @@ test_error_leaves_the_struct_untouched(void **state)
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
 
+
+/* ---- the table of keys ---- */
+
+static void
+test_table_of_keys_is_consistent(void **state)
+{
+	char err[256] = "";
+
+	if (pl_config_check_table(err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
+static void
+test_set_changes_one_key_with_the_file_checks(void **state)
+{
+	static struct pl_config cfg, before;
+	char err[512] = "";
+
+	pl_config_defaults(&cfg);
+	assert_int_equal(pl_config_set(&cfg, "flows.tcp_idle", "600", err, sizeof(err)), 0);
+	assert_int_equal(cfg.tcp_idle_ns, 600000000000ULL);
+	assert_int_equal(pl_config_set(&cfg, "verdicts.qos", "drop", err, sizeof(err)), 0);
+	assert_int_equal(cfg.verdict[PL_FINDING_qos], PL_VERDICT_DROP);
+	assert_int_equal(pl_config_set(&cfg, "allowed_ports", "[22, \"8000-8001\"]", err,
+				       sizeof(err)), 0);
+	assert_true(pl_config_allowed(&cfg, 22) && pl_config_allowed(&cfg, 8001));
+	assert_false(pl_config_allowed(&cfg, 443));
+	/* a burst left out follows the rate it goes with; an explicit one stays */
+	assert_int_equal(pl_config_set(&cfg, "rate_limit.new_connections_per_s", "50", err,
+				       sizeof(err)), 0);
+	assert_true(cfg.conn_rate == 50 && cfg.conn_burst == 50);
+	assert_int_equal(pl_config_set(&cfg, "rate_limit.connection_burst", "7", err,
+				       sizeof(err)), 0);
+	assert_int_equal(pl_config_set(&cfg, "qos.peak", "2", err, sizeof(err)), 0);
+	assert_true(cfg.conn_rate == 50 && cfg.conn_burst == 7 && cfg.qos_peak == 2);
+	/* classes following qos.shares go on following it; other keys are untouched */
+	assert_int_equal(pl_config_set(&cfg, "qos.shares.critical", "0.5", err, sizeof(err)), 0);
+	assert_true(cfg.classes[0].qos_share == 0.5);
+	assert_true(cfg.classes[1].qos_share == 0.6);
+	assert_int_equal(cfg.tcp_idle_ns, 600000000000ULL);
+
+	/* refusals change nothing and say why, naming the key */
+	before = cfg;
+	assert_int_equal(pl_config_set(&cfg, "flows.tcp_idle", "soon", err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "flows.tcp_idle: 'soon' is not a number "
+			    "(expected a number of seconds > 0 and <= 1000000)");
+	assert_int_equal(pl_config_set(&cfg, "scan.packets", "300", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "scan.packets: 300 is out of range (expected an integer 0-255)");
+	assert_int_equal(pl_config_set(&cfg, "flows.tcp_idel", "5", err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "flows.tcp_idel: unknown key"));
+	assert_int_equal(pl_config_set(&cfg, "flows", "{tcp_idle: 5}", err, sizeof(err)),
+			 -ENOENT);
+	assert_int_equal(pl_config_set(&cfg, "qos.mark", "true\nqos.peak: 9", err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(pl_config_set(&cfg, "qos.mark", "[true", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "YAML syntax error"));
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
+static void
+test_describe_names_value_type_range_default_and_help(void **state)
+{
+	static struct pl_config cfg;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	pl_config_defaults(&cfg);
+	cfg.qos_peak = 1.5;
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(pl_config_describe(&cfg, "qos.peak", f), 0);
+	assert_int_equal(pl_config_describe(&cfg, "flows", f), 0);
+	assert_int_equal(pl_config_describe(&cfg, "flows.tcp", f), -ENOENT);
+	fclose(f);
+	assert_non_null(strstr(text, "qos.peak: 1.5\n    peak rate = share x peak"));
+	assert_non_null(strstr(text, "type number, a peak factor >= 1 and <= 100; default 1.25"));
+	assert_non_null(strstr(text, "flows.capacity: 61440\n"));
+	assert_non_null(strstr(text, "flows.time_wait: 60\n"));
+	assert_null(strstr(text, "qos.mark"));
+	free(text);
+}
+
+static void
+test_dump_writes_every_key_of_the_table(void **state)
+{
+	static struct pl_config cfg;
+	char *text = NULL, *doc = NULL;
+	size_t len = 0, dlen = 0;
+	FILE *f;
+
+	pl_config_defaults(&cfg);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(pl_config_dump(&cfg, f), 0);
+	fclose(f);
+	/* sections open once, keys sit under them, items of lists as mappings */
+	assert_non_null(strstr(text, "\nqos:\n  link_mbps: 10000\n  shares:\n    critical: 0.8\n"
+				     "    high: 0.6\n"));
+	assert_non_null(strstr(text, "\n  dscp:\n    green: 10\n    yellow: 12\n    red: 14\n"
+				     "  drop_red: false\nverdicts:\n  unauthorized_port: forward\n"));
+	assert_non_null(strstr(text, "\nclasses:\n  - name: \"https\"\n    protocol: tcp\n"
+				     "    ports: [443]\n    priority: critical\n"));
+	assert_non_null(strstr(text, "\nbackends: []\n"));
+	/* the documentation's list has a row for each key */
+	f = open_memstream(&doc, &dlen);
+	assert_non_null(f);
+	assert_int_equal(pl_config_doc(f), 0);
+	fclose(f);
+	assert_non_null(strstr(doc, "| `flows.tcp_idle` | seconds | a number of seconds > 0 and "
+				    "<= 1000000 | `300` |"));
+	assert_non_null(strstr(doc, "| `classes[].priority` | critical \\| high \\| medium \\| "
+				    "low | — | `medium` |"));
+	assert_non_null(strstr(doc, "| `verdict_dscp` | integer | 0-63 | `46` |"));
+	free(text);
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -879,6 +998,10 @@ main(void)
 		cmocka_unit_test(test_yaml_syntax_error),
 		cmocka_unit_test(test_too_many_entries),
 		cmocka_unit_test(test_error_leaves_the_struct_untouched),
+		cmocka_unit_test(test_table_of_keys_is_consistent),
+		cmocka_unit_test(test_set_changes_one_key_with_the_file_checks),
+		cmocka_unit_test(test_describe_names_value_type_range_default_and_help),
+		cmocka_unit_test(test_dump_writes_every_key_of_the_table),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
