@@ -2,9 +2,12 @@
 /*
  * Flow export (--ipfix HOST:PORT). Workers leave the flows that end (and active-timeout
  * snapshots of long flows) in their counter banks; the stats role hands them here at each
- * tick, and they leave as IPFIX records over UDP. At the end of the traffic, once the
- * workers have stopped, every flow still in a table is exported with reason "forced end".
- * Control plane only: nothing here runs on a packet-path lcore.
+ * tick, and they leave as IPFIX records over UDP, paced (--ipfix-rate): the stats loop polls
+ * the exporter between ticks. At the end of the traffic, once the workers have stopped, the
+ * banks are drained first (so a flow's last active-timeout record comes before its end),
+ * then every flow still in a table is exported with the reason lib/flow gives (end seen,
+ * idle, or forced end), and the queue is sent out at the paced rate before the program
+ * goes on. Control plane only: nothing here runs on a packet-path lcore.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,8 +32,7 @@ tcp_flags_of(const struct pl_flow *f)
 		fl |= 0x01;
 	if (f->tcp_state >= PL_TCPS_SYN_RECV)
 		fl |= 0x10;
-	if (f->tcp_state == PL_TCPS_CLOSED &&
-	    (f->fin_seen & (PL_FLOW_SEEN_FIN(0) | PL_FLOW_SEEN_FIN(1))) == 0)
+	if (f->fin_seen & PL_FLOW_SEEN_RST)
 		fl |= 0x04;
 	return fl;
 }
@@ -74,14 +76,20 @@ to_record(const struct pl_runtime *rt, const struct pl_flow_rec *fr, struct pl_i
 		}
 }
 
+static uint64_t
+now_ns(void)
+{
+	return pl_clock_ns(CLOCK_REALTIME);
+}
+
 static void
-add(struct pl_app *app, const struct pl_flow_rec *fr, uint32_t now)
+add(struct pl_app *app, const struct pl_flow_rec *fr)
 {
 	const struct pl_runtime *rt = __atomic_load_n(&app->rt, __ATOMIC_ACQUIRE);
 	struct pl_ipfix_record r;
 
 	to_record(rt, fr, &r);
-	pl_ipfix_add(app->ipfix, &r, now);
+	pl_ipfix_add(app->ipfix, &r, now_ns());
 }
 
 /* The collector's sink: called by the stats role with the records of a drained bank. */
@@ -89,49 +97,95 @@ void
 pl_flowexp_sink(void *ctx, const struct pl_flow_rec *recs, uint32_t n)
 {
 	struct pl_app *app = ctx;
-	uint32_t now = (uint32_t)time(NULL), i;
+	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		add(app, &recs[i], now);
-	pl_ipfix_flush(app->ipfix, now);
+		add(app, &recs[i]);
+	pl_ipfix_flush(app->ipfix, now_ns());
 }
+
+void
+pl_flowexp_poll(struct pl_app *app)
+{
+	if (app->ipfix)
+		pl_ipfix_poll(app->ipfix, now_ns());
+}
+
+/* Wait (control plane, the traffic is over) until at most @p left messages are queued. */
+static void
+drain_to(struct pl_app *app, uint32_t left)
+{
+	while (pl_ipfix_poll(app->ipfix, now_ns()) > left) {
+		uint64_t w = pl_ipfix_wait_ns(app->ipfix, now_ns());
+		struct timespec ts = { 0, (long)RTE_MIN(RTE_MAX(w, 100000ull), 10000000ull) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Messages queued at most while the end-of-traffic walk goes on. */
+#define FINAL_QUEUE 256
+
+struct final_ctx {
+	struct pl_app *app;
+	const struct pl_flow_table *t;
+	uint64_t end_ns;
+};
 
 static int
 final_one(const struct pl_tuple *key, const struct pl_flow *f, void *arg)
 {
-	struct pl_app *app = arg;
+	struct final_ctx *fc = arg;
 	struct pl_flow_rec fr;
 
 	fr.key = *key; /* pl_flow_walk gives the initiator's side as lo_is_src */
 	fr.f = *f;
-	fr.reason = PL_FLOW_END_FORCED;
-	add(app, &fr, (uint32_t)time(NULL));
-	app->col.flow_exported++;
+	fr.reason = pl_flow_end_reason(fc->t, f, fc->end_ns);
+	add(fc->app, &fr);
+	fc->app->col.flow_exported++;
+	drain_to(fc->app, FINAL_QUEUE);
 	return 0;
 }
 
-/* End of the traffic: export every flow still tracked. The workers have stopped. */
+/* End of the traffic: export every flow still tracked, paced. The workers have stopped. */
 void
 pl_flowexp_final(struct pl_app *app)
 {
+	struct final_ctx fc = { .app = app };
 	unsigned int w;
 
 	if (app->ipfix == NULL)
 		return;
+	/* records still in the banks first: a flow's active-timeout record before its end */
+	pl_collector_final(&app->col);
 	for (w = 0; w < app->nb_workers; w++)
-		pl_flow_walk(app->wk[w]->flows, final_one, app);
-	pl_ipfix_flush(app->ipfix, (uint32_t)time(NULL));
+		fc.end_ns = RTE_MAX(fc.end_ns, app->wk[w]->now_ns);
+	for (w = 0; w < app->nb_workers; w++) {
+		fc.t = app->wk[w]->flows;
+		pl_flow_walk(app->wk[w]->flows, final_one, &fc);
+	}
+	pl_ipfix_flush(app->ipfix, now_ns());
+	drain_to(app, 0);
 }
 
 int
 pl_flowexp_open(struct pl_app *app)
 {
+	struct pl_ipfix_conf conf = {
+		.domain = app->opt.ipfix_domain,
+		.template_refresh = app->opt.ipfix_template_refresh,
+		.rate = app->opt.ipfix_rate,
+		.mode = (uint8_t)app->opt.ipfix_mode,
+	};
 	char err[256];
+	unsigned int w;
 
 	if (app->opt.ipfix == NULL)
 		return 0;
-	app->ipfix = pl_ipfix_open_udp(app->opt.ipfix, app->opt.ipfix_domain, 60, err,
-				       sizeof(err));
+	/* deltas are remembered for flows that are still tracked: the tables bound them */
+	for (w = 0; w < app->nb_workers; w++)
+		conf.flows_max += pl_flow_limit(app->wk[w]->flows);
+	app->ipfix = pl_ipfix_open_udp(app->opt.ipfix, &conf, err, sizeof(err));
 	if (app->ipfix == NULL) {
 		fprintf(stderr, "portlens: --ipfix %s\n", err);
 		return -1;
@@ -147,8 +201,9 @@ pl_flowexp_close(struct pl_app *app)
 	if (app->ipfix == NULL)
 		return;
 	pl_ipfix_stats(app->ipfix, &st);
-	PL_LOG(INFO, "IPFIX: %" PRIu64 " records in %" PRIu64 " messages, %" PRIu64
-	       " send errors", st.records, st.messages, st.send_errors);
-	pl_ipfix_close(app->ipfix, (uint32_t)time(NULL));
+	PL_LOG(INFO, "IPFIX: %" PRIu64 " records in %" PRIu64 " messages (%s), %" PRIu64
+	       " send errors, %" PRIu64 " dropped (queue full)", st.records, st.messages,
+	       pl_ipfix_mode_name(app->opt.ipfix_mode), st.send_errors, st.dropped);
+	pl_ipfix_close(app->ipfix, now_ns());
 	app->ipfix = NULL;
 }

@@ -17,11 +17,13 @@
 
 #include "pl_app.h"
 #include "pl_http.h"
+#include "pl_ipfix.h"
 
 enum {
 	OPT_PCAP = 256, OPT_WORKERS, OPT_RX, OPT_RX_LCORES, OPT_WORKER_LCORES, OPT_LOCAL_NET,
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
 	OPT_REPORT, OPT_HTTP_TOKEN, OPT_ALLOW_TRUNCATED, OPT_IPFIX, OPT_IPFIX_ACTIVE, OPT_IPFIX_DOMAIN,
+	OPT_IPFIX_MODE, OPT_IPFIX_RATE, OPT_IPFIX_TEMPLATE_REFRESH,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER,
@@ -48,6 +50,9 @@ static const struct option longopts[] = {
 	{ "ipfix", required_argument, NULL, OPT_IPFIX },
 	{ "ipfix-active", required_argument, NULL, OPT_IPFIX_ACTIVE },
 	{ "ipfix-domain", required_argument, NULL, OPT_IPFIX_DOMAIN },
+	{ "ipfix-mode", required_argument, NULL, OPT_IPFIX_MODE },
+	{ "ipfix-rate", required_argument, NULL, OPT_IPFIX_RATE },
+	{ "ipfix-template-refresh", required_argument, NULL, OPT_IPFIX_TEMPLATE_REFRESH },
 	{ "inline", required_argument, NULL, OPT_INLINE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -117,6 +122,12 @@ pl_options_usage(FILE *f)
 "                         at each active timeout (docs/ipfix.md)\n"
 "  --ipfix-active SEC     active timeout of long flows (default 60)\n"
 "  --ipfix-domain N       observation domain id (default 1)\n"
+"  --ipfix-mode MODE      biflow (one record per flow, RFC 5103, default) or uniflow\n"
+"                         (one record per direction)\n"
+"  --ipfix-rate N         records per second at most, end-of-traffic flush included\n"
+"                         (default 10000; 0: unpaced)\n"
+"  --ipfix-template-refresh SEC\n"
+"                         seconds between template sends (default 600)\n"
 "  --tick-ms MS           stats tick (default 1000 live, 100 offline)\n"
 "  --http ADDR:PORT       serve /metrics (Prometheus), /api/snapshot, /api/history and\n"
 "                         a live dashboard at /; PORT alone means 127.0.0.1:PORT,\n"
@@ -266,6 +277,8 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	o->ival_ns = 1000000000ULL;
 	o->ipfix_active = 60;
 	o->ipfix_domain = 1;
+	o->ipfix_rate = PL_IPFIX_RATE_DEFAULT;
+	o->ipfix_template_refresh = PL_IPFIX_TEMPLATE_REFRESH_DEFAULT;
 	o->summary = 1;
 	o->malformed_drop = 1;
 	o->idle_yield = -1;
@@ -356,6 +369,23 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			break;
 		case OPT_IPFIX_DOMAIN:
 			if (parse_uint("ipfix-domain", optarg, 0, UINT32_MAX, &o->ipfix_domain))
+				return -1;
+			break;
+		case OPT_IPFIX_MODE: {
+			int m = pl_ipfix_mode_parse(optarg);
+
+			if (m < 0)
+				return bad("ipfix-mode", optarg, "expected biflow or uniflow");
+			o->ipfix_mode = (unsigned int)m;
+			break;
+		}
+		case OPT_IPFIX_RATE:
+			if (parse_uint("ipfix-rate", optarg, 0, 100000000, &o->ipfix_rate))
+				return -1;
+			break;
+		case OPT_IPFIX_TEMPLATE_REFRESH:
+			if (parse_uint("ipfix-template-refresh", optarg, 0, 86400,
+				       &o->ipfix_template_refresh))
 				return -1;
 			break;
 		case OPT_INLINE:

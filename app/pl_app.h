@@ -68,6 +68,9 @@ struct pl_options {
 	const char *ipfix;         /* --ipfix HOST:PORT, NULL = no flow export */
 	double ipfix_active;       /* --ipfix-active SEC: active timeout (default 60) */
 	unsigned int ipfix_domain; /* --ipfix-domain N: observation domain (default 1) */
+	unsigned int ipfix_mode;   /* --ipfix-mode: enum pl_ipfix_mode (default biflow) */
+	unsigned int ipfix_rate;   /* --ipfix-rate N: records/s, 0 = unpaced */
+	unsigned int ipfix_template_refresh; /* --ipfix-template-refresh SEC */
 	double linger;             /* --linger SEC: serve the final snapshot that long */
 	int interactive;           /* -i: the console */
 	const char *cmdline_file;  /* --cmdline-file FILE: console script run first */
@@ -234,6 +237,7 @@ struct pl_flow_rec;
 int pl_flowexp_open(struct pl_app *app);
 void pl_flowexp_sink(void *ctx, const struct pl_flow_rec *recs, uint32_t n);
 void pl_flowexp_final(struct pl_app *app);
+void pl_flowexp_poll(struct pl_app *app); /* send what the pacing allows now */
 void pl_flowexp_close(struct pl_app *app);
 
 /* rx.c, worker.c, stats.c */

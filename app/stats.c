@@ -64,6 +64,7 @@ pl_stats_loop(struct pl_app *app)
 			app->rx_stop = 1;
 		if (workers_done(app))
 			break;
+		pl_flowexp_poll(app); /* paced flow export: what the bucket allows by now */
 		if (now < next) {
 			uint64_t wait = RTE_MIN(next - now, 2000000ULL); /* react within 2 ms */
 			struct timespec ts = { 0, (long)wait };

@@ -236,7 +236,10 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 			}
 		}
 	}
-	pl_flow_update_at(wk->flows, key, hash, pos, meta, p->len, p->now, &fc, &ev);
+	/* flows count IP bytes (header and payload), as IPFIX's octet counts are defined */
+	pl_flow_update_at(wk->flows, key, hash, pos, meta,
+			  (uint32_t)(meta->l4_off - meta->l3_off) + meta->l4_hlen + meta->payload_len,
+			  p->now, &fc, &ev);
 	if (ev.flow && ev.created) {
 		ev.flow->cls = cls;
 		ev.flow->verdict = PL_VERDICT_FORWARD;

@@ -385,14 +385,29 @@ pl_flow_export_add(struct pl_flow_export *e, const struct pl_tuple *key, const s
 	r->reason = reason;
 }
 
-/* Why an ending flow ends: its TCP state says whether the end was seen. */
+/* Whether a flow's end was seen: FIN from both sides, or an RST (reset, rejected). A flow
+ * CLOSED without RST was unanswered or timed out: its end was not seen. */
+static int
+end_seen(const struct pl_flow *f)
+{
+	return f->proto == IPPROTO_TCP &&
+	       (f->tcp_state == PL_TCPS_TIME_WAIT ||
+		(f->tcp_state == PL_TCPS_CLOSED && (f->fin_seen & PL_FLOW_SEEN_RST)));
+}
+
+/* Why a flow that ageing removes ends: its end was seen, or it timed out. */
 static uint8_t
 end_reason(const struct pl_flow *f)
 {
-	if (f->proto == IPPROTO_TCP &&
-	    (f->tcp_state == PL_TCPS_TIME_WAIT || f->tcp_state == PL_TCPS_CLOSED))
+	return end_seen(f) ? PL_FLOW_END_CLOSED : PL_FLOW_END_IDLE;
+}
+
+uint8_t
+pl_flow_end_reason(const struct pl_flow_table *t, const struct pl_flow *f, uint64_t end_ns)
+{
+	if (end_seen(f))
 		return PL_FLOW_END_CLOSED;
-	return PL_FLOW_END_IDLE;
+	return flow_expired(t, f, end_ns) ? PL_FLOW_END_IDLE : PL_FLOW_END_FORCED;
 }
 
 /* Export a flow that ends now, if there is an export buffer. */
@@ -484,6 +499,7 @@ tcp_update(struct pl_flow *f, const struct pl_tuple *key, const struct pl_meta *
 	case PL_TCPS_SYN_RECV:
 		if (fl & TCP_RST) {
 			c->tcp[d == 1 ? PL_TCP_rejected : PL_TCP_reset_in_handshake]++;
+			f->fin_seen |= PL_FLOW_SEEN_RST;
 			flow_set_state(f, PL_TCPS_CLOSED, now, c);
 			return;
 		}
@@ -506,6 +522,7 @@ tcp_update(struct pl_flow *f, const struct pl_tuple *key, const struct pl_meta *
 	case PL_TCPS_FIN_WAIT:
 		if (fl & TCP_RST) {
 			c->tcp[PL_TCP_reset]++;
+			f->fin_seen |= PL_FLOW_SEEN_RST;
 			flow_set_state(f, PL_TCPS_CLOSED, now, c);
 			return;
 		}

@@ -87,7 +87,7 @@ struct pl_flow {
 	uint64_t bytes[2];
 	uint16_t server_port;   /**< destination port of the initiator */
 	uint8_t tcp_state;      /**< enum pl_tcp_state */
-	uint8_t fin_seen;       /**< PL_FLOW_SEEN_* bits: FIN (bits 0-1), handshake (2-5) */
+	uint8_t fin_seen;       /**< PL_FLOW_SEEN_* bits: FIN (0-1), handshake (2-5), RST (6) */
 	uint8_t init_lo;        /**< 1 when the initiator is the tuple's lower endpoint */
 	uint8_t cls;            /**< class index or PL_CLASS_NONE (set by the caller) */
 	uint8_t scanned;        /**< data packets scanned so far */
@@ -107,14 +107,18 @@ struct pl_flow {
 #define PL_FLOW_SEEN_FIN(d)   (0x01u << (d))  /**< FIN from direction d */
 #define PL_FLOW_SEEN_SYN(d)   (0x04u << (d))  /**< SYN from direction d */
 #define PL_FLOW_SEEN_ACKED(d) (0x10u << (d))  /**< direction d's SYN acknowledged */
+#define PL_FLOW_SEEN_RST      0x40u           /**< the connection ended by RST */
 
 /** Why a flow record was exported (the values of IPFIX flowEndReason). */
 enum pl_flow_end {
 	PL_FLOW_END_IDLE = 1,    /**< idle timeout */
 	PL_FLOW_END_ACTIVE = 2,  /**< active timeout: the flow goes on */
-	PL_FLOW_END_CLOSED = 3,  /**< end seen: FIN both ways, RST, rejected, unanswered */
+	PL_FLOW_END_CLOSED = 3,  /**< end seen: FIN both ways, or RST (reset, rejected) */
 	PL_FLOW_END_FORCED = 4,  /**< end of the traffic (shutdown, end of a capture) */
+	PL_FLOW_END_LACK = 5,    /**< lack of resources: never sent, a full table refuses new
+				      flows (flows.table_full) instead of evicting tracked ones */
 };
+
 
 /** A flow as it was when exported: its key, the record, and why. */
 struct pl_flow_rec {
@@ -272,6 +276,15 @@ uint32_t pl_flow_limit(const struct pl_flow_table *t);
 void pl_flow_walk(struct pl_flow_table *t,
 		  int (*fn)(const struct pl_tuple *key, const struct pl_flow *f, void *arg),
 		  void *arg);
+
+/**
+ * Why a flow still in the table ends when the traffic ends at @p end_ns (the flows
+ * pl_flow_walk() visits after pl_flow_finish()): CLOSED when its end was seen (FIN from both
+ * sides, RST), IDLE when it had timed out by @p end_ns (ageing had not reached it yet),
+ * FORCED otherwise.
+ */
+uint8_t pl_flow_end_reason(const struct pl_flow_table *t, const struct pl_flow *f,
+			   uint64_t end_ns);
 
 /** Name of a TCP outcome / flow counter / TCP state. */
 const char *pl_tcp_outcome_name(unsigned int o);
