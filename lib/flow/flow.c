@@ -385,14 +385,18 @@ pl_flow_export_add(struct pl_flow_export *e, const struct pl_tuple *key, const s
 	r->reason = reason;
 }
 
-/* Whether a flow's end was seen: FIN from both sides, or an RST (reset, rejected). A flow
- * CLOSED without RST was unanswered or timed out: its end was not seen. */
+/* Whether a flow's end was seen: FIN from both sides (TIME_WAIT, or CLOSED once TIME_WAIT
+ * timed out), or an RST (reset, rejected). A flow CLOSED otherwise was unanswered or timed
+ * out: its end was not seen. */
 static int
 end_seen(const struct pl_flow *f)
 {
+	const uint8_t fins = PL_FLOW_SEEN_FIN(0) | PL_FLOW_SEEN_FIN(1);
+
 	return f->proto == IPPROTO_TCP &&
 	       (f->tcp_state == PL_TCPS_TIME_WAIT ||
-		(f->tcp_state == PL_TCPS_CLOSED && (f->fin_seen & PL_FLOW_SEEN_RST)));
+		(f->tcp_state == PL_TCPS_CLOSED &&
+		 ((f->fin_seen & PL_FLOW_SEEN_RST) || (f->fin_seen & fins) == fins)));
 }
 
 /* Why a flow that ageing removes ends: its end was seen, or it timed out. */
@@ -706,8 +710,10 @@ pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
 			/* the reason is the state before expiry: a timeout is not a close */
 			flow_expire(f, now_ns, c);
 			flow_remove(t, pos, c, why);
-		} else if (f->in_use && t->active_ns && c->exp &&
+		} else if (f->in_use && t->active_ns && c->exp && !end_seen(f) &&
 			   age_of(now_ns, f->first_ns) >= (uint64_t)(f->flags + 1) * t->active_ns) {
+			/* (a flow whose end was seen only lingers for late packets: no active
+			 * records, its end record follows when it leaves the table) */
 			void *kp;
 
 			f->flags++;

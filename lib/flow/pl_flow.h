@@ -172,7 +172,8 @@ void pl_flow_free(struct pl_flow_table *t);
  * Export flows: every flow that ends (removed by ageing, restarted in place after a
  * timeout) is appended to the caller's export buffer (pl_flow_ctrs.exp), and a flow older
  * than each multiple of @p active_ns is exported again with reason ACTIVE (checked by the
- * ageing sweep). 0 turns active exports off. Without an export buffer nothing is recorded.
+ * ageing sweep), unless its end was seen (FIN from both sides, RST: it only lingers for late
+ * packets). 0 turns active exports off. Without an export buffer nothing is recorded.
  */
 void pl_flow_set_active_timeout(struct pl_flow_table *t, uint64_t active_ns);
 
