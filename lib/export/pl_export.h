@@ -58,6 +58,28 @@ int pl_export_json_line(const struct pl_snapshot *s, FILE *f);
  */
 int pl_export_prometheus(const struct pl_snapshot *s, char **buf, size_t *len);
 
+/** Busiest ports per direction with their own series by default (by packets, by bytes). */
+#define PL_PROM_TOP_N 10
+/** Most busiest ports per direction a rendering can ask for. */
+#define PL_PROM_TOP_MAX 64
+
+/** Options of the Prometheus rendering. */
+struct pl_prom_opts {
+	int all_ports;       /**< a series for every port with traffic (up to 65536 a direction) */
+	unsigned int top_n;  /**< else: the well-known ports and these many busiest (<= 64) */
+};
+
+/**
+ * pl_export_prometheus() with options: the per-port series bounded (the default: the
+ * well-known ports 0-1023 with traffic and each direction's top_n ports by packets and by
+ * bytes; the bins always cover every port) or one per port with traffic.
+ *
+ * @param opts  NULL for the defaults (bounded, PL_PROM_TOP_N).
+ * @return 0, or -ENOMEM (nothing to free then).
+ */
+int pl_export_prometheus_opts(const struct pl_snapshot *s, const struct pl_prom_opts *opts,
+			      char **buf, size_t *len);
+
 /**
  * Print a short human summary (totals, directions, top ports, balance).
  */

@@ -6,8 +6,14 @@
  * ratios, so a scrape and /api/snapshot of the same snapshot carry the same numbers.
  *
  * Names follow the Prometheus conventions: prefix portlens_, base units, _total on
- * counters. Labelled families iterate the X-macro lists (malformed and drop reasons, TCP
+ * counters, ratios from 0 to 1, histograms as histograms (cumulative _bucket{le}, _sum,
+ * _count). Labelled families iterate the X-macro lists (malformed and drop reasons, TCP
  * outcomes, flow counters, finding kinds), so a counter added there appears here too.
+ *
+ * The number of series is bounded by default: per-port series only for the well-known ports
+ * (0-1023) and the busiest ports of each direction (top N by packets and by bytes), the bins
+ * for everything; a label per port with traffic (up to 65536 per direction) only when asked
+ * (pl_prom_opts.all_ports, /metrics?ports=all).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -205,23 +211,49 @@ render_totals(struct pbuf *b, const struct pl_snapshot *s)
 		    s->total.dir_bytes[d]);
 }
 
-/* Per-port counters, only for ports with traffic (as in the JSON `ports` view). */
+/* Mark in @p keep (65536 bits) the @p n ports of a row with most packets and with most bytes. */
 static void
-render_ports(struct pbuf *b, const struct pl_snapshot *s, int bytes)
+mark_top(const struct pl_snapshot *s, unsigned int row, unsigned int n, uint64_t *keep)
+{
+	uint16_t top[PL_PROM_TOP_MAX];
+	unsigned int by, k, j;
+
+	for (by = 0; by < 2; by++) {
+		k = pl_snapshot_top_ports(s, row, (int)by, top, n);
+		for (j = 0; j < k; j++)
+			keep[top[j] >> 6] |= 1ULL << (top[j] & 63);
+	}
+}
+
+/*
+ * Per-port counters of the ports with traffic (as in the JSON `ports` view): by default only
+ * the well-known ports and each direction's top N, every port with o->all_ports.
+ */
+static void
+render_ports(struct pbuf *b, const struct pl_snapshot *s, const struct pl_prom_opts *o,
+	     int bytes)
 {
 	const char *name = bytes ? "port_bytes_total" : "port_packets_total";
+	uint64_t keep[65536 / 64];
 	struct lbl l;
 	unsigned int d, p;
 	char port[8];
 
 	family(b, name, "counter", bytes ?
-	       "bytes per TCP/UDP destination port and direction (ports with traffic)" :
-	       "packets per TCP/UDP destination port and direction (ports with traffic)");
+	       "bytes per TCP/UDP destination port and direction (ports with traffic: the "
+	       "well-known ones and the busiest, or all with ?ports=all)" :
+	       "packets per TCP/UDP destination port and direction (ports with traffic: the "
+	       "well-known ones and the busiest, or all with ?ports=all)");
 	for (d = 0; d < PL_DIR_MAX; d++) {
 		const struct pl_port_ctr *pc = s->ports + (size_t)d * 65536;
 
+		memset(keep, 0, sizeof(keep));
+		memset(keep, 0xff, 1024 / 8);
+		if (!o->all_ports)
+			mark_top(s, d, o->top_n, keep);
 		for (p = 0; p < 65536; p++) {
-			if (pc[p].packets == 0)
+			if (pc[p].packets == 0 ||
+			    (!o->all_ports && !(keep[p >> 6] & (1ULL << (p & 63)))))
 				continue;
 			snprintf(port, sizeof(port), "%u", p);
 			u64(b, name, labels(&l, "direction", pl_dir_name(d), "port", port, NULL),
@@ -257,60 +289,103 @@ render_bins(struct pbuf *b, const struct pl_snapshot *s, int bytes)
 	}
 }
 
+/* The top ports: the port is a label, the value its packets or bytes. */
 static void
 render_top(struct pbuf *b, const struct pl_snapshot *s)
 {
 	struct lbl l;
-	unsigned int d;
+	unsigned int d, by;
+	char port[8];
 
-	family(b, "top_port", "gauge",
-	       "the destination port with the most packets or bytes per direction "
-	       "(absent when the direction has no TCP/UDP traffic)");
-	for (d = 0; d < PL_DIR_MAX; d++) {
-		if (s->top_packets[d].port >= 0)
-			u64(b, "top_port", labels(&l, "direction", pl_dir_name(d), "by", "packets",
-						  NULL), (uint64_t)s->top_packets[d].port);
-		if (s->top_bytes[d].port >= 0)
-			u64(b, "top_port", labels(&l, "direction", pl_dir_name(d), "by", "bytes",
-						  NULL), (uint64_t)s->top_bytes[d].port);
+	for (by = 0; by < 2; by++) {
+		const char *name = by ? "top_port_bytes" : "top_port_packets";
+
+		family(b, name, "gauge", by ?
+		       "bytes of the TCP/UDP destination port with the most bytes, per direction "
+		       "(the port is the label; absent when the direction has no TCP/UDP traffic)" :
+		       "packets of the TCP/UDP destination port with the most packets, per "
+		       "direction (the port is the label; absent when the direction has no TCP/UDP "
+		       "traffic)");
+		for (d = 0; d < PL_DIR_MAX; d++) {
+			const struct pl_top *t = by ? &s->top_bytes[d] : &s->top_packets[d];
+
+			if (t->port < 0)
+				continue;
+			snprintf(port, sizeof(port), "%u", (unsigned int)(uint16_t)t->port);
+			u64(b, name, labels(&l, "direction", pl_dir_name(d), "port", port, NULL),
+			    t->value);
+		}
 	}
 }
 
+/*
+ * One histogram series: cumulative _bucket{le} from the counts of @p n buckets whose upper
+ * bounds (inclusive, in the metric's unit) are @p le (the last bucket is +Inf), then _sum and
+ * _count. @p lk/@p lv: one more label (NULL for none).
+ */
 static void
-render_sizes(struct pbuf *b, const struct pl_snapshot *s)
+histogram(struct pbuf *b, const char *name, const char *lk, const char *lv,
+	  const uint64_t *count, const double *le, unsigned int n, double sum)
 {
+	uint64_t acc = 0;
 	struct lbl l;
 	unsigned int i;
-	char lo[16], hi[16];
+	char bound[32];
 
-	family(b, "frame_size_packets_total", "counter",
-	       "frames received by size range [min, max] in bytes (max +Inf for the last)");
-	for (i = 0; i < PL_SIZE_BUCKETS; i++) {
-		uint32_t a, z;
-
-		pl_ctr_size_bounds(i, &a, &z);
-		snprintf(lo, sizeof(lo), "%u", a);
-		if (z == UINT32_MAX)
-			snprintf(hi, sizeof(hi), "+Inf");
+	for (i = 0; i < n; i++) {
+		acc += count[i];
+		if (i == n - 1)
+			snprintf(bound, sizeof(bound), "+Inf");
 		else
-			snprintf(hi, sizeof(hi), "%u", z);
-		u64(b, "frame_size_packets_total", labels(&l, "min", lo, "max", hi, NULL),
-		    s->total.sizes[i]);
+			snprintf(bound, sizeof(bound), "%.10g", le[i]);
+		out(b, "portlens_%s_bucket%s %" PRIu64 "\n", name,
+		    lk ? labels(&l, lk, lv, "le", bound, NULL) : labels(&l, "le", bound, NULL), acc);
 	}
+	out(b, "portlens_%s_sum%s %.17g\n", name, lk ? labels(&l, lk, lv, NULL) : "", sum);
+	out(b, "portlens_%s_count%s %" PRIu64 "\n", name, lk ? labels(&l, lk, lv, NULL) : "",
+	    acc);
+}
+
+/* Frame sizes on the wire (RMON / NIC buckets) and inter-arrival times, as histograms. */
+static void
+render_histograms(struct pbuf *b, const struct pl_snapshot *s)
+{
+	double le[PL_IAT_BUCKETS];
+	unsigned int i, d;
+
+	for (i = 0; i < PL_SIZE_BUCKETS; i++) {
+		uint32_t lo, hi;
+
+		pl_ctr_size_bounds(i, &lo, &hi);
+		le[i] = hi;
+	}
+	family(b, "frame_size_bytes", "histogram",
+	       "frames received by size on the wire (FCS included, padded to 64): the buckets "
+	       "of rte_eth_xstats rx_size_64_packets ... rx_size_1519_to_max_packets");
+	histogram(b, "frame_size_bytes", NULL, NULL, s->total.sizes, le, PL_SIZE_BUCKETS,
+		  (double)s->total.v[PL_CTR_wire_bytes]);
+	/* bucket i holds gaps in [2^i, 2^(i+1)) ns: at most 2^(i+1) - 1 ns */
+	for (i = 0; i < PL_IAT_BUCKETS; i++)
+		le[i] = (double)((2ULL << i) - 1) / 1e9;
+	family(b, "interarrival_seconds", "histogram",
+	       "gaps between consecutive IP packets of a direction (power-of-two buckets of ns)");
+	for (d = 0; d < PL_DIR_MAX; d++)
+		histogram(b, "interarrival_seconds", "direction", pl_dir_name(d), s->total.iat[d],
+			  le, PL_IAT_BUCKETS, (double)s->total.iat_ns[d] / 1e9);
 }
 
 /* Same formulas as the JSON `lcores` view. */
 static void
 render_lcores(struct pbuf *b, const struct pl_snapshot *s)
 {
-	static const char *const names[] = { "lcore_packets_total", "lcore_busy_percent",
+	static const char *const names[] = { "lcore_packets_total", "lcore_busy_ratio",
 		"lcore_cycles_per_packet", "lcore_ring_drops_total", "lcore_busy_cycles_total",
 		"lcore_cycles_total", "lcore_stale" };
 	static const char *const types[] = { "counter", "gauge", "gauge", "counter", "counter",
 		"counter", "gauge" };
 	static const char *const helps[] = {
 		"frames received (rx) or analysed (worker) per lcore",
-		"share of loop cycles spent on iterations that had packets, in percent",
+		"share of loop cycles spent on iterations that had packets, from 0 to 1",
 		"busy TSC cycles per packet",
 		"frames dropped on this RX lcore's rings, or on the rings toward this worker",
 		"TSC cycles spent in iterations that handled packets",
@@ -341,7 +416,7 @@ render_lcores(struct pbuf *b, const struct pl_snapshot *s)
 				break;
 			case 1:
 				dbl(b, names[m], lb, v[PL_CTR_total_cycles] ?
-				    100.0 * v[PL_CTR_busy_cycles] / v[PL_CTR_total_cycles] : 0);
+				    (double)v[PL_CTR_busy_cycles] / v[PL_CTR_total_cycles] : 0);
 				break;
 			case 2:
 				dbl(b, names[m], lb,
@@ -560,7 +635,19 @@ render_policy(struct pbuf *b, const struct pl_snapshot *s)
 int
 pl_export_prometheus(const struct pl_snapshot *s, char **buf, size_t *len)
 {
+	return pl_export_prometheus_opts(s, NULL, buf, len);
+}
+
+int
+pl_export_prometheus_opts(const struct pl_snapshot *s, const struct pl_prom_opts *opts,
+			  char **buf, size_t *len)
+{
+	static const struct pl_prom_opts defaults = { .all_ports = 0, .top_n = PL_PROM_TOP_N };
+	struct pl_prom_opts o = opts ? *opts : defaults;
 	struct pbuf b = { .cap = 64 * 1024 };
+
+	if (o.top_n > PL_PROM_TOP_MAX)
+		o.top_n = PL_PROM_TOP_MAX;
 
 	b.p = malloc(b.cap);
 	if (b.p == NULL)
@@ -568,12 +655,12 @@ pl_export_prometheus(const struct pl_snapshot *s, char **buf, size_t *len)
 	b.p[0] = '\0';
 	render_meta(&b, s);
 	render_totals(&b, s);
-	render_ports(&b, s, 0);
-	render_ports(&b, s, 1);
+	render_ports(&b, s, &o, 0);
+	render_ports(&b, s, &o, 1);
 	render_bins(&b, s, 0);
 	render_bins(&b, s, 1);
 	render_top(&b, s);
-	render_sizes(&b, s);
+	render_histograms(&b, s);
 	render_lcores(&b, s);
 	render_hw(&b, s);
 	render_balance(&b, s);

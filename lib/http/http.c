@@ -257,14 +257,21 @@ send_json(struct MHD_Connection *c, json_t *o)
 static enum MHD_Result
 route_metrics(struct pl_http *h, struct MHD_Connection *c)
 {
-	struct pl_snapshot *s = pl_snapshot_get(h->pub);
+	const char *ports = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ports");
+	struct pl_prom_opts o = { .all_ports = 0, .top_n = PL_PROM_TOP_N };
+	struct pl_snapshot *s;
 	char *buf;
 	size_t len;
 	int rc;
 
+	/* ?ports=all: a series per port with traffic; by default they are bounded */
+	if (ports && strcmp(ports, "all") != 0 && strcmp(ports, "bounded") != 0)
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "ports: expected 'all' or 'bounded'");
+	o.all_ports = ports && strcmp(ports, "all") == 0;
+	s = pl_snapshot_get(h->pub);
 	if (s == NULL)
 		return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no snapshot yet");
-	rc = pl_export_prometheus(s, &buf, &len);
+	rc = pl_export_prometheus_opts(s, &o, &buf, &len);
 	pl_snapshot_put(s);
 	if (rc < 0)
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");

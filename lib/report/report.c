@@ -473,28 +473,6 @@ sec_protocols(FILE *f, const struct pl_snapshot *s)
 	fputc('\n', f);
 }
 
-/* The @p n ports of a per-port row with most bytes (ties: lower port). */
-static unsigned int
-top_ports(const struct pl_snapshot *s, unsigned int row, uint16_t *out, unsigned int n)
-{
-	const struct pl_port_ctr *pc = s->ports + (size_t)row * 65536;
-	unsigned int k = 0, p, j;
-
-	for (p = 0; p < 65536; p++) {
-		if (pc[p].packets == 0)
-			continue;
-		for (j = k < n ? k : n; j > 0 && pc[out[j - 1]].bytes < pc[p].bytes; j--)
-			if (j < n)
-				out[j] = out[j - 1];
-		if (j < n) {
-			out[j] = (uint16_t)p;
-			if (k < n)
-				k++;
-		}
-	}
-	return k;
-}
-
 /* A table of the ten ports of a per-port row with most bytes. */
 static void
 port_table(FILE *f, const struct pl_snapshot *s, unsigned int row, unsigned int dir,
@@ -504,7 +482,7 @@ port_table(FILE *f, const struct pl_snapshot *s, unsigned int row, unsigned int 
 	unsigned int i, n;
 	uint16_t top[10];
 
-	n = top_ports(s, row, top, 10);
+	n = pl_snapshot_top_ports(s, row, 1, top, 10);
 	fprintf(f, "%s\n\n", title);
 	if (n == 0) {
 		fprintf(f, "%s\n\n", none);

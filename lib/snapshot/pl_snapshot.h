@@ -218,6 +218,18 @@ struct pl_snapshot *pl_snapshot_build(struct pl_collector *col, const struct pl_
 /** Drop a reference; frees the snapshot with the last one. NULL is fine. */
 void pl_snapshot_put(struct pl_snapshot *s);
 
+/**
+ * The @p n ports of a per-port row with most packets or bytes, largest first (ties: the
+ * lower port).
+ *
+ * @param row       a direction, or PL_PORT_ROW_SERVICE.
+ * @param by_bytes  non-zero to rank by bytes, zero by packets.
+ * @param out       room for @p n ports.
+ * @return ports written: those with traffic, at most @p n.
+ */
+unsigned int pl_snapshot_top_ports(const struct pl_snapshot *s, unsigned int row, int by_bytes,
+				   uint16_t *out, unsigned int n);
+
 /** Compute bins, top ports and the balance of a snapshot (done by pl_snapshot_build()). */
 void pl_snapshot_derive(struct pl_snapshot *s);
 

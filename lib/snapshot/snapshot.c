@@ -164,6 +164,32 @@ pl_collector_final(struct pl_collector *col)
 	}
 }
 
+unsigned int
+pl_snapshot_top_ports(const struct pl_snapshot *s, unsigned int row, int by_bytes,
+		      uint16_t *out, unsigned int n)
+{
+	const struct pl_port_ctr *pc = s->ports + (size_t)(row % PL_PORT_ROWS) * 65536;
+	unsigned int k = 0, p, j;
+
+	/* insertion into the n best so far: one pass, n small */
+	for (p = 0; p < 65536; p++) {
+		uint64_t v = by_bytes ? pc[p].bytes : pc[p].packets;
+
+		if (pc[p].packets == 0)
+			continue;
+		for (j = k < n ? k : n; j > 0 &&
+		     (by_bytes ? pc[out[j - 1]].bytes : pc[out[j - 1]].packets) < v; j--)
+			if (j < n)
+				out[j] = out[j - 1];
+		if (j < n) {
+			out[j] = (uint16_t)p;
+			if (k < n)
+				k++;
+		}
+	}
+	return k;
+}
+
 void
 pl_snapshot_derive(struct pl_snapshot *s)
 {

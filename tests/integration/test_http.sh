@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The HTTP surface (--http, lib/http) end to end:
-#  1. offline run with --linger: /metrics parses as Prometheus text and every value checked
-#     equals /api/snapshot (the same final snapshot: exact equality); /api/history has
+#  1. offline run with --linger: /metrics parses as Prometheus text, passes `promtool check
+#     metrics` (Debian's prometheus package), and every value checked equals /api/snapshot
+#     (the same final snapshot: exact equality), histograms included; per-port series are
+#     the well-known ports and the top 10 by packets and by bytes per direction, every port
+#     with ?ports=all, and ?ports=junk is a 400; /api/history has
 #     points; 404 for unknown paths and traversal attempts, 405 (+ Allow) for POST, 413 for a
 #     big body, 400 for a malformed request, 403 for a foreign Host, HEAD works; `--http PORT`
 #     binds 127.0.0.1 only;
 #  2. bad --http values and a port in use exit 2 with a clear message;
-#  3. live run on a net_pcap vdev (infinite_rx): metrics move forward between scrapes and
-#     bracket the JSON snapshot taken between them; the history has rates;
+#  3. live run on a net_pcap vdev (infinite_rx) of random destination ports: metrics move
+#     forward between scrapes and bracket the JSON snapshot taken between them; a live
+#     scrape passes promtool and its number of series stays bounded although every port
+#     has traffic; the history has rates;
 #  4. headless Chromium renders the dashboard: the four per-port charts, throughput, the
 #     findings and lcore tables, the packet count; a screenshot is taken (PL_SCREENSHOT=FILE
 #     keeps a copy).
-# usage: test_http.sh PORTLENS PL_GEN        (exit 77: chromium or curl not installed)
+# The offline server lingers long enough for the whole test (600 s); cleanup ends it.
+# usage: test_http.sh PORTLENS PL_GEN   (exit 77: chromium, curl or promtool not installed)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
-for tool in curl chromium; do
+for tool in curl chromium promtool; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "SKIP: $tool not installed"
 		exit 77
@@ -42,7 +48,7 @@ status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 # ---- 1. offline run, lingering on the final snapshot ----
 port=$(free_port)
 base="http://127.0.0.1:$port"
-"$portlens" --pcap "$tmp/policy.pcap" --local-net 10.1.0.0/16 --http "$port" --linger 60 \
+"$portlens" --pcap "$tmp/policy.pcap" --local-net 10.1.0.0/16 --http "$port" --linger 600 \
 	--no-summary --quiet >"$tmp/off.log" 2>&1 &
 pids+=($!)
 final=False
@@ -56,17 +62,24 @@ for _ in $(seq 1 100); do
 done
 check "offline: the final snapshot is served while lingering" "$final"
 curl -sf -D "$tmp/metrics.hdr" "$base/metrics" -o "$tmp/metrics.txt"
+curl -sf "$base/metrics?ports=all" -o "$tmp/metrics-all.txt"
+check "promtool check metrics passes on /metrics" "$(promtool check metrics <"$tmp/metrics.txt" \
+	>"$tmp/promtool.out" 2>&1 && [ ! -s "$tmp/promtool.out" ] && echo True || { cat "$tmp/promtool.out"; echo False; })"
+check "promtool check metrics passes on /metrics?ports=all" "$(promtool check metrics \
+	<"$tmp/metrics-all.txt" >/dev/null 2>&1 && echo True || echo False)"
+check "/metrics?ports=junk: 400" "$([ "$(status "$base/metrics?ports=junk")" = 400 ] && echo True || echo False)"
 curl -sf "$base/api/snapshot" -o "$tmp/snap.json"
 curl -sf "$base/api/history" -o "$tmp/hist.json"
 check "/metrics content type is text/plain; version=0.0.4" \
 	"$(grep -qi '^content-type: text/plain; version=0.0.4' "$tmp/metrics.hdr" && echo True || echo False)"
 
 cmp_ok=0
-"$py" - "$tmp/metrics.txt" "$tmp/snap.json" "$tmp/hist.json" >"$tmp/cmp.out" <<'PY' || cmp_ok=$?
+"$py" - "$tmp/metrics.txt" "$tmp/snap.json" "$tmp/hist.json" "$tmp/metrics-all.txt" >"$tmp/cmp.out" <<'PY' || cmp_ok=$?
 import json, re, sys
 text = open(sys.argv[1]).read()
 snap = json.load(open(sys.argv[2]))
 hist = json.load(open(sys.argv[3]))
+text_all = open(sys.argv[4]).read()
 
 def ok(name, cond):
     print(("ok: " if cond else "FAIL: ") + name)
@@ -94,7 +107,15 @@ ok("every family has HELP and TYPE", set(types) == helps and len(types) > 40)
 ok("every name starts with portlens_", all(n.startswith('portlens_') for n in types))
 ok("counters end in _total, gauges do not",
    all((t == 'counter') == n.endswith('_total') for n, t in types.items()))
-ok("every sample belongs to a declared family", all(n in types for n, _ in samples))
+def family_of(n):
+    for suffix in ('_bucket', '_sum', '_count'):
+        if n.endswith(suffix) and types.get(n[:-len(suffix)]) == 'histogram':
+            return n[:-len(suffix)]
+    return n
+ok("every sample belongs to a declared family", all(family_of(n) in types for n, _ in samples))
+ok("histograms: frame_size_bytes, interarrival_seconds",
+   types.get('portlens_frame_size_bytes') == 'histogram' and
+   types.get('portlens_interarrival_seconds') == 'histogram')
 try:
     from prometheus_client.parser import text_string_to_metric_families
     fams = list(text_string_to_metric_families(text))
@@ -119,18 +140,42 @@ ok("ip and l4 protocols", all(v('ip_packets_total', protocol=p) == snap['protoco
 ok("directions", all(v('direction_packets_total', direction=d) == x['packets'] and
                      v('direction_bytes_total', direction=d) == x['bytes']
                      for d, x in snap['directions'].items()))
+def bounded(a, n=10):
+    """The ports with their own series by default: well-known, and the top n both ways."""
+    keep = {e['port'] for e in a if e['port'] < 1024}
+    for k in ('packets', 'bytes'):
+        keep |= {e['port'] for e in sorted(a, key=lambda e: (-e[k], e['port']))[:n]}
+    return keep
+want = {(d, p) for d, a in snap['ports'].items() for p in bounded(a)}
+got = {(dict(l)['direction'], int(dict(l)['port'])) for n, l in samples
+       if n == 'portlens_port_packets_total'}
+ok("per-port series: the well-known ports and the top 10 both ways (%d)" % len(want),
+   len(want) > 0 and got == want and
+   all(v('port_packets_total', direction=d, port=str(e['port'])) == e['packets'] and
+       v('port_bytes_total', direction=d, port=str(e['port'])) == e['bytes']
+       for d, a in snap['ports'].items() for e in a if (d, e['port']) in want))
 nports = sum(len(a) for a in snap['ports'].values())
-ok("per-port packets and bytes, ports with traffic only (%d)" % nports,
-   nports > 0 and all(v('port_packets_total', direction=d, port=str(e['port'])) == e['packets'] and
-                      v('port_bytes_total', direction=d, port=str(e['port'])) == e['bytes']
-                      for d, a in snap['ports'].items() for e in a) and
-   sum(1 for n, _ in samples if n == 'portlens_port_packets_total') == nports)
+ok("?ports=all: a series per port with traffic (%d)" % nports,
+   sum(1 for ln in text_all.splitlines() if ln.startswith('portlens_port_packets_total{')) == nports)
+cum, sizes = 0, []
+for b in snap['sizes']:
+    cum += b['packets']
+    sizes.append((b['max'], cum))
+ok("frame sizes: cumulative buckets at the wire-size bounds, sum and count",
+   all(v('frame_size_bytes_bucket', le=str(m) if m is not None else '+Inf') == c for m, c in sizes) and
+   v('frame_size_bytes_sum') == snap['sizes_wire_bytes'] and v('frame_size_bytes_count') == cum)
+ok("inter-arrival: count and sum per direction",
+   all(v('interarrival_seconds_count', direction=d) == sum(e['packets'] for e in a) and
+       abs(v('interarrival_seconds_sum', direction=d) - snap['iat_sum_ns'][d] / 1e9) <= 1e-9 * max(1, snap['iat_sum_ns'][d] / 1e9)
+       for d, a in snap['iat'].items()))
 ok("bins with first/last labels",
    all(v('bin_packets_total', direction=d, first=str(e['first']), last=str(e['last'])) == e['packets'] and
        v('bin_bytes_total', direction=d, first=str(e['first']), last=str(e['last'])) == e['bytes']
        for d, a in snap['bins'].items() for e in a))
-ok("top ports", all(v('top_port', direction=d, by='packets') == x['by_packets']['port']
-                    for d, x in snap['top_ports'].items() if x['by_packets']['port'] is not None))
+ok("top ports: the port is a label, the value its packets or bytes",
+   all(v('top_port_packets', direction=d, port=str(x['by_packets']['port'])) == x['by_packets']['packets'] and
+       v('top_port_bytes', direction=d, port=str(x['by_bytes']['port'])) == x['by_bytes']['bytes']
+       for d, x in snap['top_ports'].items() if x['by_packets']['port'] is not None))
 ok("classes: packets, bytes, connections, share",
    len(snap['classes']) > 0 and
    all(v('class_packets_total', **{'class': c['name']}) == c['packets'] and
@@ -143,7 +188,8 @@ ok("qos colours", all(v('qos_packets_total', colour=k, **{'class': c}) == n
 tcp = snap['tcp']
 ok("tcp outcomes and gauges",
    all(v('tcp_connections_total', outcome=o) == tcp[o]
-       for o in ('attempted', 'established', 'rejected', 'unanswered', 'closed', 'reset')) and
+       for o in ('attempted', 'established', 'rejected', 'unanswered', 'closed', 'reset',
+                 'reset_in_handshake')) and
    v('tcp_active_connections') == tcp['active'] and
    v('tcp_time_wait_connections') == tcp['time_wait'] and tcp['established'] > 0)
 ok("flows", v('flows_tracked') == snap['flows']['tracked'] and
@@ -158,9 +204,9 @@ ok("balance", v('received_packets_total') == b['received'] and
    v('processed_packets_total') == b['processed'] and
    v('in_flight_packets') == b['in_flight'] and v('balance_closes') == 1 and
    all(v('dropped_packets_total', reason=r) == n for r, n in b['dropped'].items()))
-ok("lcores: packets, busy %, cycles per packet",
+ok("lcores: packets, busy ratio (0 to 1), cycles per packet",
    all(v('lcore_packets_total', lcore=str(l['lcore']), role=l['role'], index=str(l['index'])) == l['packets'] and
-       abs(v('lcore_busy_percent', lcore=str(l['lcore']), role=l['role'], index=str(l['index'])) - l['busy_pct']) <= 1e-5 * max(1, l['busy_pct']) and
+       abs(100 * v('lcore_busy_ratio', lcore=str(l['lcore']), role=l['role'], index=str(l['index'])) - l['busy_pct']) <= 1e-5 * max(1, l['busy_pct']) and
        abs(v('lcore_cycles_per_packet', lcore=str(l['lcore']), role=l['role'], index=str(l['index'])) - l['cycles_per_packet']) <= 1e-5 * max(1, l['cycles_per_packet'])
        for l in snap['lcores']))
 ok("ports_hw by port_id", all(v('port_hw_rx_packets_total', port_id=str(h['port']), name=h['name']) == h['ipackets']
@@ -247,6 +293,24 @@ curl -sf "$lbase/api/snapshot" -o "$tmp/s.json"
 sleep 0.5
 curl -sf "$lbase/metrics" -o "$tmp/m2.txt"
 curl -sf "$lbase/api/history" -o "$tmp/h.json"
+curl -sf "$lbase/api/snapshot" -o "$tmp/s2.json"
+check "live: promtool check metrics passes on a live scrape" "$(promtool check metrics <"$tmp/m2.txt" \
+	>"$tmp/promtool2.out" 2>&1 && [ ! -s "$tmp/promtool2.out" ] && echo True || { cat "$tmp/promtool2.out"; echo False; })"
+bound=$(python3 - "$tmp/m2.txt" "$tmp/s2.json" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.strip() and not l.startswith('#')]
+s = json.load(open(sys.argv[2]))
+ports = sum(1 for l in lines if l.startswith('portlens_port_packets_total{'))
+wk = sum(1 for a in s['ports'].values() for e in a if e['port'] < 1024)
+distinct = sum(len(a) for a in s['ports'].values())
+nbins = sum(len(a) for a in s['bins'].values())
+# per direction at most its well-known ports and 2 x 10 busiest; bins, and 400 other series
+print(ports <= wk + 2 * 10 * 4 and distinct > 2 * ports and
+      len(lines) <= 2 * (wk + 80) + 2 * nbins + 400, len(lines), distinct)
+PY
+)
+read -r b1 b2 b3 <<<"$bound"
+check "live: series bounded by default ($b2 series, $b3 ports with traffic)" "$b1"
 res=$(python3 - "$tmp/m1.txt" "$tmp/s.json" "$tmp/m2.txt" "$tmp/h.json" <<'PY'
 import json, sys
 def metric(path, name):

@@ -626,6 +626,143 @@ test_summary_states_totals_top_ports_and_balance(void **state)
 	pl_snapshot_put(s);
 }
 
+/* The Prometheus text of a snapshot (defaults when @p o is NULL); free() it. */
+static char *
+prom(const struct pl_snapshot *s, const struct pl_prom_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	assert_int_equal(pl_export_prometheus_opts(s, o, &buf, &len), 0);
+	assert_non_null(buf);
+	assert_int_equal(strlen(buf), len);
+	return buf;
+}
+
+static void
+assert_line(const char *text, const char *line)
+{
+	char want[256];
+	const char *p;
+
+	snprintf(want, sizeof(want), "%s\n", line);
+	for (p = text; (p = strstr(p, want)) != NULL; p++)
+		if (p == text || p[-1] == '\n')
+			return;
+	fail_msg("no line \"%s\"", line);
+}
+
+/* Lines that start with @p prefix. */
+static unsigned int
+count_lines(const char *text, const char *prefix)
+{
+	unsigned int n = 0;
+	const char *p;
+
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			n++;
+	return n;
+}
+
+static void
+test_prometheus_histograms_are_cumulative_with_sum_and_count(void **state)
+{
+	struct pl_snapshot *s = snap_full();
+	char *t;
+
+	(void)state;
+	s->total.v[PL_CTR_wire_bytes] = 777;
+	s->total.iat_ns[PL_DIR_IN] = 5000000000ULL;
+	s->total.iat_ns[PL_DIR_OUT] = 13 * 1500;
+	t = prom(s, NULL);
+	/* sizes[b] = 2b: 0 2 4 6 8 10 12, cumulative, le the wire size's upper bound */
+	assert_line(t, "# TYPE portlens_frame_size_bytes histogram");
+	assert_line(t, "portlens_frame_size_bytes_bucket{le=\"64\"} 0");
+	assert_line(t, "portlens_frame_size_bytes_bucket{le=\"127\"} 2");
+	assert_line(t, "portlens_frame_size_bytes_bucket{le=\"255\"} 6");
+	assert_line(t, "portlens_frame_size_bytes_bucket{le=\"1518\"} 30");
+	assert_line(t, "portlens_frame_size_bytes_bucket{le=\"+Inf\"} 42");
+	assert_line(t, "portlens_frame_size_bytes_sum 777");
+	assert_line(t, "portlens_frame_size_bytes_count 42");
+	assert_int_equal(count_lines(t, "portlens_frame_size_bytes_bucket"), PL_SIZE_BUCKETS);
+	/* gaps: in has 11 in [0, 2) ns and 12 in the open bucket; out 13 in [1024, 2048) ns */
+	assert_line(t, "# TYPE portlens_interarrival_seconds histogram");
+	assert_line(t, "portlens_interarrival_seconds_bucket{direction=\"in\",le=\"1e-09\"} 11");
+	assert_line(t, "portlens_interarrival_seconds_bucket{direction=\"in\",le=\"3e-09\"} 11");
+	assert_line(t, "portlens_interarrival_seconds_bucket{direction=\"in\",le=\"+Inf\"} 23");
+	assert_line(t, "portlens_interarrival_seconds_sum{direction=\"in\"} 5");
+	assert_line(t, "portlens_interarrival_seconds_count{direction=\"in\"} 23");
+	assert_line(t, "portlens_interarrival_seconds_bucket{direction=\"out\",le=\"1.023e-06\"} 0");
+	assert_line(t, "portlens_interarrival_seconds_bucket{direction=\"out\",le=\"2.047e-06\"} 13");
+	assert_line(t, "portlens_interarrival_seconds_count{direction=\"out\"} 13");
+	assert_line(t, "portlens_interarrival_seconds_count{direction=\"internal\"} 0");
+	assert_null(strstr(t, "frame_size_packets_total"));
+	free(t);
+	pl_snapshot_put(s);
+}
+
+static void
+test_prometheus_top_port_is_a_label_and_ratios_are_0_to_1(void **state)
+{
+	struct pl_snapshot *s = snap_full();
+	char *t = prom(s, NULL);
+
+	(void)state;
+	assert_line(t, "portlens_top_port_packets{direction=\"in\",port=\"443\"} 30");
+	assert_line(t, "portlens_top_port_bytes{direction=\"in\",port=\"8080\"} 60000");
+	assert_line(t, "portlens_top_port_packets{direction=\"out\",port=\"53\"} 10");
+	assert_null(strstr(t, "top_port{"));
+	assert_null(strstr(t, "direction=\"internal\",port="));
+	/* 500 of 1000 cycles busy: 0.5, not 50 */
+	assert_line(t, "portlens_lcore_busy_ratio{lcore=\"1\",role=\"rx\",index=\"0\"} 0.5");
+	assert_null(strstr(t, "percent"));
+	free(t);
+	pl_snapshot_put(s);
+}
+
+static void
+test_prometheus_port_series_are_bounded_unless_all_ports(void **state)
+{
+	struct pl_prom_opts two = { .all_ports = 0, .top_n = 2 }, all = { .all_ports = 1 };
+	struct pl_snapshot *s = snap_full();
+	unsigned int p;
+	char *t;
+
+	(void)state;
+	/* 5000 ephemeral ports with one packet each, and two busy high ports */
+	for (p = 50000; p < 55000; p++)
+		set_port(s, PL_DIR_OUT, (uint16_t)p, 1, 60);
+	set_port(s, PL_DIR_OUT, 40000, 500, 1000);   /* most packets */
+	set_port(s, PL_DIR_OUT, 40001, 2, 90000);    /* most bytes */
+	pl_snapshot_derive(s);
+	t = prom(s, NULL);
+	/* in: 80, 443 (well-known), 8080, 8100 (top 10); out: 53 (well-known), and the top 10
+	 * by packets (40000, 53, 40001, then the tie at 1 packet goes to the lower ports
+	 * 50000-50006) with the top 10 by bytes (40001, 40000, 53, 65535, 50000-50005): 11 */
+	assert_int_equal(count_lines(t, "portlens_port_packets_total{direction=\"in\""), 4);
+	assert_int_equal(count_lines(t, "portlens_port_packets_total{direction=\"out\""), 11);
+	assert_line(t, "portlens_port_packets_total{direction=\"out\",port=\"65535\"} 1");
+	assert_line(t, "portlens_port_packets_total{direction=\"out\",port=\"50006\"} 1");
+	assert_null(strstr(t, "port=\"50007\""));
+	assert_line(t, "portlens_port_packets_total{direction=\"out\",port=\"40000\"} 500");
+	assert_line(t, "portlens_port_bytes_total{direction=\"out\",port=\"40001\"} 90000");
+	/* every port is still in a bin */
+	assert_line(t, "portlens_bin_packets_total{direction=\"out\",first=\"54902\",last=\"54951\"} "
+		       "50");
+	free(t);
+	t = prom(s, &two);
+	assert_int_equal(count_lines(t, "portlens_port_packets_total{direction=\"out\""), 3);
+	assert_line(t, "portlens_port_packets_total{direction=\"out\",port=\"53\"} 10");
+	assert_line(t, "portlens_port_packets_total{direction=\"out\",port=\"40000\"} 500");
+	assert_line(t, "portlens_port_packets_total{direction=\"out\",port=\"40001\"} 2");
+	free(t);
+	t = prom(s, &all);
+	assert_int_equal(count_lines(t, "portlens_port_packets_total{direction=\"out\""), 5004);
+	free(t);
+	pl_snapshot_put(s);
+}
+
 int
 main(void)
 {
@@ -641,6 +778,9 @@ main(void)
 		cmocka_unit_test(test_write_atomic_writes_exact_bytes),
 		cmocka_unit_test(test_json_lines_are_one_compact_object_each),
 		cmocka_unit_test(test_summary_states_totals_top_ports_and_balance),
+		cmocka_unit_test(test_prometheus_histograms_are_cumulative_with_sum_and_count),
+		cmocka_unit_test(test_prometheus_top_port_is_a_label_and_ratios_are_0_to_1),
+		cmocka_unit_test(test_prometheus_port_series_are_bounded_unless_all_ports),
 	};
 
 	return cmocka_run_group_tests_name("export", tests, group_setup, group_teardown);
