@@ -4,7 +4,8 @@
 # portlens on the bundled sample capture (demo) or run the whole test suite (test).
 # Idempotent: packages already installed are skipped, an existing build is reused.
 #
-#   tools/setup.sh demo     install + build + portlens --pcap tests/data/sample.pcap
+#   tools/setup.sh demo     install + build + portlens --pcap tests/data/sample.pcap (summary,
+#                           JSON snapshot and report)
 #   tools/setup.sh test     install + build + every test: the unit and integration suites,
 #                           the same again built with AddressSanitizer and UBSan, and a
 #                           short run of each fuzz target (clang, libFuzzer)
@@ -82,9 +83,12 @@ case "$what" in
 demo)
 	install_missing
 	build
-	echo "setup: portlens --pcap tests/data/sample.pcap --json $build/sample.json"
-	"$build/app/portlens" --pcap tests/data/sample.pcap --json "$build/sample.json"
-	echo "setup: the JSON snapshot is in $build/sample.json"
+	echo "setup: portlens --pcap tests/data/sample.pcap --json $build/sample.json" \
+		"--report $build/sample-report.md"
+	"$build/app/portlens" --pcap tests/data/sample.pcap --json "$build/sample.json" \
+		--report "$build/sample-report.md"
+	echo "setup: the JSON snapshot is in $build/sample.json, the report in" \
+		"$build/sample-report.md (charts beside it)"
 	;;
 test)
 	install_missing
