@@ -129,7 +129,24 @@ struct pl_snapshot {
 	uint64_t talkers_over_packets; /**< traffic of sources that did not fit a table */
 	uint64_t talkers_over_bytes;
 	char inputs[PL_INPUTS_LEN];   /**< the capture files analysed, one per line ("" live) */
+	uint64_t clears;              /**< `clear stats` honoured so far (0: counts since start) */
+	uint64_t cleared_ns;          /**< wall-clock time of the last clear, 0 if none */
 	int refcnt;
+};
+
+/**
+ * What the collector held when the statistics were cleared: snapshots subtract it, so the
+ * counts restart from zero while the running totals behind them go on. Gauges (TCP
+ * time_wait and active, flows tracked) are not subtracted: they are states, not counts.
+ * Frames in flight at the clear are counted as received after it, so that
+ * received = processed + dropped + in flight holds in every snapshot.
+ */
+struct pl_baseline {
+	struct pl_ctr_sum sum[PL_MAX_LCORES]; /**< per counter block */
+	struct pl_port_ctr *ports;            /**< [PL_DIR_MAX][65536] */
+	struct pl_ival_sum ivals;             /**< interval totals */
+	uint64_t in_flight;                   /**< frames in flight at the clear */
+	uint64_t wall_ns;                     /**< when it was taken */
 };
 
 /** A collector: the stats lcore's view of every counter block. */
@@ -152,6 +169,10 @@ struct pl_collector {
 	uint64_t ival_ns;
 	uint64_t seq;
 	char inputs[PL_INPUTS_LEN];   /**< the capture files analysed, one per line */
+	struct pl_baseline *base;     /**< the last clear, NULL if none */
+	uint64_t clears;              /**< clears honoured */
+	uint32_t clear_req;           /**< clears asked for (pl_collector_clear_request()) */
+	uint32_t clear_done;          /**< requests honoured */
 };
 
 /**
@@ -196,6 +217,22 @@ void pl_collector_fini(struct pl_collector *col);
  * @return number of stale blocks.
  */
 unsigned int pl_collector_tick(struct pl_collector *col, unsigned int timeout_us);
+
+/**
+ * Clear the statistics now: take the collector's totals as the baseline that every later
+ * snapshot subtracts, and empty the findings and source tables. Call from the thread that
+ * ticks (or with no tick running), between two ticks.
+ *
+ * @return 0, or -ENOMEM (nothing changed).
+ */
+int pl_collector_clear(struct pl_collector *col);
+
+/**
+ * Ask for a clear from any thread: the next pl_collector_tick() honours it after draining,
+ * so the baseline is a consistent cut. The first snapshot built after that tick has
+ * `clears` one higher.
+ */
+void pl_collector_clear_request(struct pl_collector *col);
 
 /**
  * Final collection, once every owner has stopped: drain both banks of every block.

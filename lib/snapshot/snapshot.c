@@ -79,9 +79,20 @@ pl_collector_add(struct pl_collector *col, struct pl_lcore_ctr *c)
 	return 0;
 }
 
+static void
+baseline_free(struct pl_baseline *b)
+{
+	if (b == NULL)
+		return;
+	free(b->ports);
+	pl_ival_sum_free(&b->ivals);
+	free(b);
+}
+
 void
 pl_collector_fini(struct pl_collector *col)
 {
+	baseline_free(col->base);
 	free(col->ports);
 	pl_ival_sum_free(&col->ivals);
 	pl_findings_free(col->findings);
@@ -148,8 +159,123 @@ pl_collector_tick(struct pl_collector *col, unsigned int timeout_us)
 {
 	/* Workers first: their cut must not be later than the RX lcores' cut. */
 	unsigned int stale = tick_role(col, PL_ROLE_WORKER, timeout_us);
+	uint32_t req;
 
-	return stale + tick_role(col, PL_ROLE_RX, timeout_us);
+	stale += tick_role(col, PL_ROLE_RX, timeout_us);
+	req = __atomic_load_n(&col->clear_req, __ATOMIC_ACQUIRE);
+	if (req != col->clear_done && pl_collector_clear(col) == 0)
+		col->clear_done = req;
+	return stale;
+}
+
+/* Frames received and not yet processed or dropped, over the collector's totals. */
+static uint64_t
+in_flight(const struct pl_collector *col)
+{
+	uint64_t r = 0, done = 0;
+	unsigned int i, k;
+
+	for (i = 0; i < col->n; i++) {
+		r += col->sum[i].v[PL_CTR_rx_packets];
+		done += col->sum[i].v[PL_CTR_processed];
+		for (k = 0; k < PL_DROP_MAX; k++)
+			done += col->sum[i].drop[k];
+	}
+	return r - done;
+}
+
+int
+pl_collector_clear(struct pl_collector *col)
+{
+	struct pl_baseline *b = col->base;
+
+	if (b == NULL) {
+		b = calloc(1, sizeof(*b));
+		if (b == NULL)
+			return -ENOMEM;
+		b->ports = malloc(PORTS_ENTRIES * sizeof(*b->ports));
+		if (b->ports == NULL) {
+			free(b);
+			return -ENOMEM;
+		}
+	}
+	if (col->ivals.n > b->ivals.cap) {
+		struct pl_ival *e = realloc(b->ivals.e, col->ivals.n * sizeof(*e));
+
+		if (e == NULL) {
+			if (b != col->base)
+				baseline_free(b);
+			return -ENOMEM;
+		}
+		b->ivals.e = e;
+		b->ivals.cap = col->ivals.n;
+	}
+	if (col->ivals.n)
+		memcpy(b->ivals.e, col->ivals.e, col->ivals.n * sizeof(*b->ivals.e));
+	b->ivals.base = col->ivals.base;
+	b->ivals.n = col->ivals.n;
+	memcpy(b->sum, col->sum, col->n * sizeof(col->sum[0]));
+	memcpy(b->ports, col->ports, PORTS_ENTRIES * sizeof(*b->ports));
+	b->in_flight = in_flight(col);
+	b->wall_ns = pl_clock_ns(CLOCK_REALTIME);
+	/* tables of things seen, not counts: they start again empty */
+	if (col->findings)
+		pl_findings_clear(col->findings);
+	if (col->talkers)
+		pl_talkers_clear(col->talkers);
+	col->base = b;
+	col->clears++;
+	return 0;
+}
+
+void
+pl_collector_clear_request(struct pl_collector *col)
+{
+	__atomic_add_fetch(&col->clear_req, 1, __ATOMIC_RELEASE);
+}
+
+/* One lcore's counts since the clear: everything but the gauges, which are states. */
+static void
+sum_since(struct pl_ctr_sum *d, const struct pl_ctr_sum *base)
+{
+	uint64_t tw = d->tcp[PL_TCP_time_wait], act = d->tcp[PL_TCP_active];
+	uint64_t tracked = d->flow[PL_FLOWC_tracked];
+	uint64_t *dv = d->v;
+	const uint64_t *bv = base->v;
+	size_t i;
+
+	for (i = 0; i < PL_CTR_NVALUES; i++)
+		dv[i] -= bv[i];
+	d->tcp[PL_TCP_time_wait] = tw;
+	d->tcp[PL_TCP_active] = act;
+	d->flow[PL_FLOWC_tracked] = tracked;
+	/* the first packet after the clear is not known: the newest before it bounds it */
+	if (base->time_last && d->time_last > base->time_last)
+		d->time_first = RTE_MAX(d->time_first, base->time_last);
+	else if (base->time_last) {
+		d->time_first = UINT64_MAX; /* nothing since */
+		d->time_last = 0;
+	}
+}
+
+/* Subtract the baseline from a snapshot's per-port table and intervals. */
+static void
+tables_since(struct pl_snapshot *s, const struct pl_baseline *b)
+{
+	size_t i;
+
+	for (i = 0; i < PORTS_ENTRIES; i++) {
+		s->ports[i].packets -= b->ports[i].packets;
+		s->ports[i].bytes -= b->ports[i].bytes;
+	}
+	for (i = 0; i < b->ivals.n; i++) {
+		uint64_t k = b->ivals.base + i;
+
+		if (k < s->ivals.base || k >= s->ivals.base + s->ivals.n)
+			continue;
+		s->ivals.e[k - s->ivals.base].packets -= b->ivals.e[i].packets;
+		s->ivals.e[k - s->ivals.base].bytes -= b->ivals.e[i].bytes;
+	}
 }
 
 void
@@ -369,6 +495,8 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 	s->labels = col->labels;
 	memcpy(s->inputs, col->inputs, sizeof(s->inputs));
 	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
+	if (col->base)
+		tables_since(s, col->base);
 	s->refcnt = 1;
 	s->seq = ++col->seq;
 	s->wall_ns = pl_clock_ns(CLOCK_REALTIME);
@@ -386,8 +514,19 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 		l->stale = col->stale[i];
 		l->seq = pl_ctr_seq(col->ctr[i]);
 		l->sum = col->sum[i];
-		pl_ctr_sum_add(&s->total, &col->sum[i]);
+		if (col->base)
+			sum_since(&l->sum, &col->base->sum[i]);
 	}
+	if (col->base) {
+		/* frames in flight at the clear are received "after" it: the balance closes */
+		for (i = 0; i < col->n && s->lcore[i].role != PL_ROLE_RX; i++)
+			;
+		s->lcore[i < col->n ? i : 0].sum.v[PL_CTR_rx_packets] += col->base->in_flight;
+		s->clears = col->clears;
+		s->cleared_ns = col->base->wall_ns;
+	}
+	for (i = 0; i < col->n; i++)
+		pl_ctr_sum_add(&s->total, &s->lcore[i].sum);
 	s->nb_hw = RTE_MIN(nb_hw, (unsigned int)PL_MAX_PORTS);
 	if (hw && s->nb_hw)
 		memcpy(s->hw, hw, s->nb_hw * sizeof(*hw));
@@ -441,6 +580,8 @@ pl_publish(struct pl_publisher *p, struct pl_snapshot *s)
 	pthread_mutex_lock(&p->lock);
 	old = p->cur;
 	p->cur = s;
+	if (old && old->clears != s->clears)
+		p->hist_n = 0; /* counts restarted: rates across a clear would be nonsense */
 	h = &p->hist[p->hist_next];
 	memset(h, 0, sizeof(*h));
 	h->seq = s->seq;

@@ -567,6 +567,93 @@ test_balance_in_flight_is_signed(void **state)
 	pl_collector_fini(&col);
 }
 
+/*
+ * `clear stats`: snapshots after a clear count from zero (scalars, ports, intervals), keep
+ * the gauges, and the balance closes with the frames in flight at the clear counted as
+ * received after it; the history restarts with the clear.
+ */
+static void
+test_clear_subtracts_a_baseline_and_the_balance_still_closes(void **state)
+{
+	struct pl_publisher pub;
+	struct pl_ctr_bank *b;
+	struct pl_snapshot *s;
+	struct rig r;
+
+	rig_init(&r);
+	rig_count(&r);
+	b = pl_ctr_begin(r.w0);
+	b->tcp[PL_TCP_active] += 5;     /* a gauge */
+	b->tcp[PL_TCP_established] += 5;
+	pl_ctr_end(r.w0);
+	pl_collector_final(&r.col);
+	assert_int_equal(pl_collector_clear(&r.col), 0);
+	s = pl_snapshot_build(&r.col, NULL, 0, 0);
+	assert_non_null(s);
+	assert_int_equal(s->clears, 1);
+	assert_int_equal(s->total.v[PL_CTR_packets], 0);
+	assert_int_equal(s->total.tcp[PL_TCP_established], 0);
+	assert_int_equal(s->total.tcp[PL_TCP_active], 5);
+	assert_int_equal(port_of(s, PL_DIR_IN, 443).packets, 0);
+	/* the 2 frames in flight at the clear are the only ones received since */
+	assert_int_equal(s->balance.received, 2);
+	assert_int_equal(s->balance.in_flight, 2);
+	pl_snapshot_put(s);
+
+	/* the same traffic again: exactly one round's worth, and the balance closes */
+	rig_count(&r);
+	pl_collector_final(&r.col);
+	s = pl_snapshot_build(&r.col, NULL, 0, 0);
+	assert_non_null(s);
+	assert_int_equal(s->total.v[PL_CTR_packets], 95);
+	assert_int_equal(s->total.v[PL_CTR_tcp], 50);
+	assert_int_equal(s->total.tcp[PL_TCP_active], 5);
+	assert_int_equal(port_of(s, PL_DIR_IN, 443).packets, 30);
+	assert_int_equal(port_of(s, PL_DIR_IN, 8080).bytes, 60000);
+	assert_int_equal(s->ivals.e[12 - s->ivals.base].bytes, 5000);
+	assert_int_equal(s->balance.received, 102);
+	assert_int_equal(s->balance.processed, 94);
+	assert_int_equal(s->balance.dropped_total, 4);
+	assert_true(s->balance.in_flight == 4);
+	assert_int_equal(s->balance.received,
+			 s->balance.processed + s->balance.dropped_total + s->balance.in_flight);
+
+	/* rates across a clear would be nonsense: the history restarts */
+	assert_int_equal(pl_publisher_init(&pub, 8), 0);
+	{
+		struct pl_snapshot *before = pl_snapshot_build(&r.col, NULL, 0, 0);
+
+		assert_non_null(before);
+		before->clears = 0;
+		pl_publish(&pub, before);
+	}
+	pl_publish(&pub, s);
+	assert_int_equal(pub.hist_n, 1);
+	pl_publisher_fini(&pub);
+	rig_fini(&r);
+}
+
+/* A clear asked for from another thread is honoured by the next tick, after it drained. */
+static void
+test_clear_request_is_honoured_at_the_next_tick(void **state)
+{
+	struct pl_snapshot *s;
+	struct rig r;
+
+	rig_init(&r);
+	pl_collector_clear_request(&r.col);
+	assert_int_equal(r.col.clears, 0);
+	pl_collector_tick(&r.col, 100); /* the blocks do not answer: stale, still honoured */
+	assert_int_equal(r.col.clears, 1);
+	s = pl_snapshot_build(&r.col, NULL, 0, 0);
+	assert_non_null(s);
+	assert_int_equal(s->clears, 1);
+	pl_snapshot_put(s);
+	pl_collector_tick(&r.col, 100);
+	assert_int_equal(r.col.clears, 1); /* once per request */
+	rig_fini(&r);
+}
+
 int
 main(void)
 {
@@ -580,6 +667,8 @@ main(void)
 		cmocka_unit_test(test_publisher_get_put_counts_references),
 		cmocka_unit_test(test_history_is_oldest_first_and_wraps),
 		cmocka_unit_test(test_balance_in_flight_is_signed),
+		cmocka_unit_test(test_clear_subtracts_a_baseline_and_the_balance_still_closes),
+		cmocka_unit_test(test_clear_request_is_honoured_at_the_next_tick),
 	};
 
 	return cmocka_run_group_tests_name("snapshot", tests, group_setup, group_teardown);
