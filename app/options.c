@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <rte_version.h>
 
@@ -463,7 +464,8 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			pl_options_usage(stdout);
 			exit(0);
 		case OPT_VERSION:
-			printf("portlens 0.1.0 (DPDK %s)\n", rte_version());
+			/* rte_version() is "DPDK 22.11.x" already */
+			printf("portlens 0.1.0 (%s)\n", rte_version());
 			exit(0);
 		case ':':
 			fprintf(stderr, "portlens: %s needs a value (see --help)\n", name);
@@ -498,6 +500,21 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	if (o->pcap && o->inline_mode) {
 		fprintf(stderr, "portlens: --inline needs ports, not a capture (--pcap)\n");
 		return -1;
+	}
+	/* a script that cannot be read stops portlens before anything runs */
+	if (o->cmdline_file) {
+		struct stat st;
+
+		if (access(o->cmdline_file, R_OK) != 0 || stat(o->cmdline_file, &st) != 0) {
+			fprintf(stderr, "portlens: --cmdline-file %s: %s\n", o->cmdline_file,
+				strerror(errno));
+			return -1;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "portlens: --cmdline-file %s: is a folder, not a script\n",
+				o->cmdline_file);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -700,9 +700,21 @@ pl_ipfix_open_udp(const char *host_port, const struct pl_ipfix_conf *conf, char 
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = '\0';
 	}
+	{
+		char *end;
+		unsigned long pn = strtoul(port, &end, 10);
+
+		if (*end != '\0' || pn == 0 || pn > 65535 || port[0] == '-' || port[0] == '+') {
+			snprintf(err, errlen, "%s: host '%s', port '%s': the port must be a number "
+				 "from 1 to 65535 (HOST:PORT)", host_port, host, port);
+			return NULL;
+		}
+	}
+	hints.ai_flags = AI_NUMERICSERV;
 	rc = getaddrinfo(host, port, &hints, &ai);
 	if (rc != 0) {
-		snprintf(err, errlen, "'%s': %s", host_port, gai_strerror(rc));
+		snprintf(err, errlen, "%s: host '%s', port %s: cannot resolve the host (%s)",
+			 host_port, host, port, gai_strerror(rc));
 		return NULL;
 	}
 	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
