@@ -11,8 +11,11 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <rte_eal.h>
 #include <rte_pdump.h>
 #include <rte_telemetry.h>
 
@@ -237,6 +240,18 @@ static const struct {
 	{ "/portlens/qos", tel_qos, "QoS meter colours per class." },
 };
 
+/* Whether EAL opened its multi-process socket, through which dpdk-dumpcap reaches us:
+ * it does not with --in-memory or --no-shconf (and says nothing about it). */
+static int
+mp_socket_exists(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/mp_socket", rte_eal_get_runtime_dir());
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 int
 pl_telemetry_init(struct pl_app *app)
 {
@@ -249,10 +264,16 @@ pl_telemetry_init(struct pl_app *app)
 			PL_LOG(WARNING, "telemetry: cannot register %s", endpoints[i].path);
 			rc = -1;
 		}
-	if (rte_pdump_init() < 0) {
-		PL_LOG(NOTICE, "pdump unavailable (dpdk-dumpcap needs the multi-process "
-		       "shared configuration: no --no-shconf / --in-memory): %s",
-		       rte_strerror(rte_errno));
-	}
+	/* dpdk-dumpcap is a secondary process: it needs EAL's shared configuration (pdump's
+	 * requests travel over it) and memory it can map (hugepages) */
+	if (rte_pdump_init() < 0 || !mp_socket_exists())
+		PL_LOG(WARNING, "dpdk-dumpcap cannot capture: EAL runs without a shared "
+		       "configuration (--in-memory or --no-shconf); start without them to allow it "
+		       "(docs/operator-guide.md)");
+	else if (!rte_eal_has_hugepages())
+		PL_LOG(WARNING, "dpdk-dumpcap cannot capture: EAL runs without hugepages "
+		       "(--no-huge), and a secondary process cannot map that memory; reserve "
+		       "hugepages and start without --no-huge to allow it "
+		       "(docs/operator-guide.md)");
 	return rc;
 }
