@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pl_export.h"
@@ -657,6 +658,20 @@ pl_export_json_line(const struct pl_snapshot *s, FILE *f)
 	return rc ? -EIO : 0;
 }
 
+/* "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" of a packet time in ns since the epoch, UTC. */
+static const char *
+utc_ns(uint64_t ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ns / 1000000000ULL);
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09" PRIu64, ns % 1000000000ULL);
+	return buf;
+}
+
 void
 pl_export_summary(const struct pl_snapshot *s, FILE *f)
 {
@@ -669,6 +684,17 @@ pl_export_summary(const struct pl_snapshot *s, FILE *f)
 	fprintf(f, "portlens snapshot %" PRIu64 "%s\n", s->seq, s->final ? " (final)" : "");
 	fprintf(f, "  packets %" PRIu64 "  bytes %" PRIu64 "  duration %.3f s\n",
 		v[PL_CTR_packets], v[PL_CTR_bytes], dur);
+	if (first && s->total.time_last) {
+		char a[40], z[40];
+
+		/* rates over the packets' own time: a capture read in 1 s that spans 30 s
+		 * reports its traffic's rate, not the reading speed */
+		fprintf(f, "  window %s to %s UTC (first and last packet)\n",
+			utc_ns(first, a, sizeof(a)), utc_ns(s->total.time_last, z, sizeof(z)));
+		fprintf(f, "  rate %.0f pps  %.0f bit/s", dur > 0 ? v[PL_CTR_packets] / dur : 0.0,
+			dur > 0 ? v[PL_CTR_bytes] * 8.0 / dur : 0.0);
+		fprintf(f, "%s\n", dur > 0 ? " (over the window)" : " (a window of one instant)");
+	}
 	fprintf(f, "  ipv4 %" PRIu64 "  ipv6 %" PRIu64 "  tcp %" PRIu64 "  udp %" PRIu64
 		"  icmp %" PRIu64 "  other %" PRIu64 "\n", v[PL_CTR_ipv4], v[PL_CTR_ipv6],
 		v[PL_CTR_tcp], v[PL_CTR_udp], v[PL_CTR_icmp], v[PL_CTR_l4_other]);

@@ -618,6 +618,9 @@ test_summary_states_totals_top_ports_and_balance(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "portlens snapshot 7 (final)"));
 	assert_non_null(strstr(buf, "packets 95  bytes 64000  duration 2.500 s"));
+	assert_non_null(strstr(buf, "window 1970-01-01 00:00:01.000000000 to "
+				    "1970-01-01 00:00:03.500000000 UTC (first and last packet)"));
+	assert_non_null(strstr(buf, "rate 38 pps  204800 bit/s (over the window)"));
 	assert_non_null(strstr(buf, "fragments 3  non-ip 4  malformed 2"));
 	assert_non_null(strstr(buf, "top port 443 (30 pkts), 8080 (60000 bytes)"));
 	assert_non_null(strstr(buf, "balance: received 100 = processed 90 + dropped 5 + "
