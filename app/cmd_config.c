@@ -277,6 +277,8 @@ rate_common(struct cmd_set_result *r, int with_burst)
 			pl_cmd_error(SEC, "burst %s: out of range (at least 1)", r->k2);
 			return;
 		}
+	} else if (rate == 0) {
+		burst = 0; /* off: no bucket, as a configuration without the key */
 	} else {
 		burst = rate > 1 ? rate : 1; /* one second's worth */
 	}

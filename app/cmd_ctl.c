@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmdline_parse_string.h>
@@ -125,6 +126,87 @@ cmd_report(void *res, struct cmdline *c, void *data)
 }
 #endif
 
+/* ---- set log, set verbose (testpmd's words) ---- */
+
+static const char *const level_names[] = {
+	NULL, "emergency", "alert", "critical", "error", "warning", "notice", "info", "debug",
+};
+
+/* A log level by number (1 to 8, as testpmd takes it) or by name. @return it or -1. */
+static int
+log_level(const char *w)
+{
+	unsigned int l;
+	char *end;
+	unsigned long n = strtoul(w, &end, 10);
+
+	if (*w && *end == '\0')
+		return n >= RTE_LOG_EMERG && n <= RTE_LOG_DEBUG ? (int)n : -1;
+	for (l = RTE_LOG_EMERG; l <= RTE_LOG_DEBUG; l++)
+		if (strcmp(w, level_names[l]) == 0 || (strlen(w) >= 3 &&
+		    strncmp(w, level_names[l], strlen(w)) == 0))
+			return (int)l;
+	return -1;
+}
+
+/* Tab completion of `set log WHAT`: the global level, then the usual log types. */
+static const char *
+log_target(unsigned int i)
+{
+	static const char *const t[] = { "global", "level", "portlens", "eal", "user1",
+		"lib.ethdev", "lib.ring", "lib.mempool", "lib.telemetry", "pmd.*", NULL };
+
+	return i < RTE_DIM(t) ? t[i] : NULL;
+}
+
+struct cmd_log_result {
+	cmdline_fixed_string_t set, log, what, level;
+};
+
+/*
+ * set log global|level LEVEL: every log type's level, as EAL's --log-level=LEVEL;
+ * set log TYPE LEVEL: the types matching TYPE (a name or a glob such as pmd.net.*), as
+ * --log-level=TYPE:LEVEL.
+ */
+static void
+cmd_set_log(void *res, struct cmdline *c, void *data)
+{
+	struct cmd_log_result *r = res;
+	int level = log_level(r->level);
+
+	if (level < 0) {
+		pl_cmd_error(SEC, "log level '%s': expected 1 to 8 or emergency, alert, critical, "
+			     "error, warning, notice, info, debug", r->level);
+		return;
+	}
+	if (strcmp(r->what, "global") == 0 || strcmp(r->what, "level") == 0) {
+		rte_log_set_global_level((uint32_t)level);
+		printf("log level of every type: %s (%d)\n", level_names[level], level);
+		return;
+	}
+	if (rte_log_set_level_pattern(r->what, (uint32_t)level) < 0) {
+		pl_cmd_error(SEC, "log type '%s': cannot set it", r->what);
+		return;
+	}
+	printf("log level of %s: %s (%d)\n", r->what, level_names[level], level);
+}
+
+/*
+ * set verbose N: how much portlens itself says (its log type): 0 warnings and errors,
+ * 1 information (the default), 2 and more debugging. Nothing is printed per packet.
+ */
+static void
+cmd_set_verbose(void *res, struct cmdline *c, void *data)
+{
+	struct cmd_ctl_result *r = res;
+	int now = rte_log_get_level(pl_logtype);
+	unsigned int old = now <= (int)RTE_LOG_WARNING ? 0 : now <= (int)RTE_LOG_INFO ? 1 : 2;
+
+	rte_log_set_level(pl_logtype, r->n == 0 ? RTE_LOG_WARNING : r->n == 1 ? RTE_LOG_INFO :
+			  RTE_LOG_DEBUG);
+	printf("Change verbose level from %u to %u\n", old, r->n);
+}
+
 static void
 cmd_quit(void *res, struct cmdline *c, void *data)
 {
@@ -148,6 +230,19 @@ static cmdline_parse_token_num_t t_n =
 	TOKEN_NUM_INITIALIZER(struct cmd_ctl_result, n, RTE_UINT32);
 static cmdline_parse_token_num_t t_ms =
 	TOKEN_NUM_INITIALIZER(struct cmd_ctl_result, ms, RTE_UINT32);
+T(t_set, verb, "set");
+T(t_verbose, what, "verbose");
+#undef T
+#define T(st, v, s) static cmdline_parse_token_string_t st = \
+	TOKEN_STRING_INITIALIZER(struct cmd_log_result, v, s)
+T(tg_set, set, "set");
+T(tg_log, log, "log");
+T(tg_level, level, NULL);
+static struct pl_token_names tg_what =
+	PL_TOKEN_NAMES_INITIALIZER(struct cmd_log_result, what, log_target);
+#undef T
+#define T(st, v, s) static cmdline_parse_token_string_t st = \
+	TOKEN_STRING_INITIALIZER(struct cmd_ctl_result, v, s)
 #ifdef PL_HAVE_REPORT
 T(t_report, verb, "report");
 T(t_rfile, what, NULL);
@@ -164,6 +259,10 @@ INST(i_quit, cmd_quit, "quit", (void *)&t_quit);
 INST(i_sleep, cmd_sleep, "sleep MS", (void *)&t_sleep, (void *)&t_ms);
 INST(i_stall, cmd_stall, "debug stall worker N MS", (void *)&t_debug, (void *)&t_stallw,
      (void *)&t_worker, (void *)&t_n, (void *)&t_ms);
+INST(i_log, cmd_set_log, "set log global|level|TYPE LEVEL", (void *)&tg_set, (void *)&tg_log,
+     (void *)&tg_what, (void *)&tg_level);
+INST(i_verbose, cmd_set_verbose, "set verbose N", (void *)&t_set, (void *)&t_verbose,
+     (void *)&t_n);
 #ifdef PL_HAVE_REPORT
 INST(i_report, cmd_report, "report FILE.md", (void *)&t_report, (void *)&t_rfile);
 #endif
@@ -173,7 +272,7 @@ static cmdline_parse_inst_t *const insts[] = {
 #ifdef PL_HAVE_REPORT
 	&i_report,
 #endif
-	&i_sleep, &i_stall, &i_quit, NULL,
+	&i_log, &i_verbose, &i_sleep, &i_stall, &i_quit, NULL,
 };
 
 static const struct pl_cmd_help help[] = {
@@ -183,6 +282,9 @@ static const struct pl_cmd_help help[] = {
 #ifdef PL_HAVE_REPORT
 	{ "report FILE.md", "write the report and its four charts beside it" },
 #endif
+	{ "set log global|level LEVEL", "log level of every type (1-8 or emergency ... debug)" },
+	{ "set log TYPE LEVEL", "log level of the types matching TYPE (pmd.net.*, portlens ...)" },
+	{ "set verbose N", "what portlens logs: 0 warnings, 1 information, 2 debugging" },
 	{ "sleep MS", "wait MS milliseconds (scripts)" },
 	{ "debug stall worker N MS", "fault injection: worker N stops polling for MS ms" },
 	{ "quit", "stop portlens: final snapshot, balance check, exit" },

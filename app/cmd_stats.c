@@ -106,6 +106,96 @@ show_lcores(void *res, struct cmdline *c, void *data)
 	pl_snapshot_put(s);
 }
 
+/* ---- show fwd stats all / clear fwd stats all: per lcore, since the last clear ---- */
+
+/* The lcore sums at `clear fwd stats`, and the analysis clear they were taken under. */
+static struct pl_ctr_sum *fwd_base;
+static uint64_t fwd_base_clears;
+static uint32_t fwd_base_n;
+
+static void
+show_fwd(void *res, struct cmdline *c, void *data)
+{
+	struct pl_snapshot *s = pl_cmd_snapshot();
+	uint64_t tot_pkts = 0, tot_drops = 0;
+	uint32_t i;
+	int based;
+
+	if (s == NULL)
+		return;
+	/* `clear stats` since restarts every count: the baseline no longer applies */
+	based = fwd_base && fwd_base_clears == s->clears && fwd_base_n == s->nb_lcores;
+	for (i = 0; i < s->nb_lcores; i++) {
+		const struct pl_snap_lcore *l = &s->lcore[i];
+		struct pl_ctr_sum d = l->sum;
+		const uint64_t *bv = based ? fwd_base[i].v : NULL;
+		uint64_t *dv = d.v, pkts, drops = 0;
+		size_t k;
+
+		for (k = 0; bv && k < PL_CTR_NVALUES; k++)
+			dv[k] -= bv[k];
+		pkts = l->role == PL_ROLE_RX ? d.v[PL_CTR_rx_packets] : d.v[PL_CTR_packets];
+		for (k = 0; k < PL_MAX_WORKERS; k++)
+			drops += d.ring_drops[k];
+		tot_pkts += l->role == PL_ROLE_RX ? pkts : 0;
+		tot_drops += drops;
+		printf("\n  ------- Forward statistics for lcore %-3u (%s %u)%s -------\n", l->lcore,
+		       pl_role_name(l->role), l->index, l->stale ? " stale" : "");
+		printf("  %s: %-14" PRIu64 " Ring-drops: %-12" PRIu64 " Busy: %5.1f%%   "
+		       "CPU cycles/packet: %.1f\n", l->role == PL_ROLE_RX ? "RX-packets" :
+		       "Analysed", pkts, drops, d.v[PL_CTR_total_cycles] ?
+		       100.0 * d.v[PL_CTR_busy_cycles] / d.v[PL_CTR_total_cycles] : 0.0,
+		       pkts ? (double)d.v[PL_CTR_busy_cycles] / pkts : 0.0);
+	}
+	printf("\n  +++++++++++++++ Accumulated forward statistics for all lcores "
+	       "+++++++++++++++\n");
+	printf("  RX-packets: %-14" PRIu64 " Ring-drops: %-12" PRIu64 " (snapshot %" PRIu64
+	       ", %s)\n", tot_pkts, tot_drops, s->seq, based ? "since clear fwd stats" :
+	       s->clears ? "since clear stats" : "since start");
+	printf("  ++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++\n");
+	pl_snapshot_put(s);
+}
+
+static void
+clear_fwd(void *res, struct cmdline *c, void *data)
+{
+	struct pl_snapshot *s = pl_cmd_snapshot();
+	uint32_t i;
+
+	if (s == NULL)
+		return;
+	if (fwd_base == NULL)
+		fwd_base = calloc(PL_MAX_LCORES, sizeof(*fwd_base));
+	if (fwd_base == NULL) {
+		printf("error: out of memory\n");
+		pl_snapshot_put(s);
+		return;
+	}
+	for (i = 0; i < s->nb_lcores; i++)
+		fwd_base[i] = s->lcore[i].sum;
+	fwd_base_n = s->nb_lcores;
+	fwd_base_clears = s->clears;
+	printf("  forward statistics cleared at snapshot %" PRIu64 " (per lcore; the analysis "
+	       "counters stay: 'clear stats' clears them)\n", s->seq);
+	pl_snapshot_put(s);
+}
+
+/* clear stats: the analysis counters restart from zero at the next tick */
+static void
+clear_stats(void *res, struct cmdline *c, void *data)
+{
+	uint64_t seq;
+
+	pl_collector_clear_request(&pl_app.col);
+	seq = pl_cmd_next_snapshot();
+	if (seq)
+		printf("statistics cleared: snapshot %" PRIu64 " counts from zero (NIC counters "
+		       "stay: 'clear port stats' clears them)\n", seq);
+	else
+		printf("nothing cleared: the packet path has ended and the final snapshot "
+		       "keeps its counts\n");
+}
+
 /* ---- show balance ---- */
 
 static void
@@ -466,6 +556,14 @@ show_flows_top(void *res, struct cmdline *c, void *data)
 
 /* ---- tokens and instructions ---- */
 
+/* Tab completion of `show findings KIND` */
+static const char *
+finding_kind(unsigned int i)
+{
+	return i < PL_FINDING_MAX ? pl_finding_name(i) : NULL;
+}
+
+
 #define T(st, S, f, v) static cmdline_parse_token_string_t st = TOKEN_STRING_INITIALIZER(S, f, v)
 #define DIRS "in#out#internal#external"
 
@@ -495,12 +593,23 @@ T(tp_dir, struct cmd_ports_result, dir, DIRS);
 
 T(tf_show, struct cmd_findings_result, show, "show");
 T(tf_findings, struct cmd_findings_result, findings, "findings");
-T(tf_kind, struct cmd_findings_result, kind, NULL);
+static struct pl_token_names tf_kind =
+	PL_TOKEN_NAMES_INITIALIZER(struct cmd_findings_result, kind, finding_kind);
 
 T(tl_show, struct cmd_flows_result, show, "show");
 T(tl_flows, struct cmd_flows_result, flows, "flows");
 T(tl_top, struct cmd_flows_result, top, "top");
 T(tl_n, struct cmd_flows_result, n, NULL);
+
+struct cmd_fwd_result {
+	cmdline_fixed_string_t verb, fwd, stats, all;
+};
+T(tw_show, struct cmd_fwd_result, verb, "show");
+T(tw_clear, struct cmd_fwd_result, verb, "clear");
+T(tw_fwd, struct cmd_fwd_result, fwd, "fwd");
+T(tw_stats, struct cmd_fwd_result, stats, "stats");
+T(tw_stats1, struct cmd_fwd_result, fwd, "stats");
+T(tw_all, struct cmd_fwd_result, all, "all");
 
 #define INST(name, fn, help, ...) \
 	static cmdline_parse_inst_t name = { .f = fn, .help_str = help, \
@@ -522,12 +631,18 @@ INST(i_ports, show_ports_top, "show ports top N in|out|internal|external", (void
 INST(i_findings, show_findings, "show findings", (void *)&tf_show, (void *)&tf_findings);
 INST(i_findings_kind, show_findings_kind, "show findings KIND", (void *)&tf_show,
      (void *)&tf_findings, (void *)&tf_kind);
+INST(i_fwd, show_fwd, "show fwd stats all", (void *)&tw_show, (void *)&tw_fwd,
+     (void *)&tw_stats, (void *)&tw_all);
+INST(i_clear_fwd, clear_fwd, "clear fwd stats all", (void *)&tw_clear, (void *)&tw_fwd,
+     (void *)&tw_stats, (void *)&tw_all);
+INST(i_clear_stats, clear_stats, "clear stats", (void *)&tw_clear, (void *)&tw_stats1);
 INST(i_flows, show_flows_top, "show flows top N", (void *)&tl_show, (void *)&tl_flows,
      (void *)&tl_top, (void *)&tl_n);
 
 static cmdline_parse_inst_t *const insts[] = {
 	&i_lcores, &i_balance, &i_classes, &i_conn, &i_qos, &i_summary, &i_bins, &i_bins_top,
-	&i_ports, &i_findings, &i_findings_kind, &i_flows, NULL,
+	&i_ports, &i_findings, &i_findings_kind, &i_flows, &i_fwd, &i_clear_fwd, &i_clear_stats,
+	NULL,
 };
 
 static const struct pl_cmd_help help[] = {
@@ -542,6 +657,10 @@ static const struct pl_cmd_help help[] = {
 	{ "show findings [KIND]", "findings (all, or one kind: unauthorized_port ...)" },
 	{ "show qos", "QoS meter colours per class" },
 	{ "show flows top N", "the N largest flows now (bytes), N <= 64" },
+	{ "show fwd stats all",
+	  "per lcore since 'clear fwd stats': packets, ring drops, busy %, cycles/packet" },
+	{ "clear fwd stats all", "restart the per-lcore view from zero" },
+	{ "clear stats", "restart the analysis counters from zero (every view; balance closes)" },
 	{ NULL, NULL },
 };
 

@@ -11,6 +11,7 @@
 /* rdline_new()/rdline_free(): experimental in DPDK 22.11 */
 #define ALLOW_EXPERIMENTAL_API
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,59 @@ pl_view(const struct pl_snapshot *s, const char *key)
 	json_decref(all);
 	return v;
 }
+
+uint64_t
+pl_cmd_next_snapshot(void)
+{
+	struct pl_snapshot *s = pl_snapshot_get(&pl_app.pub);
+	uint64_t seq = s ? s->seq : 0, got = 0, waited;
+	int final = s ? s->final : 0;
+
+	pl_snapshot_put(s);
+	/* the tick after the next one began after this call; after a final snapshot, none */
+	for (waited = 0; !final && !got && waited < 3000 + 3ULL * pl_app.opt.tick_ms &&
+	     !pl_app.force_quit; waited++) {
+		usleep(1000);
+		s = pl_snapshot_get(&pl_app.pub);
+		if (s && s->seq >= seq + 2)
+			got = s->seq;
+		final = s && s->final;
+		pl_snapshot_put(s);
+	}
+	return got;
+}
+
+/* ---- a string token whose Tab completion offers names ---- */
+
+static int
+names_nb(cmdline_parse_token_hdr_t *tk)
+{
+	const struct pl_token_names *t = (const struct pl_token_names *)tk;
+	int n = 0;
+
+	while (t->name((unsigned int)n))
+		n++;
+	return n;
+}
+
+static int
+names_elt(cmdline_parse_token_hdr_t *tk, int idx, char *dst, unsigned int size)
+{
+	const struct pl_token_names *t = (const struct pl_token_names *)tk;
+	const char *n = idx >= 0 ? t->name((unsigned int)idx) : NULL;
+
+	if (n == NULL || strlen(n) >= size)
+		return -1;
+	snprintf(dst, size, "%s", n);
+	return 0;
+}
+
+struct cmdline_token_ops pl_token_names_ops = {
+	.parse = cmdline_parse_string,
+	.complete_get_nb = names_nb,
+	.complete_get_elt = names_elt,
+	.get_help = cmdline_get_help_string,
+};
 
 int
 pl_cmd_uint(const char *section, const char *what, const char *s, unsigned long lo,
@@ -327,6 +381,7 @@ run_stream(FILE *f, const char *name)
 			line[--len] = '\0';
 		printf(PL_PROMPT "%s\n", line);
 		run_line(line);
+		fflush(stdout); /* comments and blank lines too: a reader may wait for them */
 	}
 }
 
@@ -386,10 +441,16 @@ run_tty(void)
 	}
 	rdline_newline(rdl, PL_PROMPT);
 	while (!quit_requested()) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		char c;
 		int rc;
 
-		if (read(STDIN_FILENO, &c, 1) != 1)
+		/* a bounded wait, so that Ctrl-C (a signal caught by another thread) ends the
+		 * console at once, without waiting for a key */
+		rc = poll(&pfd, 1, 50);
+		if (rc == 0 || (rc < 0 && errno == EINTR))
+			continue;
+		if (rc < 0 || read(STDIN_FILENO, &c, 1) != 1)
 			break;
 		rc = rdline_char_in(rdl, c);
 		if (rc == RDLINE_RES_EOF || rc == RDLINE_RES_EXITED)
@@ -471,6 +532,9 @@ pl_console_wait(struct pl_app *app)
 {
 	if (!started)
 		return;
+	/* a signal during the wait ends it: pl_console_stop() then ends the console */
+	while (app->offline && !app->force_quit && !__atomic_load_n(&finished, __ATOMIC_ACQUIRE))
+		usleep(10000);
 	if (app->offline && !app->force_quit) {
 		pthread_join(thread, NULL);
 		started = 0;

@@ -107,6 +107,7 @@ struct pl_port {
 	int hw_time;               /* mbufs carry capture timestamps (ns since epoch) */
 	struct pl_profile prof;
 	char name[64];
+	int stopped;               /* console `port stop`: RX lcores skip the port */
 };
 
 /* Pending transmissions of one lcore toward one port. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <jansson.h>
 #include <cmdline_parse.h>
+#include <cmdline_parse_string.h>
 
 #include "pl_app.h"
 
@@ -31,6 +32,21 @@ struct pl_cmd_section {
 
 extern const struct pl_cmd_section pl_cmd_port, pl_cmd_stats, pl_cmd_config, pl_cmd_ctl;
 
+/**
+ * A token that takes any word, like a string token without choices, but that Tab completes
+ * from a list of names (finding kinds, log types): the command checks the word itself and
+ * says what the choices are, so a wrong word gets a precise error instead of a usage line.
+ */
+struct pl_token_names {
+	cmdline_parse_token_string_t str;   /* first: parsed as a string token */
+	const char *(*name)(unsigned int i); /* the i-th name, NULL past the last */
+};
+extern struct cmdline_token_ops pl_token_names_ops;
+#define PL_TOKEN_NAMES_INITIALIZER(structure, field, namefn) { \
+	.str = { .hdr = { .ops = &pl_token_names_ops, .offset = offsetof(structure, field) }, \
+		 .string_data = { .str = NULL } }, \
+	.name = namefn }
+
 /* console.c */
 int pl_console_start(struct pl_app *app);
 void pl_console_wait(struct pl_app *app);
@@ -43,6 +59,12 @@ void pl_cmd_error(const char *section, const char *fmt, ...) __attribute__((form
 struct pl_snapshot *pl_cmd_snapshot(void);
 /** One view of a snapshot as pl_export_json() renders it (a new reference), or NULL. */
 json_t *pl_view(const struct pl_snapshot *s, const char *key);
+/**
+ * Wait (a few ticks at most) until a snapshot taken wholly after this call is published.
+ * @return its sequence number, or 0 when none will come (the packet path has ended: the
+ *         final snapshot is out) or the wait ran out.
+ */
+uint64_t pl_cmd_next_snapshot(void);
 /** Parse an unsigned number in [lo, hi]; prints the error. @return 0 or -1. */
 int pl_cmd_uint(const char *section, const char *what, const char *s, unsigned long lo,
 		unsigned long hi, unsigned long *out);

@@ -194,8 +194,8 @@ pl_rx_loop(void *arg)
 			struct pl_port *pp = &app->port[rx->q[q].port];
 			uint16_t n;
 
-			if (eof[q])
-				continue;
+			if (eof[q] || __atomic_load_n(&pp->stopped, __ATOMIC_RELAXED))
+				continue; /* the end of a capture, or `port stop` */
 			if (app->offline && !pool_has_room(app))
 				continue; /* workers still hold the mbufs: try again */
 			n = rte_eth_rx_burst(rx->q[q].port, rx->q[q].queue, pkts, PL_BURST);

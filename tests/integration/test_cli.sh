@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The command line's one-line answers: --version names DPDK once; a --cmdline-file that
+# cannot be read and an --ipfix address whose port or host is bad stop portlens at start
+# (exit 2, nothing analysed, one line naming the option and what is wrong); live mode says
+# at start when dpdk-dumpcap cannot capture (no shared configuration, no hugepages); the
+# end-of-run summary has the capture window and the rates over it.
+# usage: test_cli.sh PORTLENS PL_GEN
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+portlens=$1
+plgen=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$plgen" --mix random-ports --count 500 --seed 5 --out "$tmp/in.pcap" >/dev/null
+
+# refused NAME EXPECTED-FRAGMENT OPTIONS...: exit 2, one line with the fragment, no output
+refused() {
+	local name=$1 frag=$2 rc=0
+	shift 2
+	rm -f "$tmp/out.json"
+	"$portlens" --pcap "$tmp/in.pcap" --json "$tmp/out.json" --no-summary "$@" \
+		>"$tmp/out" 2>"$tmp/err" || rc=$?
+	check "$name (rc $rc: $(head -c 300 "$tmp/err"))" "$([ "$rc" -eq 2 ] &&
+		grep -qF -- "$frag" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		[ ! -e "$tmp/out.json" ] && echo True || echo False)"
+}
+
+v=$("$portlens" --version)
+check "--version names DPDK once ($v)" "$(echo "$v" | grep -qE '^portlens [0-9.]+ \(DPDK [0-9]' &&
+	! echo "$v" | grep -q 'DPDK DPDK' && echo True || echo False)"
+
+refused "--cmdline-file missing: refused at start" \
+	"portlens: --cmdline-file $tmp/nothere.txt: No such file or directory" \
+	--cmdline-file "$tmp/nothere.txt"
+refused "--cmdline-file a folder: refused at start" "is a folder, not a script" \
+	--cmdline-file "$tmp"
+refused "--ipfix with a port that is not a number" \
+	"portlens: --ipfix nohost:abc: host 'nohost', port 'abc': the port must be a number from 1 to 65535" \
+	--ipfix nohost:abc
+refused "--ipfix with port 0" "port '0': the port must be a number from 1 to 65535" \
+	--ipfix 127.0.0.1:0
+refused "--ipfix with a host that does not resolve" \
+	"portlens: --ipfix nohost.invalid:4739: host 'nohost.invalid', port 4739: cannot resolve the host" \
+	--ipfix nohost.invalid:4739
+
+# the summary: capture window and rates, from the packets' own time
+"$portlens" --pcap "$tmp/in.pcap" --quiet >"$tmp/sum.txt" 2>/dev/null
+res=$(python3 - "$tmp/sum.txt" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+w = re.search(r"^  window (\S+ \S+) to (\S+ \S+) UTC \(first and last packet\)$", t, re.M)
+r = re.search(r"^  rate (\d+) pps  (\d+) bit/s \(over the window\)$", t, re.M)
+d = re.search(r"^  packets (\d+)  bytes (\d+)  duration ([0-9.]+) s$", t, re.M)
+ok = bool(w and r and d)
+if ok:
+    p, b, dur = int(d.group(1)), int(d.group(2)), float(d.group(3))
+    ok = (p == 500 and dur > 0 and abs(int(r.group(1)) - p / dur) <= 1
+          and abs(int(r.group(2)) - b * 8 / dur) <= max(1, b * 8 / dur * 1e-3)
+          and w.group(1) < w.group(2))
+print(ok)
+PY
+)
+check "summary: capture window and rates over it" "$res"
+
+# dpdk-dumpcap: one line at start saying capture cannot work, and why
+dumpcap_line() { # EAL options...: the dumpcap lines portlens printed at start
+	printf 'quit\n' | "$portlens" $lc -m 512 --no-pci --file-prefix "pl-cli-$$" "$@" \
+		--vdev "net_pcap0,rx_pcap=$tmp/in.pcap" -- --workers 1 --tick-ms 100 -i \
+		--no-summary 2>&1 | grep 'dpdk-dumpcap' || true
+}
+l=$(dumpcap_line --no-huge --no-shconf)
+check "dumpcap: without shared configuration, one line says so ($l)" "$([ "$(echo "$l" | wc -l)" -eq 1 ] &&
+	echo "$l" | grep -q 'cannot capture: EAL runs without a shared configuration (--in-memory or --no-shconf); start without them' &&
+	echo True || echo False)"
+l=$(dumpcap_line --no-huge)
+check "dumpcap: without hugepages, one line says so ($l)" "$([ "$(echo "$l" | wc -l)" -eq 1 ] &&
+	echo "$l" | grep -q 'cannot capture: EAL runs without hugepages (--no-huge).*start without --no-huge' &&
+	echo True || echo False)"
+finish
