@@ -668,7 +668,7 @@ utc_ns(uint64_t ns, char *buf, size_t len)
 
 	gmtime_r(&sec, &tm);
 	n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09" PRIu64, ns % 1000000000ULL);
+	snprintf(buf + n, len - n, ".%09" PRIu64, (uint64_t)(ns % 1000000000ULL));
 	return buf;
 }
 
