@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Link down and up under traffic: portlens on net_af_packet on one end of a veth pair (in a
-# network namespace of its own), tcpreplay on the other end; mid-replay the link goes down
-# for a second and comes back. portlens must keep running, count what arrives after the
-# link is back, and stop cleanly with its balance closed.
+# network namespace of its own), tcpreplay on the other end; between two replays the link
+# goes down for a third one (lost) and comes back. portlens must keep running, count what
+# arrives after the link is back, and stop cleanly with its balance closed.
 # usage: test_link_flap.sh PORTLENS PL_GEN
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +30,11 @@ for v in "$va" "$vb"; do
 	nsx sysctl -qw "net.ipv6.conf.$v.disable_ipv6=1" 2>/dev/null || true
 	nsx ip link set "$v" up
 done
-"$plgen" --mix random-ports --count 4000 --seed 71 --out "$tmp/in.pcap" >/dev/null
+# 4000 frames in three parts, so that what is sent while the link is down is defined by
+# the test's steps, not by timing: 1500 before, 1000 while down, 1500 after
+"$plgen" --mix random-ports --count 1500 --seed 71 --out "$tmp/before.pcap" >/dev/null
+"$plgen" --mix random-ports --count 1000 --seed 72 --out "$tmp/down.pcap" >/dev/null
+"$plgen" --mix random-ports --count 1500 --seed 73 --out "$tmp/after.pcap" >/dev/null
 # nsenter, not "ip netns exec": the latter forks, and signals must reach portlens itself
 # shellcheck disable=SC2086
 nsenter --net="/run/netns/$ns" -- "$portlens" $lc --no-huge -m 512 --no-pci --no-shconf --file-prefix "pl-flap-$$" \
@@ -38,16 +42,34 @@ nsenter --net="/run/netns/$ns" -- "$portlens" $lc --no-huge -m 512 --no-pci --no
 	-- --workers 1 --tick-ms 200 --json "$tmp/out.json" --json-lines "$tmp/out.jsonl" \
 	--json-interval 0.5 --no-summary --quiet >"$tmp/portlens.log" 2>&1 &
 pid=$!
-sleep 1.5
-nsx tcpreplay -i "$vb" --pps 1000 "$tmp/in.pcap" >"$tmp/replay.log" 2>&1 &
-rp=$!
-sleep 1.5
+# received: frames received in the newest --json-lines snapshot (-1 before the first one);
+# read with grep, not python: cheap enough to poll on a loaded machine
+received() {
+	local n
+	n=$(tail -n 1 "$tmp/out.jsonl" 2>/dev/null | grep -o '"balance":{"received":[0-9]*' |
+		grep -o '[0-9]*$')
+	echo "${n:--1}"
+}
+# wait_received N: until a snapshot has more than N frames received (bound 60 s)
+wait_received() {
+	local end=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ "$(received)" -gt "$1" ] && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+wait_received -1 # portlens is up: its first snapshot is out
+replay() { nsx tcpreplay -i "$vb" --pps 1000 "$tmp/$1.pcap" >>"$tmp/replay.log" 2>&1 || true; }
+replay before
+wait_received 0 || true # traffic arrived
 nsx ip link set "$va" down
-sleep 1
+replay down # sent while the link is down: the kernel drops it
 nsx ip link set "$va" up
-before_up=$(tail -n 1 "$tmp/out.jsonl" | python3 -c "import json,sys;print(json.loads(sys.stdin.read())['balance']['received'])")
-wait "$rp" || true
-sleep 1
+before_up=$(received)
+replay after
+wait_received "$before_up" || true # what was sent after the link came back has arrived
 alive=$(kill -0 "$pid" 2>/dev/null && echo True || echo False)
 kill -TERM "$pid"
 rc=0
