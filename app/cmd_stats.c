@@ -510,6 +510,38 @@ show_qos(void *res, struct cmdline *c, void *data)
 	pl_snapshot_put(s);
 }
 
+/* Frame sizes as NICs count them (rte_eth_xstats names, wire sizes), and the gaps. */
+static void
+show_sizes(void *res, struct cmdline *c, void *data)
+{
+	struct pl_snapshot *s = pl_cmd_snapshot();
+	uint64_t n = 0, g;
+	unsigned int d, b;
+	json_t *a, *e;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	a = pl_view(s, "sizes");
+	json_array_foreach(a, i, e)
+		n += ju(e, "packets");
+	printf("frame sizes on the wire, FCS included (snapshot %" PRIu64 ")\n", s->seq);
+	json_array_foreach(a, i, e)
+		printf("  %-30s %14" PRIu64 " %6.1f%%\n", js(e, "name"), ju(e, "packets"),
+		       n ? 100.0 * ju(e, "packets") / n : 0.0);
+	printf("  %-30s %14" PRIu64 " B, %.1f B a frame\n", "wire bytes",
+	       s->total.v[PL_CTR_wire_bytes], n ? (double)s->total.v[PL_CTR_wire_bytes] / n : 0.0);
+	json_decref(a);
+	printf("inter-arrival gaps per direction\n");
+	for (d = 0; d < PL_DIR_MAX; d++) {
+		for (g = 0, b = 0; b < PL_IAT_BUCKETS; b++)
+			g += s->total.iat[d][b];
+		printf("  %-10s %14" PRIu64 " gaps, mean %.3f us\n", pl_dir_name(d), g,
+		       g ? s->total.iat_ns[d] / 1e3 / (double)g : 0.0);
+	}
+	pl_snapshot_put(s);
+}
+
 static void
 show_summary(void *res, struct cmdline *c, void *data)
 {
@@ -577,6 +609,7 @@ T(t_classes, struct cmd_word_result, what, "classes");
 T(t_conn, struct cmd_word_result, what, "conn");
 T(t_qos, struct cmd_word_result, what, "qos");
 T(t_summary, struct cmd_word_result, what, "summary");
+T(t_sizes, struct cmd_word_result, what, "sizes");
 
 T(tb_show, struct cmd_bins_result, show, "show");
 T(tb_bins, struct cmd_bins_result, bins, "bins");
@@ -621,6 +654,7 @@ INST(i_classes, show_classes, "show classes", (void *)&t_show, (void *)&t_classe
 INST(i_conn, show_conn, "show conn", (void *)&t_show, (void *)&t_conn);
 INST(i_qos, show_qos, "show qos", (void *)&t_show, (void *)&t_qos);
 INST(i_summary, show_summary, "show summary", (void *)&t_show, (void *)&t_summary);
+INST(i_sizes, show_sizes, "show sizes", (void *)&t_show, (void *)&t_sizes);
 INST(i_bins, show_bins, "show bins in|out|internal|external pkts|bytes", (void *)&tb_show,
      (void *)&tb_bins, (void *)&tb_dir, (void *)&tb_what);
 INST(i_bins_top, show_bins_top, "show bins in|out|internal|external pkts|bytes top N",
@@ -642,7 +676,7 @@ INST(i_flows, show_flows_top, "show flows top N", (void *)&tl_show, (void *)&tl_
 static cmdline_parse_inst_t *const insts[] = {
 	&i_lcores, &i_balance, &i_classes, &i_conn, &i_qos, &i_summary, &i_bins, &i_bins_top,
 	&i_ports, &i_findings, &i_findings_kind, &i_flows, &i_fwd, &i_clear_fwd, &i_clear_stats,
-	NULL,
+	&i_sizes, NULL,
 };
 
 static const struct pl_cmd_help help[] = {
@@ -656,6 +690,7 @@ static const struct pl_cmd_help help[] = {
 	{ "show conn", "TCP connection outcomes and the flow table" },
 	{ "show findings [KIND]", "findings (all, or one kind: unauthorized_port ...)" },
 	{ "show qos", "QoS meter colours per class" },
+	{ "show sizes", "frame sizes as NICs count them (rx_size_*), inter-arrival gaps" },
 	{ "show flows top N", "the N largest flows now (bytes), N <= 64" },
 	{ "show fwd stats all",
 	  "per lcore since 'clear fwd stats': packets, ring drops, busy %, cycles/packet" },

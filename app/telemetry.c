@@ -223,6 +223,12 @@ tel_qos(const char *cmd, const char *params, struct rte_tel_data *d)
 	return reply(d, KEYS("qos"));
 }
 
+static int
+tel_sizes(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return reply(d, KEYS("sizes", "sizes_wire_bytes"));
+}
+
 static const struct {
 	const char *path;
 	telemetry_cb fn;
@@ -238,6 +244,8 @@ static const struct {
 	{ "/portlens/findings", tel_findings, "Findings (first 32, in snapshot order)." },
 	{ "/portlens/ports", tel_ports, "NIC port counters and the top port per direction." },
 	{ "/portlens/qos", tel_qos, "QoS meter colours per class." },
+	{ "/portlens/sizes", tel_sizes,
+	  "Frame sizes on the wire by rte_eth_xstats name (rx_size_64_packets ...)." },
 };
 
 /* Whether EAL opened its multi-process socket, through which dpdk-dumpcap reaches us:

@@ -103,6 +103,7 @@ show conn
 show findings
 show findings unauthorized_port
 show qos
+show sizes
 show flows top 3
 show port stats all
 show port xstats 0
@@ -190,7 +191,8 @@ def ask(cmd):
 try:
     b = ask("/portlens/balance"); lc = ask("/portlens/lcores"); cl = ask("/portlens/classes")
     tcp = ask("/portlens/tcp"); snap = ask("/portlens/snapshot"); ports = ask("/portlens/ports")
-    fi = ask("/portlens/findings"); listed = ask("/")
+    fi = ask("/portlens/findings"); listed = ask("/"); sz = ask("/portlens/sizes")
+    n = sum(int(e["packets"]) for e in sz["sizes"].values())
     print(isinstance(b, dict) and b["received"] > 0 and
           b["received"] == b["processed"] + b["dropped_total"] + b["in_flight"],
           isinstance(lc, dict) and any(v.get("role") == "worker" for v in lc.values()),
@@ -201,12 +203,13 @@ try:
           isinstance(fi, (dict, list)),
           all(e in listed for e in ["/portlens/balance", "/portlens/snapshot",
               "/portlens/lcores", "/portlens/classes", "/portlens/tcp", "/portlens/findings",
-              "/portlens/ports"]))
+              "/portlens/ports", "/portlens/sizes"]),
+          n > 0 and "rx_size_64_packets" in sz["sizes"] and int(sz["sizes_wire_bytes"]) >= 64 * n)
 except Exception as e:
-    print("False " * 8)
+    print("False " * 9)
 PY
 )
-read -r t1 t2 t3 t4 t5 t6 t7 t8 <<<"$tel"
+read -r t1 t2 t3 t4 t5 t6 t7 t8 t9 <<<"$tel"
 check "telemetry: /portlens/balance received = processed + dropped + in flight" "$t1"
 check "telemetry: /portlens/lcores has the worker" "$t2"
 check "telemetry: /portlens/classes has https" "$t3"
@@ -215,6 +218,7 @@ check "telemetry: /portlens/snapshot totals" "$t5"
 check "telemetry: /portlens/ports" "$t6"
 check "telemetry: /portlens/findings" "$t7"
 check "telemetry: every endpoint listed by /" "$t8"
+check "telemetry: /portlens/sizes keyed by rte_eth_xstats name" "$t9"
 
 cmd "snapshot json $tmp/a.json" "written to .*/a.json"
 cmd "set local-net add 0.0.0.0/0" "^applied: 0.0.0.0/0"
@@ -272,6 +276,7 @@ has "show conn: TCP outcomes" "^  attempted +[0-9]+" "$out"
 has "show findings: a count" "finding\(s\)" "$out"
 has "show findings KIND" "^findings unauthorized_port \(snapshot" "$out"
 has "show qos: colours" "^  https +[0-9]+ +[0-9]+ +[0-9]+" "$out"
+has "show sizes: NIC size buckets by xstats name" "^  rx_size_1024_to_1518_packets +[0-9]+" "$out"
 has "show flows top 3: flows" "^  3 flow\(s\)" "$out"
 has "show port stats: testpmd's counters" "^  RX-packets: [1-9][0-9]* +RX-missed: [0-9]+ +RX-bytes: +[1-9]" "$out"
 has "show port stats: throughput since start" "^  Throughput \(since start\)" "$out"
