@@ -22,6 +22,7 @@
 #include <rte_malloc.h>
 
 #include "pl_app.h"
+#include "pl_capture.h"
 #include "pl_console.h"
 #include "pl_export.h"
 #include "pl_http.h"
@@ -375,7 +376,7 @@ main(int argc, char **argv)
 	struct pl_options *o = &app->opt;
 	struct pl_snapshot *fin = NULL;
 	char *eal[32], err[256];
-	int i, sep = -1, rc, exit_code = 0, checking = 1;
+	int i, sep = -1, rc, exit_code = 0;
 	unsigned int lc;
 
 	for (i = 1; i < argc; i++)
@@ -392,14 +393,9 @@ main(int argc, char **argv)
 				"and ports: portlens [EAL options] -- [options] (see --help)\n");
 			return 2;
 		}
-		/* a capture that is not whole stops portlens; the check runs while the EAL
-		 * starts (a quick look first: a file that is not even there fails at once) */
-		if (access(o->pcap, R_OK) != 0) {
-			pl_capture_check(o->pcap, 0); /* says why */
-			return 2;
-		}
-		checking = pl_capture_check_start(o->pcap, o->allow_truncated);
-		if (checking < 0)
+		/* the captures are checked (every plain file walked whole) while the EAL starts;
+		 * a path that is not there fails at once */
+		if (pl_offline_open_start(app) < 0)
 			return 2;
 		app->offline = 1;
 		if (pl_offline_eal_args(o, eal, RTE_DIM(eal)) < 0)
@@ -407,7 +403,7 @@ main(int argc, char **argv)
 		for (i = 0; eal[i]; i++)
 			;
 		rc = rte_eal_init(i, eal);
-		if (checking == 0 && pl_capture_check_wait() < 0) {
+		if (pl_offline_open_wait(app) < 0) {
 			if (rc >= 0)
 				rte_eal_cleanup();
 			return 2;
@@ -542,14 +538,25 @@ main(int argc, char **argv)
 	if ((o->interactive || o->cmdline_file) && pl_console_start(app) < 0)
 		goto out;
 
+	if (app->offline)
+		pl_offline_progress_start(app);
 	for (i = 0; i < (int)app->nb_rx; i++)
-		rte_eal_remote_launch(pl_rx_loop, app->rx[i], app->rx_lcore[i]);
+		rte_eal_remote_launch(app->offline ? pl_offline_rx_loop : pl_rx_loop, app->rx[i],
+				      app->rx_lcore[i]);
 	for (i = 0; i < (int)app->nb_workers; i++)
 		rte_eal_remote_launch(pl_worker_loop, app->wk[i], app->worker_lcore[i]);
 	pl_stats_loop(app);
 	app->rx_stop = 1;
 	RTE_LCORE_FOREACH_WORKER(lc)
 		rte_eal_wait_lcore(lc);
+	if (app->offline) {
+		pl_offline_progress_stop(app, !pl_offline_failed(app));
+		if (pl_offline_failed(app)) {
+			/* a capture that cannot be read to its end: no output, one line, last */
+			exit_code = 2;
+			goto out;
+		}
+	}
 
 	exit_code = 0;
 	/* flows still tracked end with the traffic: export them before the final count */
@@ -607,5 +614,8 @@ out:
 	 * page (0.4 s without hugepages). The EAL heap goes with the process. */
 	pl_bins_free(app->bins);
 	rte_eal_cleanup();
+	if (pl_offline_failed(app))
+		fprintf(stderr, "portlens: --pcap %s\n", pl_capture_error(app->cap));
+	pl_offline_close(app);
 	return exit_code;
 }

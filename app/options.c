@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Option parsing, and the EAL arguments portlens builds for itself in offline mode
- * (`portlens --pcap FILE`): no hugepages, in-memory, no PCI scan, a net_pcap vdev, and an
- * lcore map that fits the CPUs this process may run on.
+ * (`portlens --pcap FILE`): no hugepages, in-memory, no PCI scan, no ports (the RX lcore
+ * reads the capture itself, offline.c), and an lcore map that fits the CPUs this process
+ * may run on.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +28,7 @@ enum {
 	OPT_IPFIX_MODE, OPT_IPFIX_RATE, OPT_IPFIX_TEMPLATE_REFRESH,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
-	OPT_HTTP, OPT_LINGER,
+	OPT_HTTP, OPT_LINGER, OPT_PROGRESS, OPT_NO_PROGRESS,
 	OPT_HELP, OPT_VERSION, OPT_CONFIG, OPT_CMDLINE_FILE,
 };
 
@@ -68,6 +69,8 @@ static const struct option longopts[] = {
 	{ "no-idle-yield", no_argument, NULL, OPT_NO_IDLE_YIELD },
 	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "linger", required_argument, NULL, OPT_LINGER },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "cmdline-file", required_argument, NULL, OPT_CMDLINE_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -80,9 +83,16 @@ pl_options_usage(FILE *f)
 {
 	fprintf(f,
 "usage: portlens [EAL options] -- [options]     NIC ports and vdevs\n"
-"       portlens --pcap FILE [options]           offline analysis of a capture\n"
-"                                                (--allow-truncated: analyse the whole\n"
-"                                                records of a capture that was cut short)\n"
+"       portlens --pcap CAPTURE... [options]     offline analysis of captures\n"
+"\n"
+"offline analysis (docs/operator-guide.md, \"Offline analysis\"):\n"
+"  --pcap CAPTURE         a capture file (pcap or pcapng, plain, .gz or .zst), a folder of\n"
+"                         them or a quoted pattern ('trace-*.pcap'); repeatable, and files\n"
+"                         after it are captures too: all are read as one, in time order\n"
+"  --allow-truncated      analyse the whole records of a capture that was cut short\n"
+"  --progress, --no-progress\n"
+"                         one status line on stderr twice a second (default: when stderr\n"
+"                         is a terminal)\n"
 "\n"
 "lcores and rings:\n"
 "  --workers N            worker lcores (offline default 1; else all lcores left)\n"
@@ -283,6 +293,7 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	o->summary = 1;
 	o->malformed_drop = 1;
 	o->idle_yield = -1;
+	o->progress = -1;
 	o->ring_size = 4096;
 	o->mem_mb = 512;
 	optind = 1;
@@ -293,7 +304,12 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 
 		switch (c) {
 		case OPT_PCAP:
-			o->pcap = optarg;
+			if (o->nb_pcaps >= PL_MAX_PCAP_ARGS)
+				return bad("pcap", optarg, "too many --pcap arguments (give a folder "
+					   "or a pattern)");
+			o->pcaps[o->nb_pcaps++] = optarg;
+			if (o->pcap == NULL)
+				o->pcap = optarg;
 			break;
 		case OPT_CONFIG:
 			o->config = optarg;
@@ -450,6 +466,12 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			o->http = optarg;
 			break;
 		}
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = 0;
+			break;
 		case OPT_LINGER:
 			if (parse_seconds("linger", optarg, 0, &o->linger))
 				return -1;
@@ -475,6 +497,10 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			return -1;
 		}
 	}
+	/* offline, the words after the options are captures too (`--pcap trace-*.pcap`
+	 * as the shell expands it) */
+	for (; o->pcap && optind < argc && o->nb_pcaps < PL_MAX_PCAP_ARGS; optind++)
+		o->pcaps[o->nb_pcaps++] = argv[optind];
 	if (optind < argc) {
 		fprintf(stderr, "portlens: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return -1;
@@ -526,15 +552,11 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 int
 pl_offline_eal_args(const struct pl_options *o, char **eal, int max)
 {
-	static char lcores[1024], mem[32], vdev[PATH_MAX + 64], prefix[64];
+	static char lcores[1024], mem[32], prefix[64];
 	unsigned int cpus[CPU_SETSIZE], nc = 0, i, nb_w = o->nb_workers ? o->nb_workers : 1;
 	cpu_set_t set;
 	int n = 0, len = 0;
 
-	if (strchr(o->pcap, ',') || strlen(o->pcap) > PATH_MAX) {
-		fprintf(stderr, "portlens: --pcap '%s': the path must not contain ','\n", o->pcap);
-		return -1;
-	}
 	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
 		for (i = 0; i < CPU_SETSIZE; i++)
 			if (CPU_ISSET(i, &set))
@@ -549,7 +571,6 @@ pl_offline_eal_args(const struct pl_options *o, char **eal, int max)
 				cpus[nc > 1 ? 1 + i % (nc - 1) : 0]);
 	snprintf(mem, sizeof(mem), "%u", o->mem_mb);
 	snprintf(prefix, sizeof(prefix), "--file-prefix=portlens-%d", (int)getpid());
-	snprintf(vdev, sizeof(vdev), "net_pcap0,rx_pcap=%s", o->pcap);
 	eal[n++] = "portlens";
 	eal[n++] = "--lcores";
 	eal[n++] = lcores;
@@ -563,8 +584,6 @@ pl_offline_eal_args(const struct pl_options *o, char **eal, int max)
 	eal[n++] = prefix;
 	eal[n++] = "--no-pci";
 	eal[n++] = "--no-telemetry";
-	eal[n++] = "--vdev";
-	eal[n++] = vdev;
 	eal[n++] = o->quiet ? "--log-level=error" : "--log-level=warning";
 	eal[n] = NULL;
 	return n < max ? n : -1;

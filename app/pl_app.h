@@ -34,8 +34,13 @@ extern int pl_logtype;
 	rte_log(RTE_LOG_##level, pl_logtype, "portlens: " fmt "\n", ##__VA_ARGS__)
 
 /* What the user asked for (options.c). */
+#define PL_MAX_PCAP_ARGS 256
+
 struct pl_options {
-	const char *pcap;          /* offline mode: the capture file */
+	const char *pcap;          /* offline mode: the first capture argument */
+	const char *pcaps[PL_MAX_PCAP_ARGS]; /* every capture argument: files, folders, patterns */
+	unsigned int nb_pcaps;
+	int progress;              /* --progress 1, --no-progress 0, -1: when stderr is a tty */
 	const char *config;        /* --config FILE (default: the shipped portlens.yaml) */
 	int allow_truncated;       /* --allow-truncated: analyse what a cut capture holds */
 	unsigned int nb_workers;   /* 0 = derive from the lcores */
@@ -104,7 +109,8 @@ struct pl_port {
 	int socket;
 	uint16_t nb_rxq, nb_txq;
 	int use_nic_hash;          /* the NIC's RSS hash is symmetric: use it */
-	int hw_time;               /* mbufs carry capture timestamps (ns since epoch) */
+	int hw_time;               /* mbufs carry capture timestamps */
+	uint32_t ts_scale;         /* ... in units of this many ns */
 	struct pl_profile prof;
 	char name[64];
 	int stopped;               /* console `port stop`: RX lcores skip the port */
@@ -165,6 +171,7 @@ struct pl_worker_ctx {
 } __rte_cache_aligned;
 
 struct pl_ipfix;
+struct pl_capture;
 
 /* The program. */
 struct pl_app {
@@ -173,6 +180,7 @@ struct pl_app {
 	volatile int reload;       /* SIGHUP: reload --config */
 	volatile int rx_stop;      /* RX lcores: stop receiving */
 	int offline;
+	struct pl_capture *cap;    /* offline mode: the capture the RX lcore reads (offline.c) */
 	uint16_t nb_ports;
 	struct pl_port port[RTE_MAX_ETHPORTS];
 	struct rte_mempool *pool;
@@ -200,12 +208,15 @@ int pl_options_parse(int argc, char **argv, struct pl_options *o);
 void pl_options_usage(FILE *f);
 int pl_offline_eal_args(const struct pl_options *o, char **eal, int max);
 
-/* capture.c: is an offline capture whole? (0, or -1 with the reason printed) */
-int pl_capture_check(const char *path, int allow_truncated);
-/* The same, in a thread while the EAL starts: start (0 started; 1 done at once and fine;
- * -1 done at once and bad), then wait for its verdict (0 or -1). */
-int pl_capture_check_start(const char *path, int allow_truncated);
-int pl_capture_check_wait(void);
+/* offline.c: the capture source of offline mode */
+int pl_offline_open_start(struct pl_app *app);
+int pl_offline_open_wait(struct pl_app *app);
+int pl_offline_rx_loop(void *arg);
+void pl_offline_progress_start(struct pl_app *app);
+void pl_offline_progress_stop(struct pl_app *app, int ok);
+int pl_offline_failed(const struct pl_app *app);
+unsigned int pl_offline_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);
+void pl_offline_close(struct pl_app *app);
 
 /* ports.c */
 int pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen);
@@ -243,6 +254,8 @@ void pl_flowexp_close(struct pl_app *app);
 
 /* rx.c, worker.c, stats.c */
 int pl_rx_loop(void *arg);
+void pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pkts,
+		 uint16_t n, struct pl_ctr_bank *b);
 int pl_worker_loop(void *arg);
 void pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		     struct pl_ctr_bank *b);

@@ -16,8 +16,17 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_version.h>
 
 #include "pl_app.h"
+
+/* DPDK 22.11's net_pcap stamps mbufs in microseconds since the epoch (tv_sec * 10^6 +
+ * tv_usec, with libpcap's default microsecond precision); packet time is in ns. */
+#if RTE_VERSION < RTE_VERSION_NUM(23, 0, 0, 0)
+#define PL_PCAP_TS_SCALE 1000
+#else
+#define PL_PCAP_TS_SCALE 1
+#endif
 
 /* Line of "key" in "[section]" of a file (or of the section itself if key is NULL), 0 if
  * not found: rte_cfgfile keeps no line numbers, so errors look them up here. */
@@ -499,9 +508,6 @@ port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info
 	int rc, want_rss;
 
 	memset(&conf, 0, sizeof(conf));
-	/* offline, packet time is the capture's time: the timestamp offload carries it */
-	if (app->offline)
-		rxo |= info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP;
 	if (rxo != pp->prof.rx_offloads && (pp->prof.rx_offloads & ~rxo))
 		PL_LOG(NOTICE, "port %u: RX offloads 0x%" PRIx64 " not supported, not used",
 		       pp->id, pp->prof.rx_offloads & ~rxo);
@@ -553,8 +559,11 @@ port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info
 	/* net_pcap stamps every mbuf with its capture time (microseconds since the epoch in
 	 * 22.11, converted by the RX lcore) and says so in ol_flags; other PMDs' timestamps count a device clock, which is not packet
 	 * time as portlens defines it, so for them the RX lcore stamps each burst itself */
-	if (strcmp(info->driver_name, "net_pcap") == 0)
+	pp->ts_scale = 1;
+	if (strcmp(info->driver_name, "net_pcap") == 0) {
 		pp->hw_time = 1;
+		pp->ts_scale = PL_PCAP_TS_SCALE;
+	}
 	rc = rte_eth_dev_start(pp->id);
 	if (rc < 0) {
 		fprintf(stderr, "portlens: port %u (%s): start: %s\n", pp->id, pp->name,
@@ -584,6 +593,12 @@ pl_ports_init(struct pl_app *app)
 	uint16_t nb_txq = (uint16_t)app->nb_workers; /* only workers transmit */
 	int rc;
 
+	/* offline, the capture reader fills the mbufs itself (offline.c): a pool, no port;
+	 * the RX lcore waits for room instead of dropping, so the pool only needs to keep
+	 * the rings busy (every mbuf costs page faults at start: no hugepages there) */
+	if (app->offline)
+		return pool_create(app, RTE_MAX(app->nb_workers * app->opt.ring_size + 1024,
+						2048u));
 	app->nb_ports = rte_eth_dev_count_avail();
 	if (app->nb_ports == 0) {
 		fprintf(stderr, "portlens: no ports: give NIC ports (bound to a DPDK driver) or "
@@ -634,11 +649,7 @@ pl_ports_init(struct pl_app *app)
 	}
 	rings = app->nb_rx * app->nb_workers * app->opt.ring_size;
 	need += rings + (app->nb_rx + app->nb_workers + 1) * (256 + PL_BURST * 2);
-	/* Offline, the RX lcore waits for room instead of dropping, so the pool only needs to
-	 * keep the rings busy; every mbuf costs page faults at start (no hugepages there). */
-	if (app->offline)
-		need = app->nb_workers * app->opt.ring_size + 1024;
-	need = RTE_MAX(need, app->offline ? 2048u : 8192u);
+	need = RTE_MAX(need, 8192u);
 	rc = pool_create(app, need);
 	if (rc)
 		return rc;
@@ -691,6 +702,8 @@ pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max)
 {
 	unsigned int p, n = 0;
 
+	if (app->offline) /* the capture stands for the port */
+		return pl_offline_hw(app, hw, max);
 	for (p = 0; p < app->nb_ports && n < max; p++) {
 		struct rte_eth_stats st;
 

@@ -13,19 +13,9 @@
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
-#include <rte_version.h>
-
 #include "pl_app.h"
 #include "pl_dist.h"
 #include "pl_parse.h"
-
-/* DPDK 22.11's net_pcap stamps mbufs in microseconds since the epoch (tv_sec * 10^6 +
- * tv_usec, with libpcap's default microsecond precision); packet time is in ns. */
-#if RTE_VERSION < RTE_VERSION_NUM(23, 0, 0, 0)
-#define PL_PCAP_TS_SCALE 1000
-#else
-#define PL_PCAP_TS_SCALE 1
-#endif
 
 /*
  * A frame that needs no analysis by a worker (malformed, non-IP). Monitor mode frees it
@@ -76,10 +66,10 @@ rx_arrival(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, const struct pl_meta *me
 	}
 }
 
-/* Handle one received burst. */
-static void
-rx_burst(struct pl_rx_ctx *rx, struct pl_port *pp, struct rte_mbuf **pkts, uint16_t n,
-	 struct pl_ctr_bank *b)
+/* Handle one received burst (from a port here, from a capture in offline.c). */
+void
+pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pkts,
+	    uint16_t n, struct pl_ctr_bank *b)
 {
 	struct pl_app *app = &pl_app;
 	struct rte_mbuf *out[PL_MAX_WORKERS][PL_BURST];
@@ -102,7 +92,7 @@ rx_burst(struct pl_rx_ctx *rx, struct pl_port *pp, struct rte_mbuf **pkts, uint1
 
 		/* capture time when the port gives it, else the time of this burst */
 		if (pp->hw_time && (m->ol_flags & pl_time_flag))
-			*t *= PL_PCAP_TS_SCALE;
+			*t *= pp->ts_scale;
 		else
 			*t = now;
 		rx_arrival(rx, b, meta, *t, len, app->opt.ival_ns);
@@ -208,7 +198,7 @@ pl_rx_loop(void *arg)
 				continue;
 			}
 			got += n;
-			rx_burst(rx, pp, pkts, n, b);
+			pl_rx_burst(rx, pp, pkts, n, b);
 		}
 		t0 = rte_rdtsc() - t0;
 		b->v[PL_CTR_polls]++;

@@ -22,6 +22,7 @@ packages=(gcc pkg-config meson ninja-build python3
 	libpcap-dev libjansson-dev libyaml-dev libmicrohttpd-dev
 	tshark tcpreplay iproute2 curl python3-prometheus-client prometheus chromium nfdump pmacct
 	sip-tester
+	zlib1g-dev libzstd-dev zstd
 	clang libclang-rt-14-dev)
 
 install_missing() {

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One input file as a window of bytes. A plain file is mapped read-only (populated up
+ * front, read sequentially): the window is the whole mapping and never moves. A gzip or
+ * zstd file is decompressed as a stream into a buffer that slides: cap_fill() keeps at
+ * least the bytes the format walker asks for (one record or block) in front of it, so a
+ * compressed capture never sits whole in memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture_priv.h"
+
+#define CAP_WINDOW (1u << 20)     /* decompressed bytes held at a time (grows for a block) */
+#define CAP_IN_CHUNK (256u << 10) /* compressed bytes read at a time */
+#define CAP_POPULATE_MAX (2ull << 30) /* map-populate files up to this size */
+
+int
+cap_fail(struct cap_file *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->err, sizeof(f->err), fmt, ap);
+	va_end(ap);
+	f->state = -1;
+	return -1;
+}
+
+/* Compressed input bytes consumed so far (progress); plain files: the window position. */
+uint64_t
+cap_in_done(const struct cap_file *f)
+{
+	if (f->comp == CAP_PLAIN)
+		return cap_off(f);
+	return f->in_read - (f->in_len - f->in_pos);
+}
+
+/* Make more compressed input available. 0: some is; 1: none is left; -1: read error. */
+static int
+input_more(struct cap_file *f)
+{
+	ssize_t r;
+
+	if (f->in_pos < f->in_len)
+		return 0;
+	if (f->in_eof || f->fd < 0) {
+		f->in_eof = 1;
+		return 1;
+	}
+	do
+		r = read(f->fd, f->inbuf, CAP_IN_CHUNK);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return cap_fail(f, "read error at byte %" PRIu64 ": %s; check the disk or copy the "
+				"file elsewhere", f->in_read, strerror(errno));
+	if (r == 0) {
+		f->in_eof = 1;
+		return 1;
+	}
+	f->in = f->inbuf;
+	f->in_len = (size_t)r;
+	f->in_pos = 0;
+	f->in_read += (uint64_t)r;
+	return 0;
+}
+
+/* The stream ran out of input inside a gzip member or zstd frame: the file was cut. */
+static void
+stream_cut(struct cap_file *f)
+{
+	f->out_eof = 1;
+	if (f->frame_open)
+		f->frame_open = -1; /* remembered for the message at the last record */
+}
+
+/* Decompress once into the free end of the window. 0, or -1 on damage. */
+static int
+decompress_some(struct cap_file *f)
+{
+	int none = input_more(f);
+	size_t before = f->end;
+
+	if (none < 0)
+		return -1;
+	if (f->comp == CAP_GZIP) {
+		int ret;
+
+		if (!f->frame_open) {
+			if (none) {
+				f->out_eof = 1;
+				return 0;
+			}
+			inflateReset(&f->z); /* the next gzip member (concatenated files) */
+			f->frame_open = 1;
+		}
+		f->z.next_in = (Bytef *)(uintptr_t)(f->in + f->in_pos);
+		f->z.avail_in = (uInt)(f->in_len - f->in_pos);
+		f->z.next_out = f->buf + f->end;
+		f->z.avail_out = (uInt)(f->cap - f->end);
+		ret = inflate(&f->z, Z_NO_FLUSH);
+		f->in_pos = f->in_len - f->z.avail_in;
+		f->end = f->cap - f->z.avail_out;
+		if (ret == Z_STREAM_END)
+			f->frame_open = 0;
+		else if (ret != Z_OK && ret != Z_BUF_ERROR)
+			return cap_fail(f, "damaged gzip stream at compressed byte %" PRIu64 " (%s); "
+					"the file is corrupt: take the capture again or restore it",
+					cap_in_done(f), f->z.msg ? f->z.msg : "inflate error");
+	} else {
+		if (none && !f->frame_open) {
+			f->out_eof = 1;
+			return 0;
+		}
+		ZSTD_inBuffer ib = { f->in + f->in_pos, f->in_len - f->in_pos, 0 };
+		ZSTD_outBuffer ob = { f->buf + f->end, f->cap - f->end, 0 };
+		size_t ret = ZSTD_decompressStream(f->zs, &ob, &ib);
+
+		f->in_pos += ib.pos;
+		f->end += ob.pos;
+		if (ZSTD_isError(ret))
+			return cap_fail(f, "damaged zstd stream at compressed byte %" PRIu64 " (%s); "
+					"the file is corrupt: take the capture again or restore it",
+					cap_in_done(f), ZSTD_getErrorName(ret));
+		if (ib.pos || ob.pos)
+			f->frame_open = ret != 0;
+	}
+	if (none && f->end == before)
+		stream_cut(f);
+	return 0;
+}
+
+size_t
+cap_fill(struct cap_file *f, size_t want)
+{
+	if (f->end - f->pos >= want || f->comp == CAP_PLAIN || f->state < 0)
+		return f->end - f->pos;
+	if (f->pos) {
+		memmove(f->buf, f->buf + f->pos, f->end - f->pos);
+		f->base += f->pos;
+		f->end -= f->pos;
+		f->pos = 0;
+	}
+	if (want > f->cap) {
+		size_t ncap = RTE_MAX(want, f->cap * 2);
+		uint8_t *nb = realloc(f->buf, ncap);
+
+		if (nb == NULL) {
+			cap_fail(f, "out of memory for a block of %zu bytes", want);
+			return f->end - f->pos;
+		}
+		f->buf = nb;
+		f->cap = ncap;
+	}
+	while (f->end < want && !f->out_eof)
+		if (decompress_some(f) < 0)
+			break;
+	return f->end - f->pos;
+}
+
+/* Is the stream cut short (input ended inside a member or frame)? For the walker's message. */
+int
+cap_stream_cut(const struct cap_file *f)
+{
+	return f->frame_open < 0;
+}
+
+static int
+setup_stream(struct cap_file *f)
+{
+	f->cap = CAP_WINDOW;
+	f->buf = malloc(f->cap);
+	if (f->buf == NULL)
+		return cap_fail(f, "out of memory");
+	if (f->comp == CAP_GZIP) {
+		if (inflateInit2(&f->z, 15 + 16) != Z_OK)
+			return cap_fail(f, "cannot start zlib");
+		f->z_init = 1;
+		f->frame_open = 1;
+	} else {
+		f->zs = ZSTD_createDStream();
+		if (f->zs == NULL || ZSTD_isError(ZSTD_initDStream(f->zs)))
+			return cap_fail(f, "cannot start zstd");
+	}
+	return 0;
+}
+
+static enum cap_comp
+detect(const uint8_t *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return CAP_GZIP;
+	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+		return CAP_ZSTD;
+	return CAP_PLAIN;
+}
+
+int
+cap_file_open(struct cap_file *f, const char *path, int flags)
+{
+	struct stat st;
+	uint8_t head[4];
+	ssize_t got;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->flags = flags;
+	snprintf(f->name, sizeof(f->name), "%s", path);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0 || fstat(f->fd, &st) < 0)
+		return cap_fail(f, "%s; check the path and its permissions", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return cap_fail(f, "a folder, not a regular file: name the capture files in it");
+	if (!S_ISREG(st.st_mode))
+		return cap_fail(f, "not a regular file: copy the capture into a file first");
+	if (st.st_size == 0)
+		return cap_fail(f, "empty file (0 bytes): the capture holds nothing; check that "
+				"the capture was written and finished");
+	f->size = (uint64_t)st.st_size;
+	got = pread(f->fd, head, sizeof(head), 0);
+	if (got < 0)
+		return cap_fail(f, "read error at byte 0: %s", strerror(errno));
+	f->comp = detect(head, (size_t)got);
+	if (f->comp != CAP_PLAIN) {
+		f->inbuf = malloc(CAP_IN_CHUNK);
+		if (f->inbuf == NULL)
+			return cap_fail(f, "out of memory");
+		return setup_stream(f);
+	}
+	f->map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE |
+		      (f->size <= CAP_POPULATE_MAX ? MAP_POPULATE : 0), f->fd, 0);
+	if (f->map == MAP_FAILED) {
+		f->map = NULL;
+		return cap_fail(f, "cannot map the file: %s", strerror(errno));
+	}
+	madvise((void *)(uintptr_t)f->map, f->size, MADV_SEQUENTIAL);
+	close(f->fd);
+	f->fd = -1;
+	f->buf = (uint8_t *)(uintptr_t)f->map;
+	f->cap = f->end = f->size;
+	return 0;
+}
+
+int
+cap_file_open_mem(struct cap_file *f, const void *buf, size_t len, const char *name, int flags)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->flags = flags;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	if (len == 0)
+		return cap_fail(f, "empty file (0 bytes): the capture holds nothing; check that "
+				"the capture was written and finished");
+	f->size = len;
+	f->comp = detect(buf, len);
+	if (f->comp != CAP_PLAIN) {
+		f->in = buf;
+		f->in_len = len;
+		f->in_read = len;
+		f->in_eof = 1;
+		return setup_stream(f);
+	}
+	f->buf = (uint8_t *)(uintptr_t)buf;
+	f->cap = f->end = len;
+	return 0;
+}
+
+/* Back to the first byte (plain files and memory only: a stream is read once). */
+int
+cap_rewind(struct cap_file *f)
+{
+	if (f->comp != CAP_PLAIN)
+		return -1;
+	f->pos = 0;
+	f->state = 0;
+	f->err[0] = '\0';
+	return 0;
+}
+
+void
+cap_file_close(struct cap_file *f)
+{
+	if (f->map)
+		munmap((void *)(uintptr_t)f->map, f->size);
+	else if (f->comp != CAP_PLAIN)
+		free(f->buf);
+	if (f->z_init)
+		inflateEnd(&f->z);
+	ZSTD_freeDStream(f->zs);
+	free(f->inbuf);
+	free(f->ifs);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->map = NULL;
+	f->buf = NULL;
+	f->inbuf = NULL;
+	f->ifs = NULL;
+	f->zs = NULL;
+	f->z_init = 0;
+	f->fd = -1;
+}
+
+const char *
+cap_comp_name(const struct cap_file *f)
+{
+	return f->comp == CAP_PLAIN ? "plain" : f->comp == CAP_GZIP ? "gzip" : "zstd";
+}

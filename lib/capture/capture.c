@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A capture: its input files merged into one stream of records in time order, and the
+ * bursts of mbufs filled from it.
+ *
+ * Opening checks every file: a plain file is walked whole through its mapping (every
+ * record or block header, a few milliseconds per million records, pages the reader needs
+ * next anyway), so damage anywhere in it stops portlens before analysis; a compressed file
+ * is checked as far as its first record. The merge is a binary heap of files keyed by the
+ * time of the record each offers next (ties: file order), so rotated files, overlapping or
+ * not, come out in time order while each file keeps its own order. With several compressed
+ * files only those whose turn has come hold a decompressor: the others wait "parked",
+ * remembering the time of their first record, so a week of rotated .gz files costs the
+ * memory of a few.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <rte_memcpy.h>
+#include <rte_mbuf_dyn.h>
+
+#include "capture_priv.h"
+
+#define CAP_MAX_SEGS 256 /* mbufs in one chained frame */
+
+struct pl_capture {
+	unsigned int n;
+	struct cap_file *files;
+	uint64_t *first_ts;        /* parked files: time of their first record */
+	uint8_t *parked;
+	unsigned int *heap, nh;    /* files with records left, earliest next record on top */
+	struct cap_file *pending;  /* pl_capture_next(): the file whose record was handed out */
+	int flags;
+	int state;                 /* 0 reading, 1 ended, -1 failed */
+	char err[CAP_ERR + PATH_MAX + 8];
+	uint64_t records;          /* known before reading (all files plain), else 0 */
+	uint64_t bytes_total;
+	volatile uint64_t delivered;
+	volatile uint64_t frame_bytes;
+	volatile unsigned int files_done;
+	int ts_off;
+	uint64_t ts_flag;
+};
+
+/* ------------------------------------------------------------------ inputs */
+
+static int
+add_path(const char *p, char **paths, unsigned int *n, unsigned int max, char *err,
+	 size_t errlen)
+{
+	if (*n >= max) {
+		snprintf(err, errlen, "%s: more than %u capture files; merge some first (mergecap "
+			 "-w OUT.pcapng FILES)", p, max);
+		return -1;
+	}
+	paths[*n] = strdup(p);
+	if (paths[*n] == NULL) {
+		snprintf(err, errlen, "%s: out of memory", p);
+		return -1;
+	}
+	(*n)++;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+expand_dir(const char *dir, char **paths, unsigned int *n, unsigned int max, char *err,
+	   size_t errlen)
+{
+	DIR *d = opendir(dir);
+	unsigned int first = *n;
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "%s: %s; check the folder's permissions", dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char p[PATH_MAX];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) >= (int)sizeof(p))
+			continue;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			rc = add_path(p, paths, n, max, err, errlen);
+	}
+	closedir(d);
+	if (rc == 0 && *n == first) {
+		snprintf(err, errlen, "%s: a folder with no capture files in it; put the captures "
+			 "there or name them", dir);
+		return -1;
+	}
+	qsort(paths + first, *n - first, sizeof(*paths), cmp_str);
+	return rc;
+}
+
+int
+pl_capture_expand(const char *arg, char **paths, unsigned int *n, unsigned int max,
+		  char *err, size_t errlen)
+{
+	struct stat st;
+	glob_t g;
+	size_t i;
+	int rc = 0;
+
+	if (stat(arg, &st) == 0)
+		return S_ISDIR(st.st_mode) ? expand_dir(arg, paths, n, max, err, errlen) :
+			add_path(arg, paths, n, max, err, errlen);
+	if (strpbrk(arg, "*?[") == NULL) {
+		snprintf(err, errlen, "%s: %s; check the path", arg, strerror(errno));
+		return -1;
+	}
+	if (glob(arg, 0, NULL, &g) != 0) {
+		snprintf(err, errlen, "%s: no file matches the pattern; check the path", arg);
+		return -1;
+	}
+	for (i = 0; i < g.gl_pathc && rc == 0; i++)
+		rc = add_path(g.gl_pathv[i], paths, n, max, err, errlen);
+	globfree(&g);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ the merge heap */
+
+static inline uint64_t
+key(const struct pl_capture *c, unsigned int i)
+{
+	return c->parked[i] ? c->first_ts[i] : c->files[i].cur.ts_ns;
+}
+
+static inline int
+before(const struct pl_capture *c, unsigned int a, unsigned int b)
+{
+	uint64_t ka = key(c, a), kb = key(c, b);
+
+	return ka < kb || (ka == kb && a < b);
+}
+
+static void
+sift_down(struct pl_capture *c, unsigned int at)
+{
+	unsigned int *h = c->heap, nh = c->nh;
+
+	for (;;) {
+		unsigned int l = 2 * at + 1, m = at;
+
+		if (l < nh && before(c, h[l], h[m]))
+			m = l;
+		if (l + 1 < nh && before(c, h[l + 1], h[m]))
+			m = l + 1;
+		if (m == at)
+			return;
+		RTE_SWAP(h[at], h[m]);
+		at = m;
+	}
+}
+
+static void
+heap_push(struct pl_capture *c, unsigned int i)
+{
+	unsigned int at = c->nh++;
+
+	c->heap[at] = i;
+	while (at && before(c, c->heap[at], c->heap[(at - 1) / 2])) {
+		RTE_SWAP(c->heap[at], c->heap[(at - 1) / 2]);
+		at = (at - 1) / 2;
+	}
+}
+
+static int
+fail_file(struct pl_capture *c, const struct cap_file *f)
+{
+	snprintf(c->err, sizeof(c->err), "%s: %s", f->name, f->err);
+	c->state = -1;
+	return -1;
+}
+
+/* A file is out of records: keep its notice, give back its memory, leave the heap. */
+static void
+file_ended(struct pl_capture *c, struct cap_file *f)
+{
+	if (f->err[0] && c->err[0] == '\0')
+		snprintf(c->err, sizeof(c->err), "%s: %s", f->name, f->err);
+	if (f->state == 0)
+		f->state = 1;
+	cap_file_close(f);
+	c->files_done++;
+	c->heap[0] = c->heap[--c->nh];
+	sift_down(c, 0);
+	if (c->nh == 0 && c->state == 0)
+		c->state = 1;
+}
+
+/* Open a file and read its first record into cur. 1 (a record), 0 (none), -1 (error). */
+static int
+file_start(struct cap_file *f, const char *path, int flags)
+{
+	char name[PATH_MAX];
+	int rc;
+
+	snprintf(name, sizeof(name), "%s", path);
+	if (cap_file_open(f, name, flags) < 0 || cap_format_start(f) < 0)
+		return -1;
+	rc = cap_format_next(f, &f->cur);
+	f->has_cur = rc == 1;
+	return rc;
+}
+
+/* The file whose record comes next, its record in cur; NULL at the end or on an error. */
+static inline struct cap_file *
+top(struct pl_capture *c)
+{
+	while (c->nh && c->state == 0) {
+		unsigned int i = c->heap[0];
+		struct cap_file *f = &c->files[i];
+
+		if (likely(f->has_cur))
+			return f;
+		if (c->parked[i]) {
+			c->parked[i] = 0;
+			if (file_start(f, f->name, c->flags) < 0) {
+				fail_file(c, f);
+				return NULL;
+			}
+			if (f->has_cur) {
+				sift_down(c, 0); /* its first record may differ from the check's */
+				continue;
+			}
+		}
+		file_ended(c, f);
+	}
+	return NULL;
+}
+
+/* The top file's record was used: read its next one and restore the heap order. */
+static inline void
+advance(struct pl_capture *c, struct cap_file *f)
+{
+	int rc = cap_format_next(f, &f->cur);
+
+	if (likely(rc == 1)) {
+		if (c->nh > 1)
+			sift_down(c, 0);
+		return;
+	}
+	f->has_cur = 0;
+	if (rc < 0) {
+		fail_file(c, f);
+		return;
+	}
+	file_ended(c, f);
+}
+
+/* ------------------------------------------------------------------ open / close */
+
+static struct pl_capture *
+cap_alloc(unsigned int n, int flags)
+{
+	struct pl_capture *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->n = n;
+	c->flags = flags;
+	c->ts_off = -1;
+	c->files = calloc(n, sizeof(*c->files));
+	c->first_ts = calloc(n, sizeof(*c->first_ts));
+	c->parked = calloc(n, 1);
+	c->heap = calloc(n, sizeof(*c->heap));
+	if (c->files == NULL || c->first_ts == NULL || c->parked == NULL || c->heap == NULL) {
+		pl_capture_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Check a freshly opened file and put it in the heap. 0, or -1 with c->err set. */
+static int
+cap_admit(struct pl_capture *c, unsigned int i)
+{
+	struct cap_file *f = &c->files[i];
+	uint64_t count = 0;
+	int rc;
+
+	if (f->state < 0 || cap_format_start(f) < 0)
+		return fail_file(c, f);
+	c->bytes_total += f->size;
+	if (f->comp == CAP_PLAIN) {
+		/* walk it whole now: damage anywhere stops portlens before analysis */
+		while ((rc = cap_format_next(f, &f->cur)) == 1)
+			count++;
+		if (rc < 0)
+			return fail_file(c, f);
+		if (f->err[0] && c->err[0] == '\0') /* a tolerated cut: its notice */
+			snprintf(c->err, sizeof(c->err), "%s: %s", f->name, f->err);
+		c->records += count;
+		cap_rewind(f);
+		if (cap_format_start(f) < 0)
+			return fail_file(c, f);
+	}
+	rc = cap_format_next(f, &f->cur);
+	if (rc < 0)
+		return fail_file(c, f);
+	f->has_cur = rc == 1;
+	if (!f->has_cur) {
+		cap_file_close(f);
+		c->files_done++;
+		return 0;
+	}
+	if (f->comp != CAP_PLAIN && c->n > 1) {
+		/* parked until its turn: no decompressor held meanwhile */
+		c->first_ts[i] = f->cur.ts_ns;
+		c->parked[i] = 1;
+		f->has_cur = 0;
+		cap_file_close(f);
+	}
+	heap_push(c, i);
+	return 0;
+}
+
+struct pl_capture *
+pl_capture_open(const char *const *paths, unsigned int n, int flags, char *err, size_t errlen)
+{
+	struct pl_capture *c;
+	unsigned int i, compressed = 0;
+
+	if (n == 0 || n > PL_CAPTURE_MAX_FILES) {
+		snprintf(err, errlen, "%u capture files: give 1 to %u", n, PL_CAPTURE_MAX_FILES);
+		return NULL;
+	}
+	c = cap_alloc(n, flags);
+	if (c == NULL) {
+		snprintf(err, errlen, "%s: out of memory", paths[0]);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		cap_file_open(&c->files[i], paths[i], flags);
+		if (cap_admit(c, i) < 0) {
+			snprintf(err, errlen, "%s", c->err);
+			pl_capture_close(c);
+			return NULL;
+		}
+		compressed += c->files[i].comp != CAP_PLAIN;
+	}
+	if (compressed)
+		c->records = 0; /* not known before reading */
+	if (c->nh == 0)
+		c->state = 1;
+	return c;
+}
+
+struct pl_capture *
+pl_capture_open_mem(const void *buf, size_t len, const char *name, int flags, char *err,
+		    size_t errlen)
+{
+	struct pl_capture *c = cap_alloc(1, flags);
+
+	if (c == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	cap_file_open_mem(&c->files[0], buf, len, name, flags);
+	if (cap_admit(c, 0) < 0) {
+		snprintf(err, errlen, "%s", c->err);
+		pl_capture_close(c);
+		return NULL;
+	}
+	if (c->files[0].comp != CAP_PLAIN)
+		c->records = 0;
+	if (c->nh == 0)
+		c->state = 1;
+	return c;
+}
+
+void
+pl_capture_close(struct pl_capture *c)
+{
+	unsigned int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; c->files && i < c->n; i++)
+		cap_file_close(&c->files[i]);
+	free(c->files);
+	free(c->first_ts);
+	free(c->parked);
+	free(c->heap);
+	free(c);
+}
+
+/* ------------------------------------------------------------------ reading */
+
+int
+pl_capture_next(struct pl_capture *c, struct pl_capture_rec *r)
+{
+	struct cap_file *f;
+
+	if (c->pending) {
+		f = c->pending;
+		c->pending = NULL;
+		advance(c, f);
+	}
+	if (c->state < 0)
+		return -1;
+	f = top(c);
+	if (f == NULL)
+		return c->state < 0 ? -1 : 0;
+	*r = f->cur;
+	c->pending = f; /* advanced at the next call: r->data stays valid until then */
+	c->delivered++;
+	return 1;
+}
+
+/* A frame longer than one mbuf: chain more. -1 (nothing taken) when the pool is short. */
+static int
+fill_chain(struct rte_mempool *mp, struct rte_mbuf *m, const struct pl_capture_rec *r,
+	   const uint8_t *hdr, uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *segs[CAP_MAX_SEGS], *cur = m, *prev = NULL;
+	const uint8_t *src[2] = { hdr, r->data + off };
+	uint32_t left[2] = { r->linktype == 1 ? 0 : 14, r->caplen - off };
+	uint32_t room = rte_pktmbuf_tailroom(m), k, s = 0, i;
+
+	k = (len + room - 1) / room;
+	if (k > CAP_MAX_SEGS) { /* a pool of tiny mbufs: keep what fits */
+		k = CAP_MAX_SEGS;
+		len = k * room;
+	}
+	if (rte_pktmbuf_alloc_bulk(mp, segs + 1, k - 1) != 0)
+		return -1;
+	segs[0] = m;
+	m->pkt_len = len;
+	m->nb_segs = (uint16_t)k;
+	for (i = 0; i < k; i++) {
+		uint32_t want = RTE_MIN(len, room), done = 0;
+		uint8_t *d;
+
+		cur = segs[i];
+		d = rte_pktmbuf_mtod(cur, uint8_t *);
+		while (done < want) {
+			uint32_t c = RTE_MIN(want - done, left[s]);
+
+			rte_memcpy(d + done, src[s], c);
+			done += c;
+			src[s] += c;
+			left[s] -= c;
+			if (left[s] == 0)
+				s++;
+		}
+		cur->data_len = (uint16_t)want;
+		len -= want;
+		if (prev)
+			prev->next = cur;
+		prev = cur;
+	}
+	return 0;
+}
+
+/* One record into one mbuf (chained when long). -1 when the pool cannot give the chain. */
+static inline int
+fill(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *m,
+     const struct pl_capture_rec *r)
+{
+	uint8_t hdr[14];
+	uint32_t off, len = pl_capture_eth(r, hdr, &off);
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (likely(len <= rte_pktmbuf_tailroom(m))) {
+		if (likely(r->linktype == 1)) {
+			rte_memcpy(d, r->data, len);
+		} else if (len) {
+			uint32_t pl = r->caplen - off;
+
+			memcpy(d, hdr, 14);
+			rte_memcpy(d + 14, r->data + off, pl);
+			if (14 + pl < len)
+				memset(d + 14 + pl, 0, len - 14 - pl);
+		}
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+	} else if (fill_chain(mp, m, r, hdr, off, len) < 0) {
+		return -1;
+	}
+	*RTE_MBUF_DYNFIELD(m, c->ts_off, uint64_t *) = r->ts_ns;
+	m->ol_flags |= c->ts_flag;
+	return 0;
+}
+
+uint16_t
+pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf **pkts,
+		 uint16_t n)
+{
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	if (unlikely(c->pending)) {
+		struct cap_file *f = c->pending;
+
+		c->pending = NULL;
+		advance(c, f);
+	}
+	if (unlikely(c->ts_off < 0)) {
+		int off;
+		uint64_t flag;
+
+		if (rte_mbuf_dyn_rx_timestamp_register(&off, &flag) < 0) {
+			snprintf(c->err, sizeof(c->err), "cannot register the mbuf timestamp field");
+			c->state = -1;
+			return 0;
+		}
+		c->ts_off = off;
+		c->ts_flag = flag;
+	}
+	if (c->state || rte_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct cap_file *f = top(c);
+
+		if (unlikely(f == NULL) || unlikely(fill(c, mp, pkts[i], &f->cur) < 0))
+			break;
+		bytes += pkts[i]->pkt_len;
+		advance(c, f);
+	}
+	if (i < n)
+		rte_pktmbuf_free_bulk(pkts + i, n - i);
+	c->delivered += i;
+	c->frame_bytes += bytes;
+	return i;
+}
+
+int
+pl_capture_done(const struct pl_capture *c)
+{
+	return c->state;
+}
+
+const char *
+pl_capture_error(const struct pl_capture *c)
+{
+	return c->err;
+}
+
+uint64_t
+pl_capture_records(const struct pl_capture *c)
+{
+	return c->records;
+}
+
+void
+pl_capture_progress(const struct pl_capture *c, struct pl_capture_progress *p)
+{
+	unsigned int i;
+
+	p->bytes_total = c->bytes_total;
+	p->bytes_done = 0;
+	for (i = 0; i < c->n; i++) {
+		const struct cap_file *f = &c->files[i];
+
+		if (f->state != 0)
+			p->bytes_done += f->size;
+		else if (!c->parked[i])
+			p->bytes_done += cap_in_done(f);
+	}
+	p->records = c->delivered;
+	p->frame_bytes = c->frame_bytes;
+	p->files = c->n;
+	p->files_done = c->files_done;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/capture's insides: one input file (its byte window over a mapping or a decompressed
+ * stream, its format state) and the functions the library's files share.
+ */
+#ifndef CAPTURE_PRIV_H
+#define CAPTURE_PRIV_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "pl_capture.h"
+
+/* Longest pcapng block accepted: a whole record with room for options. */
+#define CAP_MAX_BLOCK (PL_CAPTURE_MAX_RECORD + 64u * 1024)
+#define CAP_ERR 384
+
+enum cap_comp { CAP_PLAIN, CAP_GZIP, CAP_ZSTD };
+
+/* A pcapng interface: its link type and how its timestamps convert to ns. */
+struct cap_if {
+	uint32_t linktype;
+	uint32_t snaplen;
+	uint8_t pow2;       /* resolution 2^-shift s, else 10^-digits s */
+	uint8_t shift;
+	uint64_t mul, div;  /* decimal resolutions: ns = units * mul / div */
+	int64_t offset_ns;  /* if_tsoffset */
+};
+
+/* One input file. */
+struct cap_file {
+	char name[PATH_MAX];
+	enum cap_comp comp;
+	int fd;
+	uint64_t size;              /* bytes on disk (or in memory) */
+	/* the window: stream bytes [pos, end) at buf; buf[0] is stream byte base */
+	uint8_t *buf;
+	size_t cap, pos, end;
+	uint64_t base;
+	const uint8_t *map;         /* plain: the mapping (buf aliases it), NULL for memory */
+	/* compressed input */
+	const uint8_t *in;          /* input chunk (inbuf, or the whole memory buffer) */
+	uint8_t *inbuf;
+	size_t in_len, in_pos;
+	uint64_t in_read;           /* input bytes read so far */
+	int in_eof;                 /* no input left to read */
+	int out_eof;                /* the decompressed stream has ended cleanly */
+	int frame_open;             /* a compressed member/frame is started, not ended */
+	z_stream z;
+	int z_init;
+	ZSTD_DStream *zs;
+	/* format */
+	int pcapng, swap;
+	uint32_t linktype;          /* pcap: the file's link type */
+	uint64_t tsmul;             /* pcap: 1000 (us) or 1 (ns) */
+	struct cap_if *ifs;
+	unsigned int nb_if, if_cap;
+	uint64_t rec, blk;          /* packet records and blocks (pcapng) read */
+	uint64_t last_ts;
+	int flags;
+	int state;                  /* 0 reading, 1 ended, -1 failed */
+	char err[CAP_ERR];          /* what failed, or the notice of a tolerated cut */
+	/* the merge: the record this file offers next */
+	struct pl_capture_rec cur;
+	int has_cur;
+};
+
+/* cap_input.c: open/close one file and move its window */
+int cap_file_open(struct cap_file *f, const char *path, int flags);
+int cap_file_open_mem(struct cap_file *f, const void *buf, size_t len, const char *name,
+		      int flags);
+void cap_file_close(struct cap_file *f);
+size_t cap_fill(struct cap_file *f, size_t want);
+int cap_rewind(struct cap_file *f);
+uint64_t cap_in_done(const struct cap_file *f);
+int cap_stream_cut(const struct cap_file *f);
+const char *cap_comp_name(const struct cap_file *f);
+int cap_fail(struct cap_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static inline const uint8_t *
+cap_ptr(const struct cap_file *f)
+{
+	return f->buf + f->pos;
+}
+
+static inline uint64_t
+cap_off(const struct cap_file *f)
+{
+	return f->base + f->pos;
+}
+
+/* cap_format.c: the file's header, then its records */
+int cap_format_start(struct cap_file *f);
+int cap_format_next(struct cap_file *f, struct pl_capture_rec *r);
+
+/* cap_link.c */
+int cap_linktype_ok(uint32_t linktype);
+int cap_linktype_refuse(struct cap_file *f, uint32_t linktype, const char *where);
+
+#endif /* CAPTURE_PRIV_H */
