@@ -287,8 +287,8 @@ build_lcores(struct pl_app *app)
 		app->wk[j] = wk;
 	}
 	pl_runtime_labels(app->rt, &app->col.labels);
-	if (app->opt.pcap)
-		pl_collector_inputs(&app->col, &app->opt.pcap, 1);
+	if (app->offline)
+		pl_offline_inputs(app); /* the capture files, as expanded, for the snapshot */
 	for (i = 0; i < app->nb_workers; i++)
 		if (pl_collector_add(&app->col, app->wk[i]->ctr))
 			return -ENOSPC;

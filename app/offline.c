@@ -86,15 +86,9 @@ pl_offline_open_start(struct pl_app *app)
 int
 pl_offline_open_wait(struct pl_app *app)
 {
-	unsigned int i;
-
 	if (open_job.joinable)
 		pthread_join(open_job.tid, NULL);
 	open_job.joinable = 0;
-	for (i = 0; i < open_job.n; i++)
-		free(open_job.paths[i]);
-	free(open_job.paths);
-	open_job.paths = NULL;
 	if (open_job.cap == NULL) {
 		fprintf(stderr, "portlens: --pcap %s\n", open_job.err);
 		return -1;
@@ -262,8 +256,23 @@ pl_offline_failed(const struct pl_app *app)
 }
 
 void
+pl_offline_inputs(struct pl_app *app)
+{
+	if (pl_collector_inputs(&app->col, (const char *const *)open_job.paths, open_job.n) < 0)
+		PL_LOG(NOTICE, "%u capture files: the snapshot lists those whose names fit",
+		       open_job.n);
+}
+
+void
 pl_offline_close(struct pl_app *app)
 {
+	unsigned int i;
+
 	pl_capture_close(app->cap);
 	app->cap = NULL;
+	for (i = 0; open_job.paths && i < open_job.n; i++)
+		free(open_job.paths[i]);
+	free(open_job.paths);
+	open_job.paths = NULL;
+	open_job.n = 0;
 }

@@ -216,6 +216,7 @@ void pl_offline_progress_start(struct pl_app *app);
 void pl_offline_progress_stop(struct pl_app *app, int ok);
 int pl_offline_failed(const struct pl_app *app);
 unsigned int pl_offline_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);
+void pl_offline_inputs(struct pl_app *app);
 void pl_offline_close(struct pl_app *app);
 
 /* ports.c */
