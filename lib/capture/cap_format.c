@@ -250,7 +250,7 @@ read_idb(struct cap_file *f, const uint8_t *p, uint32_t len)
 			memcpy(&s, p + o + 4, 8); /* a 64-bit integer in the file's byte order */
 			if (f->swap)
 				s = __builtin_bswap64(s);
-			ifc->offset_ns = (int64_t)s * 1000000000ll;
+			ifc->offset_ns = (int64_t)(s * 1000000000ull); /* wraps, as time does */
 		}
 		o += 4 + (((uint32_t)olen + 3) & ~3u);
 	}

@@ -18,7 +18,7 @@
 
 #include "capture_priv.h"
 
-#define CAP_WINDOW (1u << 20)     /* decompressed bytes held at a time (grows for a block) */
+#define CAP_WINDOW (256u << 10)   /* decompressed bytes held at a time (grows for a block) */
 #define CAP_IN_CHUNK (256u << 10) /* compressed bytes read at a time */
 #define CAP_POPULATE_MAX (2ull << 30) /* map-populate files up to this size */
 
