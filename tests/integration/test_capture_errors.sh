@@ -98,12 +98,12 @@ gz=$(stat -c %s "$tmp/ok.pcap.gz")
 head -c $((gz / 2)) "$tmp/ok.pcap.gz" >"$tmp/cut.pcap.gz"
 expect "a cut gzip stream" "$tmp/cut.pcap.gz" "of the decompressed stream needs"
 cp "$tmp/ok.pcap.gz" "$tmp/bad.pcap.gz"
-patch "$tmp/bad.pcap.gz" $((gz / 2)) "<Q" 0x0123456789abcdef
+patch "$tmp/bad.pcap.gz" $((gz - 8)) "<I" 0x12345678 # the CRC-32 of the content
 expect "a damaged gzip stream" "$tmp/bad.pcap.gz" "damaged gzip stream at compressed byte"
 python3 "$conv" "$s" "$tmp/ok.zst" zstd
 zs=$(stat -c %s "$tmp/ok.zst")
 cp "$tmp/ok.zst" "$tmp/bad.zst"
-patch "$tmp/bad.zst" $((zs / 2)) "<Q" 0x0123456789abcdef
+patch "$tmp/bad.zst" $((zs - 4)) "<I" 0x12345678 # the content checksum
 expect "a damaged zstd stream" "$tmp/bad.zst" "damaged zstd stream at compressed byte"
 printf '\x1f\x8bthis is no gzip' >"$tmp/nogz.gz"
 expect "a gzip header with nothing valid" "$tmp/nogz.gz" "damaged gzip stream at compressed byte"
