@@ -351,6 +351,12 @@ log_plan(const struct pl_app *app)
 		       (double)wk->mem_flows / pl_flow_limit(wk->flows),
 		       wk->mem_sources / 1048576.0);
 	}
+	if (app->rt->sigs)
+		PL_LOG(INFO, "payload scanning: %u bytes a flow direction, at most %u flows at once "
+		       "a worker; Hyperscan stream state %zu bytes a direction, %.1f MiB of "
+		       "streams a worker", app->rt->cfg.scan_budget, app->rt->cfg.scan_flows,
+		       pl_sigs_stream_state_bytes(app->rt->sigs),
+		       pl_sigs_streams_memory(app->rt->streams[0]) / 1048576.0);
 	PL_LOG(INFO, "stats on main lcore %u; %s mode", rte_get_main_lcore(),
 	       app->opt.inline_mode ? "inline" : "monitor");
 }

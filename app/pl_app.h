@@ -144,6 +144,7 @@ struct pl_runtime {
 	struct pl_class_table classes;
 	struct pl_sigs *sigs;                 /* NULL when scanning is off */
 	void *scratch[PL_MAX_WORKERS];        /* one Hyperscan scratch per worker */
+	struct pl_sigs_streams *streams[PL_MAX_WORKERS];   /* scan streams per worker */
 	uint32_t cleartext;                   /* pl_app_cleartext_mask() */
 	struct rte_meter_trtcm_profile qos[PL_MAX_CLASSES];
 	double conn_rate, conn_burst;         /* per worker: the limits divided by workers */
@@ -161,6 +162,7 @@ struct pl_worker_ctx {
 	struct pl_txbuf tx[RTE_MAX_ETHPORTS];
 	struct pl_flow_table *flows;
 	struct pl_sources *sources;
+	struct pl_sigs_streams *streams;      /* the runtime's pool for this worker (this burst) */
 	struct rte_meter_trtcm meter[PL_MAX_CLASSES];
 	uint64_t meter_gen;                   /* runtime generation the meters were set for */
 	uint64_t now_ns;                      /* newest packet time seen */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The runtime: what the packet path derives from a configuration (class tables, the
- * Hyperscan database and one scratch per worker, QoS meter profiles, per-worker rate
- * limits). Built whole on the control thread, or not at all, so a bad configuration never
+ * Hyperscan databases, one scratch and one pool of scan streams per worker, QoS meter
+ * profiles, per-worker rate limits). Built whole on the control thread, or not at all, so a bad configuration never
  * leaves a half-configured appliance.
  */
 #include <errno.h>
@@ -29,7 +29,7 @@ pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, siz
 	rt->gen = ++gen;
 	pl_class_table_build(cfg, &rt->classes);
 	rt->cleartext = pl_app_cleartext_mask();
-	if (cfg->scan_packets) {
+	if (cfg->scan_budget && cfg->scan_packets) {   /* packets: older files' off switch */
 		/* the loader made a file's relative path absolute; the default is the shipped
 		 * signature file */
 		rt->sigs = pl_sigs_load(cfg->signatures, err, errlen);
@@ -37,10 +37,19 @@ pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, siz
 			goto fail;
 		for (c = 0; c < app->nb_workers; c++) {
 			/* on the worker's NUMA node: it writes the scratch on every scan */
-			rt->scratch[c] = pl_sigs_scratch_on(rt->sigs,
-				(int)rte_lcore_to_socket_id(app->worker_lcore[c]));
+			int node = (int)rte_lcore_to_socket_id(app->worker_lcore[c]);
+
+			rt->scratch[c] = pl_sigs_scratch_on(rt->sigs, node);
 			if (rt->scratch[c] == NULL) {
 				snprintf(err, errlen, "Hyperscan scratch: out of memory");
+				goto fail;
+			}
+			/* every stream opened now, on the worker's node: scanning never allocates */
+			rt->streams[c] = pl_sigs_streams_create(rt->sigs, cfg->scan_flows,
+								cfg->scan_budget, node);
+			if (rt->streams[c] == NULL) {
+				snprintf(err, errlen, "scan streams (scan.flows %u): out of memory",
+					 cfg->scan_flows);
 				goto fail;
 			}
 		}
@@ -73,8 +82,10 @@ pl_runtime_free(struct pl_runtime *rt, unsigned int nb_workers)
 
 	if (rt == NULL)
 		return;
-	for (i = 0; i < nb_workers && i < PL_MAX_WORKERS; i++)
+	for (i = 0; i < nb_workers && i < PL_MAX_WORKERS; i++) {
+		pl_sigs_streams_free(rt->streams[i]);
 		pl_sigs_scratch_free(rt->scratch[i]);
+	}
 	pl_sigs_free(rt->sigs);
 	free(rt);
 }

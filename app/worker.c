@@ -4,8 +4,8 @@
  * each IP packet from the metadata the RX lcore left in the mbuf: protocol distribution,
  * direction, fragments, exact per-destination-port counters; then, for TCP/UDP/ICMP
  * packets that are not fragments, the service class and its QoS meter, the flow and its TCP
- * state, the source's rate limits, payload signatures on the first data packets of each
- * flow, and the policy checks that produce findings and verdicts. Then it disposes of the
+ * state, the source's rate limits, payload signatures streamed over each direction of a
+ * flow (lib/classify's pl_sigs_stream_scan()), and the policy checks that produce findings and verdicts. Then it disposes of the
  * burst: free (monitor) or transmit to the peer port (inline), unless the verdict drops.
  * It exits once every RX lcore is done and its rings are empty, so nothing is in flight.
  */
@@ -16,6 +16,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_tcp.h>
 
 #include "pl_app.h"
 #include "pl_dist.h"
@@ -133,30 +134,48 @@ report(struct pl_ctr_bank *b, const struct pl_runtime *rt, struct pkt_ctx *p,
 		flow->verdict = v;
 }
 
-/* Scan the payload of one data packet of a flow and act on what it shows. */
+/* The scan counters are one run of the bank's scalars, in PL_SCAN_COUNTERS order. */
+_Static_assert(PL_CTR_scan_stale - PL_CTR_scans + 1 == PL_SCANC_MAX,
+	       "PL_CTR_SCALARS must hold PL_SCAN_COUNTERS in one piece");
+
+/* A flow ends (lib/flow's release hook): its scan stream goes back to the pool. */
+static void
+stream_release(void *arg, struct pl_flow *f)
+{
+	struct pl_worker_ctx *wk = arg;
+
+	pl_sigs_stream_release(wk->streams, &f->stream, f);
+}
+
+/* Scan one packet's payload, in its direction's stream, and act on what it shows. */
 static void
 scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
      struct pkt_ctx *p, const struct pl_flow_event *ev)
 {
 	struct pl_flow *flow = ev->flow;
 	const struct pl_meta *meta = p->meta;
-	uint32_t off = pl_meta_payload_off(meta), len = meta->payload_len;
-	uint32_t seg = rte_pktmbuf_data_len(p->m), fresh, i;
+	uint32_t off = pl_meta_payload_off(meta), seg = rte_pktmbuf_data_len(p->m), fresh, i;
+	struct pl_seg sg = {
+		.data = p->frame + off,
+		.len = off < seg ? RTE_MIN((uint32_t)meta->payload_len, seg - off) : 0,
+		.dir = ev->dir,
+		.tcp = meta->l4_proto == IPPROTO_TCP,
+		.fin = (meta->tcp_flags & RTE_TCP_FIN_FLAG) != 0,
+		.rst = (meta->tcp_flags & RTE_TCP_RST_FLAG) != 0,
+	};
 	struct pl_scan_result res;
 	const uint8_t *src, *dst, *cli, *srv;
 	char detail[PL_FINDING_DETAIL_LEN];
 	int family;
 
-	if (off >= seg)
+	if (sg.tcp)   /* the data of a SYN starts one past its sequence number */
+		sg.seq = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(p->frame + meta->l4_off +
+			 4)) + ((meta->tcp_flags & RTE_TCP_SYN_FLAG) != 0);
+	else          /* a datagram: the budget this direction spent before it (frames) */
+		sg.seq = (uint32_t)RTE_MIN(flow->bytes[ev->dir] - p->len, (uint64_t)UINT32_MAX);
+	if (!pl_sigs_stream_scan(wk->streams, rt->scratch[wk->index], &flow->stream,
+				 &flow->scan, flow, &sg, &b->v[PL_CTR_scans], &res))
 		return;
-	len = RTE_MIN(len, RTE_MIN(seg - off, rt->cfg.scan_bytes));
-	flow->scanned++;
-	b->v[PL_CTR_scans]++;
-	b->v[PL_CTR_scan_bytes] += len;
-	if (pl_sigs_scan(rt->sigs, rt->scratch[wk->index], p->frame + off, len, &res) < 0) {
-		b->v[PL_CTR_scan_errors]++;
-		return;
-	}
 	for (i = 0; res.sig_hits && i < PL_MAX_SIGS; i++)
 		if (res.sig_hits & (1ULL << i))
 			b->sig_hits[i]++;
@@ -286,8 +305,8 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 				       (unsigned int)rt->cfg.pkt_rate);
 		}
 	}
-	if (ev.flow && rt->sigs && meta->payload_len &&
-	    ev.flow->scanned < rt->cfg.scan_packets)
+	if (ev.flow && rt->sigs && !(ev.flow->scan & PL_SCAN_DONE) && (meta->payload_len ||
+	    (ev.flow->stream && (meta->tcp_flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))))
 		scan(wk, b, rt, p, &ev);
 }
 
@@ -389,6 +408,11 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 
 	if (unlikely(wk->meter_gen != rt->gen))
 		meters_sync(wk, rt);
+	if (unlikely(wk->streams != rt->streams[wk->index])) {
+		/* a new runtime: flows that end give their streams back to its pool */
+		wk->streams = rt->streams[wk->index];
+		pl_flow_set_release(wk->flows, stream_release, wk);
+	}
 	if (unlikely(__atomic_load_n(&pl_app.paused, __ATOMIC_RELAXED))) {
 		pass_on(wk, b, pkts, n);
 		return;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Payload signatures: the signature file (YAML, read with libyaml's document API), the one
- * Hyperscan block-mode database compiled from it on the control thread, the per-worker
- * scratches, and the scan the workers run on the first payload bytes of each flow.
+ * Payload signatures: the signature file (YAML, read with libyaml's document API), the
+ * Hyperscan databases compiled from it on the control thread (block mode for one payload,
+ * stream mode for a flow direction's payload: stream.c), the per-worker scratches, and the
+ * block-mode scan.
  *
  * Loading is all or nothing and every refusal names the file and the line ("sigs.yaml:14:
  * signature 'x': unknown key 'prot'"). Scanning never allocates and never makes a system
@@ -22,20 +23,7 @@
 #include <yaml.h>
 
 #include "pl_classify.h"
-
-/* Card numbers are 13 to 19 digits long (ISO/IEC 7812). */
-#define CARD_MIN_DIGITS 13
-#define CARD_MAX_DIGITS 19
-
-struct pl_sigs {
-	hs_database_t *db;
-	unsigned int n;
-	uint64_t card_sigs;                     /* bit per signature detecting card numbers */
-	uint32_t homed;                         /* bit per protocol with home ports */
-	struct pl_sig_def def[PL_MAX_SIGS];
-	unsigned int line[PL_MAX_SIGS];         /* line of each signature's pattern */
-	uint8_t home[PL_APP_MAX][65536 / 8];    /* home ports per protocol (bitmap) */
-};
+#include "sigs_priv.h"
 
 static const char *const app_names[] = {
 #define PL_X_NAME(name, help, clear) #name,
@@ -315,9 +303,13 @@ parse_root(struct loader *ld)
 	return 0;
 }
 
-/* Compile every signature into one block-mode database; errors name the signature. */
+/*
+ * Compile every signature into one database of @p mode; errors name the signature. Stream
+ * mode tracks the start of matches over a small horizon (2^16 bytes), which covers every
+ * card-number match (at most CARD_MAX_SPAN bytes long) whatever the budget.
+ */
 static int
-compile(struct loader *ld)
+compile_mode(struct loader *ld, unsigned int mode, hs_database_t **db)
 {
 	struct pl_sigs *s = ld->s;
 	const char *exprs[PL_MAX_SIGS];
@@ -329,8 +321,7 @@ compile(struct loader *ld)
 		flags[i] = s->def[i].hs_flags;
 		ids[i] = i;
 	}
-	if (hs_compile_multi(exprs, flags, ids, s->n, HS_MODE_BLOCK, NULL, &s->db, &ce) ==
-	    HS_SUCCESS)
+	if (hs_compile_multi(exprs, flags, ids, s->n, mode, NULL, db, &ce) == HS_SUCCESS)
 		return 0;
 	if (ce != NULL && ce->expression >= 0 && (unsigned int)ce->expression < s->n)
 		snprintf(ld->err, ld->errlen, "%s:%u: signature '%s': pattern: %s", ld->path,
@@ -339,8 +330,23 @@ compile(struct loader *ld)
 		snprintf(ld->err, ld->errlen, "%s:1: Hyperscan: %s", ld->path,
 			 ce != NULL ? ce->message : "compile failed");
 	hs_free_compile_error(ce);
-	s->db = NULL;
+	*db = NULL;
 	return -EINVAL;
+}
+
+static int
+compile(struct loader *ld)
+{
+	int rc = compile_mode(ld, HS_MODE_BLOCK, &ld->s->db);
+
+	if (rc == 0) {
+		rc = compile_mode(ld, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_SMALL, &ld->s->sdb);
+		if (rc < 0) {
+			hs_free_database(ld->s->db);
+			ld->s->db = NULL;
+		}
+	}
+	return rc;
 }
 
 static void
@@ -426,6 +432,7 @@ pl_sigs_free(struct pl_sigs *s)
 	if (s == NULL)
 		return;
 	hs_free_database(s->db);
+	hs_free_database(s->sdb);
 	free(s);
 }
 
@@ -465,8 +472,14 @@ struct scratch_hdr {
 
 static __thread int scratch_node = -1;
 
-static void *
-scratch_alloc(size_t size)
+void
+pl_sigs_alloc_node(int node)
+{
+	scratch_node = node;
+}
+
+void *
+pl_sigs_alloc(size_t size)
 {
 	size_t total = sizeof(struct scratch_hdr) + size;
 	struct scratch_hdr *h = NULL;
@@ -485,8 +498,8 @@ scratch_alloc(size_t size)
 	return h + 1;
 }
 
-static void
-scratch_release(void *p)
+void
+pl_sigs_release(void *p)
 {
 	struct scratch_hdr *h;
 
@@ -511,16 +524,20 @@ pl_sigs_scratch_on(const struct pl_sigs *s, int node)
 		return NULL;
 	}
 	if (!allocator_set) {
-		if (hs_set_scratch_allocator(scratch_alloc, scratch_release) != HS_SUCCESS) {
+		if (hs_set_scratch_allocator(pl_sigs_alloc, pl_sigs_release) != HS_SUCCESS) {
 			errno = EINVAL;
 			return NULL;
 		}
 		allocator_set = 1;
 	}
+	/* one scratch serves both databases: the second call grows it to fit */
 	scratch_node = node;
 	rc = hs_alloc_scratch(s->db, &sc);
+	if (rc == HS_SUCCESS)
+		rc = hs_alloc_scratch(s->sdb, &sc);
 	scratch_node = -1;
 	if (rc != HS_SUCCESS) {
+		hs_free_scratch(sc);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -540,18 +557,22 @@ pl_sigs_scratch_free(void *scratch)
 		hs_free_scratch(scratch);
 }
 
-/* What the match callback needs: Hyperscan passes offsets only, not the data. */
-struct scan_ctx {
-	const struct pl_sigs *s;
-	const uint8_t *data;
-	uint32_t len;
-	struct pl_scan_result *res;
-};
+/* The byte at stream offset @p o: in the payload, in the tail kept from before it, or -1. */
+static inline int
+byte_at(const struct scan_ctx *c, unsigned long long o)
+{
+	if (o >= c->base)
+		return o - c->base < c->len ? c->data[o - c->base] : -1;
+	if (c->base - o <= c->tail_len)
+		return c->tail[c->tail_len - (c->base - o)];
+	return -1;
+}
 
 /*
- * A card-number candidate data[from, to): its digits (separators skipped) must number 13 to
- * 19 and pass the Luhn check. The first valid one leaves its last four digits in the result;
- * the digits themselves stay in this stack frame.
+ * A card-number candidate at stream offsets [from, to), possibly begun in an earlier
+ * segment: its digits (separators skipped) must number 13 to 19 and pass the Luhn check.
+ * The first valid one leaves its last four digits in the result; the digits themselves stay
+ * in this stack frame.
  */
 static int
 card_valid(struct scan_ctx *c, unsigned long long from, unsigned long long to)
@@ -560,10 +581,13 @@ card_valid(struct scan_ctx *c, unsigned long long from, unsigned long long to)
 	unsigned int n = 0;
 	unsigned long long i;
 
-	if (to > c->len || from >= to)
+	if (from >= to || to - from > CARD_MAX_SPAN)
 		return 0;
 	for (i = from; i < to; i++) {
-		uint8_t ch = c->data[i];
+		int ch = byte_at(c, i);
+
+		if (ch < 0)
+			return 0;
 
 		if (ch >= '0' && ch <= '9') {
 			if (n == CARD_MAX_DIGITS)
@@ -582,9 +606,9 @@ card_valid(struct scan_ctx *c, unsigned long long from, unsigned long long to)
 	return 1;
 }
 
-static int
-on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags,
-	 void *ctx)
+int
+pl_sigs_on_match(unsigned int id, unsigned long long from, unsigned long long to,
+		 unsigned int flags, void *ctx)
 {
 	struct scan_ctx *c = ctx;
 
@@ -606,7 +630,8 @@ pl_sigs_scan(const struct pl_sigs *s, void *scratch, const uint8_t *data, uint32
 	memset(res, 0, sizeof(*res));
 	if (len == 0)
 		return 0;
-	if (hs_scan(s->db, (const char *)data, len, 0, scratch, on_match, &c) != HS_SUCCESS) {
+	if (hs_scan(s->db, (const char *)data, len, 0, scratch, pl_sigs_on_match, &c) !=
+	    HS_SUCCESS) {
 		memset(res, 0, sizeof(*res));
 		return -1;
 	}

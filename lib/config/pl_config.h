@@ -45,6 +45,13 @@ enum pl_priority {
 #define PL_PROTO_TCP 0x1
 #define PL_PROTO_UDP 0x2
 
+/** Default bytes of in-order payload scanned per flow direction (scan.budget). */
+#define PL_SCAN_BUDGET_DEFAULT 65536
+/** Default most flows a worker scans at once (scan.flows), and the most allowed (a flow
+ * refers to its scan stream by a 16-bit index). */
+#define PL_SCAN_FLOWS_DEFAULT 16384
+#define PL_SCAN_FLOWS_MAX 65535
+
 /** Finding kinds: X(name, "help"). The policy library reports them; the configuration
  * chooses the verdict of each. */
 #define PL_FINDING_KINDS(X) \
@@ -110,8 +117,11 @@ struct pl_config {
 	struct pl_class_def classes[PL_MAX_CLASSES];
 	char signatures[PATH_MAX];        /**< signature file (default: the shipped one; a
 					   * relative path in a file is relative to the file) */
-	uint32_t scan_packets;            /**< data packets scanned per flow (both ways), 0: off */
-	uint32_t scan_bytes;              /**< bytes scanned per packet */
+	uint32_t scan_budget;             /**< in-order payload bytes scanned per flow direction,
+					   * 0: scanning off */
+	uint32_t scan_flows;              /**< most flows a worker scans at once */
+	uint32_t scan_packets;            /**< older files' key: 0 turns scanning off too */
+	uint32_t scan_bytes;              /**< older files' key: no effect */
 
 	/* flows */
 	uint32_t flow_capacity;           /**< flows per worker */

@@ -80,9 +80,7 @@ extern "C" {
 	X(freed, "frames freed after analysis (monitor mode)") \
 	X(enqueued, "frames handed to workers (RX lcores)") \
 	X(ival_overflow, "frames whose time fell outside the interval window") \
-	X(scans, "payloads scanned for signatures") \
-	X(scan_bytes, "payload bytes scanned") \
-	X(scan_errors, "scans Hyperscan refused") \
+	PL_SCAN_COUNTERS(X) \
 	X(off_port, "flows whose detected protocol is not at home on their server port") \
 	X(sources_full, "packets whose source could not be rate-tracked (table full)") \
 	X(iat_backwards, "packets whose time went backwards (no inter-arrival counted)") \

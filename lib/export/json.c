@@ -490,6 +490,18 @@ render_apps(const struct pl_snapshot *s)
 	return o;
 }
 
+/* Payload scanning: the PL_SCAN_COUNTERS, by their names. */
+static json_t *
+render_scan(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+
+#define PL_X_SET(name, help) set_u64(o, #name, s->total.v[PL_CTR_##name]);
+	PL_SCAN_COUNTERS(PL_X_SET)
+#undef PL_X_SET
+	return o;
+}
+
 static json_t *
 render_verdicts(const struct pl_snapshot *s)
 {
@@ -580,6 +592,7 @@ pl_export_json(const struct pl_snapshot *s)
 	json_object_set_new(o, "qos", render_qos(s));
 	json_object_set_new(o, "signatures", render_signatures(s));
 	json_object_set_new(o, "app_protocols", render_apps(s));
+	json_object_set_new(o, "scan", render_scan(s));
 	json_object_set_new(o, "verdicts", render_verdicts(s));
 	json_object_set_new(o, "top_talkers", render_talkers(s));
 	json_object_set_new(o, "talkers", json_pack("{s:I,s:I,s:I}", "distinct",

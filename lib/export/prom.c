@@ -626,6 +626,11 @@ render_policy(struct pbuf *b, const struct pl_snapshot *s)
 		    s->total.app_flows[i]);
 	one_u64(b, "off_port_detections_total", "counter",
 		"detections on a port that is not the protocol's home", s->total.v[PL_CTR_off_port]);
+	/* payload scanning: one counter per PL_SCAN_COUNTERS entry, portlens_<name>_total */
+#define PL_X_ONE(name, help) one_u64(b, #name "_total", "counter", help, \
+				     s->total.v[PL_CTR_##name]);
+	PL_SCAN_COUNTERS(PL_X_ONE)
+#undef PL_X_ONE
 	family(b, "verdict_packets_total", "counter", "decisions per IP packet");
 	for (i = 0; i < PL_VERDICT_MAX; i++)
 		u64(b, "verdict_packets_total", labels(&l, "verdict", pl_verdict_name(i), NULL),

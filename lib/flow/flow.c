@@ -131,6 +131,8 @@ struct pl_flow_table {
 	uint64_t time_wait_ns;
 	uint64_t active_ns;     /* flow export: active timeout, 0 = off */
 	size_t memory;
+	void (*release)(void *arg, struct pl_flow *f);   /* pl_flow_set_release() */
+	void *release_arg;
 };
 
 _Static_assert(sizeof(struct pl_flow) == 64, "struct pl_flow must stay one cache line");
@@ -277,6 +279,23 @@ void
 pl_flow_set_active_timeout(struct pl_flow_table *t, uint64_t active_ns)
 {
 	t->active_ns = active_ns;
+}
+
+void
+pl_flow_set_release(struct pl_flow_table *t, void (*fn)(void *arg, struct pl_flow *f),
+		    void *arg)
+{
+	t->release = fn;
+	t->release_arg = arg;
+}
+
+/* The caller's state outside the record goes with the flow (see pl_flow_set_release()). */
+static inline void
+flow_release(const struct pl_flow_table *t, struct pl_flow *f)
+{
+	if (f->stream != 0 && t->release != NULL)
+		t->release(t->release_arg, f);
+	f->stream = 0;
 }
 
 void
@@ -437,6 +456,7 @@ flow_remove(struct pl_flow_table *t, uint32_t pos, const struct pl_flow_ctrs *c,
 		struct flow_emc *e = &t->emc[hash & t->emc_mask];
 
 		flow_export(&k, &t->flows[pos], why, c);
+		flow_release(t, &t->flows[pos]);
 		if (e->pos == (int32_t)pos)
 			e->pos = -1;
 		rte_hash_del_key_with_hash(t->h, &k, hash);
@@ -674,6 +694,7 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 			stored_key(&k, key);
 			flow_expire(f, now_ns, c);
 			flow_export(&k, f, why, c);
+			flow_release(t, f);
 			t->count--;
 			c->flow[PL_FLOWC_evicted]++;
 			c->flow[PL_FLOWC_tracked]--;
@@ -683,8 +704,14 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 	}
 	ev->flow = f;
 	ev->dir = key->lo_is_src == f->init_lo ? 0 : 1;
-	if (f->proto == IPPROTO_TCP)
+	if (f->proto == IPPROTO_TCP) {
 		tcp_update(f, key, meta, now_ns, c, ev);
+		if (ev->attempt && !ev->created) {
+			/* a new connection on the record: its payload is a new stream */
+			flow_release(t, f);
+			f->scan = 0;
+		}
+	}
 	f->packets[ev->dir]++;
 	f->bytes[ev->dir] += bytes;
 	if (now_ns > f->last_ns)

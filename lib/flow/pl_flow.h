@@ -90,9 +90,11 @@ struct pl_flow {
 	uint8_t fin_seen;       /**< PL_FLOW_SEEN_* bits: FIN (0-1), handshake (2-5), RST (6) */
 	uint8_t init_lo;        /**< 1 when the initiator is the tuple's lower endpoint */
 	uint8_t cls;            /**< class index or PL_CLASS_NONE (set by the caller) */
-	uint8_t scanned;        /**< data packets scanned so far */
+	uint8_t scan;           /**< payload scanning state (PL_SCAN_* bits, the caller's) */
 	uint8_t verdict;        /**< enum pl_verdict (set by the caller) */
-	uint32_t app_protos;    /**< detected protocols (enum pl_app_proto bits) */
+	uint16_t app_protos;    /**< detected protocols (enum pl_app_proto bits) */
+	uint16_t stream;        /**< the caller's scan stream slot, 0: none (see
+				 *   pl_flow_set_release()) */
 	uint16_t flags;         /**< active-timeout exports made so far (flow export) */
 	uint8_t proto;          /**< IPPROTO_* */
 	uint8_t in_use;
@@ -180,6 +182,16 @@ void pl_flow_set_active_timeout(struct pl_flow_table *t, uint64_t active_ns);
 /** Append a flow to an export buffer (counted in dropped when full). */
 void pl_flow_export_add(struct pl_flow_export *e, const struct pl_tuple *key,
 			const struct pl_flow *f, uint8_t reason);
+
+/**
+ * A flow's end, for state the caller keeps outside the record (a scan stream): @p fn is
+ * called for each flow that holds a stream (pl_flow.stream != 0) when it ends, removed by
+ * ageing or restarted in place after a timeout, and when a new connection starts on its
+ * record; the record is cleared after it. @p fn runs on the table's worker, inside the
+ * table's calls, and must not call the table.
+ */
+void pl_flow_set_release(struct pl_flow_table *t, void (*fn)(void *arg, struct pl_flow *f),
+			 void *arg);
 
 /** Set the timeouts (ns of packet time); defaults 5 s, 300 s, 60 s, 60 s. */
 void pl_flow_set_timeouts(struct pl_flow_table *t, uint64_t syn_ns, uint64_t tcp_idle_ns,

@@ -123,6 +123,8 @@ assert_config_equal(const struct pl_config *a, const struct pl_config *b)
 				    sizeof(a->backends[i].nets));
 	}
 	assert_string_equal(a->signatures, b->signatures);
+	assert_int_equal(a->scan_budget, b->scan_budget);
+	assert_int_equal(a->scan_flows, b->scan_flows);
 	assert_int_equal(a->scan_packets, b->scan_packets);
 	assert_int_equal(a->scan_bytes, b->scan_bytes);
 	assert_int_equal(a->flow_capacity, b->flow_capacity);
@@ -206,6 +208,8 @@ test_defaults_are_the_finmark_setup(void **state)
 		    pl_config_allowed(&d, 443) && pl_config_allowed(&d, 5432) &&
 		    pl_config_allowed(&d, 8080));
 	assert_string_equal(d.signatures, PL_SIGS_DIR "/signatures.yaml");
+	assert_int_equal(d.scan_budget, 65536);
+	assert_int_equal(d.scan_flows, 16384);
 	assert_int_equal(d.scan_packets, 2);
 	assert_int_equal(d.scan_bytes, 256);
 	assert_int_equal(d.flow_capacity, 61440);
@@ -277,7 +281,7 @@ test_every_key_is_read(void **state)
 		"  - name: other_2\n"
 		"    ports: [\"7000\"]\n"
 		"allowed_ports: [22, \"1000-1002\"]\n"
-		"scan: {signatures: /etc/sigs.yaml, packets: 0, bytes: 16}\n"
+		"scan: {signatures: /etc/sigs.yaml, budget: 1000, flows: 9, packets: 0, bytes: 16}\n"
 		"flows:\n"
 		"  capacity: 8\n"
 		"  syn_timeout: 0.5\n"
@@ -331,6 +335,8 @@ test_every_key_is_read(void **state)
 	assert_true(pl_config_allowed(&cfg, 22) && pl_config_allowed(&cfg, 1001));
 	assert_false(pl_config_allowed(&cfg, 443));
 	assert_string_equal(cfg.signatures, "/etc/sigs.yaml");
+	assert_int_equal(cfg.scan_budget, 1000);
+	assert_int_equal(cfg.scan_flows, 9);
 	assert_int_equal(cfg.scan_packets, 0);
 	assert_int_equal(cfg.scan_bytes, 16);
 	assert_int_equal(cfg.flow_capacity, 8);

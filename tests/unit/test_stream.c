@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of lib/classify's stream scanning (pl_sigs_stream_scan()) with the shipped
+ * signature file and real Hyperscan streams: a card number split over two segments is found
+ * (and at byte 362 of a first data packet, and as the very last bytes of a direction), bytes
+ * past the per-direction budget are not scanned, a TLS flow stops being scanned, gaps,
+ * retransmissions and overlaps follow the documented rules, the cap on flows scanned at once
+ * is counted, slots go back to the pool when a flow's scanning ends, and a stale slot index
+ * never reads another flow's stream. No EAL is needed.
+ */
+#include <stdlib.h>
+
+#include <rte_common.h>
+
+#include "pl_classify.h"
+#include "pl_test.h"
+
+#ifndef PL_TEST_SIGS
+#error "PL_TEST_SIGS must name lib/classify/signatures.yaml"
+#endif
+
+static struct pl_sigs *sigs;
+static void *scratch;
+
+/* One flow as a worker keeps it: the two bytes of scan state and a counter block. */
+struct tflow {
+	uint16_t slot;
+	uint8_t scan;
+	uint64_t ctr[PL_SCANC_MAX];
+};
+
+static int
+setup(void **state)
+{
+	char err[512];
+
+	sigs = pl_sigs_load(PL_TEST_SIGS, err, sizeof(err));
+	if (sigs == NULL)
+		fail_msg("%s", err);
+	scratch = pl_sigs_scratch(sigs);
+	assert_non_null(scratch);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	pl_sigs_scratch_free(scratch);
+	pl_sigs_free(sigs);
+	return 0;
+}
+
+/* Feed one TCP segment of flow @p f; returns what the scan found. */
+static struct pl_scan_result
+seg(struct pl_sigs_streams *p, struct tflow *f, uint8_t dir, uint32_t seq, const void *data,
+    uint32_t len, int fin)
+{
+	struct pl_seg s = { .data = data, .len = len, .seq = seq, .dir = dir, .tcp = 1,
+			    .fin = (uint8_t)fin };
+	struct pl_scan_result r;
+
+	pl_sigs_stream_scan(p, scratch, &f->slot, &f->scan, f, &s, f->ctr, &r);
+	return r;
+}
+
+static struct pl_scan_result
+str(struct pl_sigs_streams *p, struct tflow *f, uint8_t dir, uint32_t seq, const char *text)
+{
+	return seg(p, f, dir, seq, text, (uint32_t)strlen(text), 0);
+}
+
+static void
+test_card_split_across_two_segments_is_found(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	const char *a = "POST /pay HTTP/1.1\r\nHost: shop\r\n\r\ncard=4111 1111 11";
+	const char *b = "11 1111&cvv=123";
+	struct tflow f = { 0 };
+	struct pl_scan_result r, alone;
+
+	assert_non_null(p);
+	/* neither half is a card on its own */
+	pl_sigs_scan(sigs, scratch, (const uint8_t *)b, (uint32_t)strlen(b), &alone);
+	assert_int_equal(alone.card_found, 0);
+	r = str(p, &f, 0, 1000, a);
+	assert_int_equal(r.card_found, 0);
+	assert_true(r.protos & (1u << PL_APP_http));
+	r = str(p, &f, 0, 1000 + (uint32_t)strlen(a), b);
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(r.card_last4, 1111);
+	assert_true(r.protos & (1u << PL_APP_card));
+	assert_int_equal(f.ctr[PL_SCANC_scans], 2);
+	assert_int_equal(f.ctr[PL_SCANC_scan_flows], 1);
+
+	/* split between two digits with no separator, in the responder's direction */
+	r = str(p, &f, 1, 77, "{\"pan\":\"40128888");
+	assert_int_equal(r.card_found, 0);
+	r = str(p, &f, 1, 77 + 16, "88881881\"}");
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(r.card_last4, 1881);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_card_at_byte_362_of_the_first_data_packet_is_found(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct tflow f = { 0 };
+	struct pl_scan_result r;
+	char body[1400];
+	int n;
+
+	n = snprintf(body, sizeof(body), "POST /api/orders HTTP/1.1\r\nHost: shop.example\r\n"
+		     "Content-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"items\":[");
+	while (n < 352)
+		body[n++] = ' ';
+	memcpy(body + n, "\"card\":\"", 8);   /* the digits begin at byte 360 + 2 = 362 */
+	n += 8;
+	assert_int_equal(n, 360);
+	n += snprintf(body + n, sizeof(body) - (size_t)n, "  5500005555555559\"}]}");
+	assert_int_equal(memcmp(body + 362, "5500", 4), 0);
+	r = seg(p, &f, 0, 1, body, (uint32_t)n, 0);
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(r.card_last4, 5559);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_card_as_the_last_bytes_is_reported_when_the_direction_ends(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct tflow f = { 0 };
+	struct pl_scan_result r;
+
+	/* a form body ending in the digits: the closing word boundary is the end of data */
+	r = str(p, &f, 0, 5, "POST / HTTP/1.1\r\n\r\npan=4111111111111111");
+	assert_int_equal(r.card_found, 0);
+	r = seg(p, &f, 0, 5 + 39, NULL, 0, 1);   /* FIN, no data */
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(r.card_last4, 1111);
+	pl_sigs_streams_free(p);
+}
+
+/* Filler that no signature matches: lower-case letters and spaces. */
+static void
+filler(char *b, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = i % 7 == 6 ? ' ' : (char)('a' + i % 26);
+}
+
+static void
+test_bytes_past_the_budget_are_not_scanned(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct tflow f = { 0 }, g = { 0 };
+	static char buf[1460];
+	struct pl_scan_result r;
+	uint32_t seq = 1, sent = 0, i;
+
+	filler(buf, sizeof(buf));
+	/* 44 full segments: 64240 bytes, then a card that ends at byte 65535 (the last byte
+	 * the budget covers) is still found */
+	for (i = 0; i < 44; i++, seq += sizeof(buf), sent += sizeof(buf))
+		seg(p, &f, 0, seq, buf, sizeof(buf), 0);
+	memcpy(buf + 1296 - 20, " 4111111111111111 ", 18);
+	r = seg(p, &f, 0, seq, buf, 1296, 0);
+	sent += 1296;
+	seq += 1296;
+	assert_int_equal(sent, 65536);
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(f.ctr[PL_SCANC_scan_budget], 1);
+	assert_int_equal(f.ctr[PL_SCANC_scan_bytes], 65536);
+	/* past the budget: nothing more is scanned in that direction */
+	r = str(p, &f, 0, seq, " 4111111111111111 ");
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_bytes], 65536);
+	assert_int_equal(f.scan & PL_SCAN_DONE, 0);   /* the other direction goes on */
+	r = str(p, &f, 1, 9, "ok 5500005555555559 ok");
+	assert_int_equal(r.card_found, 1);
+
+	/* a card straddling the budget's end is not complete within it: not found */
+	filler(buf, sizeof(buf));
+	for (i = 0, seq = 1; i < 44; i++, seq += sizeof(buf))
+		seg(p, &g, 0, seq, buf, sizeof(buf), 0);
+	memcpy(buf + 1296 - 8, " 4111111111111111 ", 18);
+	r = seg(p, &g, 0, seq, buf, 1296 + 10, 0);
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(g.ctr[PL_SCANC_scan_bytes], 65536);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_tls_flow_stops_scanning(void **state)
+{
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1,
+					 0x03, 0x03, 0x11, 0x22 };
+	static const uint8_t appdata[] = { 0x17, 0x03, 0x03, 0x00, 0x20, '4', '1', '1', '1' };
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct tflow f = { 0 }, g = { 0 };
+	struct pl_scan_result r;
+
+	r = seg(p, &f, 0, 100, hello, sizeof(hello), 0);
+	assert_true(r.protos & (1u << PL_APP_tls));
+	assert_int_equal(f.scan & PL_SCAN_DONE, PL_SCAN_DONE);
+	assert_int_equal(f.slot, 0);
+	assert_int_equal(pl_sigs_streams_used(p), 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_encrypted], 1);
+	r = str(p, &f, 1, 5, "card 4111111111111111 ");
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scans], 1);
+
+	/* picked up mid-stream: a segment starting with a TLS record header stops it too */
+	r = str(p, &g, 1, 9, "220 hello\r\n");
+	assert_int_equal(g.scan, 0);
+	r = seg(p, &g, 1, 20, appdata, sizeof(appdata), 0);
+	assert_int_equal(g.scan & PL_SCAN_DONE, PL_SCAN_DONE);
+	assert_int_equal(g.ctr[PL_SCANC_scan_encrypted], 1);
+	assert_int_equal(pl_sigs_streams_used(p), 0);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_ssh_banner_stops_scanning(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct tflow f = { 0 };
+	struct pl_scan_result r;
+
+	r = str(p, &f, 1, 1, "SSH-2.0-OpenSSH_9.2\r\n");
+	assert_true(r.protos & (1u << PL_APP_ssh));
+	assert_int_equal(f.scan & PL_SCAN_DONE, PL_SCAN_DONE);
+	r = str(p, &f, 0, 1, "SSH-2.0-x 4111111111111111 ");
+	assert_int_equal(r.card_found, 0);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_gaps_retransmissions_and_overlaps(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct tflow f = { 0 };
+	struct pl_scan_result r;
+	char a[100];
+
+	filler(a, sizeof(a));
+	seg(p, &f, 0, 1000, a, 100, 0);                     /* 1000-1099 */
+	/* a retransmission is not scanned again */
+	seg(p, &f, 0, 1000, a, 100, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_retrans], 1);
+	assert_int_equal(f.ctr[PL_SCANC_scan_bytes], 100);
+	/* an overlap is scanned from the next expected byte: 1100-1149 new */
+	seg(p, &f, 0, 1050, a, 100, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_bytes], 150);
+	/* the split card across an overlap: the retransmitted part is not fed twice */
+	r = str(p, &f, 0, 1140, "aaaaaaaaaa 4111 1111");   /* 10 old bytes, then new */
+	assert_int_equal(r.card_found, 0);
+	r = str(p, &f, 0, 1160, " 1111 1111 ");
+	assert_int_equal(r.card_found, 1);
+	/* a gap (or an out-of-order segment) ends the direction */
+	r = str(p, &f, 0, 1300, "x 5500005555555559 ");
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_gaps], 1);
+	r = str(p, &f, 0, 1171, "x 5500005555555559 ");   /* the missing bytes, late */
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_gaps], 1);
+	/* the other direction is unaffected, and sequence numbers wrap */
+	r = str(p, &f, 1, 0xfffffff8u, "abc 4111 ");
+	r = str(p, &f, 1, 0xfffffff8u + 9, "1111 1111 1111 ");
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(pl_sigs_streams_used(p), 1);
+	/* its FIN ends the flow's scanning: the slot goes back */
+	seg(p, &f, 1, 0xfffffff8u + 24, NULL, 0, 1);
+	assert_int_equal(f.scan & PL_SCAN_DONE, PL_SCAN_DONE);
+	assert_int_equal(pl_sigs_streams_used(p), 0);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_cap_on_flows_scanned_at_once_is_counted(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 2, 65536, -1);
+	struct tflow f[4] = { 0 };
+	struct pl_scan_result r;
+	int i;
+
+	assert_int_equal(pl_sigs_streams_size(p), 2);
+	for (i = 0; i < 3; i++)
+		r = str(p, &f[i], 0, 1, "GET / HTTP/1.1\r\n");
+	assert_int_equal(pl_sigs_streams_used(p), 2);
+	/* the third flow found the pool full: never scanned, counted once */
+	assert_int_equal(f[2].ctr[PL_SCANC_scan_full], 1);
+	assert_int_equal(f[2].scan & PL_SCAN_DONE, PL_SCAN_DONE);
+	assert_int_equal(r.protos, 0);
+	r = str(p, &f[2], 0, 17, "card 4111111111111111 ");
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(f[2].ctr[PL_SCANC_scan_full], 1);
+	/* a flow that ends gives its slot back; the next new flow gets it */
+	pl_sigs_stream_release(p, &f[0].slot, &f[0]);
+	assert_int_equal(f[0].slot, 0);
+	assert_int_equal(pl_sigs_streams_used(p), 1);
+	r = str(p, &f[3], 0, 1, "card 4111111111111111 ");
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(f[3].ctr[PL_SCANC_scan_full], 0);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_released_and_stale_slots_never_read_another_flows_stream(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 1, 65536, -1);
+	struct tflow f = { 0 }, g = { 0 };
+	struct pl_scan_result r;
+
+	str(p, &f, 0, 1, "card 4111 1111");
+	pl_sigs_stream_release(p, &f.slot, &f);
+	/* g gets the same slot: it starts clean, f's half number is gone */
+	r = str(p, &g, 0, 1, " 1111 1111 ");
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(g.slot, 1);
+	/* f's old index (as after a configuration change) is recognised as stale */
+	f.slot = 1;
+	r = str(p, &f, 0, 15, " 1111 1111 ");
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_stale], 1);
+	assert_int_equal(f.slot, 0);
+	pl_sigs_stream_release(p, &f.slot, &f);   /* nothing: g keeps its slot */
+	assert_int_equal(pl_sigs_streams_used(p), 1);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_datagrams_are_scanned_alone_within_the_budget(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 1, 1000, -1);
+	struct pl_seg s = { .data = (const uint8_t *)"id 4111111111111111 ", .len = 20 };
+	struct tflow f = { 0 };
+	struct pl_scan_result r;
+
+	s.seq = 0;
+	assert_int_equal(pl_sigs_stream_scan(p, scratch, &f.slot, &f.scan, &f, &s, f.ctr, &r), 1);
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(f.slot, 0);   /* no stream taken */
+	s.seq = 1000;                   /* the direction spent its budget */
+	assert_int_equal(pl_sigs_stream_scan(p, scratch, &f.slot, &f.scan, &f, &s, f.ctr, &r), 0);
+	assert_int_equal(r.card_found, 0);
+	pl_sigs_streams_free(p);
+}
+
+static void
+test_stream_state_is_measured_and_bounded(void **state)
+{
+	size_t per_dir = pl_sigs_stream_state_bytes(sigs);
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 1000, 65536, -1);
+
+	assert_non_null(p);
+	assert_true(per_dir > 0);
+	/* slots and both directions' stream state, nothing per packet */
+	assert_true(pl_sigs_streams_memory(p) >= 1000 * 2 * per_dir);
+	assert_true(pl_sigs_streams_memory(p) <= 1000 * (2 * per_dir + 256) + 4096);
+	print_message("Hyperscan stream state: %zu bytes a direction; pool of 1000 flows: %zu "
+		      "bytes (%.0f a flow)\n", per_dir, pl_sigs_streams_memory(p),
+		      pl_sigs_streams_memory(p) / 1000.0);
+	pl_sigs_streams_free(p);
+	/* bad sizes are refused */
+	assert_null(pl_sigs_streams_create(sigs, 0, 65536, -1));
+	assert_null(pl_sigs_streams_create(sigs, PL_SCAN_FLOWS_MAX + 1, 65536, -1));
+	assert_null(pl_sigs_streams_create(sigs, 4, 0, -1));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_card_split_across_two_segments_is_found),
+		cmocka_unit_test(test_card_at_byte_362_of_the_first_data_packet_is_found),
+		cmocka_unit_test(test_card_as_the_last_bytes_is_reported_when_the_direction_ends),
+		cmocka_unit_test(test_bytes_past_the_budget_are_not_scanned),
+		cmocka_unit_test(test_tls_flow_stops_scanning),
+		cmocka_unit_test(test_ssh_banner_stops_scanning),
+		cmocka_unit_test(test_gaps_retransmissions_and_overlaps),
+		cmocka_unit_test(test_cap_on_flows_scanned_at_once_is_counted),
+		cmocka_unit_test(test_released_and_stale_slots_never_read_another_flows_stream),
+		cmocka_unit_test(test_datagrams_are_scanned_alone_within_the_budget),
+		cmocka_unit_test(test_stream_state_is_measured_and_bounded),
+	};
+
+	return cmocka_run_group_tests_name("stream", tests, setup, teardown);
+}
