@@ -464,8 +464,12 @@ findings_common(const char *kind)
 			continue;
 		if (json_is_integer(port))
 			snprintf(ps, sizeof(ps), "%" PRIu64, (uint64_t)json_integer_value(port));
-		printf("  %-17s %-39s -> %-39s port %-5s x%-8" PRIu64 " %s\n", js(e, "kind"),
+		printf("  %-17s %-39s -> %-39s port %-5s x%-8" PRIu64 " %s", js(e, "kind"),
 		       js(e, "src"), js(e, "dst"), ps, ju(e, "count"), js(e, "detail"));
+		if (json_object_get(e, "peak_per_s"))
+			printf(" (peak %" PRIu64 "/s, %" PRIu64 " to the target)",
+			       ju(e, "peak_per_s"), ju(e, "target_conns"));
+		printf("\n");
 		shown++;
 	}
 	printf("  %u finding(s)", shown);

@@ -37,8 +37,6 @@ flow_ctrs(struct pl_ctr_bank *b)
 /* Flows and sources examined for expiry per burst: bounded work, never a stall. */
 #define PL_AGE_FLOWS 16
 #define PL_AGE_SOURCES 4
-/* A source idle this long has full buckets again and can be forgotten. */
-#define PL_SOURCE_IDLE_NS (10ULL * 1000000000ULL)
 
 /* What the analysis of one packet decided. */
 struct pkt_ctx {
@@ -102,9 +100,9 @@ addrs(const struct pkt_ctx *p, const uint8_t **src, const uint8_t **dst)
  * Report a finding. a/b are the finding's source and destination (b may be NULL), port is
  * reported when has_port. The detail is formatted (fmt, x) only when the finding is new in
  * this bank: once per finding and tick, not per event. The flow (may be NULL) takes the
- * kind's verdict.
+ * kind's verdict. Returns the finding, or NULL when the bank's table was full.
  */
-static void
+static struct pl_finding *
 report(struct pl_ctr_bank *b, const struct pl_runtime *rt, struct pkt_ctx *p,
        struct pl_flow *flow, unsigned int kind, int family, const uint8_t *a,
        const uint8_t *d, int has_port, uint16_t port, const char *fmt, const char *s,
@@ -132,6 +130,22 @@ report(struct pl_ctr_bank *b, const struct pl_runtime *rt, struct pkt_ctx *p,
 		p->verdict = v;
 	if (flow && v > flow->verdict)
 		flow->verdict = v;
+	return e;
+}
+
+/* A source above a rate limit: one finding per source, naming its main target and peak. */
+static void
+report_rate(struct pl_ctr_bank *b, const struct pl_runtime *rt, struct pkt_ctx *p,
+	    struct pl_flow *flow, int family, const uint8_t *src, const struct pl_source *s,
+	    const char *fmt, unsigned int limit)
+{
+	struct pl_finding *e = report(b, rt, p, flow, PL_FINDING_rate_limit, family, src, NULL,
+				      0, 0, fmt, NULL, limit);
+	const struct pl_src_target *t = pl_source_target(s);
+
+	if (e)
+		pl_finding_target(e, family, t ? t->addr : NULL, t ? t->port : 0,
+				  t ? t->conns : 0, s->peak_per_s);
 }
 
 /* The scan counters are one run of the bank's scalars, in PL_SCAN_COUNTERS order. */
@@ -293,16 +307,17 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 			b->v[PL_CTR_sources_full]++;
 		} else {
 			s->last_ns = p->now;
+			if (opens)
+				pl_source_conn(s, family, dst, meta->dport, p->now);
 			if (opens && rt->conn_rate > 0 &&
 			    !pl_bucket_take(&s->conn, rt->conn_rate, rt->conn_burst, p->now))
-				report(b, rt, p, ev.flow, PL_FINDING_rate_limit, family, src, NULL,
-				       0, 0, "new connections above %s%u/s", NULL,
-				       (unsigned int)rt->cfg.conn_rate);
+				report_rate(b, rt, p, ev.flow, family, src, s,
+					    "new connections above %s%u/s",
+					    (unsigned int)rt->cfg.conn_rate);
 			if (rt->pkt_rate > 0 &&
 			    !pl_bucket_take(&s->pkt, rt->pkt_rate, rt->pkt_burst, p->now))
-				report(b, rt, p, ev.flow, PL_FINDING_rate_limit, family, src, NULL,
-				       0, 0, "packets above %s%u/s", NULL,
-				       (unsigned int)rt->cfg.pkt_rate);
+				report_rate(b, rt, p, ev.flow, family, src, s,
+					    "packets above %s%u/s", (unsigned int)rt->cfg.pkt_rate);
 		}
 	}
 	if (ev.flow && rt->sigs && !(ev.flow->scan & PL_SCAN_DONE) && (meta->payload_len ||

@@ -5,8 +5,9 @@
  * found, up to a byte budget per direction.
  *
  * State lives in a per-worker pool of slots (one slot per flow being scanned, two streams
- * each), all opened when the pool is created on the worker's NUMA node: scanning never
- * allocates. A flow holds only a 16-bit slot index and a state byte, so the flow table's
+ * each), all opened when the pool is created, in one block on the worker's NUMA node (the
+ * streams' state carved from the block's end: a stream is about 60 bytes, far below a page,
+ * so one allocation each would waste memory and time): scanning never allocates. A flow holds only a 16-bit slot index and a state byte, so the flow table's
  * records stay one cache line. A slot records its owner, so an index that outlived its slot
  * (a configuration change brought a new pool) is recognised and never reads another flow's
  * stream.
@@ -58,6 +59,54 @@ struct pl_sigs_streams {
 	struct sslot slot[];
 };
 
+/*
+ * Hyperscan's stream allocator. While a pool is being created its block's end is this
+ * thread's arena and streams are carved from it; otherwise (never on the packet path) the
+ * heap. A 16-byte header before each stream says which, for the release.
+ */
+struct sblk {
+	uint64_t arena;
+	uint64_t pad;
+};
+
+static __thread uint8_t *arena_next, *arena_end;
+
+static size_t
+stream_need(size_t size)
+{
+	return sizeof(struct sblk) + RTE_ALIGN_CEIL(size, 16);
+}
+
+static void *
+stream_alloc(size_t size)
+{
+	size_t need = stream_need(size);
+	struct sblk *h;
+
+	if (arena_next != NULL && (size_t)(arena_end - arena_next) >= need) {
+		h = (struct sblk *)arena_next;
+		arena_next += need;
+		h->arena = 1;
+		return h + 1;
+	}
+	if (posix_memalign((void **)&h, 16, need) != 0)
+		return NULL;
+	h->arena = 0;
+	return h + 1;
+}
+
+static void
+stream_release(void *p)
+{
+	struct sblk *h;
+
+	if (p == NULL)
+		return;
+	h = (struct sblk *)p - 1;
+	if (!h->arena)
+		free(h);
+}
+
 size_t
 pl_sigs_stream_state_bytes(const struct pl_sigs *s)
 {
@@ -88,7 +137,7 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 {
 	static int allocator_set;
 	struct pl_sigs_streams *p;
-	size_t size;
+	size_t size, head, state;
 	uint32_t i;
 	int d, err = 0;
 
@@ -98,17 +147,19 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 		return NULL;
 	}
 	if (!allocator_set) {
-		if (hs_set_stream_allocator(pl_sigs_alloc, pl_sigs_release) != HS_SUCCESS) {
+		if (hs_set_stream_allocator(stream_alloc, stream_release) != HS_SUCCESS) {
 			errno = EINVAL;
 			return NULL;
 		}
 		allocator_set = 1;
 	}
-	size = sizeof(*p) + (size_t)flows * sizeof(p->slot[0]);
+	state = pl_sigs_stream_state_bytes(s);
+	head = RTE_ALIGN_CEIL(sizeof(*p) + (size_t)flows * sizeof(p->slot[0]), 64);
+	size = head + (size_t)flows * 2 * stream_need(state);
 	pl_sigs_alloc_node(node);
 	p = pl_sigs_alloc(size);
+	pl_sigs_alloc_node(-1);
 	if (p == NULL) {
-		pl_sigs_alloc_node(-1);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -116,21 +167,23 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 	p->s = s;
 	p->n = flows;
 	p->budget = budget;
-	p->state_bytes = pl_sigs_stream_state_bytes(s);
+	p->state_bytes = state;
+	arena_next = (uint8_t *)p + head;
+	arena_end = (uint8_t *)p + size;
 	for (i = 0; i < flows && !err; i++) {
 		p->slot[i].next_free = i + 2 <= flows ? i + 2 : 0;
 		for (d = 0; d < 2 && !err; d++)
 			if (hs_open_stream(s->sdb, 0, &p->slot[i].d[d].hs) != HS_SUCCESS)
 				err = 1;
 	}
-	pl_sigs_alloc_node(-1);
+	arena_next = arena_end = NULL;
 	if (err) {
 		pl_sigs_streams_free(p);
 		errno = ENOMEM;
 		return NULL;
 	}
 	p->free_head = 1;
-	p->memory = size + (size_t)flows * 2 * p->state_bytes;
+	p->memory = size;
 	return p;
 }
 
@@ -164,6 +217,9 @@ slot_free(struct pl_sigs_streams *p, uint32_t idx)
 			hs_reset_stream(sl->d[d].hs, 0, NULL, NULL, NULL);
 		sl->d[d].state = DIR_NEW;
 		sl->d[d].scanned = 0;
+		/* payload bytes do not outlive their flow */
+		if (sl->d[d].tail_len)
+			memset(sl->d[d].tail, 0, sizeof(sl->d[d].tail));
 		sl->d[d].tail_len = 0;
 	}
 	sl->owner = NULL;

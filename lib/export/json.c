@@ -440,6 +440,10 @@ render_findings(const struct pl_snapshot *s)
 		set_u64(e, "count", f->count);
 		set_u64(e, "first_ns", f->first_ns);
 		set_u64(e, "last_ns", f->last_ns);
+		if (f->kind == PL_FINDING_rate_limit) {
+			set_u64(e, "peak_per_s", f->peak_per_s);
+			set_u64(e, "target_conns", f->target_conns);
+		}
 		json_object_set_new(e, "detail", json_string(f->detail));
 		json_array_append_new(a, e);
 	}

@@ -7,6 +7,8 @@
  * tables of bounded size: each worker fills one per counter bank (per tick), the stats role
  * merges them into one table of `findings.max` entries. A finding that does not fit is
  * counted, never silently lost. Nothing here allocates, locks or logs on the fast path.
+ * A rate_limit finding is one per source: its key is (kind, source), and its destination
+ * and port name the source's main target, a value (pl_finding_target()).
  *
  * Rate limits are token buckets in packet time, one per source address and worker. Symmetric
  * distribution spreads a source's connections over workers by their 5-tuples, so with W
@@ -44,6 +46,8 @@ struct pl_finding {
 	uint64_t count;
 	uint64_t first_ns;
 	uint64_t last_ns;
+	uint32_t peak_per_s;     /**< rate_limit: most new connections in one second */
+	uint32_t target_conns;   /**< rate_limit: new connections to the target (dst, port) */
 	char detail[PL_FINDING_DETAIL_LEN];
 };
 
@@ -106,6 +110,18 @@ int pl_findings_add(struct pl_findings *t, const struct pl_finding *f);
 struct pl_finding *pl_findings_touch(struct pl_findings *t, const struct pl_finding *key,
 				     uint64_t now_ns, int *is_new);
 
+/**
+ * Set a rate_limit finding's target and peak from a source's statistics, keeping the larger:
+ * the target with more connections (ties: the entry's), the higher peak. Also how merging
+ * two entries of one source combines them.
+ *
+ * @param e       the finding.
+ * @param family  4 or 6.
+ * @param dst     the target's address, or NULL when the source opened no connection.
+ */
+void pl_finding_target(struct pl_finding *e, int family, const uint8_t *dst, uint16_t port,
+		       uint32_t target_conns, uint32_t peak_per_s);
+
 /** Merge every entry of @p src into @p dst (src->dropped is added too). */
 void pl_findings_merge(struct pl_findings *dst, const struct pl_findings *src);
 
@@ -146,12 +162,52 @@ pl_bucket_take(struct pl_bucket *b, double rate, double burst, uint64_t now_ns)
 	return 0;
 }
 
-/** Per-source rate state: buckets for new connections and packets. */
+/** A source idle this long (packet time) has full buckets again: it is forgotten, and its
+ * connection statistics start afresh at its next packet. */
+#define PL_SOURCE_IDLE_NS (10ULL * 1000000000ULL)
+
+/** Targets (destination, port) counted per source (Space-Saving: see pl_source_conn()). */
+#define PL_SOURCE_TARGETS 4
+
+/** One target of a source's new connections. */
+struct pl_src_target {
+	uint8_t addr[16];
+	uint16_t port;
+	uint16_t pad;
+	uint32_t conns;          /**< new connections to it (0: unused entry) */
+};
+
+/**
+ * Per-source rate state: buckets for new connections and packets, and the statistics of
+ * its new connections since it was last idle for PL_SOURCE_IDLE_NS: the most in one second
+ * and the targets it opened most connections to.
+ */
 struct pl_source {
 	struct pl_bucket conn;
 	struct pl_bucket pkt;
 	uint64_t last_ns;
+	uint64_t sec;            /**< the current second of packet time (ns / 1e9) */
+	uint32_t sec_conns;      /**< new connections in it */
+	uint32_t peak_per_s;     /**< most new connections in any one whole second */
+	struct pl_src_target tgt[PL_SOURCE_TARGETS];
 };
+
+/**
+ * Count a new connection of a source to (@p dst, @p port) at @p now_ns: its second's count
+ * and peak, and its target counts. Targets are kept the Space-Saving way in
+ * PL_SOURCE_TARGETS entries: a target not held replaces the one with the fewest connections
+ * and inherits its count plus one. Counts are exact while the source has opened connections
+ * to at most PL_SOURCE_TARGETS distinct targets; beyond, any target with more than
+ * 1/PL_SOURCE_TARGETS of its connections is held, its count over by at most that share.
+ */
+void pl_source_conn(struct pl_source *s, int family, const uint8_t *dst, uint16_t port,
+		    uint64_t now_ns);
+
+/**
+ * A source's main target: the entry with the most connections (ties: the lower address,
+ * then the lower port), or NULL when it opened none.
+ */
+const struct pl_src_target *pl_source_target(const struct pl_source *s);
 
 /** Per-worker table of sources. */
 struct pl_sources;
@@ -170,7 +226,9 @@ struct pl_sources *pl_sources_create(const char *name, uint32_t capacity, int so
 void pl_sources_free(struct pl_sources *t);
 
 /**
- * The state of a source, created with full buckets if new.
+ * The state of a source, created with full buckets if new. A source idle for more than
+ * PL_SOURCE_IDLE_NS (last_ns) starts afresh as if new, whether or not ageing forgot it yet,
+ * so its statistics do not depend on how fast ageing sweeps.
  *
  * @param family  4 or 6.
  * @param addr    4 or 16 bytes.

@@ -49,17 +49,58 @@ pl_findings_clear(struct pl_findings *t)
 	t->dropped = 0;
 }
 
-/* The key of a finding: everything before `count`, with unused bytes zero. */
+/* The key of a finding: everything before `count`, with unused bytes zero; a rate_limit
+ * finding's target (dst, port and their flags) is a value, not part of its key. The key is
+ * copied into words and masked there (memset on the words' own bytes), so the CRC's word
+ * reads see the masked bytes whatever the compiler does with field stores. */
+#define FINDING_KEY_LEN offsetof(struct pl_finding, count)
+#define FINDING_KEY_WORDS (FINDING_KEY_LEN / 8)
+
+static inline void
+finding_key(const struct pl_finding *f, uint64_t *w)
+{
+	RTE_BUILD_BUG_ON(FINDING_KEY_LEN % 8 != 0);
+	memcpy(w, f, FINDING_KEY_LEN);
+	if (f->kind != PL_FINDING_rate_limit)
+		return;
+	memset((uint8_t *)w + offsetof(struct pl_finding, has_dst), 0,
+	       offsetof(struct pl_finding, pad) - offsetof(struct pl_finding, has_dst));
+	memset((uint8_t *)w + offsetof(struct pl_finding, dst), 0, sizeof(f->dst));
+}
+
 static inline uint32_t
 finding_hash(const struct pl_finding *f)
 {
-	return rte_hash_crc(f, offsetof(struct pl_finding, count), 0x46494e44);
+	uint64_t w[FINDING_KEY_WORDS];
+
+	finding_key(f, w);
+	return rte_hash_crc(w, FINDING_KEY_LEN, 0x46494e44);
 }
 
 static inline int
 finding_same(const struct pl_finding *a, const struct pl_finding *b)
 {
-	return memcmp(a, b, offsetof(struct pl_finding, count)) == 0;
+	uint64_t x[FINDING_KEY_WORDS], y[FINDING_KEY_WORDS];
+
+	finding_key(a, x);
+	finding_key(b, y);
+	return memcmp(x, y, FINDING_KEY_LEN) == 0;
+}
+
+void
+pl_finding_target(struct pl_finding *e, int family, const uint8_t *dst, uint16_t port,
+		  uint32_t target_conns, uint32_t peak_per_s)
+{
+	if (peak_per_s > e->peak_per_s)
+		e->peak_per_s = peak_per_s;
+	if (dst == NULL || (e->has_dst && target_conns <= e->target_conns))
+		return;
+	memset(e->dst, 0, sizeof(e->dst));
+	memcpy(e->dst, dst, family == 6 ? 16 : 4);
+	e->has_dst = 1;
+	e->has_port = 1;
+	e->port = port;
+	e->target_conns = target_conns;
 }
 
 int
@@ -88,6 +129,9 @@ pl_findings_add(struct pl_findings *t, const struct pl_finding *f)
 				e->first_ns = f->first_ns;
 			if (f->last_ns > e->last_ns)
 				e->last_ns = f->last_ns;
+			if (f->kind == PL_FINDING_rate_limit)
+				pl_finding_target(e, f->family, f->has_dst ? f->dst : NULL,
+						  f->port, f->target_conns, f->peak_per_s);
 			return 0;
 		}
 		i = (i + 1) & (t->cap - 1);
@@ -112,6 +156,8 @@ pl_findings_touch(struct pl_findings *t, const struct pl_finding *key, uint64_t 
 			memcpy(e, key, offsetof(struct pl_finding, count));
 			e->count = 1;
 			e->first_ns = e->last_ns = now_ns;
+			e->peak_per_s = key->peak_per_s;
+			e->target_conns = key->target_conns;
 			e->detail[0] = '\0';
 			t->n++;
 			*is_new = 1;
@@ -227,6 +273,73 @@ pl_sources_free(struct pl_sources *t)
 	rte_free(t);
 }
 
+/* A source as new: full buckets, no connections counted. */
+static void
+source_init(struct pl_source *s, double burst_conn, double burst_pkt, uint64_t now_ns)
+{
+	memset(s, 0, sizeof(*s));
+	s->conn.tokens = burst_conn;
+	s->conn.last_ns = now_ns;
+	s->pkt.tokens = burst_pkt;
+	s->pkt.last_ns = now_ns;
+	s->last_ns = now_ns;
+}
+
+void
+pl_source_conn(struct pl_source *s, int family, const uint8_t *dst, uint16_t port,
+	       uint64_t now_ns)
+{
+	uint8_t a[16] = { 0 };
+	struct pl_src_target *t, *min = &s->tgt[0];
+	uint64_t sec = now_ns / 1000000000ULL;
+	unsigned int i;
+
+	if (sec != s->sec || s->sec_conns == 0) {
+		s->sec = sec;
+		s->sec_conns = 0;
+	}
+	if (++s->sec_conns > s->peak_per_s)
+		s->peak_per_s = s->sec_conns;
+	memcpy(a, dst, family == 6 ? 16 : 4);
+	for (i = 0; i < PL_SOURCE_TARGETS; i++) {
+		t = &s->tgt[i];
+		if (t->conns && t->port == port && memcmp(t->addr, a, sizeof(a)) == 0) {
+			t->conns++;
+			return;
+		}
+		if (t->conns < min->conns)
+			min = t;
+	}
+	/* not held: it takes the place of the least counted (an empty entry if any) */
+	memcpy(min->addr, a, sizeof(a));
+	min->port = port;
+	min->conns++;
+}
+
+/* Order of targets: more connections first, then the lower address, then the lower port. */
+static int
+target_before(const struct pl_src_target *x, const struct pl_src_target *y)
+{
+	int c;
+
+	if (x->conns != y->conns)
+		return x->conns > y->conns;
+	c = memcmp(x->addr, y->addr, sizeof(x->addr));
+	return c != 0 ? c < 0 : x->port < y->port;
+}
+
+const struct pl_src_target *
+pl_source_target(const struct pl_source *s)
+{
+	const struct pl_src_target *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < PL_SOURCE_TARGETS; i++)
+		if (s->tgt[i].conns && (best == NULL || target_before(&s->tgt[i], best)))
+			best = &s->tgt[i];
+	return best;
+}
+
 struct pl_source *
 pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr, double burst_conn,
 	       double burst_pkt, uint64_t now_ns)
@@ -238,8 +351,12 @@ pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr, double bur
 	k.family = (uint8_t)family;
 	memcpy(k.addr, addr, family == 6 ? 16 : 4);
 	pos = rte_hash_lookup(t->h, &k);
-	if (pos >= 0)
+	if (pos >= 0) {
+		/* idle long enough for ageing to forget it: the same as forgotten */
+		if (now_ns > t->rec[pos].last_ns + PL_SOURCE_IDLE_NS)
+			source_init(&t->rec[pos], burst_conn, burst_pkt, now_ns);
 		return &t->rec[pos];
+	}
 	pos = rte_hash_add_key(t->h, &k);
 	if (pos < 0)
 		return NULL;
@@ -248,11 +365,7 @@ pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr, double bur
 		rte_hash_del_key(t->h, &k);
 		return NULL;
 	}
-	t->rec[pos].conn.tokens = burst_conn;
-	t->rec[pos].conn.last_ns = now_ns;
-	t->rec[pos].pkt.tokens = burst_pkt;
-	t->rec[pos].pkt.last_ns = now_ns;
-	t->rec[pos].last_ns = now_ns;
+	source_init(&t->rec[pos], burst_conn, burst_pkt, now_ns);
 	t->used[pos] = 1;
 	t->n++;
 	return &t->rec[pos];

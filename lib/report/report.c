@@ -665,6 +665,9 @@ sec_security(FILE *f, const struct pl_snapshot *s, const struct digest *d,
 			fprintf(f, "%u", x->port);
 		fprintf(f, " | %s | ", N(x->count));
 		cell(f, x->detail);
+		if (x->kind == PL_FINDING_rate_limit)
+			fprintf(f, "; peak %" PRIu32 " new connections in one second, %" PRIu32
+				" to the target", x->peak_per_s, x->target_conns);
 		fprintf(f, " |\n");
 	}
 	if (s->nb_findings > 50)

@@ -24,12 +24,14 @@ stages='["parse","direction","hash","ring","class","flow","worker"]'
 check "pl-bench-worker: every stage measured, scanning on by default" "$(python3 -c "
 import json,sys; d=json.load(open(sys.argv[1])); c=d['cycles_per_packet']
 print(all(c[k] > 0 for k in $stages) and d['scan'] is True and d['packets'] == 4000 and 0 < d['scanned_share'] < 1)" "$tmp/w.json")"
-# 12000 frames over 4096 flows: about 3 a flow, of which the first 2 are scanned
+# 12000 frames over 4096 flows: about 3 a flow, every data packet scanned while new; flows
+# that go on from round to round scan only what is new to their streams (a connection that
+# starts again on its record is new), so fewer
 "$bench" --pcap "$tmp/i.pcap" --packets 12000 --rounds 3 --new-flows --json >"$tmp/n.json"
 "$bench" --pcap "$tmp/i.pcap" --packets 12000 --rounds 3 --json >"$tmp/o.json"
 check "pl-bench-worker --new-flows: every round's flows are new and scanned again" "$(python3 -c "
 import json,sys; n=json.load(open(sys.argv[1])); o=json.load(open(sys.argv[2]))
-print(0.6 < n['scanned_share'] < 0.75 and o['scanned_share'] == 0)" "$tmp/n.json" "$tmp/o.json")"
+print(0.6 < n['scanned_share'] < 0.75 and o['scanned_share'] < n['scanned_share'])" "$tmp/n.json" "$tmp/o.json")"
 rc=0
 "$bench" --pcap "$tmp/f.pcap" --rounds 1 >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "pl-bench-worker: a bad option exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "rounds >= 2" "$tmp/e.txt" && echo True || echo False)"

@@ -50,19 +50,37 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                        requires encryption (db on 5432, https on 443) -> (src, dst, dport).
                        Cleartext PostgreSQL elsewhere is no finding: the rule is "cleartext
                        where encryption is required, or cleartext HTTP".
-    sensitive_data     a Luhn-valid card number in a cleartext TCP/UDP payload: a maximal
-                       sequence of digits, consecutive digits optionally separated by one
-                       space or one dash, holding 13 to 19 digits in all -> (src, dst, dport
-                       of that packet). Payloads of TLS are not cleartext: a payload starting
-                       with a TLS record header (type 20-23, version 3.x), and every payload
-                       of a TCP connection on which such a record was seen.
+    sensitive_data     a Luhn-valid card number in cleartext payload: a maximal sequence of
+                       digits, consecutive digits optionally separated by one space or one
+                       dash, holding 13 to 19 digits in all -> (src, dst, dport of that
+                       direction). TCP: each direction's payload is put together in sequence
+                       order (docs/configuration.md, "How flows are scanned"): it starts at
+                       its first segment with data; a segment wholly before the next expected
+                       byte adds nothing, one overlapping it adds what is new, one beyond it
+                       (a gap) ends the direction; only the first 65536 bytes (scan.budget)
+                       count; FIN ends the direction, RST both. A card run that ends at the
+                       last byte counts only when the direction ended that way (not when the
+                       capture ends first). Not cleartext, and nothing more of the connection
+                       is looked at: from a segment that starts with a TLS record header (type
+                       20-23, version 3.x) at the next expected byte, and after a direction's
+                       data starts with an SSH banner ("SSH-1." / "SSH-2.") or a PostgreSQL
+                       SSLRequest/GSSENCRequest. A new connection on a tuple starts afresh.
+                       UDP: each datagram on its own, its first 65536 - B bytes where B is the
+                       frame bytes of the flow's earlier datagrams in that direction; none
+                       once B reaches 65536; a datagram starting with a TLS record header is
+                       skipped.
     rate_limit         a source whose new-connection attempts (TCP attempts as above and UDP
                        flow first packets) find its token bucket empty: 1000 tokens per second
                        of packet time, 1000 deep, full at the source's first attempt, one
-                       token per attempt -> (src, null, null).
-  The whole payload of every packet is examined. portlens scans the first 256 bytes of the
-  first 2 data packets of a flow (scan_packets/scan_bytes): pl-gen's policy mix plants every
-  signature inside that window, so both readings agree on its captures.
+                       token per attempt -> (src, dst, port): the source's main target. A
+                       source's statistics start at its first attempt after more than 10 s
+                       without one (or at its first); at each attempt that finds the bucket
+                       empty, the target is the (destination, port) it opened most attempts
+                       to so far in them (ties: the lower address, then the lower port), and
+                       it replaces the finding's target when it has more attempts than that
+                       one had. rate_peaks gives each such source's peak: the most attempts
+                       in one whole second of packet time ([k s, k+1 s)), the highest seen at
+                       any of its over-limit attempts.
 
 The output (JSON) holds classes {name: {packets, bytes, connections}}, tcp {attempted,
 established, rejected, unanswered, closed, reset, reset_in_handshake, active, time_wait}, flows {created},
@@ -111,12 +129,14 @@ CARD_RUN = re.compile(rb"[0-9](?:[ -]?[0-9])*")
 EXTRA_PROTOCOLS = re.compile(r"^http$")
 
 EXTRA_FIELDS = [
-    "frame.time_epoch", "tcp.srcport", "tcp.flags", "udp.srcport",
+    "frame.time_epoch", "tcp.srcport", "tcp.flags", "tcp.seq_raw", "udp.srcport",
     "http.request", "http.response", "tcp.payload", "udp.payload",
 ]
 FIELDS = truth.FIELDS[:-1] + EXTRA_FIELDS + truth.FIELDS[-1:]   # _ws.malformed stays last
 
 TH_FIN, TH_SYN, TH_RST, TH_ACK = 0x01, 0x02, 0x04, 0x10
+SCAN_BUDGET = 65536
+SOURCE_IDLE_NS = 10 * 10**9
 
 
 def luhn(digits):
@@ -129,6 +149,38 @@ def luhn(digits):
                 d -= 9
         total += d
     return total % 10 == 0
+
+
+def cards_in(data, complete):
+    """Card runs (as written, bare digits) in data; a run touching the end of data counts
+    only when the data is complete (its end known)."""
+    for m in CARD_RUN.finditer(bytes(data)):
+        if m.end() == len(data) and not complete:
+            continue
+        written = m.group().decode()
+        yield written, re.sub(r"[ -]", "", written)
+
+
+def tls_record(p):
+    return len(p) >= 3 and 20 <= p[0] <= 23 and p[1] == 3 and p[2] <= 4
+
+
+class Dir:
+    """One direction of a TCP connection as portlens streams it."""
+
+    def __init__(self, src, dst, dport):
+        self.addr = (src, dst, dport)
+        self.state = "new"          # new open ended
+        self.next = 0
+        self.buf = bytearray()
+
+
+class Stream:
+    """The payload of one TCP connection, per direction (keyed by the sender)."""
+
+    def __init__(self):
+        self.dirs = {}
+        self.done = False
 
 
 def tshark_config_dir():
@@ -186,6 +238,11 @@ class PolicyTruth:
         self.ssl_requested = set()
         self.findings = set()
         self.buckets = {}        # src -> [tokens, last_ns]
+        self.src_stats = {}      # src -> dict(last, sec, sec_n, peak, targets)
+        self.rate_target = {}    # src -> [dst, port, conns]
+        self.rate_peak = {}      # src -> peak
+        self.streams = {}        # TCP tuple key -> Stream (its latest connection)
+        self.udp_sent = {}       # (UDP tuple key, sender) -> frame bytes before
         self.cards = {}          # as written -> dict(digits, luhn, frames)
         self.last_ns = 0
 
@@ -201,6 +258,16 @@ class PolicyTruth:
         """A new connection attempt (TCP SYN or UDP flow start): policy checks."""
         if self.is_local(dst) and dport not in ALLOWED and not (udp and sport in ALLOWED):
             self.findings.add(("unauthorized_port", src, dst, dport))
+        st = self.src_stats.get(src)
+        if st is None or now > st["last"] + SOURCE_IDLE_NS:
+            st = self.src_stats[src] = dict(last=now, sec=None, sec_n=0, peak=0, targets={})
+        st["last"] = now
+        sec = now // 10**9
+        if sec != st["sec"]:
+            st["sec"], st["sec_n"] = sec, 0
+        st["sec_n"] += 1
+        st["peak"] = max(st["peak"], st["sec_n"])
+        st["targets"][(dst, dport)] = st["targets"].get((dst, dport), 0) + 1
         b = self.buckets.get(src)
         if b is None:
             b = self.buckets[src] = [CONN_BURST, now]
@@ -209,7 +276,12 @@ class PolicyTruth:
         if b[0] >= 1.0:
             b[0] -= 1.0
         else:
-            self.findings.add(("rate_limit", src, None, None))
+            (tdst, tport), n = min(st["targets"].items(), key=lambda kv: (
+                -kv[1], ipaddress.ip_address(kv[0][0]).packed.ljust(16, b"\0"), kv[0][1]))
+            cur = self.rate_target.get(src)
+            if cur is None or n > cur[2]:
+                self.rate_target[src] = [tdst, tport, n]
+            self.rate_peak[src] = max(self.rate_peak.get(src, 0), st["peak"])
 
     def end_conn(self, c, state):
         """Connection c ends in state (an outcome; "reset_in_handshake": the initiator's RST
@@ -229,6 +301,7 @@ class PolicyTruth:
             if c is None or c.state not in ("syn_sent", "syn_recv", "established"):
                 cls = self.class_of("tcp", sport, dport)
                 c = self.conns[key] = Conn(me, now, cls)
+                self.end_stream(key)
                 self.tcp["attempted"] += 1
                 if cls:
                     self.classes[cls]["connections"] += 1
@@ -263,14 +336,79 @@ class PolicyTruth:
                     c.close_ns = now
                     self.end_conn(c, "closed")
 
+    def card_found(self, data, complete, src, dst, dport, frame):
+        for written, digits in cards_in(data, complete):
+            if not 13 <= len(digits) <= 19:
+                continue
+            ok = luhn(digits)
+            e = self.cards.setdefault(written, dict(digits=digits, luhn=ok, frames=[]))
+            e["frames"].append(frame)
+            if ok:
+                self.findings.add(("sensitive_data", src, dst, dport))
+
+    def end_dir(self, d, complete, frame):
+        if d.state == "open":
+            self.card_found(d.buf, complete, *d.addr, frame)
+        d.state = "ended"
+
+    def end_stream(self, key, frame=0):
+        """The connection's scanning ends without knowing its directions' ends."""
+        st = self.streams.pop(key, None)
+        if st is not None and not st.done:
+            for d in st.dirs.values():
+                self.end_dir(d, False, frame)
+
+    def tcp_stream(self, key, src, dst, sport, dport, flags, seq, payload, frame):
+        st = self.streams.setdefault(key, Stream())
+        if st.done:
+            return
+        me = (src, sport)
+        d = st.dirs.setdefault(me, Dir(src, dst, dport))
+        stop = False
+        if flags & TH_SYN:
+            seq = (seq + 1) & 0xffffffff
+        if payload and d.state == "new":
+            d.state, d.next = "open", seq
+        if payload and d.state == "open":
+            delta = (seq - d.next) & 0xffffffff
+            delta = delta - (1 << 32) if delta >= 1 << 31 else delta
+            if delta > 0:
+                self.end_dir(d, True, frame)                  # a gap
+            elif -delta < len(payload):
+                data = payload[-delta:]
+                if delta == 0 and tls_record(data):
+                    stop = True
+                else:
+                    start = len(d.buf) == 0
+                    n = min(len(data), SCAN_BUDGET - len(d.buf))
+                    d.buf += data[:n]
+                    d.next = (d.next + n) & 0xffffffff
+                    if start and (re.match(rb"SSH-[12]\.\d+-[\x21-\x7e]", bytes(d.buf))
+                                  or d.buf[:7] in (SSL_REQUEST[:7],)
+                                  and d.buf[7:8] in (b"\x2f", b"\x30")):
+                        stop = True
+                    elif len(d.buf) >= SCAN_BUDGET:
+                        self.end_dir(d, True, frame)
+        if stop:
+            for x in st.dirs.values():
+                if x.state == "open":
+                    self.card_found(x.buf, False, *x.addr, frame)
+                x.state = "ended"
+            st.done = True
+            return
+        if flags & TH_RST:
+            for x in st.dirs.values():
+                self.end_dir(x, True, frame)
+        elif flags & TH_FIN:
+            self.end_dir(d, True, frame)
+        if st.dirs and all(x.state == "ended" for x in st.dirs.values()) and len(st.dirs) == 2:
+            st.done = True
+
     def scan_payload(self, key, proto, src, dst, sport, dport, payload, r):
         if not payload:
             return
-        tlsrec = (len(payload) >= 3 and 20 <= payload[0] <= 23 and payload[1] == 3
-                  and payload[2] <= 4)
+        tlsrec = tls_record(payload)
         if proto == "tcp":
-            if tlsrec:
-                self.tls_tuples.add(key)
             # HTTP, by tshark and by the first bytes.
             if r["http.request"] or payload.startswith(HTTP_METHODS):
                 self.findings.add(("unencrypted", src, dst, dport))
@@ -284,18 +422,13 @@ class PolicyTruth:
                   and payload[4:8] == b"\x00\x03\x00\x00" and key not in self.ssl_requested
                   and self.class_of("tcp", sport, dport) in ENCRYPTED):
                 self.findings.add(("unencrypted", src, dst, dport))
-        if tlsrec or (proto == "tcp" and key in self.tls_tuples):
-            return
-        for m in CARD_RUN.finditer(payload):
-            written = m.group().decode()
-            digits = re.sub(r"[ -]", "", written)
-            if not 13 <= len(digits) <= 19:
-                continue
-            ok = luhn(digits)
-            e = self.cards.setdefault(written, dict(digits=digits, luhn=ok, frames=[]))
-            e["frames"].append(int(r["frame.number"]))
-            if ok:
-                self.findings.add(("sensitive_data", src, dst, dport))
+        if tlsrec or proto == "tcp":
+            return      # TCP payload: tcp_stream()
+        before = self.udp_sent.get((key, src, sport), 0)
+        self.udp_sent[(key, src, sport)] = before + int(r["frame.len"])
+        if before < SCAN_BUDGET:
+            self.card_found(payload[:SCAN_BUDGET - before], True, src, dst, dport,
+                            int(r["frame.number"]))
 
     def add(self, r):
         verdict, detail = self.frames.classify(r)
@@ -329,13 +462,22 @@ class PolicyTruth:
         if proto == "tcp":
             self.tcp_packet(key, src, dst, sport, dport, int(first(r["tcp.flags"]), 16), now)
         elif new_flow:
+            for k in [k for k in self.udp_sent if k[0] == key]:
+                del self.udp_sent[k]
             if cls:
                 self.classes[cls]["connections"] += 1
             self.attempt(src, dst, sport, dport, now, udp=True)
         payload = bytes.fromhex(first(r[proto + ".payload"]).replace(":", ""))
         self.scan_payload(key, proto, src, dst, sport, dport, payload, r)
+        if proto == "tcp":
+            self.tcp_stream(key, src, dst, sport, dport, int(first(r["tcp.flags"]), 16),
+                            int(first(r["tcp.seq_raw"])), payload, int(r["frame.number"]))
 
     def result(self):
+        for key in list(self.streams):
+            self.end_stream(key)
+        for src, (tdst, tport, _n) in self.rate_target.items():
+            self.findings.add(("rate_limit", src, tdst, tport))
         end_states = {}
         open_conns = [c for c in self.conns.values()
                       if c.state in ("syn_sent", "syn_recv", "established")]
@@ -357,6 +499,7 @@ class PolicyTruth:
                     findings=sorted([list(f) for f in self.findings],
                                     key=lambda f: [str(x) for x in f]),
                     cards=[dict(written=w, **v) for w, v in sorted(self.cards.items())],
+                    rate_peaks=self.rate_peak,
                     end_states=end_states)
 
 

@@ -1168,6 +1168,66 @@ setup(void **state)
 	return pl_test_eal_init("flow");
 }
 
+/* The release hook's log: how often it ran, and the stream index it saw last. */
+static unsigned int released;
+static uint16_t released_stream;
+
+static void
+on_release(void *arg, struct pl_flow *f)
+{
+	assert_ptr_equal(arg, &released);
+	released++;
+	released_stream = f->stream;
+}
+
+static void
+test_release_hook_runs_when_a_flow_with_a_stream_ends(void **state)
+{
+	struct pl_flow_table *t = new_table(64);
+	struct pl_flow_event ev;
+	struct pkt syn, rst, other;
+
+	(void)state;
+	released = 0;
+	pl_flow_set_release(t, on_release, &released);
+	mk_tcp(&syn, CLI_IP, SRV_IP, CLI_PORT, SRV_PORT, SYN, 0);
+	mk_tcp(&rst, SRV_IP, CLI_IP, SRV_PORT, CLI_PORT, RST | ACK, 0);
+	mk_tcp(&other, CLI_IP, SRV_IP, CLI_PORT + 1, SRV_PORT, SYN, 0);
+	/* a flow without a stream ends: no call */
+	send_pkt(t, &other, 0, &ev);
+	pl_flow_age(t, 100 * SEC, 64, &ctrs);
+	assert_int_equal(released, 0);
+	/* a new connection on a record holding a stream (rejected, then a SYN again within
+	 * the TIME_WAIT period): the stream goes, scanning restarts */
+	send_pkt(t, &syn, 0, &ev);
+	ev.flow->stream = 7;
+	ev.flow->scan = 1;
+	send_pkt(t, &rst, 1 * SEC, &ev);
+	assert_int_equal(released, 0);
+	send_pkt(t, &syn, 2 * SEC, &ev);
+	assert_int_equal(ev.attempt, 1);
+	assert_int_equal(ev.created, 0);
+	assert_int_equal(released, 1);
+	assert_int_equal(released_stream, 7);
+	assert_int_equal(ev.flow->stream, 0);
+	assert_int_equal(ev.flow->scan, 0);
+	/* removed by ageing */
+	ev.flow->stream = 8;
+	pl_flow_age(t, 200 * SEC, 64, &ctrs);
+	assert_int_equal(released, 2);
+	assert_int_equal(released_stream, 8);
+	assert_int_equal(pl_flow_count(t), 0);
+	/* restarted in place (expired, its packet came before ageing reached it) */
+	send_pkt(t, &other, 300 * SEC, &ev);
+	ev.flow->stream = 9;
+	send_pkt(t, &other, 400 * SEC, &ev);
+	assert_int_equal(ev.created, 1);
+	assert_int_equal(released, 3);
+	assert_int_equal(released_stream, 9);
+	assert_int_equal(ev.flow->stream, 0);
+	pl_flow_free(t);
+}
+
 int
 main(void)
 {
@@ -1193,6 +1253,7 @@ main(void)
 		cmocka_unit_test(test_memory_estimate_matches_the_heap_within_10_percent),
 		cmocka_unit_test(test_default_capacity_costs_at_most_128_bytes_a_flow),
 		cmocka_unit_test(test_names_come_from_the_lists),
+		cmocka_unit_test(test_release_hook_runs_when_a_flow_with_a_stream_ends),
 	};
 
 	return cmocka_run_group_tests_name("flow", tests, setup, NULL);

@@ -2,7 +2,9 @@
 /*
  * Unit tests for lib/policy: the bounded findings table (aggregation, bound, merge, order),
  * token buckets in packet time, trTCM colours for QoS shares, DSCP rewriting (IPv4 checksum
- * stays valid, IPv6 traffic class keeps its ECN bits) and the per-source table.
+ * stays valid, IPv6 traffic class keeps its ECN bits) and the per-source table with its
+ * connection statistics (peak per second, main target) and the rate_limit finding that
+ * carries them.
  */
 #include "pl_test.h"
 
@@ -313,6 +315,144 @@ test_sources_keep_state_per_address_and_age(void **state)
 	pl_sources_free(t);
 }
 
+static void
+conn_to(struct pl_source *s, uint8_t last_octet, uint16_t port, uint64_t t)
+{
+	uint8_t d[4] = { 10, 3, 0, last_octet };
+
+	pl_source_conn(s, 4, d, port, t);
+}
+
+static void
+test_source_counts_its_peak_second_and_main_target(void **state)
+{
+	struct pl_source s;
+	const struct pl_src_target *t;
+	unsigned int i;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	/* 5 connections in second 100, 7 in second 101 (3 to .2:80, 4 to .1:443), 1 later */
+	for (i = 0; i < 5; i++)
+		conn_to(&s, 1, 443, 100 * NS + i * 1000);
+	for (i = 0; i < 7; i++)
+		conn_to(&s, i < 3 ? 2 : 1, i < 3 ? 80 : 443, 101 * NS + 999999000 + i);
+	conn_to(&s, 2, 80, 102 * NS + 5);
+	assert_int_equal(s.peak_per_s, 7);
+	t = pl_source_target(&s);
+	assert_non_null(t);
+	assert_int_equal(t->addr[3], 1);
+	assert_int_equal(t->port, 443);
+	assert_int_equal(t->conns, 9);
+	/* a tie goes to the lower address, then the lower port */
+	memset(&s, 0, sizeof(s));
+	conn_to(&s, 9, 80, NS);
+	conn_to(&s, 5, 81, NS);
+	conn_to(&s, 5, 80, NS);
+	t = pl_source_target(&s);
+	assert_int_equal(t->addr[3], 5);
+	assert_int_equal(t->port, 80);
+	memset(&s, 0, sizeof(s));
+	assert_null(pl_source_target(&s));
+}
+
+static void
+test_source_targets_stay_bounded_and_keep_the_heavy_one(void **state)
+{
+	struct pl_source s;
+	const struct pl_src_target *t;
+	unsigned int i;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	/* one heavy target among 200 others seen once each: held, with at most a share
+	 * of 1/PL_SOURCE_TARGETS counted over */
+	for (i = 0; i < 600; i++) {
+		if (i % 3 == 0)
+			conn_to(&s, 1, 80, NS + i);
+		else
+			conn_to(&s, (uint8_t)(10 + i % 200), 8080, NS + i);
+	}
+	t = pl_source_target(&s);
+	assert_int_equal(t->addr[3], 1);
+	assert_int_equal(t->port, 80);
+	assert_true(t->conns >= 200 && t->conns <= 200 + 600 / PL_SOURCE_TARGETS);
+	assert_int_equal(s.peak_per_s, 600);
+}
+
+static void
+test_idle_source_starts_afresh(void **state)
+{
+	struct pl_sources *tab = pl_sources_create("test_srcs_idle", 64, SOCKET_ID_ANY);
+	uint8_t a[4] = { 10, 9, 9, 9 };
+	struct pl_source *s;
+
+	(void)state;
+	s = pl_sources_get(tab, 4, a, 5, 0, NS);
+	conn_to(s, 1, 80, NS);
+	s->conn.tokens = 0;
+	/* 10 s idle is not yet more than 10 s: the same state */
+	s = pl_sources_get(tab, 4, a, 5, 0, NS + PL_SOURCE_IDLE_NS);
+	assert_int_equal(s->peak_per_s, 1);
+	s->last_ns = NS + PL_SOURCE_IDLE_NS;
+	/* more than 10 s: as new, whether or not ageing forgot it */
+	s = pl_sources_get(tab, 4, a, 5, 0, 2 * NS + 2 * PL_SOURCE_IDLE_NS);
+	assert_int_equal(s->peak_per_s, 0);
+	assert_null(pl_source_target(s));
+	assert_true(s->conn.tokens == 5.0);
+	pl_sources_free(tab);
+}
+
+static void
+test_rate_limit_finding_is_one_per_source_with_the_largest_target(void **state)
+{
+	struct pl_findings *t = pl_findings_create(16, SOCKET_ID_ANY);
+	struct pl_findings *u = pl_findings_create(16, SOCKET_ID_ANY);
+	const struct pl_finding *out[16];
+	struct pl_finding key, *e;
+	uint8_t d1[4] = { 10, 3, 0, 100 }, d2[4] = { 10, 3, 0, 101 };
+	int is_new;
+
+	(void)state;
+	memset(&key, 0, sizeof(key));
+	key.kind = PL_FINDING_rate_limit;
+	key.family = 4;
+	key.src[0] = 10;
+	key.src[3] = 7;
+	e = pl_findings_touch(t, &key, NS, &is_new);
+	assert_int_equal(is_new, 1);
+	pl_finding_target(e, 4, d1, 80, 10, 40);
+	/* the same source, another target with fewer connections: one finding, target kept */
+	e = pl_findings_touch(t, &key, 2 * NS, &is_new);
+	assert_int_equal(is_new, 0);
+	pl_finding_target(e, 4, d2, 81, 9, 50);
+	assert_int_equal(t->n, 1);
+	assert_int_equal(e->count, 2);
+	assert_int_equal(e->dst[3], 100);
+	assert_int_equal(e->port, 80);
+	assert_int_equal(e->target_conns, 10);
+	assert_int_equal(e->peak_per_s, 50);
+	/* merged with another bank's entry for the source with a larger target */
+	e = pl_findings_touch(u, &key, 3 * NS, &is_new);
+	pl_finding_target(e, 4, d2, 81, 12, 30);
+	pl_findings_merge(t, u);
+	assert_int_equal(pl_findings_sorted(t, out), 1);
+	assert_int_equal(out[0]->count, 3);
+	assert_int_equal(out[0]->has_dst, 1);
+	assert_int_equal(out[0]->dst[3], 101);
+	assert_int_equal(out[0]->port, 81);
+	assert_int_equal(out[0]->target_conns, 12);
+	assert_int_equal(out[0]->peak_per_s, 50);
+	/* no connection at all (packet rate only): no target */
+	key.src[3] = 8;
+	e = pl_findings_touch(t, &key, 4 * NS, &is_new);
+	pl_finding_target(e, 4, NULL, 0, 0, 0);
+	assert_int_equal(e->has_dst, 0);
+	assert_int_equal(e->has_port, 0);
+	pl_findings_free(t);
+	pl_findings_free(u);
+}
+
 int
 main(void)
 {
@@ -330,6 +470,10 @@ main(void)
 		cmocka_unit_test(test_dscp_rewrite_keeps_ipv4_checksum_valid),
 		cmocka_unit_test(test_dscp_rewrite_sets_ipv6_traffic_class),
 		cmocka_unit_test(test_sources_keep_state_per_address_and_age),
+		cmocka_unit_test(test_source_counts_its_peak_second_and_main_target),
+		cmocka_unit_test(test_source_targets_stay_bounded_and_keep_the_heavy_one),
+		cmocka_unit_test(test_idle_source_starts_afresh),
+		cmocka_unit_test(test_rate_limit_finding_is_one_per_source_with_the_largest_target),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, setup, NULL);

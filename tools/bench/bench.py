@@ -185,7 +185,7 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
     n = 1 + rx + workers
     cfg = os.path.join(tmp, "bench.yaml")
     with open(cfg, "w") as f:
-        f.write("scan:\n  packets: %d\n" % (2 if scan else 0))
+        f.write("scan:\n  budget: %d\n" % (65536 if scan else 0))
     jl = os.path.join(tmp, "bench.jsonl")
     if os.path.exists(jl):
         os.unlink(jl)
