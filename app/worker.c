@@ -80,6 +80,13 @@ count_ip(struct pl_ctr_bank *b, const struct pl_meta *meta, uint32_t len)
 	pl_ctr_port(b, meta->dir, meta->dport, len);
 }
 
+/* The bytes a flow counts for a packet: IP (header and payload), as IPFIX's octets. */
+static inline uint32_t
+ip_bytes(const struct pl_meta *meta)
+{
+	return (uint32_t)(meta->l4_off - meta->l3_off) + meta->l4_hlen + meta->payload_len;
+}
+
 /* Addresses of a packet: family and pointers to source and destination. */
 static inline int
 addrs(const struct pkt_ctx *p, const uint8_t **src, const uint8_t **dst)
@@ -185,8 +192,9 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 	if (sg.tcp)   /* the data of a SYN starts one past its sequence number */
 		sg.seq = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(p->frame + meta->l4_off +
 			 4)) + ((meta->tcp_flags & RTE_TCP_SYN_FLAG) != 0);
-	else          /* a datagram: the budget this direction spent before it (frames) */
-		sg.seq = (uint32_t)RTE_MIN(flow->bytes[ev->dir] - p->len, (uint64_t)UINT32_MAX);
+	else          /* a datagram: the budget this direction spent before it (IP bytes) */
+		sg.seq = (uint32_t)RTE_MIN(flow->bytes[ev->dir] - ip_bytes(meta),
+					   (uint64_t)UINT32_MAX);
 	if (!pl_sigs_stream_scan(wk->streams, rt->scratch[wk->index], &flow->stream,
 				 &flow->scan, flow, &sg, &b->v[PL_CTR_scans], &res))
 		return;
@@ -269,10 +277,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 			}
 		}
 	}
-	/* flows count IP bytes (header and payload), as IPFIX's octet counts are defined */
-	pl_flow_update_at(wk->flows, key, hash, pos, meta,
-			  (uint32_t)(meta->l4_off - meta->l3_off) + meta->l4_hlen + meta->payload_len,
-			  p->now, &fc, &ev);
+	pl_flow_update_at(wk->flows, key, hash, pos, meta, ip_bytes(meta), p->now, &fc, &ev);
 	if (ev.flow && ev.created) {
 		ev.flow->cls = cls;
 		ev.flow->verdict = PL_VERDICT_FORWARD;

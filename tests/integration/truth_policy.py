@@ -66,7 +66,7 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                        data starts with an SSH banner ("SSH-1." / "SSH-2.") or a PostgreSQL
                        SSLRequest/GSSENCRequest. A new connection on a tuple starts afresh.
                        UDP: each datagram on its own, its first 65536 - B bytes where B is the
-                       frame bytes of the flow's earlier datagrams in that direction; none
+                       IP bytes of the flow's earlier datagrams in that direction; none
                        once B reaches 65536; a datagram starting with a TLS record header is
                        skipped.
     rate_limit         a source whose new-connection attempts (TCP attempts as above and UDP
@@ -425,7 +425,9 @@ class PolicyTruth:
         if tlsrec or proto == "tcp":
             return      # TCP payload: tcp_stream()
         before = self.udp_sent.get((key, src, sport), 0)
-        self.udp_sent[(key, src, sport)] = before + int(r["frame.len"])
+        ip_bytes = (int(first(r["ip.len"])) if r["ip.len"]
+                    else 40 + int(first(r["ipv6.plen"])))
+        self.udp_sent[(key, src, sport)] = before + ip_bytes
         if before < SCAN_BUDGET:
             self.card_found(payload[:SCAN_BUDGET - before], True, src, dst, dport,
                             int(r["frame.number"]))
