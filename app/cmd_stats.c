@@ -546,6 +546,31 @@ show_sizes(void *res, struct cmdline *c, void *data)
 	pl_snapshot_put(s);
 }
 
+/* ---- show encap ---- */
+
+static void
+show_encap(void *res, struct cmdline *c, void *data)
+{
+	struct pl_snapshot *s = pl_cmd_snapshot();
+	json_t *o, *v;
+	const char *k;
+
+	if (s == NULL)
+		return;
+	o = pl_view(s, "encap");
+	printf("encapsulations stripped (snapshot %" PRIu64 "%s; bytes: frames as received)\n",
+	       s->seq, s->final ? ", final" : "");
+	printf("  %-12s %14s %16s\n", "encap", "packets", "bytes");
+	json_object_foreach(o, k, v)
+		printf("  %-12s %14" PRIu64 " %16" PRIu64 "\n", k, ju(v, "packets"),
+		       ju(v, "bytes"));
+	if (!pl_parse_decap())
+		printf("  decapsulation is off (--no-decap, config decap): tunnels count by "
+		       "their outer headers\n");
+	json_decref(o);
+	pl_snapshot_put(s);
+}
+
 static void
 show_summary(void *res, struct cmdline *c, void *data)
 {
@@ -614,6 +639,7 @@ T(t_conn, struct cmd_word_result, what, "conn");
 T(t_qos, struct cmd_word_result, what, "qos");
 T(t_summary, struct cmd_word_result, what, "summary");
 T(t_sizes, struct cmd_word_result, what, "sizes");
+T(t_encap, struct cmd_word_result, what, "encap");
 
 T(tb_show, struct cmd_bins_result, show, "show");
 T(tb_bins, struct cmd_bins_result, bins, "bins");
@@ -659,6 +685,7 @@ INST(i_conn, show_conn, "show conn", (void *)&t_show, (void *)&t_conn);
 INST(i_qos, show_qos, "show qos", (void *)&t_show, (void *)&t_qos);
 INST(i_summary, show_summary, "show summary", (void *)&t_show, (void *)&t_summary);
 INST(i_sizes, show_sizes, "show sizes", (void *)&t_show, (void *)&t_sizes);
+INST(i_encap, show_encap, "show encap", (void *)&t_show, (void *)&t_encap);
 INST(i_bins, show_bins, "show bins in|out|internal|external pkts|bytes", (void *)&tb_show,
      (void *)&tb_bins, (void *)&tb_dir, (void *)&tb_what);
 INST(i_bins_top, show_bins_top, "show bins in|out|internal|external pkts|bytes top N",
@@ -680,7 +707,7 @@ INST(i_flows, show_flows_top, "show flows top N", (void *)&tl_show, (void *)&tl_
 static cmdline_parse_inst_t *const insts[] = {
 	&i_lcores, &i_balance, &i_classes, &i_conn, &i_qos, &i_summary, &i_bins, &i_bins_top,
 	&i_ports, &i_findings, &i_findings_kind, &i_flows, &i_fwd, &i_clear_fwd, &i_clear_stats,
-	&i_sizes, NULL,
+	&i_sizes, &i_encap, NULL,
 };
 
 static const struct pl_cmd_help help[] = {
@@ -700,6 +727,7 @@ static const struct pl_cmd_help help[] = {
 	  "per lcore since 'clear fwd stats': packets, ring drops, busy %, cycles/packet" },
 	{ "clear fwd stats all", "restart the per-lcore view from zero" },
 	{ "clear stats", "restart the analysis counters from zero (every view; balance closes)" },
+	{ "show encap", "tunnelled frames per encapsulation stripped: packets, bytes" },
 	{ NULL, NULL },
 };
 

@@ -28,7 +28,7 @@ enum {
 	OPT_IPFIX_MODE, OPT_IPFIX_RATE, OPT_IPFIX_TEMPLATE_REFRESH,
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
-	OPT_HTTP, OPT_LINGER, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_HTTP, OPT_LINGER, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_DECAP,
 	OPT_HELP, OPT_VERSION, OPT_CONFIG, OPT_CMDLINE_FILE,
 };
 
@@ -66,6 +66,7 @@ static const struct option longopts[] = {
 	{ "mem", required_argument, NULL, OPT_MEM },
 	{ "malformed-verdict", required_argument, NULL, OPT_MALFORMED },
 	{ "idle-yield", no_argument, NULL, OPT_IDLE_YIELD },
+	{ "no-decap", no_argument, NULL, OPT_NO_DECAP },
 	{ "no-idle-yield", no_argument, NULL, OPT_NO_IDLE_YIELD },
 	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "linger", required_argument, NULL, OPT_LINGER },
@@ -112,6 +113,8 @@ pl_options_usage(FILE *f)
 "                         (10/8, 172.16/12, 192.168/16, fc00::/7); 'default' adds them\n"
 "  --bins SPEC            port bins, FIRST-LAST/WIDTH,... (default %s)\n"
 "  --interval SEC         length of the counting intervals (default 1)\n"
+"  --no-decap             analyse tunnels (VXLAN, Geneve, GRE/ERSPAN, IP-in-IP, MPLS) by\n"
+"                         their outer headers, not the packet inside (config: decap)\n"
 "modes:\n"
 "  --inline P:Q[,P:Q]     inline mode: forward between port pairs (default: monitor)\n"
 "  --malformed-verdict forward|drop\n"
@@ -451,6 +454,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			break;
 		case OPT_IDLE_YIELD:
 			o->idle_yield = 1;
+			break;
+		case OPT_NO_DECAP:
+			o->no_decap = 1;
 			break;
 		case OPT_NO_IDLE_YIELD:
 			o->idle_yield = 0;

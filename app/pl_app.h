@@ -67,6 +67,7 @@ struct pl_options {
 	unsigned int mbufs;        /* 0 = computed */
 	unsigned int mem_mb;       /* offline mode: EAL memory */
 	int malformed_drop;        /* inline: drop malformed frames (else forward) */
+	int no_decap;              /* --no-decap: tunnels analysed by their outer headers */
 	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
 	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
 	const char *http_token;    /* --http-token FILE: bearer token required */

@@ -133,6 +133,7 @@ pl_config_apply(struct pl_app *app, const struct pl_config *cfg, char *err, size
 	}
 	old_rt = app->rt;
 	__atomic_store_n(&app->rt, rt, __ATOMIC_RELEASE);
+	pl_parse_set_decap(cfg->decap && !app->opt.no_decap);
 	if (dir) {
 		old_dir = app->dir;
 		__atomic_store_n(&app->dir, dir, __ATOMIC_RELEASE);

@@ -137,6 +137,7 @@ pl_runtime_load(struct pl_app *app)
 	}
 	if (app->opt.bins == NULL && cfg.bins[0])
 		app->opt.bins = cfg.bins;
+	pl_parse_set_decap(cfg.decap && !app->opt.no_decap);
 	app->rt = pl_runtime_build(app, &cfg, err, sizeof(err));
 	if (app->rt == NULL) {
 		fprintf(stderr, "portlens: configuration%s%s: %s\n", file ? " " : "",

@@ -96,6 +96,7 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 		else
 			*t = now;
 		rx_arrival(rx, b, meta, *t, len, app->opt.ival_ns);
+		pl_ctr_encap(b, meta->encap, len);
 		switch (meta->kind) {
 		case PL_KIND_IP:
 			out[worker[i]][nout[worker[i]]++] = m;

@@ -218,6 +218,12 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static int
+tel_encap(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return reply(d, KEYS("encap"));
+}
+
+static int
 tel_qos(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	return reply(d, KEYS("qos"));
@@ -246,6 +252,8 @@ static const struct {
 	{ "/portlens/qos", tel_qos, "QoS meter colours per class." },
 	{ "/portlens/sizes", tel_sizes,
 	  "Frame sizes on the wire by rte_eth_xstats name (rx_size_64_packets ...)." },
+	{ "/portlens/encap", tel_encap,
+	  "Tunnelled frames per encapsulation stripped: packets, bytes (frames as received)." },
 };
 
 /* Whether EAL opened its multi-process socket, through which dpdk-dumpcap reaches us:

@@ -217,6 +217,8 @@ static const struct cfg_key top_keys[] = {
 	  .range = "FIRST-LAST/WIDTH ranges, ascending, comma-separated",
 	  .def = "\"" PL_BINS_DEFAULT "\"", .help = "port bins of the per-port counters; \"\" "
 	  "means the default", .parse = parse_bins, .dump = dump_bins, .set_default = default_bins },
+	CFG_BOOL("decap", decap, "true", "analyse tunnelled traffic (VXLAN, Geneve, GRE, ERSPAN, "
+		 "IP-in-IP, MPLS) as the packet inside; false: by its outer headers"),
 	CFG_CUSTOM("classes", classes, "list of classes", "at most 32 classes (keys: classes[].*)",
 		   "the FinMark classes https, api, db, http, dns, ssh",
 		   "service classes, by destination port, else source port", parse_classes,

@@ -111,6 +111,7 @@ struct pl_config {
 	unsigned int nb_nets;             /**< 0: default local networks */
 	struct pl_cidr nets[64];
 	char bins[256];                   /**< bin specification, "" for the default */
+	int decap;                        /**< analyse tunnelled traffic by its inner packet */
 
 	/* classification */
 	unsigned int nb_classes;

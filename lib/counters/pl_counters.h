@@ -142,6 +142,8 @@ struct pl_ival {
 	uint64_t v[PL_CTR_MAX]; \
 	uint64_t drop[PL_DROP_MAX]; \
 	uint64_t malformed[PL_MALFORMED_MAX]; \
+	uint64_t encap_packets[PL_ENCAP_MAX]; /* frames that carried each encapsulation */ \
+	uint64_t encap_bytes[PL_ENCAP_MAX];   /* their bytes: the frame as received */ \
 	uint64_t dir_packets[PL_DIR_MAX]; \
 	uint64_t dir_bytes[PL_DIR_MAX]; \
 	uint64_t sizes[PL_SIZE_BUCKETS]; \
@@ -415,6 +417,22 @@ pl_ctr_ival(struct pl_ctr_bank *b, uint64_t ival, uint32_t bytes)
 		b->ival_lo = (uint32_t)slot;
 	if (slot >= b->ival_hi)
 		b->ival_hi = (uint32_t)slot + 1;
+}
+
+/**
+ * Count the encapsulations a parsed frame carried (pl_meta.encap): one packet and the
+ * frame's bytes (as received, outer headers included) per kind stripped.
+ */
+static inline void
+pl_ctr_encap(struct pl_ctr_bank *b, uint8_t encap, uint32_t bytes)
+{
+	while (unlikely(encap)) {
+		unsigned int k = (unsigned int)__builtin_ctz(encap);
+
+		b->encap_packets[k]++;
+		b->encap_bytes[k] += bytes;
+		encap &= (uint8_t)(encap - 1);
+	}
 }
 
 /**

@@ -69,6 +69,19 @@ render_malformed(const struct pl_snapshot *s)
 	return o;
 }
 
+/* Per encapsulation kind: the frames that carried it and their bytes (outer headers in). */
+static json_t *
+render_encap(const struct pl_snapshot *s)
+{
+	json_t *o = json_object();
+	unsigned int k;
+
+	for (k = 0; k < PL_ENCAP_MAX; k++)
+		json_object_set_new(o, pl_encap_name(k),
+				    pkts_bytes(s->total.encap_packets[k], s->total.encap_bytes[k]));
+	return o;
+}
+
 static json_t *
 render_protocols(const struct pl_snapshot *s)
 {
@@ -571,6 +584,7 @@ pl_export_json(const struct pl_snapshot *s)
 	json_object_set_new(o, "time", render_time(s));
 	json_object_set_new(o, "totals", render_totals(s));
 	json_object_set_new(o, "malformed_reasons", render_malformed(s));
+	json_object_set_new(o, "encap", render_encap(s));
 	json_object_set_new(o, "protocols", render_protocols(s));
 	json_object_set_new(o, "directions", render_directions(s));
 	json_object_set_new(o, "ports", render_ports(s));
@@ -689,6 +703,22 @@ utc_ns(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+/* The summary's encapsulation line, only when some frame was tunnelled. */
+static void
+encap_line(const struct pl_snapshot *s, FILE *f)
+{
+	unsigned int k, any = 0;
+
+	for (k = 0; k < PL_ENCAP_MAX; k++) {
+		if (s->total.encap_packets[k] == 0)
+			continue;
+		fprintf(f, "%s %s %" PRIu64 " pkts %" PRIu64 " bytes", any++ ? "," : "  encap",
+			pl_encap_name(k), s->total.encap_packets[k], s->total.encap_bytes[k]);
+	}
+	if (any)
+		fputc('\n', f);
+}
+
 void
 pl_export_summary(const struct pl_snapshot *s, FILE *f)
 {
@@ -717,6 +747,7 @@ pl_export_summary(const struct pl_snapshot *s, FILE *f)
 		v[PL_CTR_tcp], v[PL_CTR_udp], v[PL_CTR_icmp], v[PL_CTR_l4_other]);
 	fprintf(f, "  fragments %" PRIu64 "  non-ip %" PRIu64 "  malformed %" PRIu64 "\n",
 		v[PL_CTR_fragments], v[PL_CTR_non_ip], v[PL_CTR_malformed]);
+	encap_line(s, f);
 	for (d = 0; d < PL_DIR_MAX; d++) {
 		fprintf(f, "  %-8s %12" PRIu64 " pkts %14" PRIu64 " bytes", pl_dir_name(d),
 			s->total.dir_packets[d], s->total.dir_bytes[d]);

@@ -188,6 +188,16 @@ render_totals(struct pbuf *b, const struct pl_snapshot *s)
 	for (r = PL_MALFORMED_NONE + 1; r < PL_MALFORMED_MAX; r++)
 		u64(b, "malformed_packets_total", labels(&l, "reason", pl_malformed_name(r), NULL),
 		    s->total.malformed[r]);
+	family(b, "encap_packets_total", "counter",
+	       "frames analysed as the packet inside a tunnel, by encapsulation stripped");
+	for (r = 0; r < PL_ENCAP_MAX; r++)
+		u64(b, "encap_packets_total", labels(&l, "encap", pl_encap_name(r), NULL),
+		    s->total.encap_packets[r]);
+	family(b, "encap_bytes_total", "counter",
+	       "bytes of those frames as received (outer headers included), by encapsulation");
+	for (r = 0; r < PL_ENCAP_MAX; r++)
+		u64(b, "encap_bytes_total", labels(&l, "encap", pl_encap_name(r), NULL),
+		    s->total.encap_bytes[r]);
 	one_u64(b, "fragments_total", "counter", "IPv4/IPv6 fragments (first and later)",
 		v[PL_CTR_fragments]);
 	one_u64(b, "non_ip_packets_total", "counter", "well-formed frames that are not IPv4/IPv6",

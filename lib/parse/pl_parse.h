@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * Parse once: L2-L4 header parsing on the RX lcore.
+ * Parse once: L2-L4 header parsing, tunnels included.
  *
- * The RX lcore parses every frame exactly once and leaves the result in a per-mbuf dynamic
- * field (struct pl_meta), so workers never touch the headers again to learn the 5-tuple,
- * the offsets or the packet kind. Ethernet, 802.1Q, QinQ (outer 0x88a8 or 0x9100), IPv4 with
- * options and fragments, IPv6 with hop-by-hop, routing, destination-options and fragment
- * extension headers, TCP, UDP, ICMP and ICMPv6 are understood. A frame whose headers cannot
- * be parsed gets a malformed reason (see PL_MALFORMED_REASONS) and nothing else.
+ * Every frame is parsed exactly once and the result is left in a per-mbuf dynamic field
+ * (struct pl_meta), so nobody touches the headers again to learn the 5-tuple, the offsets or
+ * the packet kind. Ethernet, 802.1Q, QinQ (outer 0x88a8 or 0x9100), IPv4 with options and
+ * fragments (total length 0, as TSO/GSO frames captured on the sending host have, is read
+ * from the frame), IPv6 with hop-by-hop, routing, destination-options and fragment extension
+ * headers (jumbograms, RFC 2675, included), TCP, UDP, ICMP and ICMPv6 are understood.
+ *
+ * Tunnels that carry mirrored traffic are decapsulated (unless pl_parse_set_decap(0)): VXLAN
+ * (UDP 4789), Geneve (UDP 6081), GRE (Ethernet, IPv4, IPv6, MPLS), ERSPAN types I/II/III,
+ * IPv4/IPv6 in IP (protocols 4 and 41) and MPLS label stacks. pl_meta then describes the
+ * innermost packet (offsets, ports, flags) and pl_meta.encap says which encapsulations were
+ * stripped. A frame whose headers cannot be parsed, outer or inner, gets a malformed reason
+ * (see PL_MALFORMED_REASONS) and nothing else.
  */
 #ifndef PL_PARSE_H
 #define PL_PARSE_H
@@ -42,7 +49,18 @@ extern "C" {
 	X(tcp_bad_offset, "TCP data offset below 5 or beyond the segment") \
 	X(udp_truncated, "UDP header cut by the end of the packet") \
 	X(udp_bad_length, "UDP length below 8 or beyond the packet") \
-	X(icmp_truncated, "ICMP header cut by the end of the packet")
+	X(icmp_truncated, "ICMP header cut by the end of the packet") \
+	X(ipv6_bad_jumbo, "IPv6 payload length 0 with a hop-by-hop header but no valid Jumbo " \
+	  "Payload option (RFC 2675)") \
+	X(mpls_truncated, "MPLS label stack (or what its bottom label carries) cut by the end " \
+	  "of the frame") \
+	X(mpls_too_many, "more MPLS labels than portlens steps over (8)") \
+	X(gre_truncated, "GRE header (with its checksum, key and sequence fields) cut by the " \
+	  "end of the packet") \
+	X(erspan_truncated, "ERSPAN header cut by the end of the packet") \
+	X(vxlan_truncated, "VXLAN header cut by the end of the UDP datagram") \
+	X(geneve_truncated, "Geneve header or its options cut by the end of the UDP datagram") \
+	X(encap_too_deep, "tunnels nested deeper than portlens decapsulates (4)")
 
 /** Malformed reason codes; PL_MALFORMED_NONE for a well-formed frame. */
 enum pl_malformed {
@@ -52,6 +70,31 @@ enum pl_malformed {
 #undef PL_X_ENUM
 	PL_MALFORMED_MAX
 };
+
+/**
+ * Encapsulations stripped to reach the analysed packet, defined once: X(name, "help").
+ * Adding one is one line here (at most 8: pl_meta.encap is a bitmask); counters, JSON,
+ * console and Prometheus pick it up.
+ */
+#define PL_ENCAP_KINDS(X) \
+	X(vxlan, "VXLAN (UDP port 4789)") \
+	X(geneve, "Geneve (UDP port 6081)") \
+	X(gre, "GRE carrying Ethernet, IPv4, IPv6 or MPLS") \
+	X(erspan_ii, "ERSPAN type I or II (GRE protocol 0x88BE)") \
+	X(erspan_iii, "ERSPAN type III (GRE protocol 0x22EB)") \
+	X(ipip, "IPv4 or IPv6 inside IPv4 or IPv6 (IP protocol 4 or 41)") \
+	X(mpls, "MPLS label stack (ethertype 0x8847/0x8848)")
+
+/** Encapsulation kinds; bit (1 << PL_ENCAP_x) of pl_meta.encap. */
+enum pl_encap {
+#define PL_X_ENUM(name, help) PL_ENCAP_##name,
+	PL_ENCAP_KINDS(PL_X_ENUM)
+#undef PL_X_ENUM
+	PL_ENCAP_MAX
+};
+
+/** Most encapsulations stripped from one frame (an MPLS stack is one); more is malformed. */
+#define PL_MAX_ENCAP 4
 
 /** Packet kinds the worker dispatches on. */
 enum pl_kind {
@@ -82,28 +125,46 @@ enum pl_dir {
                              *   table reuses it instead of hashing again */
 
 /**
- * What the RX lcore learnt about a frame. Lives in an mbuf dynamic field of 16 bytes (the
- * dynfield area is small). Addresses are read from the packet at l3_off. Ports are in host
- * byte order. Packet time lives in DPDK's standard RX timestamp dynfield (pl_meta_time()),
- * which net_pcap fills with the capture's timestamps.
+ * What the parser learnt about a frame. Lives in an mbuf dynamic field of 20 bytes (the
+ * dynfield area is 36 bytes, 8 of which hold the RX timestamp). For a tunnelled frame every
+ * field but encap describes the innermost packet: addresses are read from the packet at
+ * l3_off (the inner IP header), ports and flags are the inner ones. Ports are in host byte
+ * order. Packet time lives in DPDK's standard RX timestamp dynfield (pl_meta_time()).
  */
 struct pl_meta {
-	uint8_t l3_off;       /**< offset of the IP header from the frame start */
+	uint16_t l3_off;      /**< offset of the (innermost) IP header from the frame start */
+	uint16_t l4_off;      /**< offset of the L4 header (valid when kind == IP) */
+	uint16_t sport;       /**< TCP/UDP source port, host order (when PL_F_L4) */
+	uint16_t dport;       /**< TCP/UDP destination port, host order (when PL_F_L4) */
+	uint32_t payload_len; /**< L4 payload bytes, bounded by the IP length and the frame
+	                       *   (beyond 65535 only in jumbograms and TSO frames) */
 	uint8_t l4_hlen;      /**< L4 header length (payload starts at l4_off + l4_hlen) */
 	uint8_t kind;         /**< enum pl_kind */
 	uint8_t malformed;    /**< enum pl_malformed when kind == PL_KIND_MALFORMED */
 	uint8_t l4_proto;     /**< IPPROTO_* of the final header (fragment: the next header) */
 	uint8_t flags;        /**< PL_F_* */
-	uint8_t dir;          /**< enum pl_dir, set by the RX lcore after the direction lookup */
+	uint8_t dir;          /**< enum pl_dir, set by the direction lookup */
 	uint8_t tcp_flags;    /**< TCP flags byte when l4_proto == TCP */
-	uint16_t l4_off;      /**< offset of the L4 header (valid when kind == IP) */
-	uint16_t payload_len; /**< L4 payload bytes, bounded by the IP length and the frame */
-	uint16_t sport;       /**< TCP/UDP source port, host order (when PL_F_L4) */
-	uint16_t dport;       /**< TCP/UDP destination port, host order (when PL_F_L4) */
+	uint8_t encap;        /**< encapsulations stripped: bit (1 << PL_ENCAP_x) per kind */
 };
 
 /** Most VLAN tags stepped over; more is malformed (vlan_truncated would mislead: too_many). */
 #define PL_MAX_VLAN_TAGS 8
+
+/**
+ * Turn tunnel decapsulation on (the default) or off. Off, a tunnelled frame is analysed by
+ * its outer headers (a VXLAN frame is UDP to port 4789, GRE is IP protocol 47, MPLS is
+ * non-IP). Takes effect from the next frame parsed; safe to call while lcores parse.
+ *
+ * @param on  non-zero to decapsulate.
+ */
+void pl_parse_set_decap(int on);
+
+/** Is decapsulation on? */
+int pl_parse_decap(void);
+
+/** Name of an encapsulation kind ("vxlan" ...), "unknown" out of range. */
+const char *pl_encap_name(unsigned int kind);
 
 /** Offset of the pl_meta dynamic field in every mbuf; set by pl_parse_init(). */
 extern int pl_meta_offset;

@@ -26,6 +26,8 @@
  *   sample        the bundled sample capture: FinMark traffic with customers outside on 443,
  *                 the policy mix's planted findings, a flooding client outside that resets
  *                 each connection once established, a little malformed traffic and ARP
+ *   tunnels       the policy mix with every frame in a tunnel (VXLAN, Geneve, GRE, ERSPAN
+ *                 II/III, IP-in-IP, MPLS); --encap wraps any mix the same way
  */
 #include <errno.h>
 #include <getopt.h>
@@ -1895,6 +1897,246 @@ sample_next(uint8_t *f, uint64_t i)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Tunnels: every frame of a mix wrapped as mirrored traffic arrives                        */
+
+/*
+ * --encap wraps each frame the mix built, without drawing from the random stream, so the
+ * inner frames and every timestamp are those of the same mix unwrapped: the two captures
+ * hold the same traffic, one of them tunnelled. Outer headers come from VTEPs 192.0.2.1 and
+ * 192.0.2.2 (2001:db8:7e9::1 and ::2 for IPv6 outers); their roles and the outer UDP source
+ * port come from a hash of the inner frame, so the two directions of a connection use
+ * different outer ports, as VTEPs do.
+ */
+enum encap {
+	E_VXLAN, E_GENEVE, E_GRE, E_ERSPAN2, E_ERSPAN3, E_IPIP, E_MPLS, E_VXLAN6, E_COUNT
+};
+
+static const char *const encap_names[E_COUNT] = {
+	"vxlan", "geneve", "gre", "erspan2", "erspan3", "ipip", "mpls", "vxlan6",
+};
+
+static uint32_t encap_set;	/* bit per enum encap in use; 0: frames unwrapped */
+static uint32_t encap_turn;	/* rotates through encap_set */
+
+/* FNV-1a over the first bytes of a frame: a per-frame value that costs no random draw. */
+static uint32_t
+frame_hash(const uint8_t *f, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len && i < 64; i++)
+		h = (h ^ f[i]) * 16777619u;
+	return h;
+}
+
+/* The ethertype after an inner frame's VLAN tags, and where its L3 header starts. */
+static uint16_t
+inner_l3(const uint8_t *f, size_t len, size_t *l3)
+{
+	size_t off = 12;
+	uint16_t et;
+
+	if (len < 14)
+		return 0;
+	et = (uint16_t)(f[off] << 8 | f[off + 1]);
+	while ((et == ET_VLAN || et == ET_QINQ || et == ET_QINQ_OLD) && off + 6 <= len) {
+		off += 4;
+		et = (uint16_t)(f[off] << 8 | f[off + 1]);
+	}
+	*l3 = off + 2;
+	return et;
+}
+
+/* Outer Ethernet (one VLAN tag when asked) and IP header for @p plen bytes of payload. */
+static size_t
+outer_ip(uint8_t *o, int ver, bool vlan, uint8_t proto, bool swap, size_t plen)
+{
+	size_t off = 12, ip;
+
+	eth_macs(o);
+	if (vlan) {
+		put16(o + off, ET_VLAN);
+		put16(o + off + 2, 42);
+		off += 4;
+	}
+	put16(o + off, ver == 4 ? ET_IPV4 : ET_IPV6);
+	ip = off + 2;
+	if (ver == 4) {
+		uint8_t *h = o + ip;
+
+		memset(h, 0, 20);
+		h[0] = 0x45;
+		put16(h + 2, (uint16_t)(20 + plen));
+		put16(h + 6, 0x4000);
+		h[8] = 64;
+		h[9] = proto;
+		h[12] = h[16] = 192;
+		h[14] = h[18] = 2;
+		h[15] = swap ? 2 : 1;
+		h[19] = swap ? 1 : 2;
+		put16(h + 10, csum_fold(csum_add(0, h, 20)));
+		return ip + 20;
+	}
+	memset(o + ip, 0, 40);
+	o[ip] = 0x60;
+	put16(o + ip + 4, (uint16_t)plen);
+	o[ip + 6] = proto;
+	o[ip + 7] = 64;
+	for (int k = 0; k < 2; k++) {
+		uint8_t *a = o + ip + 8 + 16 * k;
+
+		put32(a, 0x20010db8);
+		put16(a + 4, 0x07e9);
+		a[15] = (uint8_t)(1 + ((k == 0) == swap));
+	}
+	return ip + 40;
+}
+
+/* A UDP header to @p dport covering @p plen bytes after it (checksum 0: RFC 6935 allows it
+ * for tunnels over IPv6; tshark does not check it). */
+static void
+outer_udp(uint8_t *u, uint16_t sport, uint16_t dport, size_t plen)
+{
+	put16(u, sport);
+	put16(u + 2, dport);
+	put16(u + 4, (uint16_t)(8 + plen));
+	put16(u + 6, 0);
+}
+
+/*
+ * Wrap frame @p f (len bytes) in encapsulation @p e into @p o; returns the new length.
+ * IP-in-IP and MPLS carry the inner IP packet without its Ethernet header; a non-IP inner
+ * frame goes into GRE (Ethernet bridging) or an MPLS pseudowire instead.
+ */
+static size_t
+wrap(uint8_t *o, const uint8_t *f, size_t len, enum encap e)
+{
+	uint32_t h = frame_hash(f, len);
+	bool swap = h & 1;
+	uint16_t sport = (uint16_t)(49152 + (h >> 1) % 16384), et;
+	size_t l3 = 0, off, hl;
+
+	et = inner_l3(f, len, &l3);
+	if (e == E_IPIP && et != ET_IPV4 && et != ET_IPV6)
+		e = E_GRE;
+	switch (e) {
+	case E_VXLAN:
+	case E_VXLAN6:
+		off = outer_ip(o, e == E_VXLAN ? 4 : 6, e == E_VXLAN6, P_UDP, swap, 16 + len);
+		outer_udp(o + off, sport, 4789, 8 + len);
+		memset(o + off + 8, 0, 8);
+		o[off + 8] = 0x08;
+		put16(o + off + 12, 0x0100);	/* VNI 0x000100 */
+		memcpy(o + off + 16, f, len);
+		return off + 16 + len;
+	case E_GENEVE:
+		off = outer_ip(o, 4, false, P_UDP, swap, 24 + len);
+		outer_udp(o + off, sport, 6081, 16 + len);
+		memset(o + off + 8, 0, 16);
+		o[off + 8] = 2;			/* 2 words of options */
+		put16(o + off + 10, 0x6558);
+		put16(o + off + 12, 0x0001);	/* VNI 0x000100 */
+		put16(o + off + 16, 0x0103);	/* option class 0x0103, type 0x80, 1 word */
+		o[off + 18] = 0x80;
+		o[off + 19] = 1;
+		memcpy(o + off + 24, f, len);
+		return off + 24 + len;
+	case E_GRE:
+		off = outer_ip(o, 4, false, 47, swap, 8 + len);
+		put16(o + off, 0x2000);		/* key present */
+		put16(o + off + 2, 0x6558);
+		put32(o + off + 4, 100);
+		memcpy(o + off + 8, f, len);
+		return off + 8 + len;
+	case E_ERSPAN2:
+		off = outer_ip(o, 4, false, 47, swap, 16 + len);
+		put16(o + off, 0x1000);		/* sequence present: ERSPAN type II */
+		put16(o + off + 2, 0x88be);
+		put32(o + off + 4, h);
+		put16(o + off + 8, 0x1000 | 42);	/* version 1, VLAN 42 */
+		put16(o + off + 10, 7);		/* session 7 */
+		put32(o + off + 12, 0);
+		memcpy(o + off + 16, f, len);
+		return off + 16 + len;
+	case E_ERSPAN3:
+		off = outer_ip(o, 6, false, 47, swap, 8 + 20 + len);
+		put16(o + off, 0x1000);
+		put16(o + off + 2, 0x22eb);
+		put32(o + off + 4, h);
+		memset(o + off + 8, 0, 20);
+		put16(o + off + 8, 0x2000 | 42);	/* version 2, VLAN 42 */
+		put16(o + off + 10, 7);
+		put32(o + off + 12, h);		/* timestamp */
+		o[off + 19] = 0x01;		/* O: platform sub-header follows */
+		o[off + 20] = 0x0c;		/* sub-header platform id 3 */
+		memcpy(o + off + 28, f, len);
+		return off + 28 + len;
+	case E_IPIP:
+		hl = len - l3;
+		off = outer_ip(o, 4, false, et == ET_IPV4 ? 4 : 41, swap, hl);
+		memcpy(o + off, f + l3, hl);
+		return off + hl;
+	case E_MPLS:
+	default:
+		eth_macs(o);
+		put16(o + 12, 0x8847);
+		put32(o + 14, (16u << 12) | 64);			/* label 16 */
+		if (et == ET_IPV4 || et == ET_IPV6) {
+			put32(o + 18, ((uint32_t)(17 + (h & 7)) << 12) | 0x100 | 64);
+			memcpy(o + 22, f + l3, len - l3);
+			return 22 + len - l3;
+		}
+		put32(o + 18, (1000u << 12) | 0x100 | 64);	/* pseudowire label */
+		put32(o + 22, 0);				/* control word */
+		memcpy(o + 26, f, len);
+		return 26 + len;
+	}
+}
+
+/* Parse --encap LIST (names, or "all") into encap_set. */
+static bool
+encap_parse(const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		return false;
+	encap_set = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool found = strcmp(tok, "all") == 0;
+
+		if (found)
+			encap_set |= (1u << E_COUNT) - 1;
+		for (int e = 0; e < E_COUNT; e++)
+			if (strcmp(tok, encap_names[e]) == 0) {
+				encap_set |= 1u << e;
+				found = true;
+			}
+		if (!found) {
+			fprintf(stderr, "pl-gen: --encap: unknown encapsulation '%s'\n", tok);
+			return false;
+		}
+	}
+	return encap_set != 0;
+}
+
+/* The next encapsulation of encap_set, in turn. */
+static enum encap
+encap_next(void)
+{
+	while (!(encap_set & (1u << (encap_turn % E_COUNT))))
+		encap_turn++;
+	return (enum encap)(encap_turn++ % E_COUNT);
+}
+
+/* The tunnels mix: the policy mix (findings and all), every frame in a tunnel. */
+static size_t
+tunnels_next(uint8_t *f, uint64_t i)
+{
+	return policy_next(f, i);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* Command line                                                                             */
 
 struct mix {
@@ -1915,13 +2157,14 @@ static const struct mix mixes[] = {
 	{ "policy-clean", policy_clean_next, "the policy mix without its findings", 12000 },
 	{ "sample", sample_next, "the bundled sample: FinMark, findings, a flood, some malformed",
 	  6000 },
+	{ "tunnels", tunnels_next, "the policy mix, each frame in a tunnel (--encap all)", 30000 },
 };
 
 static void
 usage(FILE *to)
 {
 	fprintf(to, "usage: pl-gen --out FILE [--mix NAME] [--count N] [--seed S]\n"
-		"              [--start-ns T] [--pps R] [--nsec]\n"
+		"              [--start-ns T] [--pps R] [--nsec] [--encap LIST]\n"
 		"  --mix NAME     traffic mix (default mixed):\n");
 	for (size_t i = 0; i < sizeof(mixes) / sizeof(mixes[0]); i++)
 		fprintf(to, "                   %-13s %s\n", mixes[i].name, mixes[i].help);
@@ -1929,7 +2172,11 @@ usage(FILE *to)
 		"  --seed S       random seed (default 1); same arguments, same bytes\n"
 		"  --start-ns T   first timestamp in ns since the epoch (default 1700000000 s)\n"
 		"  --pps R        mean frame rate, frames per second (default 1000)\n"
-		"  --nsec         nanosecond timestamps (default microsecond)\n");
+		"  --nsec         nanosecond timestamps (default microsecond)\n"
+		"  --encap LIST   wrap every frame of the mix in a tunnel, taking in turn each of\n"
+		"                 LIST (comma-separated, or all): vxlan, geneve, gre, erspan2,\n"
+		"                 erspan3, ipip, mpls, vxlan6; the inner frames and timestamps stay\n"
+		"                 those of the mix (default: none; the tunnels mix: all)\n");
 }
 
 /* Parse an unsigned decimal of at most max into *v; false (with a message) if it is not one. */
@@ -1963,13 +2210,14 @@ main(int argc, char **argv)
 		{ "start-ns", required_argument, NULL, 't' },
 		{ "pps", required_argument, NULL, 'p' },
 		{ "nsec", no_argument, NULL, 'n' },
+		{ "encap", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct mix *mix = &mixes[0];
 	uint64_t count = 10000, seed = 1, start = 1700000000ULL * 1000000000ULL, pps = 1000;
 	const char *path = NULL;
-	static uint8_t frame[FRAME_MAX];
+	static uint8_t frame[FRAME_MAX], wrapped[FRAME_MAX + 128];
 	int c;
 
 	opterr = 0;
@@ -1999,6 +2247,7 @@ main(int argc, char **argv)
 			break;
 		case 'o': path = optarg; break;
 		case 'n': out.nsec = true; break;
+		case 'e': ok = encap_parse(optarg); break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -2032,6 +2281,8 @@ main(int argc, char **argv)
 			mix->name, mix->min_count);
 		return 2;
 	}
+	if (mix->next == tunnels_next && encap_set == 0)
+		encap_set = (1u << E_COUNT) - 1;
 	gen_count = count;
 	rng_state = seed;
 	mixed_init();
@@ -2049,8 +2300,14 @@ main(int argc, char **argv)
 		pcap_close(out.pd);
 		return 1;
 	}
-	for (uint64_t i = 0; i < count; i++)
-		emit(frame, mix->next(frame, i));
+	for (uint64_t i = 0; i < count; i++) {
+		size_t len = mix->next(frame, i);
+
+		if (encap_set)
+			emit(wrapped, wrap(wrapped, frame, len, encap_next()));
+		else
+			emit(frame, len);
+	}
 	if (pcap_dump_flush(out.dumper) != 0) {
 		fprintf(stderr, "pl-gen: %s: write failed\n", path);
 		pcap_dump_close(out.dumper);
