@@ -34,7 +34,7 @@ uint64_t pl_time_flag;
 #define PL_PARSE_LINEAR 512
 /* What a tunnel parser returns for "not a tunnel portlens strips": the packet stays the
  * outer one (meta untouched by the tunnel parser). */
-#define NOT_TUNNEL ((enum pl_kind)(PL_KIND_IP + 1))
+#define NOT_TUNNEL ((enum pl_kind)0x7f)
 /* Most MPLS labels stepped over in one stack. */
 #define PL_MAX_MPLS_LABELS 8
 
