@@ -189,25 +189,27 @@ parse_gre(struct pctx *c, uint32_t off, uint32_t end, struct pl_meta *meta)
 		return parse_net(c, proto, off + hl, end, meta);
 	case 0x88be: /* ERSPAN type II (sequence bit) or type I */
 	case 0x22eb: { /* ERSPAN type III */
-		uint32_t eh = 0;
+		uint32_t eh;
+		uint8_t ft = 0;
 
 		if (room < hl)
 			return malformed(meta, PL_MALFORMED_gre_truncated);
-		if (descend(c, meta, proto == 0x22eb ? PL_ENCAP_erspan_iii :
-				     PL_ENCAP_erspan_ii) < 0)
-			return PL_KIND_MALFORMED;
 		off += hl;
 		room -= hl;
 		if (proto == 0x88be) {
 			eh = (fv & 0x1000) ? 8 : 0;
-			if (room < eh)
+		} else {
+			if (room < 12)
 				return malformed(meta, PL_MALFORMED_erspan_truncated);
-			return parse_eth(c, off + eh, end, meta);
+			eh = (d[off + 11] & 1) ? 20 : 12;
+			ft = (d[off + 10] >> 2) & 0x1f; /* frame type */
 		}
-		if (room < 12 || ((d[off + 11] & 1) && room < 20))
+		if (room < eh)
 			return malformed(meta, PL_MALFORMED_erspan_truncated);
-		eh = (d[off + 11] & 1) ? 20 : 12;
-		switch ((d[off + 10] >> 2) & 0x1f) { /* frame type */
+		if (descend(c, meta, proto == 0x22eb ? PL_ENCAP_erspan_iii :
+				     PL_ENCAP_erspan_ii) < 0)
+			return PL_KIND_MALFORMED;
+		switch (ft) {
 		case 0:
 			return parse_eth(c, off + eh, end, meta);
 		case 2:
@@ -504,8 +506,6 @@ parse_mpls(struct pctx *c, uint32_t off, uint32_t len, struct pl_meta *meta)
 {
 	int n;
 
-	if (descend(c, meta, PL_ENCAP_mpls) < 0)
-		return PL_KIND_MALFORMED;
 	for (n = 0;; n++) {
 		if (n == PL_MAX_MPLS_LABELS)
 			return malformed(meta, PL_MALFORMED_mpls_too_many);
@@ -515,13 +515,12 @@ parse_mpls(struct pctx *c, uint32_t off, uint32_t len, struct pl_meta *meta)
 		if (c->d[off - 2] & 1) /* bottom of stack */
 			break;
 	}
-	if (avail(c, off, len) < 1)
+	if (avail(c, off, len) < 1 || ((c->d[off] >> 4) == 0 && avail(c, off, len) < 4))
 		return malformed(meta, PL_MALFORMED_mpls_truncated);
-	if ((c->d[off] >> 4) == 0) {
-		if (avail(c, off, len) < 4)
-			return malformed(meta, PL_MALFORMED_mpls_truncated);
+	if (descend(c, meta, PL_ENCAP_mpls) < 0)
+		return PL_KIND_MALFORMED;
+	if ((c->d[off] >> 4) == 0)
 		return parse_eth(c, off + 4, len, meta);
-	}
 	return inner_by_version(c, off, len, meta);
 }
 

@@ -103,6 +103,47 @@ add("udp_bad_length", eth(0x86dd) + ipv6(17, udp(length=300)))
 # ICMP
 add("icmp_truncated", eth(0x0800) + ipv4(1, b"\x08\x00"))
 add("icmp_truncated", eth(0x86dd) + ipv6(58, b"\x80"))
+# lengths from the frame: TSO (IPv4 total length 0) is fine; IPv6 payload length 0 with a
+# hop-by-hop header needs a Jumbo Payload option above 65535 that fits the frame
+add(None, eth(0x0800) + ipv4(6, tcp(payload=b"z" * 3000), total=0))
+add("ipv6_bad_jumbo", eth(0x86dd) + ipv6(0, b"\x06\x00" + b"\0" * 6 + tcp(), plen=0))
+add("ipv6_bad_jumbo", eth(0x86dd) + ipv6(0, struct.pack("!BBBBI", 6, 0, 0xc2, 4, 38) + tcp(),
+                                        plen=0))
+add("ipv6_bad_length", eth(0x86dd) + ipv6(0, struct.pack("!BBBBI", 6, 0, 0xc2, 4, 70000)
+                                         + tcp(), plen=0))
+
+
+# tunnels: a well-formed one of each kind around an inner TCP packet, then broken ones
+def outer_udp(dport, payload):
+    return eth(0x0800) + ipv4(17, struct.pack("!HHHH", 50000, dport, 8 + len(payload), 0)
+                              + payload)
+
+
+def gre(flags, proto, payload, extra=b""):
+    return eth(0x0800) + ipv4(47, struct.pack("!HH", flags, proto) + extra + payload)
+
+
+INNER = eth(0x0800) + ipv4(6, tcp())
+VXLAN = b"\x08\0\0\0\0\0\x01\0"
+add(None, outer_udp(4789, VXLAN + INNER))
+add(None, outer_udp(6081, b"\x01\0\x65\x58\0\0\x01\0" + b"\0" * 4 + INNER))
+add(None, gre(0x2000, 0x6558, INNER, b"\0\0\0\x2a"))
+add(None, gre(0x1000, 0x88be, b"\x10\x01\0\x07\0\0\0\0" + INNER, b"\0\0\0\x01"))
+add(None, eth(0x0800) + ipv4(4, ipv4(6, tcp())))
+add(None, eth(0x8847) + struct.pack("!II", (16 << 12) | 64, (17 << 12) | 0x100 | 64)
+    + ipv4(6, tcp()))
+add("vxlan_truncated", outer_udp(4789, VXLAN[:5]))
+add("geneve_truncated", outer_udp(6081, b"\x04\0\x65\x58\0\0\x01\0" + b"\0" * 4))
+add("gre_truncated", gre(0x3000, 0x0800, b"", b"\0\0"))
+add("erspan_truncated", gre(0x1000, 0x22eb, b"\x20\0" + b"\0" * 8, b"\0\0\0\x01"))
+add("mpls_truncated", eth(0x8847) + struct.pack("!I", (16 << 12) | 64))
+add("mpls_too_many", eth(0x8847) + struct.pack("!9I", *([(16 << 12) | 64] * 9))
+    + ipv4(6, tcp()))
+nested = ipv4(6, tcp())
+for _ in range(5):
+    nested = ipv4(4, nested)
+add("encap_too_deep", eth(0x0800) + nested)
+add("ipv4_bad_length", outer_udp(4789, VXLAN + INNER[:-4]))  # inner longer than the datagram
 
 with open(sys.argv[1], "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))

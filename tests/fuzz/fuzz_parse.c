@@ -4,7 +4,9 @@
  * must never read outside them, and what it reports must be consistent: offsets inside the
  * frame, a malformed reason exactly when the kind is malformed, a payload inside the frame.
  * For IP packets the canonical tuple and hash are computed too, and the tuple of the same
- * frame with its endpoints swapped must hash the same (symmetry).
+ * frame with its endpoints swapped must hash the same (symmetry). Each input is parsed with
+ * tunnel decapsulation on (the inner packet's offsets must lie inside the frame too, and only
+ * known encapsulations be reported) and off (no encapsulation reported).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,22 +19,25 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Parse one frame (decapsulating or not) and check what the parser reports. */
+static void
+one(const uint8_t *data, uint32_t len, int decap)
 {
 	struct pl_meta meta;
 	struct pl_tuple t;
 	uint8_t *copy;
-	uint32_t len = size > 65535 ? 65535 : (uint32_t)size;
 	enum pl_kind k;
 
 	/* an exact-size heap copy, so ASan sees any read past the frame */
 	copy = malloc(len ? len : 1);
 	if (copy == NULL)
-		return 0;
+		return;
 	memcpy(copy, data, len);
 	memset(&meta, 0xa5, sizeof(meta));
+	pl_parse_set_decap(decap);
 	k = pl_parse_frame(copy, len, len, &meta);
+	CHECK(meta.encap < (1u << PL_ENCAP_MAX));
+	CHECK(decap || meta.encap == 0);
 	CHECK(k == meta.kind);
 	CHECK((k == PL_KIND_MALFORMED) == (meta.malformed != PL_MALFORMED_NONE));
 	CHECK(meta.malformed < PL_MALFORMED_MAX);
@@ -62,5 +67,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	free(copy);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint32_t len = size > 65535 ? 65535 : (uint32_t)size;
+
+	one(data, len, 1);
+	one(data, len, 0);
 	return 0;
 }

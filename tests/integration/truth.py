@@ -12,7 +12,15 @@ tshark runs with a private configuration directory in which every protocol above
 disabled, so that an application dissector (DNS on port 53, TLS on 443 ...) choking on random
 payload cannot mark a frame malformed: only Ethernet, VLAN/802.1ad, ARP, IPv4, IPv6 and its
 extension headers, TCP, UDP, ICMP and ICMPv6 are dissected. Reassembly is off (ip.defragment,
-ipv6.defragment, tcp.desegment_tcp_streams) so every frame is judged on its own.
+ipv6.defragment, tcp.desegment_tcp_streams) so every frame is judged on its own. An IPv4 total
+length of 0 is a TSO frame whose length is the frame's (ip.tso_support, tshark's default).
+
+Tunnels: by default a tunnelled frame is judged by its outer headers, as `portlens
+--no-decap` does: the tunnel dissectors are disabled, and an IP packet inside IP (protocol 4
+or 41) is the outer packet's payload (protocol "other"). With --inner the tunnel dissectors
+(VXLAN, Geneve, GRE, ERSPAN, MPLS, Ethernet pseudowires) are enabled and every field is read
+from its last occurrence, the innermost packet, as portlens analyses tunnelled traffic;
+bytes stay frame.len, the whole frame.
 
 Rules (a frame is examined in this order):
 
@@ -25,7 +33,11 @@ Rules (a frame is examined in this order):
     M3  IPv4: ip.hdr_len missing or < 20 (IHL < 5), ip.len < ip.hdr_len, or
         ip.len > frame.len - L2 header (total length beyond the frame). An IP length smaller
         than the frame is padding, not an error.
-    M4  IPv6: 40 + ipv6.plen > frame.len - L2 header (payload length beyond the frame).
+    M4  IPv6: 40 + ipv6.plen > frame.len - L2 header (payload length beyond the frame); for a
+        jumbogram (payload length 0, RFC 2675) the Jumbo Payload length instead of plen.
+    With --inner the L2 header of M3/M4 is the whole frame's (inner IP lengths are only
+    checked against the frame): the generated tunnelled captures have no malformed inner
+    packet, and a broken one is caught by tshark's own `_ws.malformed`.
     M5  non-fragment TCP: tcp.hdr_len missing (header truncated), < 20 (data offset < 5),
         or tcp.len missing (tshark cannot fit the header in the segment: data offset beyond
         the segment), or `_ws.malformed` in the TCP layer.
@@ -67,6 +79,12 @@ DIRECTIONS = ["in", "out", "internal", "external"]
 # Protocols left enabled in tshark; everything else (application layers) is disabled.
 KEEP_PROTOCOLS = re.compile(
     r"^(frame|eth|ethertype|vlan|ieee8021ad|arp|ip|ipv6|tcp|udp|icmp|icmpv6|data|_ws)(\..*)?$")
+# Kept as well with --inner: the tunnels portlens decapsulates.
+TUNNEL_PROTOCOLS = re.compile(r"^(vxlan|geneve|gre|erspan|mpls|pwethcw|pwethnocw)(\..*)?$")
+
+# Which occurrence of a field tshark repeats (one per header): 0 the outermost, -1 (--inner)
+# the innermost.
+OCC = 0
 
 # `_ws.malformed` shows as "[Malformed Packet: <layer>]"; layers that make a frame malformed
 # whatever it carries, and L4 layers that do so only when the packet is not a fragment.
@@ -77,7 +95,7 @@ FIELDS = [
     "frame.number", "frame.len", "frame.protocols",
     "ip.hdr_len", "ip.len", "ip.proto", "ip.flags.mf", "ip.frag_offset", "ip.src", "ip.dst",
     "ipv6.plen", "ipv6.src", "ipv6.dst", "ipv6.fraghdr.offset", "ipv6.fraghdr.more",
-    "tcp.dstport", "tcp.hdr_len", "tcp.len", "udp.dstport", "udp.length",
+    "tcp.dstport", "tcp.hdr_len", "tcp.len", "udp.dstport", "udp.length", "ipv6.opt.jumbo",
     "_ws.malformed",	# last: its text may contain anything but a tab
 ]
 
@@ -90,32 +108,33 @@ def default_bins():
     return bins
 
 
-def tshark_config_dir():
-    """A fresh tshark configuration directory disabling every protocol not in KEEP_PROTOCOLS."""
+def tshark_config_dir(inner=False):
+    """A fresh tshark configuration directory disabling every protocol not in KEEP_PROTOCOLS
+    (nor in TUNNEL_PROTOCOLS when inner)."""
     d = tempfile.mkdtemp(prefix="pl-truth-ws.")
     out = subprocess.run(["tshark", "-G", "protocols"], check=True, capture_output=True,
                          text=True, env=dict(os.environ, WIRESHARK_CONFIG_DIR=d)).stdout
     names = [ln.split("\t")[2] for ln in out.splitlines() if ln.count("\t") >= 2]
     with open(os.path.join(d, "disabled_protos"), "w") as f:
         for n in names:
-            if not KEEP_PROTOCOLS.match(n):
+            if not KEEP_PROTOCOLS.match(n) and not (inner and TUNNEL_PROTOCOLS.match(n)):
                 f.write(n + "\n")
     return d
 
 
-def tshark_rows(path, fields=None, config_dir=None):
+def tshark_rows(path, fields=None, config_dir=None, inner=False):
     """Yield one dict of field name -> string (empty when absent) per frame of path.
 
     fields: the tshark fields to read (default FIELDS); config_dir: a throw-away
-    WIRESHARK_CONFIG_DIR to use and remove (default: a fresh tshark_config_dir())."""
+    WIRESHARK_CONFIG_DIR to use and remove (default: a fresh tshark_config_dir(inner))."""
     fields = FIELDS if fields is None else fields
-    cfg = tshark_config_dir() if config_dir is None else config_dir
+    cfg = tshark_config_dir(inner) if config_dir is None else config_dir
     try:
         cmd = ["tshark", "-r", path, "-n",
                "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
                "-o", "tcp.desegment_tcp_streams:FALSE",
                "-o", "tcp.analyze_sequence_numbers:FALSE",
-               "-o", "ip.tso_support:FALSE",
+               "-o", "ip.tso_support:TRUE",
                "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
                "-E", "aggregator=,"]
         for f in fields:
@@ -132,10 +151,23 @@ def tshark_rows(path, fields=None, config_dir=None):
 
 
 def first_int(s):
-    """The first of tshark's comma-aggregated values as an int (hex allowed), or None."""
+    """The OCC-th of tshark's comma-aggregated values (the first, or the last with --inner)
+    as an int (hex allowed), or None."""
     if s == "":
         return None
-    return int(s.split(",")[0], 0)
+    return int(s.split(",")[OCC], 0)
+
+
+def visible_protocols(protos):
+    """The layers judged: with --inner all of them, the last IP header being the packet's;
+    by default those before an IP header nested right inside another (IP-in-IP's inner
+    packet is the outer packet's payload, as for portlens --no-decap)."""
+    if OCC != 0:
+        return protos
+    for i in range(1, len(protos)):
+        if protos[i] in ("ip", "ipv6") and protos[i - 1] in ("ip", "ipv6"):
+            return protos[:i]
+    return protos
 
 
 def all_ints(s):
@@ -168,7 +200,8 @@ class Truth:
     def classify(self, r):
         """Return (verdict, detail) for one frame: 'malformed', 'non_ip', 'ipv4' or 'ipv6'."""
         flen = int(r["frame.len"])
-        protos = r["frame.protocols"].split(":") if r["frame.protocols"] else []
+        protos = visible_protocols(r["frame.protocols"].split(":") if r["frame.protocols"]
+                                   else [])
         bad_layers = re.findall(r"\[Malformed Packet: ([^\]]*)\]", r["_ws.malformed"])
 
         if flen < 14:
@@ -180,6 +213,9 @@ class Truth:
         l3_room = flen - 14 - 4 * ntags
         last_et = max((i for i, p in enumerate(protos) if p == "ethertype"), default=None)
         l3 = protos[last_et + 1] if last_et is not None and last_et + 1 < len(protos) else ""
+        if OCC != 0:
+            l3 = next((p for p in reversed(protos) if p in ("ip", "ipv6")), l3)
+            l3_room = flen
         if l3 not in ("ip", "ipv6"):
             return "non_ip", None
 
@@ -196,6 +232,8 @@ class Truth:
             plen = first_int(r["ipv6.plen"])
             if plen is None:
                 return "malformed", "M4 no IPv6 header"
+            if plen == 0 and r["ipv6.opt.jumbo"] != "":
+                plen = first_int(r["ipv6.opt.jumbo"])
             if 40 + plen > l3_room:
                 return "malformed", "M4 payload length %d beyond frame (%d)" % (plen,
                                                                               l3_room - 40)
@@ -242,10 +280,10 @@ class Truth:
             return
         if verdict == "ipv4":
             self.protocols["ipv4"] += 1
-            src, dst = r["ip.src"].split(",")[0], r["ip.dst"].split(",")[0]
+            src, dst = r["ip.src"].split(",")[OCC], r["ip.dst"].split(",")[OCC]
         else:
             self.protocols["ipv6"] += 1
-            src, dst = r["ipv6.src"].split(",")[0], r["ipv6.dst"].split(",")[0]
+            src, dst = r["ipv6.src"].split(",")[OCC], r["ipv6.dst"].split(",")[OCC]
         d = self.direction(src, dst)
         self.directions[d]["packets"] += 1
         self.directions[d]["bytes"] += flen
@@ -314,14 +352,18 @@ def main():
                     help="a local network (repeatable); replaces the default "
                          + ", ".join(DEFAULT_LOCAL))
     ap.add_argument("--out", help="write the JSON here instead of stdout")
+    ap.add_argument("--inner", action="store_true",
+                    help="judge tunnelled frames by their innermost packet (portlens's default)")
     ap.add_argument("--list-malformed", action="store_true",
                     help="print the malformed frames and the rule that caught each on stderr")
     a = ap.parse_args()
     if shutil.which("tshark") is None:
         print("truth.py: tshark not found", file=sys.stderr)
         return 2
+    global OCC
+    OCC = -1 if a.inner else 0
     t = Truth(a.local_net or DEFAULT_LOCAL)
-    for r in tshark_rows(a.pcap):
+    for r in tshark_rows(a.pcap, inner=a.inner):
         t.add(r)
     if a.list_malformed:
         for n, why in t.malformed_frames:
