@@ -363,7 +363,9 @@ dispose(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 		freeb[(*nfree)++] = m;
 		return;
 	}
-	if (p->meta->kind == PL_KIND_IP) {
+	/* a tunnelled frame is forwarded as it came: its inner header is under the outer
+	 * checksums, and the outer header is the one the network forwards on */
+	if (p->meta->kind == PL_KIND_IP && p->meta->encap == 0) {
 		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + p->meta->l3_off;
 		int v6 = p->meta->flags & PL_F_IPV6;
 

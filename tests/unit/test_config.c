@@ -185,6 +185,7 @@ test_defaults_are_the_finmark_setup(void **state)
 	assert_string_equal(d.path, "");
 	assert_int_equal(d.nb_nets, 4);
 	assert_string_equal(d.bins, "0-1023/1,1024-49151/100,49152-65535/50");
+	assert_int_equal(d.decap, 1);
 	assert_int_equal(d.nb_classes, 6);
 	for (i = 0; i < 6; i++)
 		assert_string_equal(d.classes[i].name, names[i]);
@@ -271,6 +272,7 @@ test_every_key_is_read(void **state)
 
 	load_ok("local_nets: [192.0.2.0/24, \"2001:db8::/32\", 10.1.2.3]\n"
 		"bins: \"0-1023/1,1024-65535/1000\"\n"
+		"decap: off\n"
 		"classes:\n"
 		"  - name: web-1\n"
 		"    protocol: udp\n"
@@ -312,6 +314,7 @@ test_every_key_is_read(void **state)
 	assert_int_equal(cfg.nets[1].depth, 32);
 	assert_int_equal(cfg.nets[2].depth, 32);
 	assert_string_equal(cfg.bins, "0-1023/1,1024-65535/1000");
+	assert_int_equal(cfg.decap, 0);
 	assert_int_equal(cfg.nb_classes, 2);
 	assert_string_equal(cfg.classes[0].name, "web-1");
 	assert_int_equal(cfg.classes[0].protos, PL_PROTO_UDP);
@@ -552,7 +555,7 @@ static void
 test_unknown_top_level_key(void **state)
 {
 	expect_error("scan:\n  packets: 2\nfoo: 1\n", 3,
-		     "foo: unknown key (expected one of local_nets, bins, classes,");
+		     "foo: unknown key (expected one of local_nets, bins, decap, classes,");
 }
 
 static void
