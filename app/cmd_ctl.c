@@ -11,9 +11,11 @@
  * go on.)
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmdline_parse_string.h>
 
@@ -46,15 +48,33 @@ cmd_sleep(void *res, struct cmdline *c, void *data)
 	printf("slept %u ms\n", r->ms);
 }
 
+/* Sequence number of the newest published snapshot, 0 if none. */
+static uint64_t
+newest_seq(void)
+{
+	struct pl_snapshot *s = pl_snapshot_get(&pl_app.pub);
+	uint64_t seq = s ? s->seq : 0;
+
+	pl_snapshot_put(s);
+	return seq;
+}
+
 /*
  * debug stall worker N MS: fault injection. Worker N stops polling for MS ms between two
  * bursts, as a stuck worker would: its rings fill, the RX lcores drop and count, the stats
- * role reports it stale; then it catches up.
+ * role reports it stale; then it catches up. The command returns when the worker has
+ * resumed, and names the snapshots collected wholly while it was stuck: from the second
+ * after the worker took the stall (the tick of the first may have been collecting already)
+ * to the last published while the worker's sequence number had not moved. The window is
+ * defined by what the worker did, so a test can check those snapshots on a loaded machine.
  */
 static void
 cmd_stall(void *res, struct cmdline *c, void *data)
 {
 	struct cmd_ctl_result *r = res;
+	struct pl_worker_ctx *wk;
+	uint64_t first = 0, last = 0, seq, waited;
+	uint32_t wseq;
 
 	(void)c;
 	(void)data;
@@ -63,8 +83,34 @@ cmd_stall(void *res, struct cmdline *c, void *data)
 		       pl_app.nb_workers);
 		return;
 	}
-	__atomic_store_n(&pl_app.wk[r->n]->stall_ms, r->ms, __ATOMIC_RELEASE);
+	wk = pl_app.wk[r->n];
+	__atomic_store_n(&wk->stall_ms, r->ms, __ATOMIC_RELEASE);
 	printf("worker %u stalls for %u ms\n", r->n, r->ms);
+	fflush(stdout);
+	/* it takes the request between two bursts: then it is stuck */
+	for (waited = 0; __atomic_load_n(&wk->stall_ms, __ATOMIC_ACQUIRE) && waited < 5000;
+	     waited++)
+		usleep(1000);
+	if (__atomic_load_n(&wk->stall_ms, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&wk->stall_ms, 0, __ATOMIC_RELEASE);
+		printf("error: worker %u did not take the stall in 5 s (it has stopped?)\n", r->n);
+		return;
+	}
+	first = newest_seq() + 2;
+	wseq = pl_ctr_seq(wk->ctr);
+	/* stuck until its sequence number moves again */
+	for (waited = 0; waited < 2ULL * r->ms + 10000; waited++) {
+		seq = newest_seq();
+		if (pl_ctr_seq(wk->ctr) != wseq)
+			break;
+		last = seq;
+		usleep(1000);
+	}
+	if (last >= first)
+		printf("worker %u resumed: snapshots %" PRIu64 " to %" PRIu64 " were collected "
+		       "while it was stuck\n", r->n, first, last);
+	else
+		printf("worker %u resumed: no snapshot was collected while it was stuck\n", r->n);
 }
 
 static void
@@ -286,7 +332,8 @@ static const struct pl_cmd_help help[] = {
 	{ "set log TYPE LEVEL", "log level of the types matching TYPE (pmd.net.*, portlens ...)" },
 	{ "set verbose N", "what portlens logs: 0 warnings, 1 information, 2 debugging" },
 	{ "sleep MS", "wait MS milliseconds (scripts)" },
-	{ "debug stall worker N MS", "fault injection: worker N stops polling for MS ms" },
+	{ "debug stall worker N MS",
+	  "fault injection: worker N stops polling for MS ms; names the snapshots taken meanwhile" },
 	{ "quit", "stop portlens: final snapshot, balance check, exit" },
 	{ "help [SECTION]", "the commands, all or by section" },
 	{ NULL, NULL },
