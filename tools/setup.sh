@@ -23,6 +23,7 @@ packages=(gcc pkg-config meson ninja-build python3
 	tshark tcpreplay iproute2 curl python3-prometheus-client prometheus chromium nfdump pmacct
 	sip-tester
 	zlib1g-dev libzstd-dev zstd
+	tmux stress-ng
 	clang libclang-rt-14-dev)
 
 install_missing() {

@@ -68,7 +68,8 @@ check "console: traffic went on and the balance closes" "$res"
 	-- --workers 1 --tick-ms 200 --config "$tmp/cfg.yaml" --json "$tmp/h.json" \
 	--json-lines "$tmp/h.jsonl" --json-interval 0.5 --no-summary --quiet 2>"$tmp/h.err" &
 pid=$!
-sleep 2
+# SIGHUP once portlens is up (its handler is in place before the first snapshot)
+for _ in $(seq 1 600); do [ -s "$tmp/h.jsonl" ] && break; sleep 0.1; done
 cp "$tmp/bad.yaml" "$tmp/cfg.yaml"
 kill -HUP "$pid"
 check "SIGHUP: a bad file is rejected, naming the line" "$(waits_for "$tmp/h.err" "reload rejected: $tmp/cfg.yaml:3:")"
@@ -77,7 +78,7 @@ lines1=$(wc -l <"$tmp/h.jsonl")
 cp "$tmp/good.yaml" "$tmp/cfg.yaml"
 kill -HUP "$pid"
 check "SIGHUP: a good file is reloaded" "$(waits_for "$tmp/h.err" "configuration reloaded from $tmp/cfg.yaml")"
-sleep 1.5
+for _ in $(seq 1 600); do [ "$(wc -l <"$tmp/h.jsonl")" -gt "$lines1" ] && break; sleep 0.1; done
 check "SIGHUP: snapshots go on meanwhile" "$([ "$(wc -l <"$tmp/h.jsonl")" -gt "$lines1" ] && echo True || echo False)"
 kill -TERM "$pid"
 rc=0

@@ -287,11 +287,20 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 check "live: serving snapshots" "$up"
-sleep 1.5
+# wait for states, not time: a history with two rated points, then packets beyond a scrape
+metric_of() { awk -v n="$2" '$1 == n { print int($2); exit }' "$1"; }
+for _ in $(seq 1 600); do
+	[ "$(curl -sf "$lbase/api/history" | grep -o '"pps"' | wc -l)" -ge 2 ] && break
+	sleep 0.1
+done
 curl -sf "$lbase/metrics" -o "$tmp/m1.txt"
 curl -sf "$lbase/api/snapshot" -o "$tmp/s.json"
-sleep 0.5
-curl -sf "$lbase/metrics" -o "$tmp/m2.txt"
+for _ in $(seq 1 600); do
+	curl -sf "$lbase/metrics" -o "$tmp/m2.txt" || true
+	[ "$(metric_of "$tmp/m2.txt" portlens_packets_total)" -gt \
+		"$(metric_of "$tmp/m1.txt" portlens_packets_total)" ] 2>/dev/null && break
+	sleep 0.1
+done
 curl -sf "$lbase/api/history" -o "$tmp/h.json"
 curl -sf "$lbase/api/snapshot" -o "$tmp/s2.json"
 check "live: promtool check metrics passes on a live scrape" "$(promtool check metrics <"$tmp/m2.txt" \

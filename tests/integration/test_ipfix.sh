@@ -30,7 +30,17 @@ run() { # name extra-args...
 	for _ in $(seq 1 100); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
 	"$portlens" --pcap "$tmp/p.pcap" --ipfix "127.0.0.1:$port" --json "$tmp/$name.json" \
 		--no-summary --quiet "$@"
-	sleep 1
+	# the collector has read every datagram (its socket's queue is empty) and written it
+	# (the file no longer grows between two looks)
+	local size=-1 now
+	for _ in $(seq 1 300); do
+		now=$(stat -c %s "$tmp/$name.pcap")
+		if [ "$now" = "$size" ] && ss -u -l -n "sport = :$port" | awk 'NR > 1 && $2 != 0 { q = 1 } END { exit q }'; then
+			break
+		fi
+		size=$now
+		sleep 0.1
+	done
 	kill "$coll" 2>/dev/null || true
 	wait "$coll" 2>/dev/null || true
 	tshark -r "$tmp/$name.pcap" -n -d udp.port==4739,cflow -T fields -E occurrence=a \

@@ -60,7 +60,8 @@ wait_received() {
 	done
 	return 1
 }
-wait_received -1 # portlens is up: its first snapshot is out
+# portlens is up: its first snapshot is out
+wait_received -1 || { cat "$tmp/portlens.log"; echo "FAIL: portlens did not start"; exit 1; }
 replay() { nsx tcpreplay -i "$vb" --pps 1000 "$tmp/$1.pcap" >>"$tmp/replay.log" 2>&1 || true; }
 replay before
 wait_received 0 || true # traffic arrived

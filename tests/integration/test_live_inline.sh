@@ -59,7 +59,11 @@ check "inline: the capture had malformed frames" "$r8"
 	-- --workers 1 --tick-ms 200 --json "$tmp/term.json" --json-lines "$tmp/term.jsonl" \
 	--json-interval 0.5 --no-summary --quiet &
 pid=$!
-sleep 3
+# SIGTERM once three periodic snapshots are out (the checks want at least three lines)
+for _ in $(seq 1 600); do
+	[ "$(wc -l <"$tmp/term.jsonl" 2>/dev/null || echo 0)" -ge 3 ] && break
+	sleep 0.1
+done
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?

@@ -264,7 +264,7 @@ if ! kill -0 "$pl_pid" 2> /dev/null; then
 	cat "$work/portlens.log"
 	die "portlens exited early (status $rc)"
 fi
-sleep 1	# let port start and the lcores reach their loops
+# no wait for the lcores: the socket is bound and its ring holds the whole replay
 
 # --- replay -------------------------------------------------------------------------------
 nsx tcpreplay -i "$vb" --pps "$PPS" "$pcap" > "$work/tcpreplay.log" 2>&1 ||
