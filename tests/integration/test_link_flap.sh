@@ -45,9 +45,11 @@ pid=$!
 # received: frames received in the newest --json-lines snapshot (-1 before the first one);
 # read with grep, not python: cheap enough to poll on a loaded machine
 received() {
-	local n
-	n=$(tail -n 1 "$tmp/out.jsonl" 2>/dev/null | grep -o '"balance":{"received":[0-9]*' |
-		grep -o '[0-9]*$')
+	local lines n
+	# complete lines only: the newest may be half written
+	lines=$(wc -l <"$tmp/out.jsonl" 2>/dev/null || echo 0)
+	n=$(head -n "$lines" "$tmp/out.jsonl" 2>/dev/null | tail -n 1 |
+		grep -o '"balance":{"received":[0-9]*' | grep -o '[0-9]*$')
 	echo "${n:--1}"
 }
 # wait_received N: until a snapshot has more than N frames received (bound 60 s)
@@ -65,9 +67,22 @@ wait_received -1 || { cat "$tmp/portlens.log"; echo "FAIL: portlens did not star
 replay() { nsx tcpreplay -i "$vb" --pps 1000 "$tmp/$1.pcap" >>"$tmp/replay.log" 2>&1 || true; }
 replay before
 wait_received 0 || true # traffic arrived
+# operstate: the kernel applies a link change asynchronously (linkwatch)
+operstate() { # IFACE STATE: until the interface is in that state (bound 60 s)
+	local end=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ "$(nsx cat "/sys/class/net/$1/operstate")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "FAIL: $1 did not go $2"
+	return 1
+}
 nsx ip link set "$va" down
+operstate "$vb" lowerlayerdown # its peer is down
 replay down # sent while the link is down: the kernel drops it
 nsx ip link set "$va" up
+operstate "$va" up
+operstate "$vb" up
 before_up=$(received)
 replay after
 wait_received "$before_up" || true # what was sent after the link came back has arrived
