@@ -131,12 +131,13 @@ pl_offline_rx_loop(void *arg)
 		if (n == 0) {
 			if (pl_capture_done(app->cap))
 				break; /* the end, or an error main reports */
-			/* the workers still hold the mbufs: let them run */
-			if (yield && ++idle > 16) {
+			/* the workers still hold the mbufs: wait for them as a live RX lcore waits
+			 * for traffic (a yield gives the CPU away for a whole time slice when the
+			 * machine is busy) */
+			rte_pause();
+			if (yield && ++idle > 1024) {
 				sched_yield();
 				idle = 0;
-			} else {
-				rte_pause();
 			}
 		}
 	}
