@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/capture on captures built byte by byte in memory: timestamps of every resolution, the
+ * Ethernet frame of every link type, pcapng interfaces and offsets, the time-order merge of
+ * the mbuf path, and refusals. The integration test capture_formats covers whole files.
+ */
+#include "pl_test.h"
+
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "pl_capture.h"
+
+static uint8_t buf[4096];
+static size_t blen;
+
+static void
+put(const void *p, size_t n)
+{
+	memcpy(buf + blen, p, n);
+	blen += n;
+}
+
+static void
+put32(uint32_t v)
+{
+	put(&v, 4);
+}
+
+/* A little-endian pcap header of a link type; nanoseconds when ns. */
+static void
+pcap_header(uint32_t linktype, int ns)
+{
+	blen = 0;
+	put32(ns ? 0xa1b23c4d : 0xa1b2c3d4);
+	put32(0x00040002);
+	put32(0);
+	put32(0);
+	put32(65535);
+	put32(linktype);
+}
+
+static void
+pcap_record(uint32_t sec, uint32_t frac, const void *data, uint32_t len)
+{
+	put32(sec);
+	put32(frac);
+	put32(len);
+	put32(len);
+	put(data, len);
+}
+
+static struct pl_capture *
+open_buf(void)
+{
+	char err[512];
+	struct pl_capture *c = pl_capture_open_mem(buf, blen, "test.pcap", 0, err, sizeof(err));
+
+	if (c == NULL)
+		fail_msg("%s", err);
+	return c;
+}
+
+/* A minimal IPv4 header (20 bytes, total length 20) and an IPv6 one (40 bytes). */
+static const uint8_t ip4[20] = { 0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1,
+				 10, 0, 0, 2 };
+static const uint8_t ip6[40] = { 0x60, 0, 0, 0, 0, 0, 59, 64 };
+
+static void
+test_pcap_microseconds_and_nanoseconds_give_ns(void **state)
+{
+	struct pl_capture_rec r;
+	struct pl_capture *c;
+
+	(void)state;
+	pcap_header(1, 0);
+	pcap_record(1700000000, 123456, ip4, 20);
+	c = open_buf();
+	assert_int_equal(pl_capture_next(c, &r), 1);
+	assert_true(r.ts_ns == 1700000000123456000ull);
+	assert_int_equal(pl_capture_next(c, &r), 0);
+	assert_int_equal(pl_capture_done(c), 1);
+	pl_capture_close(c);
+	pcap_header(1, 1);
+	pcap_record(1700000000, 123456789, ip4, 20);
+	c = open_buf();
+	assert_int_equal(pl_capture_next(c, &r), 1);
+	assert_true(r.ts_ns == 1700000000123456789ull);
+	pl_capture_close(c);
+}
+
+static void
+test_raw_ip_becomes_a_padded_ethernet_frame(void **state)
+{
+	struct pl_capture_rec r = { .data = ip4, .caplen = 20, .linktype = 101 };
+	uint8_t hdr[14];
+	uint32_t off;
+
+	(void)state;
+	assert_int_equal(pl_capture_eth(&r, hdr, &off), 60); /* 14 + 20, padded */
+	assert_int_equal(off, 0);
+	assert_int_equal(hdr[12], 0x08);
+	assert_int_equal(hdr[13], 0x00);
+	r.data = ip6;
+	r.caplen = 40;
+	assert_int_equal(pl_capture_eth(&r, hdr, &off), 60); /* 14 + 40 = 54, padded */
+	assert_int_equal(hdr[12] << 8 | hdr[13], 0x86dd);
+	r.caplen = 0;
+	assert_int_equal(pl_capture_eth(&r, hdr, &off), 0); /* nothing: an empty frame */
+}
+
+static void
+test_null_and_loop_read_the_family_in_either_byte_order(void **state)
+{
+	static const uint32_t fam[] = { 0x00000002, 0x02000000, 0x0000001c, 0x1e000000,
+					0x0000000a };
+	static const uint16_t want[] = { 0x0800, 0x0800, 0x86dd, 0x86dd, 0x86dd };
+	uint8_t rec[4 + 40], hdr[14];
+	unsigned int i;
+	uint32_t off;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(fam); i++) {
+		struct pl_capture_rec r = { .data = rec, .caplen = sizeof(rec),
+					    .linktype = i % 2 ? 0 : 108 };
+		uint32_t be = rte_cpu_to_be_32(fam[i]);
+
+		memcpy(rec, &be, 4);
+		memcpy(rec + 4, ip6, 40);
+		assert_int_equal(pl_capture_eth(&r, hdr, &off), 60);
+		assert_int_equal(off, 4);
+		assert_int_equal(hdr[12] << 8 | hdr[13], want[i]);
+	}
+}
+
+static void
+test_cooked_v1_and_v2_take_the_protocol_field(void **state)
+{
+	uint8_t v1[16 + 40] = { 0 }, v2[20 + 40] = { 0 }, hdr[14];
+	struct pl_capture_rec r1 = { .data = v1, .caplen = sizeof(v1), .linktype = 113 };
+	struct pl_capture_rec r2 = { .data = v2, .caplen = sizeof(v2), .linktype = 276 };
+	uint32_t off;
+
+	(void)state;
+	v1[14] = 0x86;
+	v1[15] = 0xdd;
+	v2[0] = 0x81; /* a VLAN tag kept by the capture stays a VLAN tag */
+	v2[1] = 0x00;
+	assert_int_equal(pl_capture_eth(&r1, hdr, &off), 60); /* 14 + 40, padded */
+	assert_int_equal(off, 16);
+	assert_int_equal(hdr[12] << 8 | hdr[13], 0x86dd);
+	assert_int_equal(pl_capture_eth(&r2, hdr, &off), 60);
+	assert_int_equal(off, 20);
+	assert_int_equal(hdr[12] << 8 | hdr[13], 0x8100);
+}
+
+/* pcapng: section, an interface with if_tsresol 2^-10 and if_tsoffset 100 s, one packet. */
+static void
+test_pcapng_binary_resolution_and_offset(void **state)
+{
+	struct pl_capture_rec r;
+	struct pl_capture *c;
+	uint64_t units = (5ull << 10) | 512; /* 5.5 s in 2^-10 s */
+
+	(void)state;
+	blen = 0;
+	put32(0x0a0d0d0a); put32(28); put32(0x1a2b3c4d); put32(1); put32(0xffffffff);
+	put32(0xffffffff); put32(28);
+	put32(1); put32(44); put32(101); put32(0);
+	put32(9 | 1 << 16); put32(0x8a);            /* if_tsresol: 2^-10 */
+	put32(14 | 8 << 16); put32(100); put32(0);  /* if_tsoffset: 100 s */
+	put32(0); put32(44);
+	put32(6); put32(32 + 20); put32(0); put32((uint32_t)(units >> 32)); put32((uint32_t)units);
+	put32(20); put32(20); put(ip4, 20); put32(32 + 20);
+	c = open_buf();
+	assert_int_equal(pl_capture_next(c, &r), 1);
+	assert_int_equal(r.linktype, 101);
+	assert_int_equal(r.caplen, 20);
+	assert_true(r.ts_ns == 105500000000ull);
+	assert_int_equal(pl_capture_next(c, &r), 0);
+	pl_capture_close(c);
+}
+
+static void
+test_unsupported_link_type_is_refused_in_one_line(void **state)
+{
+	char err[512];
+
+	(void)state;
+	pcap_header(105, 0);
+	pcap_record(1, 0, ip4, 20);
+	assert_null(pl_capture_open_mem(buf, blen, "wifi.pcap", 0, err, sizeof(err)));
+	assert_non_null(strstr(err, "wifi.pcap: link type 105 (IEEE802_11)"));
+	assert_non_null(strstr(err, "tcprewrite --dlt=enet"));
+	assert_null(strchr(err, '\n'));
+}
+
+static void
+test_truncated_record_is_refused_unless_allowed(void **state)
+{
+	char err[512];
+	struct pl_capture *c;
+	struct pl_capture_rec r;
+
+	(void)state;
+	pcap_header(1, 0);
+	pcap_record(1, 0, ip4, 20);
+	pcap_record(2, 0, ip4, 20);
+	blen -= 5;
+	assert_null(pl_capture_open_mem(buf, blen, "cut.pcap", 0, err, sizeof(err)));
+	assert_non_null(strstr(err, "truncated: record 2 at byte 60 needs 20 bytes, 15 are left"));
+	c = pl_capture_open_mem(buf, blen, "cut.pcap", PL_CAPTURE_ALLOW_TRUNCATED, err,
+				sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(pl_capture_records(c), 1);
+	assert_int_equal(pl_capture_next(c, &r), 1);
+	assert_int_equal(pl_capture_next(c, &r), 0);
+	assert_non_null(strstr(pl_capture_error(c), "analysing the 1 whole records"));
+	pl_capture_close(c);
+}
+
+/* The mbuf path: frames, time in the RX timestamp field, bytes as documented. */
+static void
+test_burst_fills_mbufs_with_frames_and_time(void **state)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("captest", 256, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct rte_mbuf *m[4];
+	struct pl_capture *c;
+	uint64_t flag;
+	int off;
+	uint16_t n;
+
+	(void)state;
+	assert_non_null(mp);
+	pcap_header(228, 0);
+	pcap_record(3, 1, ip4, 20);
+	pcap_record(3, 2, ip4, 20);
+	c = open_buf();
+	n = pl_capture_burst(c, mp, m, 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
+	assert_int_equal(m[0]->pkt_len, 60);
+	assert_memory_equal(rte_pktmbuf_mtod_offset(m[0], uint8_t *, 14), ip4, 20);
+	assert_int_equal(*rte_pktmbuf_mtod_offset(m[0], uint8_t *, 59), 0);
+	assert_true(*RTE_MBUF_DYNFIELD(m[1], off, uint64_t *) == 3000002000ull);
+	assert_true(m[1]->ol_flags & flag);
+	rte_pktmbuf_free_bulk(m, n);
+	assert_int_equal(pl_capture_burst(c, mp, m, 4), 0);
+	assert_int_equal(pl_capture_done(c), 1);
+	pl_capture_close(c);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return pl_test_eal_init("capture");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pcap_microseconds_and_nanoseconds_give_ns),
+		cmocka_unit_test(test_raw_ip_becomes_a_padded_ethernet_frame),
+		cmocka_unit_test(test_null_and_loop_read_the_family_in_either_byte_order),
+		cmocka_unit_test(test_cooked_v1_and_v2_take_the_protocol_field),
+		cmocka_unit_test(test_pcapng_binary_resolution_and_offset),
+		cmocka_unit_test(test_unsupported_link_type_is_refused_in_one_line),
+		cmocka_unit_test(test_truncated_record_is_refused_unless_allowed),
+		cmocka_unit_test(test_burst_fills_mbufs_with_frames_and_time),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
