@@ -252,11 +252,22 @@ clear_port(void *res, struct cmdline *c, void *data)
 	uint16_t first, last, p;
 	uint64_t seq;
 
-	if (which_ports(r->which, &first, &last))
+	if (pl_app.offline) {
+		/* the capture stands for port 0 (ports_hw); there is no NIC counter to reset */
+		if (strcmp(r->which, "all") != 0 && strcmp(r->which, "0") != 0) {
+			printf("error: clear port stats %s: offline, the capture is port 0\n",
+			       r->which);
+			return;
+		}
+		first = last = 0;
+	} else if (which_ports(r->which, &first, &last)) {
 		return;
+	}
 	for (p = first; p <= last; p++) {
-		rte_eth_stats_reset(p);
-		rte_eth_xstats_reset(p);
+		if (!pl_app.offline) {
+			rte_eth_stats_reset(p);
+			rte_eth_xstats_reset(p);
+		}
 		zero_ns[p] = pl_clock_ns(CLOCK_REALTIME);
 		last_seen[p].valid = 0;
 	}
