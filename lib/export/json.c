@@ -726,7 +726,10 @@ pl_export_summary(const struct pl_snapshot *s, FILE *f)
 	const struct pl_balance *b = &s->balance;
 	uint64_t first = s->total.time_first == UINT64_MAX ? 0 : s->total.time_first;
 	double dur = s->total.time_last > first ? (s->total.time_last - first) / 1e9 : 0;
+	const struct pl_port_ctr *svc = s->ports + (size_t)PL_PORT_ROW_SERVICE * 65536;
+	const uint64_t *t = s->total.tcp;
 	unsigned int d;
+	uint16_t sp, sb;
 
 	fprintf(f, "portlens snapshot %" PRIu64 "%s\n", s->seq, s->final ? " (final)" : "");
 	fprintf(f, "  packets %" PRIu64 "  bytes %" PRIu64 "  duration %.3f s\n",
@@ -751,7 +754,12 @@ pl_export_summary(const struct pl_snapshot *s, FILE *f)
 	for (d = 0; d < PL_DIR_MAX; d++) {
 		fprintf(f, "  %-8s %12" PRIu64 " pkts %14" PRIu64 " bytes", pl_dir_name(d),
 			s->total.dir_packets[d], s->total.dir_bytes[d]);
-		if (s->top_packets[d].port >= 0)
+		/* outgoing answers go to clients' ports: name the local service port instead */
+		if (d == PL_DIR_OUT && pl_snapshot_top_ports(s, PL_PORT_ROW_SERVICE, 0, &sp, 1) &&
+		    pl_snapshot_top_ports(s, PL_PORT_ROW_SERVICE, 1, &sb, 1))
+			fprintf(f, "   service port %u (%" PRIu64 " pkts), %u (%" PRIu64 " bytes)",
+				sp, svc[sp].packets, sb, svc[sb].bytes);
+		else if (s->top_packets[d].port >= 0)
 			fprintf(f, "   top port %d (%" PRIu64 " pkts), %d (%" PRIu64 " bytes)",
 				s->top_packets[d].port, s->top_packets[d].value,
 				s->top_bytes[d].port, s->top_bytes[d].value);
@@ -764,12 +772,15 @@ pl_export_summary(const struct pl_snapshot *s, FILE *f)
 				s->total.class_packets[d], s->total.class_bytes[d],
 				s->total.class_conns[d], v[PL_CTR_bytes] ?
 				100.0 * s->total.class_bytes[d] / v[PL_CTR_bytes] : 0.0);
-	if (s->total.tcp[PL_TCP_attempted] || s->total.tcp[PL_TCP_established]) {
-		fprintf(f, "  tcp");
-		for (d = 0; d < PL_TCP_MAX; d++)
-			fprintf(f, " %s %" PRIu64, pl_tcp_outcome_name(d), s->total.tcp[d]);
-		fputc('\n', f);
-	}
+	if (t[PL_TCP_attempted] || t[PL_TCP_established])
+		/* the report's definitions: failed = rejected + unanswered, resets apart */
+		fprintf(f, "  tcp attempts %" PRIu64 ": established %" PRIu64 ", failed %" PRIu64
+			" (rejected %" PRIu64 ", unanswered %" PRIu64 "), reset in handshake %" PRIu64
+			"; established: closed %" PRIu64 ", reset %" PRIu64 ", open %" PRIu64
+			", time_wait %" PRIu64 "\n", t[PL_TCP_attempted], t[PL_TCP_established],
+			t[PL_TCP_rejected] + t[PL_TCP_unanswered], t[PL_TCP_rejected],
+			t[PL_TCP_unanswered], t[PL_TCP_reset_in_handshake], t[PL_TCP_closed],
+			t[PL_TCP_reset], t[PL_TCP_active], t[PL_TCP_time_wait]);
 	if (s->nb_findings) {
 		uint64_t per[PL_FINDING_MAX] = { 0 };
 		uint32_t i;

@@ -614,8 +614,23 @@ test_summary_states_totals_top_ports_and_balance(void **state)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
+	s->total.tcp[PL_TCP_attempted] = 50;
+	s->total.tcp[PL_TCP_established] = 40;
+	s->total.tcp[PL_TCP_rejected] = 3;
+	s->total.tcp[PL_TCP_unanswered] = 2;
+	s->total.tcp[PL_TCP_reset_in_handshake] = 1;
+	s->total.tcp[PL_TCP_closed] = 20;
+	s->total.tcp[PL_TCP_reset] = 15;
+	s->total.tcp[PL_TCP_active] = 5;
+	set_port(s, PL_PORT_ROW_SERVICE, 443, 8, 800);
+	set_port(s, PL_PORT_ROW_SERVICE, 8080, 2, 900);
 	pl_export_summary(s, f);
 	fclose(f);
+	/* failed = rejected + unanswered; resets apart; answers by local service port */
+	assert_non_null(strstr(buf, "tcp attempts 50: established 40, failed 5 (rejected 3, "
+				    "unanswered 2), reset in handshake 1; established: closed 20, "
+				    "reset 15, open 5"));
+	assert_non_null(strstr(buf, "service port 443 (8 pkts), 8080 (900 bytes)"));
 	assert_non_null(strstr(buf, "portlens snapshot 7 (final)"));
 	assert_non_null(strstr(buf, "packets 95  bytes 64000  duration 2.500 s"));
 	assert_non_null(strstr(buf, "window 1970-01-01 00:00:01.000000000 to "
