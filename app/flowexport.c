@@ -168,28 +168,51 @@ pl_flowexp_final(struct pl_app *app)
 	drain_to(app, 0);
 }
 
+/* An IPFIX setting: the command-line option when given, else the configuration's key. */
+static unsigned int
+setting(unsigned int opt, unsigned int cfg)
+{
+	return opt != PL_OPT_UNSET ? opt : cfg;
+}
+
+uint64_t
+pl_flowexp_active_ns(const struct pl_app *app)
+{
+	return app->opt.ipfix_active > 0 ? (uint64_t)(app->opt.ipfix_active * 1e9)
+					 : app->rt->cfg.ipfix_active_ns;
+}
+
 int
 pl_flowexp_open(struct pl_app *app)
 {
+	const struct pl_config *cfg = &app->rt->cfg;
+	const char *collector = app->opt.ipfix ? app->opt.ipfix
+			      : cfg->ipfix_collector[0] ? cfg->ipfix_collector : NULL;
 	struct pl_ipfix_conf conf = {
-		.domain = app->opt.ipfix_domain,
-		.template_refresh = app->opt.ipfix_template_refresh,
-		.rate = app->opt.ipfix_rate,
-		.mode = (uint8_t)app->opt.ipfix_mode,
+		.domain = setting(app->opt.ipfix_domain, cfg->ipfix_domain),
+		.template_refresh = setting(app->opt.ipfix_template_refresh,
+					    cfg->ipfix_template_refresh),
+		.rate = setting(app->opt.ipfix_rate, cfg->ipfix_rate),
+		.mode = (uint8_t)setting(app->opt.ipfix_mode, cfg->ipfix_mode),
 	};
 	char err[256];
 	unsigned int w;
 
-	if (app->opt.ipfix == NULL)
+	if (collector == NULL)
 		return 0;
 	/* deltas are remembered for flows that are still tracked: the tables bound them */
 	for (w = 0; w < app->nb_workers; w++)
 		conf.flows_max += pl_flow_limit(app->wk[w]->flows);
-	app->ipfix = pl_ipfix_open_udp(app->opt.ipfix, &conf, err, sizeof(err));
+	app->ipfix = pl_ipfix_open_udp(collector, &conf, err, sizeof(err));
 	if (app->ipfix == NULL) {
-		fprintf(stderr, "portlens: --ipfix %s\n", err);
+		if (app->opt.ipfix)
+			fprintf(stderr, "portlens: --ipfix %s\n", err);
+		else
+			fprintf(stderr, "portlens: configuration: %s: ipfix.collector: %s\n",
+				cfg->path[0] ? cfg->path : "(defaults)", err);
 		return -1;
 	}
+	app->ipfix_mode = conf.mode;
 	return 0;
 }
 
@@ -203,7 +226,7 @@ pl_flowexp_close(struct pl_app *app)
 	pl_ipfix_stats(app->ipfix, &st);
 	PL_LOG(INFO, "IPFIX: %" PRIu64 " records in %" PRIu64 " messages (%s), %" PRIu64
 	       " send errors, %" PRIu64 " dropped (queue full)", st.records, st.messages,
-	       pl_ipfix_mode_name(app->opt.ipfix_mode), st.send_errors, st.dropped);
+	       pl_ipfix_mode_name(app->ipfix_mode), st.send_errors, st.dropped);
 	pl_ipfix_close(app->ipfix, now_ns());
 	app->ipfix = NULL;
 }

@@ -531,7 +531,7 @@ main(int argc, char **argv)
 		app->col.flow_sink_ctx = app;
 		for (i = 0; i < (int)app->nb_workers; i++)
 			pl_flow_set_active_timeout(app->wk[i]->flows,
-						   (uint64_t)(o->ipfix_active * 1e9));
+						   pl_flowexp_active_ns(app));
 	}
 	check_numa(app);
 	log_plan(app);

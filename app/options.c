@@ -133,7 +133,8 @@ pl_options_usage(FILE *f)
 "  --report FILE.md       write the traffic report from the final snapshot, with its four\n"
 "                         per-port charts beside it (FILE-in-packets.svg ...)\n"
 "  --ipfix HOST:PORT      export a flow record (IPFIX over UDP) when each flow ends and\n"
-"                         at each active timeout (docs/ipfix.md)\n"
+"                         at each active timeout (docs/ipfix.md); the --ipfix-* options\n"
+"                         not given take the configuration's ipfix.* keys\n"
 "  --ipfix-active SEC     active timeout of long flows (default 60)\n"
 "  --ipfix-domain N       observation domain id (default 1)\n"
 "  --ipfix-mode MODE      biflow (one record per flow, RFC 5103, default) or uniflow\n"
@@ -289,10 +290,12 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
 		o->peer[i] = -1;
 	o->ival_ns = 1000000000ULL;
-	o->ipfix_active = 60;
-	o->ipfix_domain = 1;
-	o->ipfix_rate = PL_IPFIX_RATE_DEFAULT;
-	o->ipfix_template_refresh = PL_IPFIX_TEMPLATE_REFRESH_DEFAULT;
+	/* the IPFIX options not given take the configuration's ipfix.* keys */
+	o->ipfix_active = -1;
+	o->ipfix_domain = PL_OPT_UNSET;
+	o->ipfix_mode = PL_OPT_UNSET;
+	o->ipfix_rate = PL_OPT_UNSET;
+	o->ipfix_template_refresh = PL_OPT_UNSET;
 	o->summary = 1;
 	o->malformed_drop = 1;
 	o->idle_yield = -1;

@@ -7,6 +7,7 @@
 #ifndef PL_APP_H
 #define PL_APP_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
@@ -72,9 +73,10 @@ struct pl_options {
 	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
 	const char *http_token;    /* --http-token FILE: bearer token required */
 	const char *ipfix;         /* --ipfix HOST:PORT, NULL = no flow export */
-	double ipfix_active;       /* --ipfix-active SEC: active timeout (default 60) */
-	unsigned int ipfix_domain; /* --ipfix-domain N: observation domain (default 1) */
-	unsigned int ipfix_mode;   /* --ipfix-mode: enum pl_ipfix_mode (default biflow) */
+	/* IPFIX: -1 / PL_OPT_UNSET when not given (the configuration's ipfix.* keys then) */
+	double ipfix_active;       /* --ipfix-active SEC: active timeout */
+	unsigned int ipfix_domain; /* --ipfix-domain N: observation domain */
+	unsigned int ipfix_mode;   /* --ipfix-mode: enum pl_ipfix_mode */
 	unsigned int ipfix_rate;   /* --ipfix-rate N: records/s, 0 = unpaced */
 	unsigned int ipfix_template_refresh; /* --ipfix-template-refresh SEC */
 	double linger;             /* --linger SEC: serve the final snapshot that long */
@@ -176,6 +178,9 @@ struct pl_worker_ctx {
 struct pl_ipfix;
 struct pl_capture;
 
+/* An unsigned option not given on the command line. */
+#define PL_OPT_UNSET UINT_MAX
+
 /* The program. */
 struct pl_app {
 	struct pl_options opt;
@@ -194,6 +199,7 @@ struct pl_app {
 	struct pl_direction *dir;  /* the local networks in force */
 	struct pl_runtime *rt;     /* the configuration in force (packet path) */
 	struct pl_ipfix *ipfix;    /* flow export, NULL when off */
+	unsigned int ipfix_mode;   /* its record layout (enum pl_ipfix_mode) */
 	struct pl_bins *bins;
 	struct pl_collector col;
 	struct pl_publisher pub;
@@ -254,6 +260,7 @@ int pl_flowexp_open(struct pl_app *app);
 void pl_flowexp_sink(void *ctx, const struct pl_flow_rec *recs, uint32_t n);
 void pl_flowexp_final(struct pl_app *app);
 void pl_flowexp_poll(struct pl_app *app); /* send what the pacing allows now */
+uint64_t pl_flowexp_active_ns(const struct pl_app *app); /* the active timeout in force */
 void pl_flowexp_close(struct pl_app *app);
 
 /* rx.c, worker.c, stats.c */

@@ -50,6 +50,8 @@ static const char *const finding_names[PL_FINDING_MAX + 1] = {
 	NULL
 };
 static const char *const proto_names[] = { "tcp", "udp", "both", NULL };
+/* IPFIX record layouts, in the order of enum pl_ipfix_mode (lib/ipfix). */
+static const char *const ipfix_mode_names[] = { "biflow", "uniflow", NULL };
 static const uint8_t proto_masks[] = { PL_PROTO_TCP, PL_PROTO_UDP, PL_PROTO_TCP | PL_PROTO_UDP };
 
 const char *
@@ -180,8 +182,11 @@ static int parse_class_ports(struct cfg_ctx *, const struct cfg_table *,
 			     const struct cfg_key *, void *, const char *, yaml_node_t *);
 static int parse_backend_nets(struct cfg_ctx *, const struct cfg_table *,
 			      const struct cfg_key *, void *, const char *, yaml_node_t *);
+static int parse_collector(struct cfg_ctx *, const struct cfg_table *, const struct cfg_key *,
+			   void *, const char *, yaml_node_t *);
 static void dump_nets(FILE *, const struct cfg_key *, const void *);
 static void dump_bins(FILE *, const struct cfg_key *, const void *);
+static void dump_collector(FILE *, const struct cfg_key *, const void *);
 static void dump_classes(FILE *, const struct cfg_key *, const void *);
 static void dump_allowed(FILE *, const struct cfg_key *, const void *);
 static void dump_backends(FILE *, const struct cfg_key *, const void *);
@@ -279,6 +284,18 @@ static const struct cfg_key top_keys[] = {
 	CFG_INT("verdict_dscp", verdict_dscp, 0, 63, "46", "DSCP written by the mark verdict (EF)"),
 	CFG_INT("findings.max", findings_max, 16, 1000000, "4096",
 		"distinct findings kept (bounded memory)"),
+	CFG_CUSTOM("ipfix.collector", ipfix_collector, "string", "HOST:PORT or [V6ADDR]:PORT, \"\" for none",
+		   "\"\"", "IPFIX collector flow records go to (UDP); \"\": no export",
+		   parse_collector, dump_collector, NULL),
+	CFG_SECONDS("ipfix.active_timeout", ipfix_active_ns, "60",
+		    "a flow older than each multiple of this is exported again"),
+	CFG_INT("ipfix.domain", ipfix_domain, 0, 4294967295.0, "1", "observation domain id"),
+	CFG_ENUM("ipfix.mode", ipfix_mode, ipfix_mode_names, "biflow",
+		 "biflow: a record per flow (RFC 5103); uniflow: a record per direction"),
+	CFG_INT("ipfix.rate", ipfix_rate, 0, 100000000, "10000",
+		"records per second at most, end-of-traffic flush included; 0: unpaced"),
+	CFG_INT("ipfix.template_refresh", ipfix_template_refresh, 0, 86400, "600",
+		"seconds between template sends; 0: only before the first data"),
 	CFG_CUSTOM("backends", backends, "list of pools", "at most 16 pools (keys: backends[].*)", "[]",
 		   "backend pools for the report's load distribution", parse_backends,
 		   dump_backends, NULL),
@@ -1055,6 +1072,28 @@ parse_bins(struct cfg_ctx *c, const struct cfg_table *t, const struct cfg_key *k
 	return 0;
 }
 
+/* The IPFIX collector: HOST:PORT (resolved when the exporter opens), or "" for none. */
+static int
+parse_collector(struct cfg_ctx *c, const struct cfg_table *t, const struct cfg_key *k,
+		void *base, const char *path, yaml_node_t *n)
+{
+	struct pl_config *cfg = base;
+	const char *port;
+
+	if (is_scalar(n) && !is_plain(n) && scalar(n)[0] == '\0') {
+		cfg->ipfix_collector[0] = '\0';
+		return 0;
+	}
+	if (cfg_string(c, n, path, "HOST:PORT, or \"\" for none", cfg->ipfix_collector,
+		       sizeof(cfg->ipfix_collector)) != 0)
+		return -EINVAL;
+	port = strrchr(cfg->ipfix_collector, ':');
+	if (port == NULL || port[1] == '\0')
+		return cfg_error(c, n, path, "'%s' has no port (expected HOST:PORT)",
+				 cfg->ipfix_collector);
+	return 0;
+}
+
 /* A list of ports and ranges into @p out (at most @p max); @p nb is how many. */
 static int
 cfg_port_list(struct cfg_ctx *c, yaml_node_t *n, const char *path, struct pl_port_range *out,
@@ -1707,6 +1746,13 @@ dump_bins(FILE *f, const struct cfg_key *k, const void *base)
 {
 	fputc(' ', f);
 	dump_str(f, ((const struct pl_config *)base)->bins);
+}
+
+static void
+dump_collector(FILE *f, const struct cfg_key *k, const void *base)
+{
+	fputc(' ', f);
+	dump_str(f, ((const struct pl_config *)base)->ipfix_collector);
 }
 
 static void

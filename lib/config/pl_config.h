@@ -146,6 +146,13 @@ struct pl_config {
 	uint8_t verdict[PL_FINDING_MAX];  /**< enum pl_verdict per finding kind */
 	uint8_t verdict_dscp;             /**< DSCP for PL_VERDICT_MARK */
 	uint32_t findings_max;            /**< distinct findings kept (bounded memory) */
+	/* IPFIX flow export (read at start; the command-line options win) */
+	char ipfix_collector[256];        /**< HOST:PORT, "" for no export */
+	uint64_t ipfix_active_ns;         /**< active timeout */
+	uint32_t ipfix_domain;            /**< observation domain id */
+	uint8_t ipfix_mode;               /**< 0 biflow, 1 uniflow (enum pl_ipfix_mode) */
+	uint32_t ipfix_rate;              /**< records per second, 0: unpaced */
+	uint32_t ipfix_template_refresh;  /**< seconds between template sends, 0: once */
 
 	/* reporting */
 	unsigned int nb_backends;         /**< backend pools (0: none) */

@@ -8,15 +8,13 @@
 # usage: test_ipfix.sh PORTLENS PL_GEN SRC_DIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ipfix_lib.sh"
 portlens=$1
 plgen=$2
 src=$3
 command -v tshark >/dev/null || { echo "no tshark: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-free_port() {
-	python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
-}
 "$plgen" --mix policy --count 30000 --seed 41 --out "$tmp/p.pcap" >/dev/null
 
 run() { # name extra-args...
@@ -27,7 +25,7 @@ run() { # name extra-args...
 	rm -f "$tmp/ready"
 	python3 "$src/ipfix_collector.py" "$port" "$tmp/$name.pcap" 60 "$tmp/ready" >/dev/null &
 	local coll=$!
-	for _ in $(seq 1 100); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
+	wait_for "the collector to listen" 30 test -e "$tmp/ready"
 	"$portlens" --pcap "$tmp/p.pcap" --ipfix "127.0.0.1:$port" --json "$tmp/$name.json" \
 		--no-summary --quiet "$@"
 	# the collector has read every datagram (its socket's queue is empty) and written it
@@ -89,6 +87,32 @@ PY
 read -r r1 r2 <<<"$res"
 check "long flows exported at the active timeout (reason 2)" "$r1"
 check "still one end record per flow with active exports" "$r2"
+
+# the same export from the configuration file alone (ipfix.* keys), uniflow there; then the
+# command line's --ipfix-mode wins over the file
+port=$(free_port)
+printf 'ipfix:\n  collector: "127.0.0.1:%s"\n  mode: uniflow\n  rate: 50000\n' "$port" \
+	>"$tmp/ipfix.yaml"
+yaml_run() { # name extra-args...
+	local name=$1 coll
+	shift
+	rm -f "$tmp/ready"
+	python3 "$src/ipfix_collector.py" "$port" "$tmp/$name.pcap" 60 "$tmp/ready" >/dev/null &
+	coll=$!
+	wait_for "the collector to listen" 30 test -e "$tmp/ready"
+	"$portlens" --pcap "$tmp/p.pcap" --config "$tmp/ipfix.yaml" --no-summary --quiet "$@"
+	wait_for "the collector to read every datagram" 60 drained "$port"
+	kill "$coll" 2>/dev/null || true
+	wait "$coll" 2>/dev/null || true
+	tshark -r "$tmp/$name.pcap" -n -d udp.port==4739,cflow -T fields -E occurrence=a \
+		-E aggregator=, -e cflow.template_id 2>/dev/null | tr ',' '\n' | sort -u | tr '\n' ' '
+}
+ids=$(yaml_run yaml)
+check "ipfix.collector and ipfix.mode from the file: uniflow templates (got $ids)" \
+	"$([[ " $ids " == *" 258 "* && " $ids " != *" 256 "* ]] && echo True || echo False)"
+ids=$(yaml_run yaml_cli --ipfix-mode biflow)
+check "--ipfix-mode wins over ipfix.mode: biflow templates (got $ids)" \
+	"$([[ " $ids " == *" 256 "* && " $ids " != *" 258 "* ]] && echo True || echo False)"
 
 rc=0
 "$portlens" --pcap "$tmp/p.pcap" --ipfix "no-port" --no-summary 2>"$tmp/err" || rc=$?

@@ -306,7 +306,20 @@ test_every_key_is_read(void **state)
 		"  qos: mark\n"
 		"verdict_dscp: 8\n"
 		"findings:\n"
-		"  max: 16\n", &cfg);
+		"  max: 16\n"
+		"ipfix:\n"
+		"  collector: \"[2001:db8::1]:4739\"\n"
+		"  active_timeout: 5\n"
+		"  domain: 4294967295\n"
+		"  mode: uniflow\n"
+		"  rate: 0\n"
+		"  template_refresh: 30\n", &cfg);
+	assert_string_equal(cfg.ipfix_collector, "[2001:db8::1]:4739");
+	assert_int_equal(cfg.ipfix_active_ns, 5000000000ULL);
+	assert_int_equal(cfg.ipfix_domain, 4294967295u);
+	assert_int_equal(cfg.ipfix_mode, 1);
+	assert_int_equal(cfg.ipfix_rate, 0);
+	assert_int_equal(cfg.ipfix_template_refresh, 30);
 	assert_int_equal(cfg.nb_nets, 3);
 	assert_int_equal(cfg.nets[0].family, 4);
 	assert_int_equal(cfg.nets[0].depth, 24);
@@ -570,6 +583,19 @@ test_unknown_nested_key(void **state)
 		     "(expected one of critical, high, medium, low)");
 	expect_error("verdicts:\n  port_scan: drop\n", 2,
 		     "verdicts.port_scan: unknown key (expected one of unauthorized_port,");
+}
+
+/* The IPFIX keys refuse what the exporter could not use, naming the line and the key. */
+static void
+test_ipfix_keys_refuse_bad_values(void **state)
+{
+	expect_error("ipfix:\n  rate: 10\n  collector: \"collector.example\"\n", 3,
+		     "ipfix.collector: 'collector.example' has no port (expected HOST:PORT)");
+	expect_error("ipfix:\n  mode: both\n", 2,
+		     "ipfix.mode: 'both' is not one of biflow, uniflow");
+	expect_error("ipfix:\n  template_refresh: 86401\n", 2,
+		     "ipfix.template_refresh: 86401 is out of range");
+	expect_error("ipfix:\n  active_timeout: 0\n", 2, "ipfix.active_timeout: ");
 }
 
 static void
@@ -991,6 +1017,7 @@ main(void)
 		cmocka_unit_test(test_missing_file_is_enoent_naming_the_path),
 		cmocka_unit_test(test_unknown_top_level_key),
 		cmocka_unit_test(test_unknown_nested_key),
+		cmocka_unit_test(test_ipfix_keys_refuse_bad_values),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_out_of_range_numbers),
 		cmocka_unit_test(test_bad_cidr),
