@@ -5,9 +5,11 @@
  * found, up to a byte budget per direction.
  *
  * State lives in a per-worker pool of slots (one slot per flow being scanned, two streams
- * each), all opened when the pool is created, in one block on the worker's NUMA node (the
- * streams' state carved from the block's end: a stream is about 60 bytes, far below a page,
- * so one allocation each would waste memory and time): scanning never allocates. A flow holds only a 16-bit slot index and a state byte, so the flow table's
+ * each) in one block allocated when the pool is created, on the worker's NUMA node. A
+ * slot's two streams are opened in the block's room reserved for them the first time the
+ * slot is used (a stream is about 60 bytes, far below a page: one allocation each would
+ * waste memory, and opening them all at start would delay it), and reset, not closed, when
+ * the slot goes back: scanning never allocates. A flow holds only a 16-bit slot index and a state byte, so the flow table's
  * records stay one cache line. A slot records its owner, so an index that outlived its slot
  * (a configuration change brought a new pool) is recognised and never reads another flow's
  * stream.
@@ -55,14 +57,18 @@ struct pl_sigs_streams {
 	uint32_t free_head;     /* index + 1, 0: none free */
 	uint32_t budget;
 	size_t state_bytes;     /* hs_stream_size per direction */
+	size_t need;            /* room for one stream in the block, header included */
+	uint8_t *arena;         /* the streams' room: slot i at arena + i * 2 * need */
 	size_t memory;
 	struct sslot slot[];
 };
 
 /*
- * Hyperscan's stream allocator. While a pool is being created its block's end is this
- * thread's arena and streams are carved from it; otherwise (never on the packet path) the
- * heap. A 16-byte header before each stream says which, for the release.
+ * Hyperscan's stream allocator. While a slot's streams are opened, the slot's room in its
+ * pool's block is this thread's arena and the streams are carved from it; a stream that
+ * does not fit is refused, never taken from the heap (the worker opens slots). A 16-byte
+ * header before each stream says where it came from, for the release; streams opened by
+ * anyone else (not portlens) come from the heap.
  */
 struct sblk {
 	uint64_t arena;
@@ -70,6 +76,7 @@ struct sblk {
 };
 
 static __thread uint8_t *arena_next, *arena_end;
+static __thread int arena_only;
 
 static size_t
 stream_need(size_t size)
@@ -89,7 +96,7 @@ stream_alloc(size_t size)
 		h->arena = 1;
 		return h + 1;
 	}
-	if (posix_memalign((void **)&h, 16, need) != 0)
+	if (arena_only || posix_memalign((void **)&h, 16, need) != 0)
 		return NULL;
 	h->arena = 0;
 	return h + 1;
@@ -106,6 +113,8 @@ stream_release(void *p)
 	if (!h->arena)
 		free(h);
 }
+
+static int slot_open(struct pl_sigs_streams *p, uint32_t idx);
 
 size_t
 pl_sigs_stream_state_bytes(const struct pl_sigs *s)
@@ -139,7 +148,6 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 	struct pl_sigs_streams *p;
 	size_t size, head, state;
 	uint32_t i;
-	int d, err = 0;
 
 	if (s == NULL || s->sdb == NULL || flows == 0 || flows > PL_SCAN_FLOWS_MAX ||
 	    budget == 0) {
@@ -163,21 +171,18 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 		errno = ENOMEM;
 		return NULL;
 	}
-	memset(p, 0, size);
+	/* the streams' room is written by hs_open_stream() when a slot is first used */
+	memset(p, 0, head);
 	p->s = s;
 	p->n = flows;
 	p->budget = budget;
 	p->state_bytes = state;
-	arena_next = (uint8_t *)p + head;
-	arena_end = (uint8_t *)p + size;
-	for (i = 0; i < flows && !err; i++) {
+	p->need = stream_need(state);
+	p->arena = (uint8_t *)p + head;
+	for (i = 0; i < flows; i++)
 		p->slot[i].next_free = i + 2 <= flows ? i + 2 : 0;
-		for (d = 0; d < 2 && !err; d++)
-			if (hs_open_stream(s->sdb, 0, &p->slot[i].d[d].hs) != HS_SUCCESS)
-				err = 1;
-	}
-	arena_next = arena_end = NULL;
-	if (err) {
+	/* the first slot now: a stream that does not fit its room fails here, not later */
+	if (!slot_open(p, 0)) {
 		pl_sigs_streams_free(p);
 		errno = ENOMEM;
 		return NULL;
@@ -185,6 +190,27 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 	p->free_head = 1;
 	p->memory = size;
 	return p;
+}
+
+/* Open slot @p idx's two streams in its room of the block; 0 when Hyperscan refused. */
+static int
+slot_open(struct pl_sigs_streams *p, uint32_t idx)
+{
+	struct sslot *sl = &p->slot[idx];
+	int d, ok = 1;
+
+	arena_next = p->arena + (size_t)idx * 2 * p->need;
+	arena_end = arena_next + 2 * p->need;
+	arena_only = 1;
+	for (d = 0; d < 2 && ok; d++)
+		ok = hs_open_stream(p->s->sdb, 0, &sl->d[d].hs) == HS_SUCCESS;
+	arena_next = arena_end = NULL;
+	arena_only = 0;
+	if (!ok && sl->d[0].hs != NULL) {
+		hs_close_stream(sl->d[0].hs, NULL, NULL, NULL);
+		sl->d[0].hs = NULL;
+	}
+	return ok;
 }
 
 size_t
@@ -317,6 +343,8 @@ slot_take(struct pl_sigs_streams *p, const void *owner)
 	if (p->free_head == 0)
 		return 0;
 	idx = p->free_head - 1;
+	if (p->slot[idx].d[0].hs == NULL && !slot_open(p, idx))
+		return 0;
 	p->free_head = p->slot[idx].next_free;
 	p->slot[idx].owner = owner;
 	p->used++;
