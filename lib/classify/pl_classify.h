@@ -212,8 +212,9 @@ struct pl_sigs_streams;
 
 /**
  * Create a worker's pool: @p flows slots of two Hyperscan streams each (one per direction),
- * all opened now, on NUMA node @p node (libnuma; -1: anywhere), so that scanning never
- * allocates. Control thread.
+ * in one block allocated now on NUMA node @p node (libnuma; -1: anywhere); a slot's streams
+ * are opened in its room of the block when it is first used, so scanning never allocates.
+ * Control thread.
  *
  * @param s       the set (streams belong to its stream database).
  * @param flows   most flows scanned at once, 1 to PL_SCAN_FLOWS_MAX.
