@@ -29,12 +29,13 @@ enum {
 	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_DECAP,
-	OPT_HELP, OPT_VERSION, OPT_CONFIG, OPT_CMDLINE_FILE,
+	OPT_HELP, OPT_VERSION, OPT_CONFIG, OPT_CMDLINE_FILE, OPT_PRINT_CONFIG,
 };
 
 static const struct option longopts[] = {
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
 	{ "allow-truncated", no_argument, NULL, OPT_ALLOW_TRUNCATED },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "rx", required_argument, NULL, OPT_RX },
@@ -108,7 +109,10 @@ pl_options_usage(FILE *f)
 "                         idle lcores yield the CPU (default on offline, off live)\n"
 "analysis:\n"
 "  --config FILE          configuration: classes, signatures, flows, policy (default\n"
-"                         %s/portlens.yaml); options below override it\n"
+"                         %s/portlens.yaml, else the source tree's); options below\n"
+"                         override it\n"
+"  --print-config         write the configuration in force (file, --local-net, --bins)\n"
+"                         as one self-contained YAML file, every key, and exit\n"
 "  --local-net CIDR       a local network, repeatable; replaces the defaults\n"
 "                         (10/8, 172.16/12, 192.168/16, fc00::/7); 'default' adds them\n"
 "  --bins SPEC            port bins, FIRST-LAST/WIDTH,... (default %s)\n"
@@ -120,7 +124,7 @@ pl_options_usage(FILE *f)
 "  --malformed-verdict forward|drop\n"
 "                         inline mode: what happens to malformed frames (default drop)\n"
 "  --profile FILE         port profile for every port (default: by driver from\n"
-"                         %s)\n"
+"                         profiles/ beside the configuration, else %s/profiles)\n"
 "  --duration SEC         stop by itself after SEC seconds\n"
 "console (docs/console.md):\n"
 "  -i, --interactive      the portlens> console (commands from stdin when it is not a\n"
@@ -153,7 +157,7 @@ pl_options_usage(FILE *f)
 "                         after the end of a capture (default 0; Ctrl-C ends it)\n"
 "  --summary, --no-summary  print a summary at exit (default on)\n"
 "  --quiet                less logging\n"
-"  --help, --version\n", PL_CONFIG_DIR, PL_BINS_DEFAULT, PL_PROFILE_DIR);
+"  --help, --version\n", PL_SYSCONF_DIR, PL_BINS_DEFAULT, PL_DATA_DIR);
 }
 
 static int
@@ -319,6 +323,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			break;
 		case OPT_CONFIG:
 			o->config = optarg;
+			break;
+		case OPT_PRINT_CONFIG:
+			o->print_config = 1;
 			break;
 		case OPT_ALLOW_TRUNCATED:
 			o->allow_truncated = 1;
@@ -514,6 +521,8 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		fprintf(stderr, "portlens: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return -1;
 	}
+	if (o->print_config)
+		exit(pl_runtime_print_config(o) < 0 ? 2 : 0);
 	if (o->json_lines && o->json_interval == 0)
 		o->json_interval = 1;
 	/* output files are written at the end: a folder that is not there fails now */

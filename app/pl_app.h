@@ -42,7 +42,8 @@ struct pl_options {
 	const char *pcaps[PL_MAX_PCAP_ARGS]; /* every capture argument: files, folders, patterns */
 	unsigned int nb_pcaps;
 	int progress;              /* --progress 1, --no-progress 0, -1: when stderr is a tty */
-	const char *config;        /* --config FILE (default: the shipped portlens.yaml) */
+	const char *config;        /* --config FILE (default: pl_runtime_default_config()) */
+	int print_config;          /* --print-config: write the configuration, exit */
 	int allow_truncated;       /* --allow-truncated: analyse what a cut capture holds */
 	unsigned int nb_workers;   /* 0 = derive from the lcores */
 	unsigned int nb_rx;        /* 0 = derive */
@@ -236,6 +237,12 @@ unsigned int pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int
 
 /* runtime.c */
 int pl_runtime_load(struct pl_app *app);
+/* The configuration file used without --config: /etc/portlens/portlens.yaml when installed,
+ * else the source tree's lib/config/portlens.yaml; NULL when neither exists. */
+const char *pl_runtime_default_config(void);
+/* --print-config: the configuration portlens would run with (file, then --local-net and
+ * --bins), as YAML on stdout; 0, or -1 with why on stderr. */
+int pl_runtime_print_config(const struct pl_options *o);
 struct pl_runtime *pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err,
 				    size_t errlen);
 void pl_runtime_free(struct pl_runtime *rt, unsigned int nb_workers);

@@ -362,19 +362,38 @@ bad_promisc: rte_cfgfile_close(cf);
 	PERR("link", "promiscuous", "'%s': expected yes or no", v);
 }
 
+/*
+ * The folder of port profiles: -Dprofile_dir when built with one; else profiles/ beside the
+ * configuration file, then in the installed data folder, then the source tree's
+ * drivers-config/profiles (pl_config_find_data()).
+ */
+static void
+profile_dir(const struct pl_app *app, char *dir, size_t len)
+{
+#ifdef PL_PROFILE_DIR
+	snprintf(dir, len, "%s", PL_PROFILE_DIR);
+#else
+	const struct pl_runtime *rt = app->rt;
+
+	(void)pl_config_find_data(rt && rt->cfg.path[0] ? rt->cfg.path : NULL, "profiles",
+				  PL_SRC_DRIVERS_DIR, dir, len);
+#endif
+}
+
 /* Pick and load the profile of a port: --profile, else <driver>.ini, else default.ini. */
 static int
 port_profile(struct pl_app *app, struct pl_port *pp, const char *driver)
 {
-	char path[512], err[512];
+	char path[PATH_MAX + 64], dir[PATH_MAX], err[512];
 	int rc;
 
 	if (app->opt.profile) {
 		snprintf(path, sizeof(path), "%s", app->opt.profile);
 	} else {
-		snprintf(path, sizeof(path), "%s/%s.ini", PL_PROFILE_DIR, driver);
+		profile_dir(app, dir, sizeof(dir));
+		snprintf(path, sizeof(path), "%s/%s.ini", dir, driver);
 		if (access(path, R_OK) != 0)
-			snprintf(path, sizeof(path), "%s/default.ini", PL_PROFILE_DIR);
+			snprintf(path, sizeof(path), "%s/default.ini", dir);
 	}
 	if (access(path, R_OK) != 0 && !app->opt.profile) {
 		/* no profile folder installed: built-in conservative defaults */
@@ -383,7 +402,7 @@ port_profile(struct pl_app *app, struct pl_port *pp, const char *driver)
 		pp->prof.rx_desc = pp->prof.tx_desc = 1024;
 		pp->prof.promisc = 1;
 		PL_LOG(WARNING, "port %u (%s): no profile in %s, using built-in defaults",
-		       pp->id, driver, PL_PROFILE_DIR);
+		       pp->id, driver, dir);
 		return 0;
 	}
 	rc = pl_profile_load(path, &pp->prof, err, sizeof(err));

@@ -110,27 +110,71 @@ pl_runtime_labels(const struct pl_runtime *rt, struct pl_labels *l)
 		snprintf(l->backend[i], sizeof(l->backend[i]), "%s", rt->cfg.backends[i].name);
 }
 
+const char *
+pl_runtime_default_config(void)
+{
+	static const char *const places[] = {
+		PL_SYSCONF_DIR "/portlens.yaml", PL_CONFIG_DIR "/portlens.yaml",
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(places); i++)
+		if (access(places[i], R_OK) == 0)
+			return places[i];
+	return NULL;
+}
+
 /*
- * Load the configuration (--config, else the shipped file, else built-in defaults), apply
- * the command line over it (--local-net, --bins win), and build the runtime.
+ * The configuration file of @p o: --config, else the default file, else built-in defaults.
+ * @p file gets the file read (NULL: none). 0 or -EINVAL.
+ */
+static int
+options_config(const struct pl_options *o, struct pl_config *cfg, const char **file)
+{
+	char err[512];
+
+	*file = o->config ? o->config : pl_runtime_default_config();
+	pl_config_defaults(cfg);
+	if (*file && pl_config_load(*file, cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "portlens: configuration: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+pl_runtime_print_config(const struct pl_options *o)
+{
+	static struct pl_config cfg;
+	const char *file;
+
+	if (options_config(o, &cfg, &file) < 0)
+		return -1;
+	/* the command line wins, as when running */
+	if (o->nb_nets > 0 && o->nb_nets <= RTE_DIM(cfg.nets)) {
+		memcpy(cfg.nets, o->nets, o->nb_nets * sizeof(o->nets[0]));
+		cfg.nb_nets = o->nb_nets;
+	}
+	if (o->bins != NULL)
+		snprintf(cfg.bins, sizeof(cfg.bins), "%s", o->bins);
+	/* every key, the signature path absolute: a file that works from any folder */
+	return pl_config_dump(&cfg, stdout) < 0 ? -1 : 0;
+}
+
+/*
+ * Load the configuration (--config, else the installed or shipped file, else built-in
+ * defaults), apply the command line over it (--local-net, --bins win), and build the
+ * runtime.
  */
 int
 pl_runtime_load(struct pl_app *app)
 {
 	static struct pl_config cfg;
-	char err[512], path[PATH_MAX];
-	const char *file = app->opt.config;
+	char err[512];
+	const char *file;
 
-	pl_config_defaults(&cfg);
-	if (file == NULL) {
-		snprintf(path, sizeof(path), "%s/portlens.yaml", PL_CONFIG_DIR);
-		if (access(path, R_OK) == 0)
-			file = path;
-	}
-	if (file && pl_config_load(file, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "portlens: configuration: %s\n", err);
+	if (options_config(&app->opt, &cfg, &file) < 0)
 		return -EINVAL;
-	}
 	if (app->opt.nb_nets == 0 && cfg.nb_nets) {
 		memcpy(app->opt.nets, cfg.nets, cfg.nb_nets * sizeof(cfg.nets[0]));
 		app->opt.nb_nets = cfg.nb_nets;

@@ -20,8 +20,8 @@ build=${PORTLENS_BUILD:-build}
 packages=(gcc pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libhyperscan-dev libcmocka-dev
 	libpcap-dev libjansson-dev libyaml-dev libmicrohttpd-dev
-	tshark tcpreplay iproute2 curl python3-prometheus-client prometheus chromium nfdump pmacct
-	sip-tester
+	tshark tcpreplay iproute2 ethtool curl python3-prometheus-client prometheus chromium nfdump pmacct
+	sip-tester dpkg-dev
 	zlib1g-dev libzstd-dev zstd
 	tmux stress-ng
 	clang libclang-rt-14-dev)

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -233,7 +234,7 @@ static const struct cfg_key top_keys[] = {
 		   "ports a connection to a local address may use (else unauthorized_port)",
 		   parse_allowed, dump_allowed, default_allowed),
 	CFG_STRING("scan.signatures", signatures, "a file path", "signatures.yaml",
-		   "signature file; a relative path is relative to this file's folder"),
+		   "signature file; relative: beside this file, else in the data folder"),
 	CFG_INT("scan.budget", scan_budget, 0, 16777216, "65536",
 		"payload bytes scanned per flow direction, streamed across segments; 0: no "
 		"scanning"),
@@ -666,6 +667,46 @@ allow_range(struct pl_config *cfg, unsigned int first, unsigned int last)
 		cfg->allowed[p >> 3] |= (uint8_t)(1u << (p & 7));
 }
 
+int
+pl_config_find_data(const char *config, const char *name, const char *devdir, char *out,
+		    size_t len)
+{
+	const char *dirs[3] = { NULL, PL_DATA_DIR, devdir };
+	char folder[PATH_MAX], real[PATH_MAX], first[PATH_MAX] = "";
+	unsigned int i;
+	int n;
+
+	if (name[0] == '/') {
+		n = snprintf(out, len, "%s", name);
+		return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	}
+	if (config != NULL && config[0] != '\0') {
+		snprintf(folder, sizeof(folder), "%s", config);
+		if (realpath(dirname(folder), real) == NULL)
+			return -errno;
+		dirs[0] = real;
+	}
+	for (i = 0; i < NB(dirs); i++) {
+		char path[PATH_MAX];
+
+		if (dirs[i] == NULL || dirs[i][0] == '\0')
+			continue;
+		n = snprintf(path, sizeof(path), "%s%s%s", dirs[i],
+			     dirs[i][strlen(dirs[i]) - 1] == '/' ? "" : "/", name);
+		if (n < 0 || (size_t)n >= sizeof(path) || (size_t)n >= len)
+			return -ENAMETOOLONG;
+		if (first[0] == '\0')
+			memcpy(first, path, (size_t)n + 1);
+		if (access(path, F_OK) == 0) {
+			memcpy(out, path, (size_t)n + 1);
+			return 0;
+		}
+	}
+	/* none there: the first place looked, for the message that follows */
+	snprintf(out, len, "%s", first);
+	return -ENOENT;
+}
+
 static void
 default_nets(const struct cfg_key *k, void *base)
 {
@@ -735,9 +776,9 @@ pl_config_defaults(struct pl_config *cfg)
 	table_defaults(&top_table, cfg);
 	for (i = 0; i < cfg->nb_classes; i++)
 		cfg->classes[i].qos_share = cfg->prio_share[cfg->classes[i].priority];
-	/* the shipped signature file, in its folder */
-	snprintf(cfg->signatures, sizeof(cfg->signatures), "%s/%s", PL_SIGS_DIR,
-		 key_find(&top_table, "scan.signatures")->def);
+	/* the shipped signature file: the installed data folder, else the source tree's */
+	(void)pl_config_find_data(NULL, key_find(&top_table, "scan.signatures")->def,
+				  PL_SIGS_DIR, cfg->signatures, sizeof(cfg->signatures));
 }
 
 /* ---- the loader ---- */
@@ -1306,14 +1347,13 @@ finish_burst(struct cfg_ctx *c, double rate, double *burst, const char *rate_pat
 
 /*
  * What depends on several keys, once the whole file is read: class shares left out follow
- * qos.shares, bursts left out follow their rate, a relative signature path is resolved
- * against the folder of @p dir_of (made absolute, so the result does not depend on the
- * working directory).
+ * qos.shares, bursts left out follow their rate, a relative signature path is found by
+ * pl_config_find_data() beside @p dir_of, else in the data folder (made absolute, so the
+ * result does not depend on the working directory).
  */
 static int
 cfg_finish(struct cfg_ctx *c, const char *dir_of)
 {
-	char dir[PATH_MAX], real[PATH_MAX];
 	unsigned int i;
 	int rc;
 
@@ -1328,27 +1368,23 @@ cfg_finish(struct cfg_ctx *c, const char *dir_of)
 	if (rc != 0)
 		return rc;
 
+	/* a relative signature path: beside the configuration, else in the data folder */
 	if (c->cfg.signatures[0] != '/') {
-		char joined[PATH_MAX];
-		size_t dl;
-		int n;
+		char found[PATH_MAX];
 
-		snprintf(dir, sizeof(dir), "%s", dir_of);
-		if (realpath(dirname(dir), real) == NULL) {
-			rc = -errno;
+		rc = pl_config_find_data(dir_of, c->cfg.signatures, PL_SIGS_DIR, found,
+					 sizeof(found));
+		if (rc == -ENAMETOOLONG || (rc == 0 && strlen(found) >= sizeof(c->cfg.signatures)))
+			return cfg_error(c, given(c, "scan.signatures"), "scan.signatures",
+					 "the resolved path is too long (expected at most %zu "
+					 "characters)", sizeof(c->cfg.signatures) - 1);
+		if (rc < 0 && rc != -ENOENT) {
 			snprintf(c->err, c->errlen, "%s: cannot resolve its folder: %s", dir_of,
-				 strerror(errno));
+				 strerror(-rc));
 			return rc;
 		}
-		dl = strlen(real);
-		n = snprintf(joined, sizeof(joined), "%s%s%s", real,
-			     dl > 0 && real[dl - 1] == '/' ? "" : "/", c->cfg.signatures);
-		if (n < 0 || (size_t)n >= sizeof(joined))
-			return cfg_error(c, given(c, "scan.signatures"), "scan.signatures",
-					 "the resolved path is too long (expected at most %d "
-					 "characters)", PATH_MAX - 1);
 		memset(c->cfg.signatures, 0, sizeof(c->cfg.signatures));
-		memcpy(c->cfg.signatures, joined, (size_t)n);
+		memcpy(c->cfg.signatures, found, strlen(found));
 	}
 	return 0;
 }

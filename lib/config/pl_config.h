@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * Configuration: the YAML file given with --config (default: the file shipped in
- * lib/config/portlens.yaml), read with libyaml.
+ * Configuration: the YAML file given with --config (default: /etc/portlens/portlens.yaml
+ * when installed, else the file shipped in lib/config/portlens.yaml), read with libyaml.
  *
  * Loading is all or nothing: pl_config_load() fills a struct pl_config only when the whole
  * file is valid, so a bad file never yields a half-configured appliance. Every error names
@@ -201,6 +201,20 @@ const char *pl_finding_name(unsigned int kind);
  * @return 0 or a negative errno.
  */
 int pl_config_dump(const struct pl_config *cfg, FILE *f);
+
+/**
+ * Find a data file or folder by portlens's search order: an absolute @p name as it is;
+ * else @p name beside the configuration file @p config (when given), then in the installed
+ * data folder (PL_DATA_DIR, /usr/share/portlens when installed with prefix /usr), then in
+ * @p devdir (a folder of the source tree, for a program run from its build folder; NULL:
+ * none). The first that exists wins.
+ *
+ * @param out  the path found; when none exists, the first place looked.
+ * @return 0, -ENOENT when none exists, -ENAMETOOLONG, or a negative errno when the
+ *         configuration's folder cannot be resolved.
+ */
+int pl_config_find_data(const char *config, const char *name, const char *devdir, char *out,
+			size_t len);
 
 /**
  * Change one key of @p cfg, as if a file holding only that key were read over it: the same

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pl_config.h"
 #include "pl_test.h"
@@ -179,6 +180,7 @@ test_defaults_are_the_finmark_setup(void **state)
 {
 	static const char *const names[] = { "https", "api", "db", "http", "dns", "ssh" };
 	static struct pl_config d;
+	char path[PATH_MAX];
 	unsigned int i, n = 0;
 
 	pl_config_defaults(&d);
@@ -208,7 +210,10 @@ test_defaults_are_the_finmark_setup(void **state)
 	assert_true(pl_config_allowed(&d, 53) && pl_config_allowed(&d, 80) &&
 		    pl_config_allowed(&d, 443) && pl_config_allowed(&d, 5432) &&
 		    pl_config_allowed(&d, 8080));
-	assert_string_equal(d.signatures, PL_SIGS_DIR "/signatures.yaml");
+	/* the installed data folder's, else the source tree's */
+	assert_int_equal(pl_config_find_data(NULL, "signatures.yaml", PL_SIGS_DIR, path,
+					     sizeof(path)), 0);
+	assert_string_equal(d.signatures, path);
 	assert_int_equal(d.scan_budget, 65536);
 	assert_int_equal(d.scan_flows, 16384);
 	assert_int_equal(d.scan_packets, 2);
@@ -235,7 +240,8 @@ test_empty_file_gives_the_defaults(void **state)
 	char dir[PATH_MAX], sigs[PATH_MAX + 32];
 
 	(void)dir;
-	snprintf(sigs, sizeof(sigs), "%s", PL_SIGS_DIR "/signatures.yaml");
+	pl_config_defaults(&d);
+	snprintf(sigs, sizeof(sigs), "%s", d.signatures);
 	load_ok("", &cfg);
 	defaults_as_loaded(&d, cfg.path, sigs);
 	assert_config_equal(&cfg, &d);
@@ -255,11 +261,11 @@ test_shipped_file_equals_the_defaults(void **state)
 
 	if (pl_config_load(path, &cfg, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
-	r = realpath(PL_CONFIG_DIR, NULL);
-	assert_non_null(r);
-	snprintf(dir, sizeof(dir), "%s", r);
-	free(r);
-	snprintf(sigs, sizeof(sigs), "%s/../classify/signatures.yaml", dir);
+	/* "signatures.yaml": not beside it in the source tree, so the shipped one */
+	(void)r;
+	(void)dir;
+	pl_config_defaults(&d);
+	snprintf(sigs, sizeof(sigs), "%s", d.signatures);
 	defaults_as_loaded(&d, path, sigs);
 	assert_config_equal(&cfg, &d);
 }
@@ -524,7 +530,7 @@ test_dump_of_the_defaults_loads_as_the_defaults(void **state)
 	if (pl_config_load(path, &back, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	(void)dir;
-	snprintf(sigs, sizeof(sigs), "%s", PL_SIGS_DIR "/signatures.yaml");
+	snprintf(sigs, sizeof(sigs), "%s", d.signatures);
 	defaults_as_loaded(&want, path, sigs);
 	assert_config_equal(&back, &want);
 }
@@ -999,6 +1005,45 @@ test_dump_writes_every_key_of_the_table(void **state)
 	free(doc);
 }
 
+
+static void
+test_data_files_are_found_beside_the_config_then_in_the_data_folder(void **state)
+{
+	static struct pl_config cfg;
+	char dir[PATH_MAX], want[PATH_MAX + 64], out[PATH_MAX], cfgpath[PATH_MAX];
+	FILE *f;
+
+	real_dir(dir);
+	/* a copy of the shipped file anywhere else still finds the shipped signatures */
+	snprintf(cfgpath, sizeof(cfgpath), "%s/copy.yaml", tmpdir);
+	f = fopen(cfgpath, "w");
+	assert_non_null(f);
+	fputs("scan: {signatures: signatures.yaml}\n", f);
+	fclose(f);
+	load_ok("scan: {signatures: signatures.yaml}\n", &cfg);
+	assert_int_equal(pl_config_find_data(NULL, "signatures.yaml", PL_SIGS_DIR, out,
+					     sizeof(out)), 0);
+	assert_string_equal(cfg.signatures, out);
+	assert_int_equal(access(cfg.signatures, R_OK), 0);
+	/* one placed beside the configuration wins */
+	write_file("signatures.yaml", "signatures: []\n");
+	load_ok("scan: {signatures: signatures.yaml}\n", &cfg);
+	snprintf(want, sizeof(want), "%s/signatures.yaml", dir);
+	assert_string_equal(cfg.signatures, want);
+	assert_int_equal(pl_config_find_data(cfgpath, "signatures.yaml", PL_SIGS_DIR, out,
+					     sizeof(out)), 0);
+	assert_string_equal(out, want);
+	remove(want);
+	/* nowhere: -ENOENT, and the first place looked */
+	assert_int_equal(pl_config_find_data(cfgpath, "no-such.yaml", PL_SIGS_DIR, out,
+					     sizeof(out)), -ENOENT);
+	snprintf(want, sizeof(want), "%s/no-such.yaml", dir);
+	assert_string_equal(out, want);
+	assert_int_equal(pl_config_find_data(NULL, "/abs/x.yaml", NULL, out, sizeof(out)), 0);
+	assert_string_equal(out, "/abs/x.yaml");
+	remove(cfgpath);
+}
+
 int
 main(void)
 {
@@ -1038,6 +1083,7 @@ main(void)
 		cmocka_unit_test(test_set_changes_one_key_with_the_file_checks),
 		cmocka_unit_test(test_describe_names_value_type_range_default_and_help),
 		cmocka_unit_test(test_dump_writes_every_key_of_the_table),
+		cmocka_unit_test(test_data_files_are_found_beside_the_config_then_in_the_data_folder),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
