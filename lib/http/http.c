@@ -312,16 +312,34 @@ route_dashboard(struct pl_http *h, struct MHD_Connection *c)
 			MHD_RESPMEM_PERSISTENT, 1);
 }
 
+/*
+ * open: served without the bearer token. Only the dashboard page is: it is the same static
+ * text for everyone, holds no data, and asks for the token itself (a login form that sends
+ * it as a bearer header on its data requests), so a browser can load it first.
+ */
 static const struct {
 	const char *path;
 	enum MHD_Result (*fn)(struct pl_http *h, struct MHD_Connection *c);
+	int open;
 } routes[] = {
-	{ "/", route_dashboard },
-	{ "/index.html", route_dashboard },
-	{ "/metrics", route_metrics },
-	{ "/api/snapshot", route_snapshot },
-	{ "/api/history", route_history },
+	{ "/", route_dashboard, 1 },
+	{ "/index.html", route_dashboard, 1 },
+	{ "/metrics", route_metrics, 0 },
+	{ "/api/snapshot", route_snapshot, 0 },
+	{ "/api/history", route_history, 0 },
 };
+
+/* Is @p url a route served without the token? */
+static int
+route_open(const char *url)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strcmp(url, routes[i].path) == 0)
+			return routes[i].open;
+	return 0;
+}
 
 /* One request from this client: is it within its rate (token bucket per address)? */
 static int
@@ -423,8 +441,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (h->loopback &&
 	    !host_allowed(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
 		return send_error(c, MHD_HTTP_FORBIDDEN, "host not allowed");
-	if (h->token[0] && !token_ok(h, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-				     MHD_HTTP_HEADER_AUTHORIZATION)))
+	if (h->token[0] && !route_open(url) &&
+	    !token_ok(h, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(c, MHD_HTTP_UNAUTHORIZED, "a bearer token is required");
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (strcmp(url, routes[i].path) != 0)
