@@ -89,7 +89,7 @@ nfacctd_totals() {
 	print_output: csv
 	print_output_file: $out.csv
 	print_output_file_append: true
-	print_refresh_time: 1
+	print_refresh_time: 3600
 	EOF
 	nfacctd -f "$out.conf" >"$out.log" 2>&1 &
 	collector_pid=$!
