@@ -189,10 +189,12 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 	char detail[PL_FINDING_DETAIL_LEN];
 	int family;
 
-	if (sg.tcp)   /* the data of a SYN starts one past its sequence number */
-		sg.seq = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(p->frame + meta->l4_off +
-			 4)) + ((meta->tcp_flags & RTE_TCP_SYN_FLAG) != 0);
-	else          /* a datagram: the budget this direction spent before it (IP bytes) */
+	if (sg.tcp) { /* the data of a SYN starts one past its sequence number */
+		uint32_t seq; /* the TCP header may sit at any offset: read it byte-wise */
+
+		memcpy(&seq, p->frame + meta->l4_off + 4, sizeof(seq));
+		sg.seq = rte_be_to_cpu_32(seq) + ((meta->tcp_flags & RTE_TCP_SYN_FLAG) != 0);
+	} else          /* a datagram: the budget this direction spent before it (IP bytes) */
 		sg.seq = (uint32_t)RTE_MIN(flow->bytes[ev->dir] - ip_bytes(meta),
 					   (uint64_t)UINT32_MAX);
 	if (!pl_sigs_stream_scan(wk->streams, rt->scratch[wk->index], &flow->stream,

@@ -156,8 +156,9 @@ pl_findings_touch(struct pl_findings *t, const struct pl_finding *key, uint64_t 
 			memcpy(e, key, offsetof(struct pl_finding, count));
 			e->count = 1;
 			e->first_ns = e->last_ns = now_ns;
-			e->peak_per_s = key->peak_per_s;
-			e->target_conns = key->target_conns;
+			/* only the key's part before count is read: callers fill no more */
+			e->peak_per_s = 0;
+			e->target_conns = 0;
 			e->detail[0] = '\0';
 			t->n++;
 			*is_new = 1;

@@ -61,8 +61,8 @@ new_table(uint32_t capacity)
 
 /* A parsed packet: its meta, canonical tuple, hash and length. */
 struct pkt {
+	struct pl_tuple key __rte_aligned(8); /* rte_hash_crc() reads it in words */
 	struct pl_meta meta;
-	struct pl_tuple key;
 	uint32_t hash;
 	uint32_t len;
 };
