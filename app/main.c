@@ -385,6 +385,10 @@ main(int argc, char **argv)
 	int i, sep = -1, rc, exit_code = 0;
 	unsigned int lc;
 
+	/* Under systemd the journal reads stdout, and the EAL's default log stream writes each
+	 * line to stdout and to syslog, which the journal also collects: keep one copy. */
+	if (getenv("JOURNAL_STREAM") != NULL)
+		rte_openlog_stream(stdout);
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
 			sep = i;
