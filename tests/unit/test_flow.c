@@ -1098,8 +1098,8 @@ heap_per_held_flow(uint32_t capacity)
 	return per;
 }
 
-/* Issue 5's memory target, at the default capacity and at 15/16 of other powers of two:
- * at most 128 bytes of heap per flow the table holds (hash, keys, records, everything). */
+/* The flow table's memory target, at the default capacity and at 15/16 of other powers of
+ * two: at most 128 bytes of heap per flow the table holds (hash, keys, records, everything). */
 static void
 test_default_capacity_costs_at_most_128_bytes_a_flow(void **state)
 {
