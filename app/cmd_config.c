@@ -43,17 +43,6 @@ cfg_current(void)
 	return cfg;
 }
 
-/* Seq of the newest snapshot, 0 if none. */
-static uint64_t
-snap_seq(void)
-{
-	struct pl_snapshot *s = pl_snapshot_get(&pl_app.pub);
-	uint64_t seq = s ? s->seq : 0;
-
-	pl_snapshot_put(s);
-	return seq;
-}
-
 /*
  * Apply a changed configuration. On success, wait (a few ticks at most) until a snapshot
  * taken after the switch is published, so that the next `show` reflects the change.
@@ -62,7 +51,6 @@ static void
 apply(struct pl_config *cfg, const char *what)
 {
 	char err[256];
-	uint64_t seq, waited;
 	unsigned int w, running = 0;
 
 	if (pl_config_apply(&pl_app, cfg, err, sizeof(err)) < 0) {
@@ -71,12 +59,10 @@ apply(struct pl_config *cfg, const char *what)
 		return;
 	}
 	free(cfg);
-	seq = snap_seq(); /* the tick after the next one began after the switch */
 	for (w = 0; w < pl_app.nb_workers; w++)
 		running |= !__atomic_load_n(&pl_app.wk[w]->done, __ATOMIC_ACQUIRE);
-	for (waited = 0; running && waited < 3000 + 3ULL * pl_app.opt.tick_ms &&
-	     snap_seq() < seq + 2 && !pl_app.force_quit; waited++)
-		usleep(1000);
+	if (running)
+		pl_cmd_next_snapshot();
 	printf("applied: %s\n", what);
 }
 

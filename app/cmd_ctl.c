@@ -48,17 +48,6 @@ cmd_sleep(void *res, struct cmdline *c, void *data)
 	printf("slept %u ms\n", r->ms);
 }
 
-/* Sequence number of the newest published snapshot, 0 if none. */
-static uint64_t
-newest_seq(void)
-{
-	struct pl_snapshot *s = pl_snapshot_get(&pl_app.pub);
-	uint64_t seq = s ? s->seq : 0;
-
-	pl_snapshot_put(s);
-	return seq;
-}
-
 /*
  * debug stall worker N MS: fault injection. Worker N stops polling for MS ms between two
  * bursts, as a stuck worker would: its rings fill, the RX lcores drop and count, the stats
@@ -96,11 +85,11 @@ cmd_stall(void *res, struct cmdline *c, void *data)
 		printf("error: worker %u did not take the stall in 5 s (it has stopped?)\n", r->n);
 		return;
 	}
-	first = newest_seq() + 2;
+	first = pl_cmd_newest_seq() + 2;
 	wseq = pl_ctr_seq(wk->ctr);
 	/* stuck until its sequence number moves again */
 	for (waited = 0; waited < 2ULL * r->ms + 10000; waited++) {
-		seq = newest_seq();
+		seq = pl_cmd_newest_seq();
 		if (pl_ctr_seq(wk->ctr) != wseq)
 			break;
 		last = seq;

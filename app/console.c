@@ -80,6 +80,16 @@ pl_view(const struct pl_snapshot *s, const char *key)
 }
 
 uint64_t
+pl_cmd_newest_seq(void)
+{
+	struct pl_snapshot *s = pl_snapshot_get(&pl_app.pub);
+	uint64_t seq = s ? s->seq : 0;
+
+	pl_snapshot_put(s);
+	return seq;
+}
+
+uint64_t
 pl_cmd_next_snapshot(void)
 {
 	struct pl_snapshot *s = pl_snapshot_get(&pl_app.pub);

@@ -59,6 +59,8 @@ void pl_cmd_error(const char *section, const char *fmt, ...) __attribute__((form
 struct pl_snapshot *pl_cmd_snapshot(void);
 /** One view of a snapshot as pl_export_json() renders it (a new reference), or NULL. */
 json_t *pl_view(const struct pl_snapshot *s, const char *key);
+/** Sequence number of the newest published snapshot, 0 if none. */
+uint64_t pl_cmd_newest_seq(void);
 /**
  * Wait (a few ticks at most) until a snapshot taken wholly after this call is published.
  * @return its sequence number, or 0 when none will come (the packet path has ended: the
