@@ -249,7 +249,7 @@ build_lcores(struct pl_app *app)
 		wk->index = j;
 		wk->txq = (uint16_t)j;
 		heap1 = heap_used(socket);
-		wk->ctr = pl_ctr_create(wk->lcore, PL_ROLE_WORKER, j, 1, 0, socket);
+		wk->ctr = pl_ctr_create(wk->lcore, PL_ROLE_WORKER, j, 1, 1, socket);
 		if (wk->ctr == NULL)
 			return -ENOMEM;
 		wk->mem_ctr = heap_used(socket) - heap1;

@@ -25,6 +25,7 @@
 #include "pl_snapshot.h"
 
 #define PL_BURST 32
+
 #define PL_MAX_RX 16          /* RX lcores */
 #define PL_MAX_RXQ_PER_LCORE 16
 #define PL_MAX_NETS PL_DIRECTION_MAX_NETS
@@ -135,6 +136,7 @@ struct pl_rx_ctx {
 	struct pl_lcore_ctr *ctr;
 	uint64_t last_time[PL_DIR_MAX];     /* inter-arrival state, per direction */
 	uint64_t last_ns;                   /* newest packet time (read by workers at the end) */
+	struct pl_ival_cache ival;          /* interval of the last dropped frame counted */
 	volatile int done;
 } __rte_cache_aligned;
 
@@ -167,9 +169,12 @@ struct pl_worker_ctx {
 	struct pl_flow_table *flows;
 	struct pl_sources *sources;
 	struct pl_sigs_streams *streams;      /* the runtime's pool for this worker (this burst) */
-	struct rte_meter_trtcm meter[PL_MAX_CLASSES];
+	struct pl_meter meter[PL_MAX_CLASSES]; /* QoS meters, one per class (no divisions) */
 	uint64_t meter_gen;                   /* runtime generation the meters were set for */
 	uint64_t now_ns;                      /* newest packet time seen */
+	/* inter-arrival state of the packets whose direction this worker looked up (NIC hash) */
+	uint64_t last_time[PL_DIR_MAX];
+	struct pl_ival_cache ival;            /* the interval of the last frame counted */
 	volatile uint32_t stall_ms;           /* fault injection: stop polling this long */
 	volatile int done;
 	/* heap bytes this worker took: in all, counter banks, flow table, source table */
@@ -272,6 +277,9 @@ void pl_flowexp_close(struct pl_app *app);
 
 /* rx.c, worker.c, stats.c */
 int pl_rx_loop(void *arg);
+/* One received burst on an RX lcore (from a port, or from a capture in offline.c): time,
+ * worker choice, direction and inter-arrival times where the headers were read, enqueue
+ * (also driven directly by tools/bench). */
 void pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pkts,
 		 uint16_t n, struct pl_ctr_bank *b);
 int pl_worker_loop(void *arg);

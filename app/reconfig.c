@@ -2,8 +2,8 @@
 /*
  * Live configuration, by pointer with RCU (the grout model). The packet path reaches its
  * configuration through two pointers: pl_app.rt (the runtime, loaded by workers once per
- * burst) and pl_app.dir (the direction table, loaded by RX lcores once per burst). Every
- * RX and worker lcore reports a quiescent state once per loop iteration, outside any burst.
+ * burst) and pl_app.dir (the direction table, loaded by RX lcores and workers once per burst).
+ * Every RX and worker lcore reports a quiescent state once per loop iteration, outside any burst.
  *
  * pl_config_apply() runs on a control thread (the console): it builds the new runtime and,
  * when the local networks changed, a new direction table, whole or not at all; publishes

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The RX loop. Per burst: receive, stamp packet time, parse once, look up the direction,
- * count arrival statistics (sizes, intervals, inter-arrival times), dispose of what needs
- * no worker (malformed and non-IP frames), hash the rest onto workers and enqueue it on
- * this lcore's SP/SC ring to each worker. A full ring drops and counts (live) or waits
+ * The RX loop. Per burst: receive, stamp packet time, choose each packet's worker
+ * (lib/dist: the NIC's symmetric hash, else a fast read of the tuple and a CRC hash, the
+ * full parser only for what the fast read does not cover), look the direction up where the
+ * addresses were read anyway and count the inter-arrival times per direction (they need
+ * arrival order, which only the RX lcore sees), and enqueue on this lcore's SP/SC ring to
+ * each worker. Everything else (the full parse, the counters, sizes, intervals, malformed
+ * and non-IP frames) is the workers'. A full ring drops and counts (live) or waits
  * (offline: a file can always wait, so the analysis stays exact).
  */
 #include <sched.h>
@@ -18,55 +21,26 @@
 #include "pl_parse.h"
 
 /*
- * A frame that needs no analysis by a worker (malformed, non-IP). Monitor mode frees it
- * here. Inline mode either drops it (the malformed verdict) or hands it to a worker for
- * transmission: only workers transmit, one TX queue each, so no TX queue is shared.
- * Returns 1 when the frame goes to a worker.
+ * Frames dropped on a full ring never reach a worker, which counts every frame's size,
+ * interval and time: the RX lcore counts these here, so that the sizes and intervals still
+ * cover every frame received.
  */
-static inline int
-rx_dispose(struct rte_mbuf *m, int drop_reason, struct pl_ctr_bank *b,
-	   struct rte_mbuf **freeb, uint16_t *nfree)
+static void
+rx_arrival_dropped(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
+		   uint16_t n, uint64_t ival_ns)
 {
-	if (!pl_app.opt.inline_mode) {
-		b->v[PL_CTR_processed]++;
-		b->v[PL_CTR_freed]++;
-		freeb[(*nfree)++] = m;
-		return 0;
-	}
-	if (drop_reason >= 0) {
-		b->drop[drop_reason]++;
-		freeb[(*nfree)++] = m;
-		return 0;
-	}
-	return 1;
-}
+	uint16_t i;
 
-/* Arrival statistics of one frame; time in ns. */
-static inline void
-rx_arrival(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, const struct pl_meta *meta,
-	   uint64_t t, uint32_t len, uint64_t ival_ns)
-{
-	b->v[PL_CTR_rx_packets]++;
-	b->v[PL_CTR_rx_bytes] += len;
-	pl_ctr_size(b, len);
-	pl_ctr_time(b, t);
-	pl_ctr_ival(b, t / ival_ns, len);
-	if (t > rx->last_ns)
-		rx->last_ns = t;
-	if (meta->kind == PL_KIND_IP) {
-		uint64_t *last = &rx->last_time[meta->dir];
+	for (i = 0; i < n; i++) {
+		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
+		uint64_t t = *pl_meta_time(pkts[i]);
 
-		if (*last) {
-			if (t >= *last)
-				pl_ctr_iat(b, meta->dir, t - *last);
-			else
-				b->v[PL_CTR_iat_backwards]++;
-		}
-		*last = t;
+		pl_ctr_size(b, len);
+		pl_ctr_time(b, t);
+		pl_ctr_ival(b, pl_ctr_ival_number(&rx->ival, t, ival_ns), len);
 	}
 }
 
-/* Handle one received burst (from a port here, from a capture in offline.c). */
 void
 pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pkts,
 	    uint16_t n, struct pl_ctr_bank *b)
@@ -75,52 +49,40 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 	struct rte_mbuf *out[PL_MAX_WORKERS][PL_BURST];
 	uint16_t nout[PL_MAX_WORKERS] = { 0 };
 	uint16_t worker[PL_BURST];
-	struct rte_mbuf *freeb[PL_BURST];
-	uint16_t nfree = 0, i, w;
+	uint16_t i, w;
+	uint64_t bytes = 0, last = rx->last_ns;
 	/* the table in force for this burst (reconfig.c switches it by pointer) */
 	const struct pl_direction *dir = __atomic_load_n(&app->dir, __ATOMIC_ACQUIRE);
-	uint64_t now = pl_now_ns(app);
+	const int hw_time = pp->hw_time;
+	const uint64_t now = pl_now_ns(app);
 
-	pl_parse_burst(pkts, n);
-	pl_direction_burst(dir, pkts, n);
 	pl_dist_pick(pkts, n, app->nb_workers, pp->use_nic_hash, worker);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct pl_meta *meta = pl_meta(m);
-		uint32_t len = rte_pktmbuf_pkt_len(m);
-		uint64_t *t = pl_meta_time(m);
+		uint64_t *t = pl_meta_time(m), ts = now;
 
 		/* capture time when the port gives it, else the time of this burst */
-		if (pp->hw_time && (m->ol_flags & pl_time_flag))
-			*t *= pp->ts_scale;
-		else
-			*t = now;
-		rx_arrival(rx, b, meta, *t, len, app->opt.ival_ns);
-		pl_ctr_encap(b, meta->encap, len);
-		switch (meta->kind) {
-		case PL_KIND_IP:
-			out[worker[i]][nout[worker[i]]++] = m;
-			break;
-		case PL_KIND_MALFORMED:
-			b->v[PL_CTR_packets]++;
-			b->v[PL_CTR_bytes] += len;
-			b->v[PL_CTR_malformed]++;
-			b->malformed[meta->malformed]++;
-			if (rx_dispose(m, app->opt.malformed_drop ? PL_DROP_malformed : -1, b,
-				       freeb, &nfree))
-				out[worker[i]][nout[worker[i]]++] = m;
-			break;
-		default:
-			b->v[PL_CTR_packets]++;
-			b->v[PL_CTR_bytes] += len;
-			b->v[PL_CTR_non_ip]++;
-			if (rx_dispose(m, -1, b, freeb, &nfree))
-				out[worker[i]][nout[worker[i]]++] = m;
-			break;
+		if (hw_time) {
+			ts = (m->ol_flags & pl_time_flag) ? *t * pp->ts_scale : now;
+			if (ts > last)
+				last = ts;
 		}
+		*t = ts;
+		bytes += rte_pktmbuf_pkt_len(m);
+		/* the direction where the addresses were read here: every IP packet the
+		 * software hash covered (not with a NIC hash, not non-IP or malformed) */
+		if (meta->flags & PL_F_TUPLE_HASH) {
+			meta->dir = (uint8_t)pl_direction_of(dir, rte_pktmbuf_mtod(m, const uint8_t *),
+							    meta);
+			pl_ctr_iat_since(b, rx->last_time, meta->dir, ts);
+		}
+		w = worker[i];
+		out[w][nout[w]++] = m;
 	}
-	if (nfree)
-		rte_pktmbuf_free_bulk(freeb, nfree);
+	rx->last_ns = hw_time ? last : RTE_MAX(last, now);
+	b->v[PL_CTR_rx_packets] += n;
+	b->v[PL_CTR_rx_bytes] += bytes;
 	for (w = 0; w < app->nb_workers; w++) {
 		uint16_t k = nout[w], sent;
 
@@ -137,6 +99,7 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 		if (unlikely(sent < k)) {
 			b->ring_drops[w] += k - sent;
 			b->drop[PL_DROP_ring_full] += k - sent;
+			rx_arrival_dropped(rx, b, out[w] + sent, k - sent, app->opt.ival_ns);
 			rte_pktmbuf_free_bulk(out[w] + sent, k - sent);
 		}
 	}

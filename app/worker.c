@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker loop. A worker dequeues bursts from its ring of every RX lcore and analyses
- * each IP packet from the metadata the RX lcore left in the mbuf: protocol distribution,
+ * The worker loop. A worker dequeues bursts from its ring of every RX lcore and first
+ * completes what the RX lcore left undone: the full parse of frames it only hashed, the
+ * direction where it used the NIC's hash; then it counts every frame (sizes, intervals,
+ * malformed and non-IP frames) and analyses each IP packet: protocol distribution,
  * direction, fragments, exact per-destination-port counters; then, for TCP/UDP/ICMP
  * packets that are not fragments, the service class and its QoS meter, the flow and its TCP
  * state, the source's rate limits, payload signatures streamed over each direction of a
@@ -259,9 +261,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 		if (cls != PL_CLASS_NONE) {
 			b->class_packets[cls]++;
 			b->class_bytes[cls] += p->len;
-			p->colour = (uint8_t)pl_qos_colour(&wk->meter[cls],
-				(struct rte_meter_trtcm_profile *)&rt->qos[cls], p->now,
-							   pl_app.tsc_hz, p->len);
+			p->colour = (uint8_t)pl_meter_colour(&wk->meter[cls], p->now, p->len);
 			b->qos[cls][p->colour]++;
 			if (p->colour == RTE_COLOR_RED) {
 				struct pl_finding k, *e;
@@ -279,7 +279,10 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 			}
 		}
 	}
-	pl_flow_update_at(wk->flows, key, hash, pos, meta, ip_bytes(meta), p->now, &fc, &ev);
+	/* the inline hit path first; what changes state (or was not found) goes to lib/flow */
+	if (!pl_flow_hit(wk->flows, key, pos, meta, ip_bytes(meta), p->now, &ev))
+		pl_flow_update_at(wk->flows, key, hash, pos, meta, ip_bytes(meta), p->now, &fc,
+				  &ev);
 	if (ev.flow && ev.created) {
 		ev.flow->cls = cls;
 		ev.flow->verdict = PL_VERDICT_FORWARD;
@@ -341,8 +344,14 @@ dispose(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	struct rte_mbuf *m = p->m;
 	int peer;
 
-	if (p->meta->kind == PL_KIND_IP)
+	if (likely(p->meta->kind == PL_KIND_IP))
 		b->verdicts[p->verdict]++;
+	else if (p->meta->kind == PL_KIND_MALFORMED && app->opt.inline_mode &&
+		 app->opt.malformed_drop) {
+		b->drop[PL_DROP_malformed]++;
+		freeb[(*nfree)++] = m;
+		return;
+	}
 	if (!app->opt.inline_mode) {
 		b->v[PL_CTR_processed]++;
 		b->v[PL_CTR_freed]++;
@@ -386,20 +395,41 @@ meters_sync(struct pl_worker_ctx *wk, const struct pl_runtime *rt)
 	unsigned int c;
 
 	for (c = 0; c < rt->cfg.nb_classes; c++)
-		rte_meter_trtcm_config(&wk->meter[c], (struct rte_meter_trtcm_profile *)&rt->qos[c]);
+		pl_meter_config(&wk->meter[c], &rt->qos[c], pl_app.tsc_hz, 0);
 	wk->meter_gen = rt->gen;
+}
+
+/* Packets ahead whose headers the worker prefetches while completing a burst. */
+#define PL_WK_PREFETCH 4
+
+/* What every frame counts in as it arrives: its size, its interval, the time range. */
+static inline uint32_t
+arrival(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf *m, uint64_t ival_ns)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint64_t t = *pl_meta_time(m);
+
+	pl_ctr_size(b, len);
+	pl_ctr_time(b, t);
+	pl_ctr_ival(b, pl_ctr_ival_number(&wk->ival, t, ival_ns), len);
+	if (t > wk->now_ns)
+		wk->now_ns = t;
+	return len;
 }
 
 /*
  * Analysis stopped (console `stop`): pass a burst on without analysis. Monitor mode frees
  * it, inline mode forwards it to the peer port; either way it counts as received and
- * processed in the balance, and in no analysis view.
+ * processed in the balance, and in no analysis view; the arrival statistics (sizes,
+ * intervals, time) go on.
  */
 static void
 pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t i;
 
+	for (i = 0; i < n; i++)
+		arrival(wk, b, pkts[i], pl_app.opt.ival_ns);
 	if (!pl_app.opt.inline_mode) {
 		b->v[PL_CTR_processed] += n;
 		b->v[PL_CTR_freed] += n;
@@ -418,12 +448,67 @@ pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
 	}
 }
 
+/*
+ * Complete and count one frame as it arrives: the full parse if the RX lcore only hashed
+ * it, the direction (and its inter-arrival time, in this worker's order) if the RX lcore
+ * used the NIC's hash, then what every frame counts in: size, interval, time range,
+ * malformed or non-IP, or the IP counters.
+ */
+static inline void
+arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
+       const struct pl_direction *dir, struct rte_mbuf *m, uint64_t ival_ns)
+{
+	struct pl_meta *meta = pl_meta(m);
+	uint32_t len = arrival(wk, b, m, ival_ns);
+
+	if (meta->kind == PL_KIND_UNPARSED) {
+		/* the software hash stays valid for the tuple the parse gives */
+		uint8_t keep = meta->flags & PL_F_TUPLE_HASH;
+
+		/* a frame in one segment (nearly all): the parser itself; a chain: the burst
+		 * parser, which copies a short first segment out first */
+		if (likely(rte_pktmbuf_data_len(m) == len))
+			pl_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), len, len, meta);
+		else
+			pl_parse_burst(&m, 1);
+		meta->flags |= keep;
+	}
+	pl_ctr_encap(b, meta->encap, len);
+	switch (meta->kind) {
+	case PL_KIND_IP:
+		if (meta->dir >= PL_DIR_MAX) {
+			/* the NIC's hash chose the worker: nobody read the addresses yet */
+			meta->dir = (uint8_t)pl_direction_of(dir, rte_pktmbuf_mtod(m, const uint8_t *),
+							    meta);
+			pl_ctr_iat_since(b, wk->last_time, meta->dir, *pl_meta_time(m));
+		}
+		count_ip(b, meta, len);
+		pl_ctr_source(b, &rt->cfg, rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off,
+			      meta->flags & PL_F_IPV6, len);
+		return;
+	case PL_KIND_MALFORMED:
+		b->v[PL_CTR_packets]++;
+		b->v[PL_CTR_bytes] += len;
+		b->v[PL_CTR_malformed]++;
+		b->malformed[meta->malformed]++;
+		return;
+	default:
+		b->v[PL_CTR_packets]++;
+		b->v[PL_CTR_bytes] += len;
+		b->v[PL_CTR_non_ip]++;
+		return;
+	}
+}
+
 /* Analyse and dispose of one burst (also driven directly by tools/bench). */
 void
 pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		struct pl_ctr_bank *b)
 {
 	const struct pl_runtime *rt = __atomic_load_n(&pl_app.rt, __ATOMIC_ACQUIRE);
+	/* the local networks in force for this burst (reconfig.c switches them by pointer) */
+	const struct pl_direction *dir = __atomic_load_n(&pl_app.dir, __ATOMIC_ACQUIRE);
+	const uint64_t ival_ns = pl_app.opt.ival_ns;
 	struct rte_mbuf *freeb[PL_BURST];
 	struct pl_tuple keys[PL_BURST];
 	uint32_t hashes[PL_BURST];
@@ -443,16 +528,23 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	}
 	/*
 	 * Burst-wide stages first, so that the cache misses of the big tables overlap instead
-	 * of queueing one packet at a time: the per-port counters (a 4 MiB table hit at the
-	 * packets' destination ports) are prefetched, and the flows of the burst's packets
-	 * are looked up together (lib/flow's cache of recent flows, then one bulk lookup of
-	 * what it misses; the records found are prefetched). The RX lcore's tuple hash is
-	 * reused. The keys are built for exactly the packets analyse() will see, in order.
+	 * of queueing one packet at a time. Each frame is completed and counted as it arrives
+	 * (headers prefetched a few packets ahead); the per-port counters (a 4 MiB table hit
+	 * at the packets' destination ports) are prefetched, and the flows of the burst's
+	 * packets are looked up together (lib/flow's cache of recent flows, then one bulk
+	 * lookup of what it misses; the records found are prefetched). The RX lcore's tuple
+	 * hash is reused. The keys are built for exactly the packets analyse() will see, in
+	 * order.
 	 */
+	for (i = 0; i < RTE_MIN(n, (uint16_t)PL_WK_PREFETCH); i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct pl_meta *meta = pl_meta(m);
 
+		if (i + PL_WK_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PL_WK_PREFETCH], void *));
+		arrive(wk, b, rt, dir, m, ival_ns);
 		if (meta->kind != PL_KIND_IP || (meta->flags & PL_F_FRAGMENT))
 			continue;
 		if (meta->flags & PL_F_L4)
@@ -473,21 +565,12 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			.colour = 0xff,
 		};
 
-		if (i + 2 < n)
-			rte_prefetch0(pl_meta(pkts[i + 2]));
-		/* non-IP and malformed frames come here only to be transmitted (inline):
-		 * the RX lcore counted them */
-		if (likely(p.meta->kind == PL_KIND_IP)) {
+		/* non-IP and malformed frames were counted on arrival; they come here to be
+		 * disposed of (freed, transmitted, or dropped by the malformed verdict) */
+		if (likely(p.meta->kind == PL_KIND_IP) && !(p.meta->flags & PL_F_FRAGMENT)) {
 			p.now = *pl_meta_time(p.m);
-			if (p.now > wk->now_ns)
-				wk->now_ns = p.now;
-			count_ip(b, p.meta, p.len);
-			pl_ctr_source(b, &rt->cfg, p.frame + p.meta->l3_off,
-				      p.meta->flags & PL_F_IPV6, p.len);
-			if (!(p.meta->flags & PL_F_FRAGMENT)) {
-				analyse(wk, b, rt, &p, &keys[k], hashes[k], pos[k]);
-				k++;
-			}
+			analyse(wk, b, rt, &p, &keys[k], hashes[k], pos[k]);
+			k++;
 		}
 		dispose(wk, b, rt, &p, freeb, &nfree);
 	}

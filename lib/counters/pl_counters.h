@@ -352,7 +352,10 @@ pl_ctr_size_bucket(uint32_t bytes)
 	return w <= 1518 ? 5 : 6;
 }
 
-/** Count a received frame of @p bytes in the frame-size histogram (RX lcores). */
+/**
+ * Count a received frame of @p bytes in the frame-size histogram (workers; the RX lcore for
+ * the frames a full ring dropped).
+ */
 static inline void
 pl_ctr_size(struct pl_ctr_bank *b, uint32_t bytes)
 {
@@ -381,7 +384,7 @@ pl_ctr_iat_bucket(uint64_t gap_ns)
 	return b < PL_IAT_BUCKETS ? b : PL_IAT_BUCKETS - 1;
 }
 
-/** Count an inter-arrival gap of @p gap_ns in direction @p dir (RX lcores). */
+/** Count an inter-arrival gap of @p gap_ns in direction @p dir. */
 static inline void
 pl_ctr_iat(struct pl_ctr_bank *b, unsigned int dir, uint64_t gap_ns)
 {
@@ -390,7 +393,55 @@ pl_ctr_iat(struct pl_ctr_bank *b, unsigned int dir, uint64_t gap_ns)
 }
 
 /**
- * Count a frame in the interval window of a bank (RX lcores).
+ * Count a packet's gap to the previous packet of its direction (pl_ctr_iat()), in the
+ * order the caller sees packets; a time earlier than the previous one counts in
+ * iat_backwards instead.
+ *
+ * @param last  the caller's time of the previous packet per direction (0: none yet).
+ * @param dir   the packet's direction (< PL_DIR_MAX).
+ * @param t     its time, ns.
+ */
+static inline void
+pl_ctr_iat_since(struct pl_ctr_bank *b, uint64_t *last, unsigned int dir, uint64_t t)
+{
+	uint64_t prev = last[dir];
+
+	if (prev) {
+		if (likely(t >= prev))
+			pl_ctr_iat(b, dir, t - prev);
+		else
+			b->v[PL_CTR_iat_backwards]++;
+	}
+	last[dir] = t;
+}
+
+/** The interval of the last frame an lcore counted: [lo_ns, hi_ns) is interval number ival. */
+struct pl_ival_cache {
+	uint64_t ival;
+	uint64_t lo_ns;
+	uint64_t hi_ns;
+};
+
+/**
+ * Interval number of packet time @p t (t / ival_ns), dividing only when t leaves the
+ * interval of the previous call: consecutive frames nearly always share one.
+ *
+ * @param c        the caller's cache, zeroed at first.
+ * @param ival_ns  interval length, > 0.
+ */
+static inline uint64_t
+pl_ctr_ival_number(struct pl_ival_cache *c, uint64_t t, uint64_t ival_ns)
+{
+	if (likely(t >= c->lo_ns && t < c->hi_ns))
+		return c->ival;
+	c->ival = t / ival_ns;
+	c->lo_ns = c->ival * ival_ns;
+	c->hi_ns = c->lo_ns + ival_ns;
+	return c->ival;
+}
+
+/**
+ * Count a frame in the interval window of a bank (workers).
  *
  * @param b      the bank (with an interval window).
  * @param ival   interval number (packet time / interval length).

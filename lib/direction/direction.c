@@ -2,6 +2,9 @@
 /*
  * Direction tables over DPDK's LPM. Every local network is added with next hop 1; a lookup
  * hit means "local". Two lookups per packet (source and destination) give the direction.
+ * A family with few networks (the usual case: RFC 1918 and fc00::/7) is also kept as a short
+ * list of (network, mask) pairs, matched with a few compares and no memory beyond the
+ * table itself: rte_lpm's 64 MiB first level misses the caches for addresses spread wide.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_errno.h>
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
@@ -16,12 +20,26 @@
 
 #include "pl_direction.h"
 
+/* Most networks of one family matched by compares instead of the LPM. */
+#define DIR_FEW 8
+
 struct pl_direction {
 	struct rte_lpm *lpm4;
 	struct rte_lpm6 *lpm6;
+	/* few networks: matched by compares (nb_few4 <= DIR_FEW), else -1: the LPM */
+	int nb_few4, nb_few6;
+	uint32_t net4[DIR_FEW], mask4[DIR_FEW];    /* host order */
+	uint64_t net6[DIR_FEW][2], mask6[DIR_FEW][2]; /* host order */
 	unsigned int n;
 	struct pl_cidr nets[];
 };
+
+/* Mask of the first @p bits (0-64) of a 64-bit word in host order. */
+static inline uint64_t
+pl_mask64(unsigned int bits)
+{
+	return bits == 0 ? 0 : bits >= 64 ? ~0ULL : ~0ULL << (64 - bits);
+}
 
 static void
 cidr_mask(struct pl_cidr *c)
@@ -118,6 +136,35 @@ lpm_add(struct pl_direction *d, const struct pl_cidr *c)
 	return rte_lpm6_add(d->lpm6, c->addr, c->depth, 1);
 }
 
+/* Keep a network in its family's compare list, or give the list up when there are many. */
+static void
+few_add(struct pl_direction *d, const struct pl_cidr *c)
+{
+	uint64_t a[2];
+
+	if (c->family == 4) {
+		uint32_t ip;
+
+		if (d->nb_few4 < 0 || d->nb_few4 == DIR_FEW) {
+			d->nb_few4 = -1;
+			return;
+		}
+		memcpy(&ip, c->addr, 4);
+		d->mask4[d->nb_few4] = (uint32_t)(pl_mask64(c->depth) >> 32);
+		d->net4[d->nb_few4++] = rte_be_to_cpu_32(ip);
+		return;
+	}
+	if (d->nb_few6 < 0 || d->nb_few6 == DIR_FEW) {
+		d->nb_few6 = -1;
+		return;
+	}
+	memcpy(a, c->addr, 16);
+	d->mask6[d->nb_few6][0] = pl_mask64(c->depth);
+	d->mask6[d->nb_few6][1] = pl_mask64(c->depth > 64 ? c->depth - 64u : 0);
+	d->net6[d->nb_few6][0] = rte_be_to_cpu_64(a[0]);
+	d->net6[d->nb_few6++][1] = rte_be_to_cpu_64(a[1]);
+}
+
 struct pl_direction *
 pl_direction_create(const char *name, int socket, const struct pl_cidr *nets, unsigned int n)
 {
@@ -152,6 +199,7 @@ pl_direction_create(const char *name, int socket, const struct pl_cidr *nets, un
 			goto fail;
 		}
 		d->nets[i] = nets[i];
+		few_add(d, &nets[i]);
 	}
 	d->n = n;
 	return d;
@@ -179,18 +227,46 @@ pl_direction_nets(const struct pl_direction *d, unsigned int *n)
 	return d->nets;
 }
 
+/* Is an IPv4 address (as loaded from the packet, network order) local? */
+static inline int
+local4(const struct pl_direction *d, const uint8_t *addr)
+{
+	uint32_t ip, hop;
+	int i;
+
+	memcpy(&ip, addr, 4);
+	ip = rte_be_to_cpu_32(ip);
+	if (d->nb_few4 < 0)
+		return rte_lpm_lookup(d->lpm4, ip, &hop) == 0;
+	for (i = 0; i < d->nb_few4; i++)
+		if (((ip ^ d->net4[i]) & d->mask4[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static inline int
+local6(const struct pl_direction *d, const uint8_t *addr)
+{
+	uint64_t a[2];
+	uint32_t hop;
+	int i;
+
+	if (d->nb_few6 < 0)
+		return rte_lpm6_lookup(d->lpm6, addr, &hop) == 0;
+	memcpy(a, addr, 16);
+	a[0] = rte_be_to_cpu_64(a[0]);
+	a[1] = rte_be_to_cpu_64(a[1]);
+	for (i = 0; i < d->nb_few6; i++)
+		if ((((a[0] ^ d->net6[i][0]) & d->mask6[i][0]) |
+		     ((a[1] ^ d->net6[i][1]) & d->mask6[i][1])) == 0)
+			return 1;
+	return 0;
+}
+
 int
 pl_direction_is_local(const struct pl_direction *d, int family, const uint8_t *addr)
 {
-	uint32_t hop;
-
-	if (family == 4) {
-		uint32_t ip = ((uint32_t)addr[0] << 24) | ((uint32_t)addr[1] << 16) |
-			      ((uint32_t)addr[2] << 8) | addr[3];
-
-		return rte_lpm_lookup(d->lpm4, ip, &hop) == 0;
-	}
-	return rte_lpm6_lookup(d->lpm6, addr, &hop) == 0;
+	return family == 4 ? local4(d, addr) : local6(d, addr);
 }
 
 enum pl_dir
@@ -200,11 +276,11 @@ pl_direction_of(const struct pl_direction *d, const uint8_t *frame, const struct
 	int src, dst;
 
 	if (meta->flags & PL_F_IPV6) {
-		src = pl_direction_is_local(d, 6, ip + 8);
-		dst = pl_direction_is_local(d, 6, ip + 24);
+		src = local6(d, ip + 8);
+		dst = local6(d, ip + 24);
 	} else {
-		src = pl_direction_is_local(d, 4, ip + 12);
-		dst = pl_direction_is_local(d, 4, ip + 16);
+		src = local4(d, ip + 12);
+		dst = local4(d, ip + 16);
 	}
 	if (src)
 		return dst ? PL_DIR_INTERNAL : PL_DIR_OUT;

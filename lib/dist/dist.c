@@ -1,17 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Symmetric hashing. The canonical tuple orders the two endpoints, so the CRC over it is the
- * same in both directions; no symmetric Toeplitz key or XOR folding (which collides for
- * every pair with the same XOR) is needed in software.
+ * Symmetric hashing and the RX lcore's choice of worker. The canonical tuple orders the two
+ * endpoints, so the CRC over it is the same in both directions; no symmetric Toeplitz key or
+ * XOR folding (which collides for every pair with the same XOR) is needed in software.
+ *
+ * pl_dist_pick() is what the RX lcore does per packet: the NIC's symmetric hash when the port
+ * gives one (packet data untouched), else the fewest header bytes that give the tuple hash
+ * (untagged or 802.1Q-tagged IPv4/IPv6 TCP/UDP without options, extension headers or
+ * fragmentation, not a UDP tunnel), and the full parser only for everything else. What it
+ * learnt stays in the mbuf's pl_meta, so the worker parses a frame only if the RX lcore did
+ * not.
  */
 #include <string.h>
 
+#include <netinet/in.h>
 #include <rte_byteorder.h>
+#include <rte_ether.h>
 #include <rte_hash_crc.h>
+#include <rte_prefetch.h>
 
 #include "pl_dist.h"
 
 #define PL_DIST_SEED 0x706c656eu /* "plen" */
+/* Packets ahead whose headers pl_dist_pick() prefetches. */
+#define PL_DIST_PREFETCH 4
 
 /* Order two addresses as memcmp() would (network byte order), with fixed-size loads. */
 static inline int
@@ -83,11 +95,50 @@ pl_dist_tuple(const uint8_t *frame, const struct pl_meta *meta, struct pl_tuple 
 	}
 }
 
+/* The last word every tuple hash takes: ports, protocol, family (as in struct pl_tuple). */
+static inline uint64_t
+tail_word(uint16_t port_lo, uint16_t port_hi, uint8_t proto, uint8_t family)
+{
+	return (uint64_t)port_lo | (uint64_t)port_hi << 16 | (uint64_t)proto << 32 |
+	       (uint64_t)family << 40;
+}
+
+/* The IPv4 tuple hash from its parts: addresses as loaded from memory (network order). */
+static inline uint32_t
+hash4(uint32_t lo, uint32_t hi, uint64_t tail)
+{
+	return rte_hash_crc_8byte(tail, rte_hash_crc_8byte((uint64_t)lo | (uint64_t)hi << 32,
+							   PL_DIST_SEED));
+}
+
+/* The IPv6 tuple hash from its parts: 16-byte addresses, lower endpoint first. */
+static inline uint32_t
+hash6(const uint8_t *lo, const uint8_t *hi, uint64_t tail)
+{
+	uint64_t w[4];
+
+	memcpy(&w[0], lo, 16);
+	memcpy(&w[2], hi, 16);
+	return rte_hash_crc_8byte(tail, rte_hash_crc_8byte(w[3], rte_hash_crc_8byte(w[2],
+				  rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0],
+								     PL_DIST_SEED)))));
+}
+
 uint32_t
 pl_dist_hash_tuple(const struct pl_tuple *t)
 {
-	/* lo_is_src is direction-dependent: hash everything before it. */
-	return rte_hash_crc(t, offsetof(struct pl_tuple, lo_is_src), PL_DIST_SEED);
+	/* lo_is_src is direction-dependent and not hashed; the 12 unused address bytes of an
+	 * IPv4 tuple are always zero and not hashed either */
+	uint64_t tail = tail_word(t->port_lo, t->port_hi, t->proto, t->family);
+
+	if (t->family == 4) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, t->addr_lo, 4);
+		memcpy(&hi, t->addr_hi, 4);
+		return hash4(lo, hi, tail);
+	}
+	return hash6(t->addr_lo, t->addr_hi, tail);
 }
 
 uint32_t
@@ -101,27 +152,134 @@ pl_dist_hash(const uint8_t *frame, const struct pl_meta *meta)
 	return pl_dist_hash_tuple(&t);
 }
 
+int
+pl_dist_udp_tunnel(uint16_t sport, uint16_t dport)
+{
+	/* either port: a tunnel's replies come from its port as well */
+	static const uint16_t ports[] = { PL_DIST_UDP_TUNNEL_PORTS };
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ports); i++)
+		if (sport == ports[i] || dport == ports[i])
+			return 1;
+	return 0;
+}
+
+/* The ports of a TCP/UDP header (host order); -1 for a UDP tunnel, left to the full parser. */
+static inline int
+fast_ports(const uint8_t *l4, uint8_t proto, uint16_t *sport, uint16_t *dport)
+{
+	uint32_t ports;
+
+	memcpy(&ports, l4, 4);
+	*sport = rte_be_to_cpu_16((uint16_t)ports);
+	*dport = rte_be_to_cpu_16((uint16_t)(ports >> 16));
+	return proto == IPPROTO_UDP && pl_dist_udp_tunnel(*sport, *dport) ? -1 : 0;
+}
+
+/*
+ * The fast read: the tuple hash of a plain TCP/UDP frame from the fewest bytes, or -1 when
+ * the frame needs the full parser. Leaves l3_off and the IPv6/VLAN flags in @p meta.
+ */
+static inline int64_t
+fast_hash(const uint8_t *d, uint32_t cap, struct pl_meta *meta)
+{
+	uint32_t off = RTE_ETHER_HDR_LEN;
+	uint16_t et, sport, dport;
+	uint8_t flags = 0, proto;
+	const uint8_t *ip;
+
+	/* each branch checks its own length; this one covers the tag */
+	if (unlikely(cap < RTE_ETHER_HDR_LEN + 20 + 4))
+		return -1;
+	memcpy(&et, d + 12, 2);
+	if (et == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		memcpy(&et, d + 16, 2);
+		off += 4;
+		flags = PL_F_VLAN;
+	}
+	ip = d + off;
+	if (et == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
+		uint32_t src, dst, a, b;
+		uint16_t frag;
+
+		if (cap < off + 20 + 4 || ip[0] != 0x45)
+			return -1; /* short, not version 4, or options */
+		memcpy(&frag, ip + 6, 2);
+		proto = ip[9];
+		if ((frag & RTE_BE16(0x3fff)) || (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+			return -1;
+		if (fast_ports(ip + 20, proto, &sport, &dport) < 0)
+			return -1;
+		memcpy(&src, ip + 12, 4);
+		memcpy(&dst, ip + 16, 4);
+		a = rte_be_to_cpu_32(src);
+		b = rte_be_to_cpu_32(dst);
+		meta->l3_off = (uint8_t)off;
+		meta->flags = flags;
+		if (a < b || (a == b && sport <= dport))
+			return hash4(src, dst, tail_word(sport, dport, proto, 4));
+		return hash4(dst, src, tail_word(dport, sport, proto, 4));
+	}
+	if (et == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		int c;
+
+		proto = ip[6];
+		if (cap < off + 40 + 4 || (ip[0] >> 4) != 6 ||
+		    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+			return -1;
+		if (fast_ports(ip + 40, proto, &sport, &dport) < 0)
+			return -1;
+		meta->l3_off = (uint8_t)off;
+		meta->flags = flags | PL_F_IPV6;
+		c = addr_cmp(ip + 8, ip + 24, 1);
+		if (c < 0 || (c == 0 && sport <= dport))
+			return hash6(ip + 8, ip + 24, tail_word(sport, dport, proto, 6));
+		return hash6(ip + 24, ip + 8, tail_word(dport, sport, proto, 6));
+	}
+	return -1;
+}
+
 void
 pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_nic,
 	     uint16_t *worker)
 {
 	uint16_t i;
 
+	for (i = 0; i < RTE_MIN(n, (uint16_t)PL_DIST_PREFETCH); i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint32_t h;
+		struct pl_meta *meta = pl_meta(m);
+		int64_t h;
 
 		if (use_nic && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)) {
-			h = m->hash.rss;
-		} else {
-			struct pl_meta *meta = pl_meta(m);
-
-			h = pl_dist_hash(rte_pktmbuf_mtod(m, const uint8_t *), meta);
-			/* Keep the hash for the worker's flow table, which hashes the same
-			 * tuple the same way. */
-			m->hash.rss = h;
-			meta->flags |= PL_F_TUPLE_HASH;
+			/* the NIC's hash: not the tuple hash, so the flow table hashes itself */
+			meta->kind = PL_KIND_UNPARSED;
+			meta->flags = 0;
+			meta->dir = PL_DIR_MAX;
+			worker[i] = (uint16_t)pl_dist_worker(m->hash.rss, nb_workers);
+			continue;
 		}
-		worker[i] = (uint16_t)pl_dist_worker(h, nb_workers);
+		if (i + PL_DIST_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PL_DIST_PREFETCH], void *));
+		h = fast_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), meta);
+		if (likely(h >= 0)) {
+			meta->kind = PL_KIND_UNPARSED;
+		} else {
+			/* tunnels, fragments, options, extension chains, other tags, malformed,
+			 * not IP: the full parse, once, here; the worker will not parse again */
+			pl_parse_burst(&m, 1);
+			h = pl_dist_hash(rte_pktmbuf_mtod(m, const uint8_t *), meta);
+			if (meta->kind != PL_KIND_IP) {
+				worker[i] = 0;
+				continue;
+			}
+		}
+		/* the worker's flow table hashes the same tuple the same way: keep it */
+		m->hash.rss = (uint32_t)h;
+		meta->flags |= PL_F_TUPLE_HASH;
+		meta->dir = PL_DIR_MAX;
+		worker[i] = (uint16_t)pl_dist_worker((uint32_t)h, nb_workers);
 	}
 }

@@ -7,7 +7,8 @@
  * locks. The software hash is computed over the canonical 5-tuple (the lower endpoint
  * first), so it is symmetric by construction; fragments are hashed on the address pair alone
  * so that all fragments of a datagram stay together. When a port's profile says the NIC's
- * RSS hash is symmetric, the RX lcore uses that hash instead (pl_dist_pick()).
+ * RSS hash is symmetric, the RX lcore uses that hash instead (pl_dist_pick()). The hash is a
+ * CRC32-C of the tuple's words: two CRC32 instructions for IPv4, five for IPv6.
  * The canonical tuple is also the key of the per-worker flow table.
  */
 #ifndef PL_DIST_H
@@ -80,9 +81,38 @@ pl_dist_worker(uint32_t hash, uint32_t n)
 }
 
 /**
- * Hash a burst and pick a worker for each packet.
+ * UDP ports whose payload the full parser decapsulates (VXLAN 4789, VXLAN-GPE 4790,
+ * Geneve 6081, GTP-U 2152): such a packet's worker is chosen on its inner tuple, so the
+ * fast read leaves it to the full parser.
+ */
+#define PL_DIST_UDP_TUNNEL_PORTS 4789, 4790, 6081, 2152
+
+/**
+ * Is either port of a UDP packet a tunnel port (PL_DIST_UDP_TUNNEL_PORTS)?
  *
- * @param pkts       parsed mbufs (pl_meta filled).
+ * @return 1 or 0.
+ */
+int pl_dist_udp_tunnel(uint16_t sport, uint16_t dport);
+
+/**
+ * The RX lcore's work per burst: pick a worker for each received (unparsed) mbuf, touching
+ * as little as the frame allows.
+ *
+ * - @p use_nic and the mbuf carries RTE_MBUF_F_RX_RSS_HASH: the NIC's hash picks the worker;
+ *   packet data is not read; pl_meta.kind is PL_KIND_UNPARSED, flags 0.
+ * - An untagged or 802.1Q-tagged IPv4 (no options, not a fragment) or IPv6 (no extension
+ *   header) TCP/UDP frame that is not a UDP tunnel: the fast read (about 40 header bytes,
+ *   prefetched a few packets ahead) gives the tuple hash with a few CRC32 instructions;
+ *   pl_meta gets kind PL_KIND_UNPARSED, l3_off and the IPv6/VLAN flags.
+ * - Anything else: the full parser (pl_parse_burst()), so tunnels are distributed on their
+ *   inner tuple; pl_meta holds the whole parse, and non-IP and malformed frames go to
+ *   worker 0.
+ *
+ * Whenever the software hash was computed it is the canonical tuple's hash
+ * (pl_dist_hash_tuple()): it is left in mbuf->hash.rss with PL_F_TUPLE_HASH, for the flow
+ * table. pl_meta.dir is set to PL_DIR_MAX (not looked up yet) on every IP or unparsed frame.
+ *
+ * @param pkts       received mbufs.
  * @param n          how many.
  * @param nb_workers workers to spread over, >= 1.
  * @param use_nic    non-zero to use the NIC's RSS hash where the mbuf carries one

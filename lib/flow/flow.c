@@ -117,18 +117,14 @@ struct flow_emc {
 };
 
 struct pl_flow_table {
+	struct pl_flow_hot hot; /* first: what pl_flow_hit() reads (records, timeouts) */
 	struct rte_hash *h;
 	struct flow_emc *emc;   /* [emc_mask + 1] */
 	uint32_t emc_mask;
-	struct pl_flow *flows;  /* [capacity], indexed by key position */
 	uint32_t capacity;
 	uint32_t limit;         /* most flows held: see pl_flow_create() */
 	uint32_t count;
 	uint32_t cursor;        /* next position pl_flow_age() examines */
-	uint64_t syn_ns;
-	uint64_t tcp_idle_ns;
-	uint64_t udp_idle_ns;
-	uint64_t time_wait_ns;
 	uint64_t active_ns;     /* flow export: active timeout, 0 = off */
 	size_t memory;
 	void (*release)(void *arg, struct pl_flow *f);   /* pl_flow_set_release() */
@@ -136,6 +132,7 @@ struct pl_flow_table {
 };
 
 _Static_assert(sizeof(struct pl_flow) == 64, "struct pl_flow must stay one cache line");
+_Static_assert(offsetof(struct pl_flow_table, hot) == 0, "pl_flow_hit() reads the table's head");
 
 /*
  * The hash's own hash function is the caller's: pl_dist_hash_tuple() covers the bytes
@@ -227,9 +224,9 @@ pl_flow_create(const char *name, uint32_t capacity, int socket)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	t->flows = rte_zmalloc_socket("pl_flow_records", (size_t)capacity * sizeof(*t->flows),
+	t->hot.flows = rte_zmalloc_socket("pl_flow_records", (size_t)capacity * sizeof(*t->hot.flows),
 				      RTE_CACHE_LINE_SIZE, socket);
-	if (t->flows == NULL) {
+	if (t->hot.flows == NULL) {
 		rte_free(t);
 		rte_errno = ENOMEM;
 		return NULL;
@@ -242,7 +239,7 @@ pl_flow_create(const char *name, uint32_t capacity, int socket)
 		int err = rte_errno ? rte_errno : ENOMEM;
 
 		rte_free(t->emc);
-		rte_free(t->flows);
+		rte_free(t->hot.flows);
 		rte_free(t);
 		rte_errno = err;
 		return NULL;
@@ -271,7 +268,7 @@ pl_flow_free(struct pl_flow_table *t)
 		return;
 	rte_hash_free(t->h);
 	rte_free(t->emc);
-	rte_free(t->flows);
+	rte_free(t->hot.flows);
 	rte_free(t);
 }
 
@@ -302,10 +299,10 @@ void
 pl_flow_set_timeouts(struct pl_flow_table *t, uint64_t syn_ns, uint64_t tcp_idle_ns,
 		     uint64_t udp_idle_ns, uint64_t time_wait_ns)
 {
-	t->syn_ns = syn_ns;
-	t->tcp_idle_ns = tcp_idle_ns;
-	t->udp_idle_ns = udp_idle_ns;
-	t->time_wait_ns = time_wait_ns;
+	t->hot.syn_ns = syn_ns;
+	t->hot.tcp_idle_ns = tcp_idle_ns;
+	t->hot.udp_idle_ns = udp_idle_ns;
+	t->hot.time_wait_ns = time_wait_ns;
 }
 
 /* now - then, or 0 when packet time went backwards (reordered queues, odd captures). */
@@ -339,22 +336,10 @@ flow_set_state(struct pl_flow *f, uint8_t s, uint64_t now, const struct pl_flow_
 	f->state_ns = now;
 }
 
-static int
+static inline int
 flow_expired(const struct pl_flow_table *t, const struct pl_flow *f, uint64_t now)
 {
-	if (f->proto != IPPROTO_TCP)
-		return age_of(now, f->last_ns) >= t->udp_idle_ns;
-	switch (f->tcp_state) {
-	case PL_TCPS_SYN_SENT:
-	case PL_TCPS_SYN_RECV:
-		return age_of(now, f->state_ns) >= t->syn_ns;
-	case PL_TCPS_TIME_WAIT:
-		return age_of(now, f->state_ns) >= t->time_wait_ns;
-	case PL_TCPS_CLOSED:
-		return age_of(now, f->last_ns) >= t->time_wait_ns;
-	default: /* NONE, ESTABLISHED, FIN_WAIT */
-		return age_of(now, f->last_ns) >= t->tcp_idle_ns;
-	}
+	return pl_flow_expired(&t->hot, f, now);
 }
 
 /* Count what the end of an expired flow means, and leave it in a state with no gauge. */
@@ -455,13 +440,13 @@ flow_remove(struct pl_flow_table *t, uint32_t pos, const struct pl_flow_ctrs *c,
 		uint32_t hash = pl_dist_hash_tuple(&k);
 		struct flow_emc *e = &t->emc[hash & t->emc_mask];
 
-		flow_export(&k, &t->flows[pos], why, c);
-		flow_release(t, &t->flows[pos]);
+		flow_export(&k, &t->hot.flows[pos], why, c);
+		flow_release(t, &t->hot.flows[pos]);
 		if (e->pos == (int32_t)pos)
 			e->pos = -1;
 		rte_hash_del_key_with_hash(t->h, &k, hash);
 	}
-	t->flows[pos].in_use = 0;
+	t->hot.flows[pos].in_use = 0;
 	t->count--;
 	c->flow[PL_FLOWC_evicted]++;
 	c->flow[PL_FLOWC_tracked]--;
@@ -628,7 +613,7 @@ pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
 			p = emc_probe(t, q, h);
 			pos[done + i] = p;
 			if (p >= 0) {
-				rte_prefetch0(&t->flows[p]);
+				rte_prefetch0(&t->hot.flows[p]);
 				continue;
 			}
 			kp[nm] = q;
@@ -644,7 +629,7 @@ pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
 				continue;
 			pos[at[i]] = found[i];
 			emc_fill(t, &k[i], sig[i], found[i]);
-			rte_prefetch0(&t->flows[found[i]]);
+			rte_prefetch0(&t->hot.flows[found[i]]);
 		}
 	}
 }
@@ -682,11 +667,11 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 			return;
 		}
 		emc_fill(t, &k, hash, pos);
-		f = &t->flows[pos];
+		f = &t->hot.flows[pos];
 		flow_init(t, f, key, meta, now_ns, c);
 		ev->created = 1;
 	} else {
-		f = &t->flows[pos];
+		f = &t->hot.flows[pos];
 		if (flow_expired(t, f, now_ns)) {
 			/* Timed out before ageing reached it: end it, start afresh in place. */
 			uint8_t why = end_reason(f);
@@ -728,7 +713,7 @@ pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
 		budget = t->capacity;
 	for (n = 0; n < budget; n++) {
 		uint32_t pos = t->cursor;
-		struct pl_flow *f = &t->flows[pos];
+		struct pl_flow *f = &t->hot.flows[pos];
 
 		t->cursor = pos + 1 == t->capacity ? 0 : pos + 1;
 		if (f->in_use && flow_expired(t, f, now_ns)) {
@@ -757,7 +742,7 @@ pl_flow_finish(struct pl_flow_table *t, uint64_t end_ns, const struct pl_flow_ct
 	uint32_t pos;
 
 	for (pos = 0; pos < t->capacity; pos++) {
-		struct pl_flow *f = &t->flows[pos];
+		struct pl_flow *f = &t->hot.flows[pos];
 
 		if (!f->in_use || f->proto != IPPROTO_TCP)
 			continue;
@@ -811,7 +796,7 @@ pl_flow_walk(struct pl_flow_table *t,
 	uint32_t pos;
 
 	for (pos = 0; pos < t->capacity; pos++) {
-		const struct pl_flow *f = &t->flows[pos];
+		const struct pl_flow *f = &t->hot.flows[pos];
 		struct pl_tuple k;
 		void *kp;
 

@@ -23,6 +23,7 @@
 #define PL_FLOW_H
 
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "pl_dist.h"
 #include "pl_parse.h"
@@ -250,6 +251,92 @@ void pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint
 		       int32_t hint, const struct pl_meta *meta, uint32_t bytes,
 		       uint64_t now_ns, const struct pl_flow_ctrs *c,
 		       struct pl_flow_event *ev);
+
+/**
+ * The head of every flow table: what the inline hit path (pl_flow_hit()) reads. The rest of
+ * the table is private to lib/flow.
+ */
+struct pl_flow_hot {
+	struct pl_flow *flows;   /**< records, indexed by key position */
+	uint64_t syn_ns;         /**< timeouts, ns of packet time (pl_flow_set_timeouts()) */
+	uint64_t tcp_idle_ns;
+	uint64_t udp_idle_ns;
+	uint64_t time_wait_ns;
+};
+
+/**
+ * Has a flow timed out at @p now_ns (packet time)? SYN_SENT and SYN_RECV after the SYN
+ * timeout since their state began, TIME_WAIT after the TIME_WAIT period since it began,
+ * CLOSED after that period since its last packet, other TCP states after the TCP idle
+ * timeout, other protocols after the UDP idle timeout (both since the last packet). Time
+ * that went backwards counts as no time.
+ */
+static inline int
+pl_flow_expired(const struct pl_flow_hot *h, const struct pl_flow *f, uint64_t now_ns)
+{
+	uint64_t since = f->last_ns, limit = h->tcp_idle_ns;
+
+	if (f->proto != IPPROTO_TCP) {
+		limit = h->udp_idle_ns;
+	} else {
+		switch (f->tcp_state) {
+		case PL_TCPS_SYN_SENT:
+		case PL_TCPS_SYN_RECV:
+			since = f->state_ns;
+			limit = h->syn_ns;
+			break;
+		case PL_TCPS_TIME_WAIT:
+			since = f->state_ns;
+			limit = h->time_wait_ns;
+			break;
+		case PL_TCPS_CLOSED:
+			limit = h->time_wait_ns;
+			break;
+		default: /* NONE, ESTABLISHED, FIN_WAIT */
+			break;
+		}
+	}
+	return (now_ns > since ? now_ns - since : 0) >= limit;
+}
+
+/**
+ * The flow cache's hit path, inline: account a packet whose flow the burst's lookup found
+ * (@p pos >= 0) when it changes nothing but the flow's counts and time: the flow has not
+ * timed out, and it is not TCP, or the packet has no SYN, FIN or RST and the connection is
+ * not in its handshake. Everything else (not found, timed out, a TCP state change) is left
+ * to pl_flow_update_at(), which gives the same result for what this takes.
+ *
+ * @return 1 when the packet was accounted (@p ev filled as pl_flow_update_at() does),
+ *         0 when the caller must call pl_flow_update_at().
+ */
+static inline int
+pl_flow_hit(struct pl_flow_table *t, const struct pl_tuple *key, int32_t pos,
+	    const struct pl_meta *meta, uint32_t bytes, uint64_t now_ns,
+	    struct pl_flow_event *ev)
+{
+	const struct pl_flow_hot *h = (const struct pl_flow_hot *)t;
+	struct pl_flow *f;
+	unsigned int d;
+
+	if (pos < 0)
+		return 0;
+	f = &h->flows[pos];
+	if (f->proto == IPPROTO_TCP &&
+	    ((meta->tcp_flags & 0x07) != 0 /* FIN, SYN, RST */ ||
+	     f->tcp_state == PL_TCPS_SYN_SENT || f->tcp_state == PL_TCPS_SYN_RECV))
+		return 0;
+	if (pl_flow_expired(h, f, now_ns))
+		return 0;
+	d = key->lo_is_src == f->init_lo ? 0 : 1;
+	ev->flow = f;
+	ev->dir = (uint8_t)d;
+	ev->created = ev->attempt = ev->established = 0;
+	f->packets[d]++;
+	f->bytes[d] += bytes;
+	if (now_ns > f->last_ns)
+		f->last_ns = now_ns;
+	return 1;
+}
 
 /**
  * Incremental ageing: examine up to @p budget slots from where the last call stopped;

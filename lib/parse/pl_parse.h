@@ -101,6 +101,8 @@ enum pl_kind {
 	PL_KIND_MALFORMED = 0, /**< headers could not be parsed: see pl_meta.malformed */
 	PL_KIND_NON_IP,        /**< well-formed Ethernet, not IPv4/IPv6 (ARP, LLDP ...) */
 	PL_KIND_IP,            /**< IPv4 or IPv6; see flags and l4_proto */
+	PL_KIND_UNPARSED,      /**< not parsed yet: the RX lcore only chose the worker
+	                        *   (pl_dist_pick()); the worker parses it */
 };
 
 /** Traffic direction relative to the local networks (DESIGN.md). */
@@ -143,7 +145,7 @@ struct pl_meta {
 	uint8_t malformed;    /**< enum pl_malformed when kind == PL_KIND_MALFORMED */
 	uint8_t l4_proto;     /**< IPPROTO_* of the final header (fragment: the next header) */
 	uint8_t flags;        /**< PL_F_* */
-	uint8_t dir;          /**< enum pl_dir, set by the direction lookup */
+	uint8_t dir;          /**< enum pl_dir; PL_DIR_MAX until looked up (RX lcore or worker) */
 	uint8_t tcp_flags;    /**< TCP flags byte when l4_proto == TCP */
 	uint8_t encap;        /**< encapsulations stripped: bit (1 << PL_ENCAP_x) per kind */
 };

@@ -278,6 +278,82 @@ pl_qos_colour(struct rte_meter_trtcm *m, struct rte_meter_trtcm_profile *p, uint
 }
 
 /**
+ * A trTCM meter (RFC 2698, colour blind) that gives exactly the colours of
+ * rte_meter_trtcm_color_blind_check() for the same profile, state and times, without its two
+ * 64-bit divisions per packet: the number of token periods elapsed is a multiply by a
+ * precomputed reciprocal of the period and at most two corrections, and packet time (ns)
+ * becomes the meter's TSC time by a fixed-point multiply instead of floating point.
+ */
+struct pl_meter {
+	uint64_t time_tc, time_tp;   /**< times of the buckets' last updates (TSC) */
+	uint64_t tc, tp;             /**< bytes in the committed and peak buckets */
+	uint64_t cbs, pbs;           /**< bucket sizes */
+	uint64_t cir_period, cir_bytes, pir_period, pir_bytes; /**< per period (TSC, bytes) */
+	uint64_t cir_inv, pir_inv;   /**< floor((2^64 - 1) / period) */
+	uint64_t ns_mult;            /**< TSC cycles per ns, 32.32 fixed point */
+};
+
+/**
+ * Set a meter up from an rte_meter trTCM profile: full buckets, as rte_meter_trtcm_config()
+ * leaves them, and bucket times @p t0 (TSC).
+ *
+ * @param hz  the TSC rate the profile was made with (rte_get_tsc_hz()).
+ */
+void pl_meter_config(struct pl_meter *m, const struct rte_meter_trtcm_profile *p, uint64_t hz,
+		     uint64_t t0);
+
+/* floor(d / period), from floor((2^64 - 1) / period): the estimate is at most 2 short. */
+static inline uint64_t
+pl_meter_periods(uint64_t d, uint64_t period, uint64_t inv)
+{
+	uint64_t q = (uint64_t)(((unsigned __int128)d * inv) >> 64);
+	uint64_t r = d - q * period;
+
+	while (r >= period) {
+		q++;
+		r -= period;
+	}
+	return q;
+}
+
+/**
+ * Colour a packet at a meter's own time (TSC): rte_meter_trtcm_color_blind_check()'s
+ * colour and state changes, exactly.
+ */
+static inline enum rte_color
+pl_meter_colour_tsc(struct pl_meter *m, uint64_t time, uint32_t bytes)
+{
+	uint64_t nc = pl_meter_periods(time - m->time_tc, m->cir_period, m->cir_inv);
+	uint64_t np = pl_meter_periods(time - m->time_tp, m->pir_period, m->pir_inv);
+	uint64_t tc, tp;
+
+	m->time_tc += nc * m->cir_period;
+	m->time_tp += np * m->pir_period;
+	tc = RTE_MIN(m->tc + nc * m->cir_bytes, m->cbs);
+	tp = RTE_MIN(m->tp + np * m->pir_bytes, m->pbs);
+	if (tp < bytes) {
+		m->tc = tc;
+		m->tp = tp;
+		return RTE_COLOR_RED;
+	}
+	m->tp = tp - bytes;
+	if (tc < bytes) {
+		m->tc = tc;
+		return RTE_COLOR_YELLOW;
+	}
+	m->tc = tc - bytes;
+	return RTE_COLOR_GREEN;
+}
+
+/** Colour a packet at packet time (ns). */
+static inline enum rte_color
+pl_meter_colour(struct pl_meter *m, uint64_t now_ns, uint32_t bytes)
+{
+	return pl_meter_colour_tsc(m, (uint64_t)(((unsigned __int128)now_ns * m->ns_mult) >> 32),
+				   bytes);
+}
+
+/**
  * Rewrite the DSCP of an IP packet (IPv4 header checksum updated incrementally; IPv6
  * traffic class).
  *

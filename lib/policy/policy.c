@@ -423,6 +423,23 @@ pl_qos_profile(struct rte_meter_trtcm_profile *p, double share, double peak, uin
 }
 
 void
+pl_meter_config(struct pl_meter *m, const struct rte_meter_trtcm_profile *p, uint64_t hz,
+		uint64_t t0)
+{
+	m->time_tc = m->time_tp = t0;
+	m->cbs = m->tc = p->cbs;
+	m->pbs = m->tp = p->pbs;
+	m->cir_period = p->cir_period;
+	m->cir_bytes = p->cir_bytes_per_period;
+	m->pir_period = p->pir_period;
+	m->pir_bytes = p->pir_bytes_per_period;
+	/* rte_meter's periods are at least RTE_METER_TB_PERIOD_MIN cycles, never 0 */
+	m->cir_inv = UINT64_MAX / m->cir_period;
+	m->pir_inv = UINT64_MAX / m->pir_period;
+	m->ns_mult = (uint64_t)(((unsigned __int128)hz << 32) / 1000000000u);
+}
+
+void
 pl_dscp_set(uint8_t *ip, int ipv6, uint8_t dscp)
 {
 	if (ipv6) {

@@ -19,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$plgen" --mix imix-flows --count 12000 --seed 8 --out "$tmp/i.pcap" >/dev/null
 
 # ---- pl-bench-worker ----
-stages='["parse","direction","hash","ring","class","flow","worker"]'
+stages='["rx","ring","class","flow","worker"]'
 "$bench" --pcap "$tmp/f.pcap" --packets 4000 --rounds 3 --json >"$tmp/w.json"
 check "pl-bench-worker: every stage measured, scanning on by default" "$(python3 -c "
 import json,sys; d=json.load(open(sys.argv[1])); c=d['cycles_per_packet']
@@ -32,6 +32,11 @@ print(all(c[k] > 0 for k in $stages) and d['scan'] is True and d['packets'] == 4
 check "pl-bench-worker --new-flows: every round's flows are new and scanned again" "$(python3 -c "
 import json,sys; n=json.load(open(sys.argv[1])); o=json.load(open(sys.argv[2]))
 print(0.6 < n['scanned_share'] < 0.75 and o['scanned_share'] < n['scanned_share'])" "$tmp/n.json" "$tmp/o.json")"
+"$bench" --pcap "$tmp/f.pcap" --packets 4000 --rounds 3 --nic-hash --json >"$tmp/h.json"
+check "pl-bench-worker --nic-hash: the RX lcore takes the NIC's hash, every stage measured" \
+	"$(python3 -c "
+import json,sys; d=json.load(open(sys.argv[1])); c=d['cycles_per_packet']
+print(all(c[k] > 0 for k in $stages) and d['nic_hash'] is True)" "$tmp/h.json")"
 rc=0
 "$bench" --pcap "$tmp/f.pcap" --rounds 1 >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "pl-bench-worker: a bad option exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "rounds >= 2" "$tmp/e.txt" && echo True || echo False)"

@@ -677,10 +677,38 @@ test_cidr_has_agrees_with_bitwise_definition(void **state)
 	assert_true(inside > 5000 && outside > 5000);
 }
 
+static void
+test_interval_number_divides_only_when_time_leaves_the_interval(void **state)
+{
+	/* the cached interval is always t / ival_ns, for time running forward, jumping and
+	 * going back */
+	struct pl_ival_cache c = { 0 };
+	uint64_t t = 1700000000ULL * 1000000000ULL, x = 77, ival_ns = 1000000000ULL, i;
+	unsigned int divisions = 0;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		uint64_t before = c.hi_ns;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (x % 1000 == 0)
+			t -= (x >> 20) % (3 * ival_ns);
+		else if (x % 1000 == 1)
+			t += (x >> 20) % (100 * ival_ns);
+		else
+			t += (x >> 40) % 100000;
+		assert_int_equal(pl_ctr_ival_number(&c, t, ival_ns), t / ival_ns);
+		divisions += c.hi_ns != before;
+	}
+	/* about 15 s of time went by in small steps, plus the jumps */
+	assert_true(divisions < 1000);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_interval_number_divides_only_when_time_leaves_the_interval),
 		cmocka_unit_test(test_size_buckets_split_at_wire_sizes),
 		cmocka_unit_test(test_size_and_iat_sums_follow_the_histograms),
 		cmocka_unit_test(test_size_bounds_agree_with_buckets),

@@ -279,6 +279,72 @@ test_empty_table_has_nothing_local(void **state)
 	pl_direction_free(NULL);
 }
 
+/* The textbook answer: is @p a inside any of @p nets (prefix compare bit by bit)? */
+static int
+oracle(const struct pl_cidr *nets, unsigned int n, int family, const uint8_t *a)
+{
+	unsigned int i, bit;
+
+	for (i = 0; i < n; i++) {
+		if (nets[i].family != family)
+			continue;
+		for (bit = 0; bit < nets[i].depth; bit++)
+			if (((a[bit / 8] ^ nets[i].addr[bit / 8]) >> (7 - bit % 8)) & 1)
+				break;
+		if (bit == nets[i].depth)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+test_few_and_many_networks_agree_with_a_prefix_match(void **state)
+{
+	/* up to 8 networks of a family are matched by compares, more by rte_lpm(6): both
+	 * must give the prefix match, whatever the depths */
+	static struct pl_cidr nets[24];
+	uint64_t x = 0x243f6a8885a308d3ULL;
+	unsigned int i, j, n, k;
+
+	for (i = 0; i < 24; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		nets[i].family = i < 12 ? 4 : 6;
+		nets[i].depth = (uint8_t)(1 + (x >> 33) % (nets[i].family == 4 ? 32 : 128));
+		for (j = 0; j < 16; j++)
+			nets[i].addr[j] = (uint8_t)(x >> (j * 4));
+		for (j = 0; j < 16; j++) /* mask to the depth, as pl_cidr_parse() does */
+			if (j * 8 >= nets[i].depth || (nets[i].family == 4 && j >= 4))
+				nets[i].addr[j] = 0;
+			else if (j * 8 + 8 > nets[i].depth)
+				nets[i].addr[j] &= (uint8_t)(0xff << (8 - (nets[i].depth - j * 8)));
+	}
+	for (n = 4; n <= 24; n += 20) {
+		/* n = 4: two of each family (compares); 24: twelve of each (the LPM) */
+		struct pl_cidr sel[24];
+		struct pl_direction *d;
+		unsigned int m = 0;
+
+		for (i = 0; i < 24; i++)
+			if ((i % 12) < n / 2)
+				sel[m++] = nets[i];
+		d = pl_direction_create(n == 4 ? "pltest_few" : "pltest_many", SOCKET_ID_ANY,
+					sel, m);
+		assert_non_null(d);
+		for (k = 0; k < 20000; k++) {
+			const struct pl_cidr *near = &sel[k % m];
+			uint8_t a[16];
+			int fam = near->family;
+
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			memcpy(a, near->addr, 16);
+			/* flip one random bit: inside or just outside the network */
+			a[(x >> 40) % (fam == 4 ? 4 : 16)] ^= (uint8_t)(1u << ((x >> 50) % 8));
+			assert_int_equal(pl_direction_is_local(d, fam, a), oracle(sel, m, fam, a));
+		}
+		pl_direction_free(d);
+	}
+}
+
 /* A parsed UDP packet between two addresses of one family, in @p f. */
 static void
 build(struct pl_fb *f, struct pl_meta *m, int family, const char *src, const char *dst,
@@ -390,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_slash_zero_makes_every_address_local),
 		cmocka_unit_test(test_create_refuses_too_many_networks),
 		cmocka_unit_test(test_empty_table_has_nothing_local),
+		cmocka_unit_test(test_few_and_many_networks_agree_with_a_prefix_match),
 		cmocka_unit_test_setup_teardown(test_direction_of_ipv4_and_ipv6_packets, defaults_setup,
 						defaults_teardown),
 		cmocka_unit_test_setup_teardown(test_burst_sets_dir_on_ip_packets_only, defaults_setup,

@@ -4,7 +4,8 @@
  * connection, IPv4 and IPv6, give the same hash and worker), fragments of a datagram hash
  * on the address pair alone, the canonical tuple orders its endpoints, pl_dist_worker()
  * spreads uniformly over any worker count, and pl_dist_pick() on real mbufs honours the
- * NIC hash only when asked to.
+ * NIC hash only when asked to (reading no packet data then), and otherwise gives, from its
+ * fast read or the full parser, exactly the full parse's tuple hash for every frame shape.
  */
 #include <netinet/in.h>
 
@@ -476,6 +477,161 @@ test_pick_uses_nic_hash_only_when_asked_and_present(void **state)
 	rte_pktmbuf_free_bulk(pkts, 2);
 }
 
+/* A TCP (ACK) or UDP header with 10 bytes of payload. */
+static void
+l4(struct pl_fb *f, uint8_t proto, uint16_t sp, uint16_t dp)
+{
+	if (proto == IPPROTO_TCP)
+		fb_tcp(f, sp, dp, 0x10, 5, 10);
+	else
+		fb_udp(f, sp, dp, 10);
+}
+
+/* One frame of each shape the RX lcore meets, built into @p f; returns whether the fast read
+ * should cover it (plain TCP/UDP, untagged or one 802.1Q tag, no options, not a tunnel). */
+static int
+shape(struct pl_fb *f, unsigned int k, int swap)
+{
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t b6[16] = { 0xfd, 0x00, [15] = 7 };
+	static const uint16_t q[1] = { RTE_ETHER_TYPE_VLAN }, qq[2] = { RTE_ETHER_TYPE_QINQ,
+									 RTE_ETHER_TYPE_VLAN };
+	uint32_t a = PL_IP4(10, 1, 2, 3), b = PL_IP4(93, 184, 216, 34), ip;
+	uint16_t sp = 51000, dp = 443;
+
+	if (swap) {
+		uint32_t t = a;
+		uint16_t u = sp;
+
+		a = b;
+		b = t;
+		sp = dp;
+		dp = u;
+	}
+	switch (k) {
+	case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: {
+		/* IPv4 TCP/UDP, untagged, 802.1Q, QinQ, with options, a first and a later
+		 * fragment, VXLAN */
+		int tags = k == 2 ? 1 : k == 3 ? 2 : 0;
+		uint8_t proto = (k & 1) ? IPPROTO_UDP : IPPROTO_TCP;
+
+		if (k == 7) {
+			proto = IPPROTO_UDP;
+			dp = swap ? dp : 4789;
+			sp = swap ? 4789 : sp;
+		}
+		fb_eth(f, tags == 2 ? qq : q, tags, RTE_ETHER_TYPE_IPV4);
+		ip = fb_ipv4(f, proto, a, b, k == 4 ? 8 : 0, k == 5 ? 0x2000 : k == 6 ? 0x0010 : 0);
+		l4(f, proto, sp, dp);
+		fb_ipv4_done(f, ip);
+		return k <= 2;
+	}
+	case 8: case 9: case 10: case 11: {
+		/* IPv6 TCP, UDP, 802.1Q TCP, and TCP behind an extension header */
+		uint8_t proto = k == 9 ? IPPROTO_UDP : IPPROTO_TCP;
+
+		fb_eth(f, q, k == 10, RTE_ETHER_TYPE_IPV6);
+		ip = fb_ipv6(f, k == 11 ? IPPROTO_DSTOPTS : proto, swap ? b6 : a6, swap ? a6 : b6);
+		if (k == 11)
+			fb_ipv6_ext(f, proto, 0);
+		l4(f, proto, sp, dp);
+		fb_ipv6_done(f, ip);
+		return k <= 10;
+	}
+	case 12:
+		fb_eth(f, NULL, 0, RTE_ETHER_TYPE_IPV4);
+		ip = fb_ipv4(f, IPPROTO_ICMP, a, b, 0, 0);
+		fb_icmp(f, 8, 10);
+		fb_ipv4_done(f, ip);
+		return 0;
+	case 13:
+		fb_eth(f, NULL, 0, RTE_ETHER_TYPE_ARP);
+		fb_zero(f, 46);
+		return 0;
+	default:
+		/* malformed: an IPv4 header cut short */
+		fb_eth(f, NULL, 0, RTE_ETHER_TYPE_IPV4);
+		fb_zero(f, 10);
+		return 0;
+	}
+}
+#define NB_SHAPES 15
+
+static void
+test_pick_hashes_what_the_full_parse_gives_for_every_shape(void **state)
+{
+	unsigned int k, swap;
+
+	for (k = 0; k < NB_SHAPES; k++) {
+		uint32_t hs[2];
+
+		for (swap = 0; swap < 2; swap++) {
+			struct pl_fb f;
+			struct pl_meta full;
+			struct rte_mbuf *m;
+			const struct pl_meta *meta;
+			int fast = shape(&f, k, (int)swap);
+			enum pl_kind kind = pl_parse_frame(f.b, f.len, f.len, &full);
+			uint16_t w;
+
+			m = mbuf_of(&f);
+			meta = pl_meta(m);
+			pl_dist_pick(&m, 1, 5, 0, &w);
+			if (kind != PL_KIND_IP) {
+				/* non-IP and malformed: parsed here once, worker 0, no hash */
+				assert_int_equal(meta->kind, kind);
+				assert_int_equal(w, 0);
+				assert_false(meta->flags & PL_F_TUPLE_HASH);
+				rte_pktmbuf_free(m);
+				break;
+			}
+			/* the fast read covers exactly the plain shapes; the rest is parsed */
+			assert_int_equal(meta->kind, fast ? PL_KIND_UNPARSED : PL_KIND_IP);
+			assert_true(meta->flags & PL_F_TUPLE_HASH);
+			assert_int_equal(meta->dir, PL_DIR_MAX);
+			assert_int_equal(meta->l3_off, full.l3_off);
+			assert_int_equal(meta->flags & PL_F_IPV6, full.flags & PL_F_IPV6);
+			/* the hash is the full parse's tuple hash, so the flow table can take it */
+			assert_int_equal(m->hash.rss, pl_dist_hash(f.b, &full));
+			assert_int_equal(w, pl_dist_worker(m->hash.rss, 5));
+			hs[swap] = m->hash.rss;
+			rte_pktmbuf_free(m);
+		}
+		if (swap == 2)
+			assert_int_equal(hs[0], hs[1]); /* both directions: one worker */
+	}
+}
+
+static void
+test_pick_with_nic_hash_reads_no_packet_data(void **state)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint16_t w;
+
+	assert_non_null(m);
+	/* no frame at all: any read of it would parse it as malformed */
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	m->hash.rss = 0x40000000u;
+	pl_dist_pick(&m, 1, 4, 1, &w);
+	assert_int_equal(w, 1);
+	assert_int_equal(pl_meta(m)->kind, PL_KIND_UNPARSED);
+	assert_int_equal(pl_meta(m)->dir, PL_DIR_MAX);
+	assert_false(pl_meta(m)->flags & PL_F_TUPLE_HASH);
+	/* without trusting the NIC the frame is read: empty is malformed */
+	pl_dist_pick(&m, 1, 4, 0, &w);
+	assert_int_equal(pl_meta(m)->kind, PL_KIND_MALFORMED);
+	assert_int_equal(w, 0);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_udp_tunnel_ports_are_left_to_the_full_parser(void **state)
+{
+	assert_true(pl_dist_udp_tunnel(4789, 53));
+	assert_true(pl_dist_udp_tunnel(53, 6081));
+	assert_false(pl_dist_udp_tunnel(53, 443));
+}
+
 int
 main(void)
 {
@@ -494,10 +650,13 @@ main(void)
 		cmocka_unit_test(test_non_ip_and_malformed_hash_to_a_constant),
 		cmocka_unit_test(test_worker_spreads_uniformly_over_1_3_5_7),
 		cmocka_unit_test(test_worker_is_always_below_n),
+		cmocka_unit_test(test_udp_tunnel_ports_are_left_to_the_full_parser),
 	};
 	const struct CMUnitTest pick_tests[] = {
 		cmocka_unit_test(test_pick_sends_both_directions_to_one_worker),
 		cmocka_unit_test(test_pick_uses_nic_hash_only_when_asked_and_present),
+		cmocka_unit_test(test_pick_hashes_what_the_full_parse_gives_for_every_shape),
+		cmocka_unit_test(test_pick_with_nic_hash_reads_no_packet_data),
 	};
 	int fails = 0;
 

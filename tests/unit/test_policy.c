@@ -204,6 +204,105 @@ colours(double share, double rate_fraction, uint64_t *out)
 }
 
 static void
+test_meter_gives_rte_meter_colours_without_dividing(void **state)
+{
+	/* the same profile, state and times through both meters: every colour and every
+	 * bucket equal, over shares, rates from idle to 3x the link, bursts, long gaps, time
+	 * going backwards, and the first packet after a long idle */
+	static const double shares[] = { 0.01, 0.2, 0.6, 1.0 };
+	uint64_t hz = rte_get_tsc_hz(), x = 0x9e3779b97f4a7c15ULL, colours[3] = { 0 };
+	unsigned int s, i;
+
+	(void)state;
+	for (s = 0; s < RTE_DIM(shares); s++) {
+		struct rte_meter_trtcm_profile p;
+		struct rte_meter_trtcm ref;
+		struct pl_meter m;
+		uint64_t t;
+
+		assert_int_equal(pl_qos_profile(&p, shares[s], 1.25, 1000000000ULL, 1), 0);
+		assert_int_equal(rte_meter_trtcm_config(&ref, &p), 0);
+		pl_meter_config(&m, &p, hz, ref.time_tc);
+		t = ref.time_tc + 1000;
+		for (i = 0; i < 200000; i++) {
+			uint32_t len;
+			enum rte_color a, b;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			len = 60 + (uint32_t)(x % 1455);
+			switch ((x >> 20) % 16) {
+			case 0:
+				t += (x >> 24) % (hz / 10); /* a gap up to 100 ms */
+				break;
+			case 1:
+				t -= (x >> 24) % 5000;      /* reordered: time goes back a little */
+				break;
+			default:
+				t += (x >> 24) % 3000;      /* line rate and above */
+				break;
+			}
+			a = rte_meter_trtcm_color_blind_check(&ref, &p, t, len);
+			b = pl_meter_colour_tsc(&m, t, len);
+			assert_int_equal(a, b);
+			assert_int_equal(ref.tc, m.tc);
+			assert_int_equal(ref.tp, m.tp);
+			assert_int_equal(ref.time_tc, m.time_tc);
+			assert_int_equal(ref.time_tp, m.time_tp);
+			colours[a]++;
+		}
+	}
+	/* the sequence reached every colour */
+	assert_true(colours[RTE_COLOR_GREEN] && colours[RTE_COLOR_YELLOW] &&
+		    colours[RTE_COLOR_RED]);
+}
+
+static void
+test_meter_periods_are_exact_floors(void **state)
+{
+	static const uint64_t periods[] = { 100, 101, 127, 4097, 21000000, 999999999989ULL };
+	uint64_t x = 12345;
+	unsigned int i, k;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(periods); i++) {
+		uint64_t p = periods[i], inv = UINT64_MAX / p;
+
+		assert_int_equal(pl_meter_periods(UINT64_MAX, p, inv), UINT64_MAX / p);
+		assert_int_equal(pl_meter_periods(0, p, inv), 0);
+		assert_int_equal(pl_meter_periods(p - 1, p, inv), 0);
+		assert_int_equal(pl_meter_periods(p, p, inv), 1);
+		for (k = 0; k < 100000; k++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			assert_int_equal(pl_meter_periods(x >> (k % 64), p, inv), (x >> (k % 64)) / p);
+		}
+	}
+}
+
+static void
+test_meter_packet_time_runs_at_the_tsc_rate(void **state)
+{
+	/* the meter only sees differences of its time: packet time must turn into TSC cycles
+	 * at the TSC's rate (to a cycle a second) and never run backwards */
+	struct rte_meter_trtcm_profile p;
+	struct pl_meter m;
+	uint64_t hz = rte_get_tsc_hz(), ns, prev = 0;
+
+	(void)state;
+	assert_int_equal(pl_qos_profile(&p, 0.5, 1.25, 1000000000ULL, 1), 0);
+	pl_meter_config(&m, &p, hz, 0);
+	for (ns = 1700000000 * NS; ns < 1700000001 * NS; ns += 999983) {
+		uint64_t t = (uint64_t)(((unsigned __int128)ns * m.ns_mult) >> 32);
+		uint64_t t1 = (uint64_t)(((unsigned __int128)(ns + NS) * m.ns_mult) >> 32);
+
+		assert_true(t >= prev);
+		assert_true(t1 - t + 2 >= hz && t1 - t <= hz + 2);
+		prev = t;
+	}
+}
+
+static void
 test_class_under_its_share_is_green(void **state)
 {
 	uint64_t c[3];
@@ -464,6 +563,9 @@ main(void)
 		cmocka_unit_test(test_sorted_orders_by_kind_then_first_time),
 		cmocka_unit_test(test_bucket_allows_burst_then_rate),
 		cmocka_unit_test(test_steady_rate_under_the_limit_always_conforms),
+		cmocka_unit_test(test_meter_gives_rte_meter_colours_without_dividing),
+		cmocka_unit_test(test_meter_periods_are_exact_floors),
+		cmocka_unit_test(test_meter_packet_time_runs_at_the_tsc_rate),
 		cmocka_unit_test(test_class_under_its_share_is_green),
 		cmocka_unit_test(test_class_between_share_and_peak_is_yellow),
 		cmocka_unit_test(test_class_above_its_peak_turns_red),

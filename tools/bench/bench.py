@@ -17,7 +17,8 @@ TX-dropped, not the server's loss. For a paced source and the zero-loss rate, us
 tools/pktgen/pl-zeroloss.py (pktgen-dpdk).
 
 Rates are steady-state: testpmd's RX-packets and portlens's balance.received are sampled
-every second and the first samples (start-up) are dropped. Cycles per packet are the RX
+every second from the first sample on (start-up excluded) and the first samples are
+dropped. Cycles per packet are the RX
 lcores' busy cycles over their packets (portlens's own accounting) and, for testpmd, the
 forwarding cores' TSC cycles over the packets (a fully busy poll loop).
 
@@ -37,6 +38,8 @@ import tempfile
 import time
 
 EAL_COMMON = ["--no-huge", "-m", "2048", "--no-pci", "--no-shconf", "--log-level=error"]
+# Most seconds a program may take to start (load a capture, come up on a loaded machine).
+START_LIMIT = 120
 
 
 def cpu_list(spec):

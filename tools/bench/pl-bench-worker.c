@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pl-bench-worker: cycles per packet of each stage of the packet path, on prepared mbufs,
- * on one thread: parse, direction lookup, hash and worker choice, ring hand-off, class
- * lookup, flow update, and the whole worker analysis (counters, classes, QoS, flows,
- * policy, signatures) with the configuration given. Packets come from a capture; each
+ * on one thread: the RX lcore's own work (the program's pl_rx_burst(): worker choice,
+ * direction, inter-arrival times, ring enqueue; everything but the PMD), the ring's
+ * dequeue, class lookup and flow update alone, and the whole worker (the program's
+ * pl_worker_burst(): parse, counters, classes, QoS, flows, policy, signatures, dispose)
+ * with the configuration given. --nic-hash gives every mbuf a symmetric RSS hash with
+ * RTE_MBUF_F_RX_RSS_HASH, as a NIC whose profile says `symmetric = yes` does, so the RX
+ * lcore reads no packet data. Packets come from a capture; each
  * round replays them with packet times shifted by the capture's length, so flows live,
  * end and come back as they would on a longer capture. The first round warms caches and
  * tables and is not reported. Run it under `valgrind --tool=callgrind` for instruction
  * counts that do not depend on what else the machine is doing.
  *
  * usage: pl-bench-worker --pcap FILE [--config FILE] [--packets N] [--rounds R] [--new-flows]
- *                        [--json]
+ *                        [--nic-hash] [--json]
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -30,24 +34,25 @@
 #include "pl_dist.h"
 #include "pl_parse.h"
 
+/* Where the class stage's answers go, so that it is not optimised away. */
+static volatile uint8_t class_sink;
+
 /* The program's globals, which app/worker.c and app/runtime.c use. */
 struct pl_app pl_app;
 int pl_logtype;
 
 #define MBUF_ROOM (16384 + RTE_PKTMBUF_HEADROOM)
 
-enum stage { ST_PARSE, ST_DIR, ST_HASH, ST_RING, ST_CLASS, ST_FLOW, ST_WORKER, ST_MAX };
+enum stage { ST_RX, ST_RING, ST_CLASS, ST_FLOW, ST_WORKER, ST_MAX };
 static const char *const stage_name[ST_MAX] = {
-	"parse", "direction", "hash", "ring", "class", "flow", "worker",
+	"rx", "ring", "class", "flow", "worker",
 };
 static const char *const stage_help[ST_MAX] = {
-	"L2-L4 parse into pl_meta (RX lcore)",
-	"two LPM lookups (RX lcore)",
-	"canonical tuple, CRC hash, worker index (RX lcore)",
-	"SP/SC ring enqueue + dequeue per burst",
-	"port -> class table",
-	"tuple + hash + flow table update with the TCP state machine",
-	"the worker's whole analysis: counters, class, QoS, flow, policy, scan, dispose",
+	"the RX lcore past the PMD: worker choice, direction, inter-arrival, enqueue",
+	"SP/SC ring dequeue per burst (worker side)",
+	"port -> class table (part of the worker, alone)",
+	"tuple + hash + flow table update with the TCP state machine (part of the worker, alone)",
+	"the worker's whole work: parse, counters, class, QoS, flow, policy, scan, dispose",
 };
 
 static int
@@ -118,17 +123,19 @@ main(int argc, char **argv)
 		{ "pcap", required_argument, NULL, 'p' }, { "config", required_argument, NULL, 'c' },
 		{ "packets", required_argument, NULL, 'n' }, { "rounds", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' }, { "new-flows", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
+		{ "nic-hash", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	char *eal[] = { "pl-bench-worker", "--no-huge", "-m", "2048", "--no-pci", "--no-shconf",
 			"--file-prefix=pl-bench", "--log-level=error", "-l", "0", NULL };
 	const char *pcap_path = NULL, *cfg_path = NULL;
-	unsigned int max = 65536, rounds = 5, n, r, i, json = 0, new_flows = 0;
+	unsigned int max = 65536, rounds = 5, n, r, i, json = 0, new_flows = 0, nic_hash = 0;
 	static struct pl_config cfg;
 	uint64_t cyc[ST_MAX] = { 0 }, counted = 0, scans = 0, span, *ts;
 	struct rte_mbuf **pkts;
 	struct rte_mempool *mp;
 	struct pl_worker_ctx *wk;
+	struct pl_rx_ctx *rx;
+	struct pl_port *port;
 	struct pl_flow_table *ft;
 	struct rte_ring *ring;
 	struct pl_cidr nets[8];
@@ -143,9 +150,10 @@ main(int argc, char **argv)
 		case 'r': rounds = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'j': json = 1; break;
 		case 'f': new_flows = 1; break;
+		case 'h': nic_hash = 1; break;
 		default:
 			fprintf(stderr, "usage: pl-bench-worker --pcap FILE [--config FILE] "
-				"[--packets N] [--rounds R] [--new-flows] [--json]\n");
+				"[--packets N] [--rounds R] [--new-flows] [--nic-hash] [--json]\n");
 			return 2;
 		}
 	}
@@ -163,6 +171,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	pl_app.nb_workers = 1;
+	pl_app.nb_rx = 1;
+	pl_app.offline = 1; /* the RX lcore waits for room in the ring: never a drop here */
+	pl_app.opt.ival_ns = 1000000000ULL;
 	pl_app.tsc_hz = rte_get_tsc_hz();
 	pl_app.rt = pl_runtime_build(&pl_app, &cfg, err, sizeof(err));
 	pl_app.dir = pl_direction_create("bench_dir", 0, nets, pl_direction_defaults(nets));
@@ -170,18 +181,27 @@ main(int argc, char **argv)
 	pkts = calloc(max, sizeof(*pkts));
 	ts = calloc(max, sizeof(*ts));
 	wk = rte_zmalloc("bench_wk", sizeof(*wk), RTE_CACHE_LINE_SIZE);
+	rx = rte_zmalloc("bench_rx", sizeof(*rx), RTE_CACHE_LINE_SIZE);
+	port = &pl_app.port[0];
 	ring = rte_ring_create("bench_ring", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (pl_app.rt == NULL || pl_app.dir == NULL || mp == NULL || pkts == NULL ||
-	    ts == NULL || wk == NULL || ring == NULL) {
+	    ts == NULL || wk == NULL || rx == NULL || ring == NULL) {
 		fprintf(stderr, "pl-bench-worker: set-up failed: %s\n",
 			pl_app.rt == NULL ? err : rte_strerror(rte_errno));
 		return 1;
 	}
-	wk->ctr = pl_ctr_create(0, PL_ROLE_WORKER, 0, 1, 0, 0);
+	wk->ctr = pl_ctr_create(0, PL_ROLE_WORKER, 0, 1, 1, 0);
+	rx->ctr = pl_ctr_create(0, PL_ROLE_RX, 0, 0, 1, 0);
+	rx->ring[0] = ring;
+	pl_app.rx[0] = rx;
+	port->hw_time = 1;          /* the capture's times, in ns */
+	port->ts_scale = 1;
+	port->use_nic_hash = nic_hash;
 	wk->flows = pl_flow_create("bench_flows", cfg.flow_capacity, 0);
 	wk->sources = pl_sources_create("bench_srcs", cfg.flow_capacity, 0);
 	ft = pl_flow_create("bench_flows2", cfg.flow_capacity, 0);
-	if (wk->ctr == NULL || wk->flows == NULL || wk->sources == NULL || ft == NULL) {
+	if (wk->ctr == NULL || rx->ctr == NULL || wk->flows == NULL || wk->sources == NULL ||
+	    ft == NULL) {
 		fprintf(stderr, "pl-bench-worker: tables: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
@@ -193,6 +213,20 @@ main(int argc, char **argv)
 	if ((int)n <= 0)
 		return 1;
 	span = ts[n - 1] - ts[0] + 1000000000ULL;
+	for (i = 0; i < n; i++) {
+		pkts[i]->ol_flags |= pl_time_flag;
+		if (nic_hash) {
+			/* what a NIC with a symmetric key gives: any hash equal both ways */
+			struct pl_meta m;
+
+			pl_parse_frame(rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+				       rte_pktmbuf_data_len(pkts[i]), rte_pktmbuf_pkt_len(pkts[i]),
+				       &m);
+			pkts[i]->hash.rss = pl_dist_hash(rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+							 &m) * 2654435761u;
+			pkts[i]->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+		}
+	}
 
 	for (r = 0; r < rounds; r++) {
 		uint64_t t[ST_MAX] = { 0 };
@@ -203,55 +237,56 @@ main(int argc, char **argv)
 		if (new_flows && r > 0)
 			renumber(pkts, n, r);
 		for (i = 0; i < n; i += PL_BURST) {
-			uint16_t k = (uint16_t)RTE_MIN((unsigned int)PL_BURST, n - i), j, wi[PL_BURST];
+			uint16_t k = (uint16_t)RTE_MIN((unsigned int)PL_BURST, n - i), j, got;
 			struct rte_mbuf **bp = pkts + i, *tmp[PL_BURST];
+			struct pl_ctr_bank *rb = rx->ctr->bank[0];
 			uint64_t t0, t1;
 
+			/* packet time as net_pcap stamps it */
 			for (j = 0; j < k; j++)
 				*pl_meta_time(bp[j]) = ts[i + j] + r * span;
 			t0 = rte_rdtsc_precise();
-			pl_parse_burst(bp, k);
+			pl_rx_burst(rx, port, bp, k, rb);
 			t1 = rte_rdtsc_precise();
-			t[ST_PARSE] += t1 - t0;
-			pl_direction_burst(pl_app.dir, bp, k);
-			t0 = rte_rdtsc_precise();
-			t[ST_DIR] += t0 - t1;
-			pl_dist_pick(bp, k, 4, 0, wi);
-			t1 = rte_rdtsc_precise();
-			t[ST_HASH] += t1 - t0;
-			rte_ring_sp_enqueue_burst(ring, (void **)bp, k, NULL);
-			rte_ring_sc_dequeue_burst(ring, (void **)tmp, k, NULL);
+			t[ST_RX] += t1 - t0;
+			got = (uint16_t)rte_ring_sc_dequeue_burst(ring, (void **)tmp, k, NULL);
 			t0 = rte_rdtsc_precise();
 			t[ST_RING] += t0 - t1;
+			if (got != k) {
+				fprintf(stderr, "pl-bench-worker: ring lost packets\n");
+				return 1;
+			}
+			/* the worker frees what it analyses (monitor mode): keep the mbufs */
+			for (j = 0; j < k; j++)
+				rte_mbuf_refcnt_update(tmp[j], 1);
+			t1 = rte_rdtsc_precise();
+			pl_worker_burst(wk, tmp, k, b);
+			t0 = rte_rdtsc_precise();
+			t[ST_WORKER] += t0 - t1;
+			/* the worker's parts alone, on the parsed packets */
 			for (j = 0; j < k; j++) {
-				const struct pl_meta *m = pl_meta(bp[j]);
+				const struct pl_meta *m = pl_meta(tmp[j]);
 
 				if (m->kind == PL_KIND_IP && (m->flags & PL_F_L4))
-					wi[j] = pl_class_of(&pl_app.rt->classes, m->l4_proto,
-							    m->sport, m->dport);
+					class_sink = pl_class_of(&pl_app.rt->classes, m->l4_proto,
+								 m->sport, m->dport);
 			}
 			t1 = rte_rdtsc_precise();
 			t[ST_CLASS] += t1 - t0;
 			for (j = 0; j < k; j++) {
-				const struct pl_meta *m = pl_meta(bp[j]);
+				const struct pl_meta *m = pl_meta(tmp[j]);
 				struct pl_flow_event ev;
 				struct pl_tuple key;
 
 				if (m->kind != PL_KIND_IP || (m->flags & PL_F_FRAGMENT))
 					continue;
-				pl_dist_tuple(rte_pktmbuf_mtod(bp[j], const uint8_t *), m, &key);
+				pl_dist_tuple(rte_pktmbuf_mtod(tmp[j], const uint8_t *), m, &key);
 				pl_flow_update(ft, &key, pl_dist_hash_tuple(&key), m,
-					       rte_pktmbuf_pkt_len(bp[j]), *pl_meta_time(bp[j]),
+					       rte_pktmbuf_pkt_len(tmp[j]), *pl_meta_time(tmp[j]),
 					       &fc, &ev);
 			}
 			t0 = rte_rdtsc_precise();
 			t[ST_FLOW] += t0 - t1;
-			/* the worker frees what it analyses (monitor mode): keep the mbufs */
-			for (j = 0; j < k; j++)
-				rte_mbuf_refcnt_update(bp[j], 1);
-			pl_worker_burst(wk, bp, k, b);
-			t1 = rte_rdtsc_precise();
-			t[ST_WORKER] += t1 - t0;
 		}
 		if (r == 0)
 			continue; /* warm-up */
@@ -262,8 +297,9 @@ main(int argc, char **argv)
 	}
 	if (json) {
 		printf("{\"packets\": %u, \"rounds\": %u, \"tsc_hz\": %" PRIu64 ", \"scan\": %s, "
-		       "\"cycles_per_packet\": {", n, rounds - 1, rte_get_tsc_hz(),
-		       pl_app.rt->sigs ? "true" : "false");
+		       "\"nic_hash\": %s, \"cycles_per_packet\": {", n, rounds - 1,
+		       rte_get_tsc_hz(), pl_app.rt->sigs ? "true" : "false",
+		       nic_hash ? "true" : "false");
 		for (i = 0; i < ST_MAX; i++)
 			printf("%s\"%s\": %.1f", i ? ", " : "", stage_name[i],
 			       (double)cyc[i] / counted);
@@ -275,8 +311,8 @@ main(int argc, char **argv)
 			printf("  %-10s %8.1f cycles/packet  %s\n", stage_name[i],
 			       (double)cyc[i] / counted, stage_help[i]);
 		printf("  payload scans: %.2f %% of the packets\n", 100.0 * scans / counted);
-		printf("  RX lcore (parse+direction+hash+ring): %.1f, worker: %.1f cycles/packet\n",
-		       (double)(cyc[ST_PARSE] + cyc[ST_DIR] + cyc[ST_HASH] + cyc[ST_RING]) / counted,
+		printf("  RX lcore past the PMD: %.1f (%s hash), worker: %.1f cycles/packet\n",
+		       (double)cyc[ST_RX] / counted, nic_hash ? "NIC" : "software",
 		       (double)cyc[ST_WORKER] / counted);
 	}
 	return 0;
