@@ -116,16 +116,11 @@ pl_offline_rx_loop(void *arg)
 		struct pl_ctr_bank *b = pl_ctr_begin(rx->ctr);
 		uint16_t n = pl_capture_burst(app->cap, app->pool, pkts, PL_BURST);
 
-		if (n)
-			pl_rx_burst(rx, &capture_port, pkts, n, b);
-		t0 = rte_rdtsc() - t0;
-		b->v[PL_CTR_polls]++;
-		b->v[PL_CTR_total_cycles] += t0;
 		if (n) {
-			b->v[PL_CTR_busy_polls]++;
-			b->v[PL_CTR_busy_cycles] += t0;
+			pl_rx_burst(rx, &capture_port, pkts, n, b);
 			idle = 0;
 		}
+		pl_ctr_poll(b, t0, n);
 		pl_ctr_end(rx->ctr);
 		rte_rcu_qsbr_quiescent(app->rcu, rx->lcore);
 		if (n == 0) {

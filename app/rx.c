@@ -105,41 +105,17 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 	}
 }
 
-/*
- * Offline mode: can this lcore allocate a whole burst, jumbo chains included? net_pcap reads
- * a frame from the file before it allocates its mbuf, so a failed allocation loses the
- * frame: the check must count only what this lcore can get, the pool's common store and its
- * own cache, not the mbufs resting in the workers' caches (rte_mempool_avail_count() counts
- * those too).
- */
-static inline int
-pool_has_room(const struct pl_app *app)
-{
-	const struct rte_mempool *mp = app->pool;
-	unsigned int me = rte_lcore_id(), lc, others = 0, avail;
-
-	/* only workers free mbufs and only this lcore allocates: the others' caches can
-	 * only grow while this is read, which makes the estimate lower, never higher */
-	avail = rte_mempool_avail_count(mp);
-	if (mp->cache_size)
-		RTE_LCORE_FOREACH(lc)
-			if (lc != me)
-				others += mp->local_cache[lc].len;
-	return avail - RTE_MIN(avail, others) >= PL_BURST * 8;
-}
-
 int
 pl_rx_loop(void *arg)
 {
 	struct pl_rx_ctx *rx = arg;
 	struct pl_app *app = &pl_app;
 	struct rte_mbuf *pkts[PL_BURST];
-	unsigned int q, idle = 0, eof_queues = 0;
-	uint8_t eof[PL_MAX_RXQ_PER_LCORE] = { 0 };
+	unsigned int q, idle = 0;
 	int yield = app->opt.idle_yield > 0;
 
 	rte_rcu_qsbr_thread_online(app->rcu, rx->lcore);
-	while (!app->rx_stop && eof_queues < rx->nb_q) {
+	while (!app->rx_stop) {
 		uint64_t t0 = rte_rdtsc();
 		struct pl_ctr_bank *b = pl_ctr_begin(rx->ctr);
 		unsigned int got = 0;
@@ -148,39 +124,26 @@ pl_rx_loop(void *arg)
 			struct pl_port *pp = &app->port[rx->q[q].port];
 			uint16_t n;
 
-			if (eof[q] || __atomic_load_n(&pp->stopped, __ATOMIC_RELAXED))
-				continue; /* the end of a capture, or `port stop` */
-			if (app->offline && !pool_has_room(app))
-				continue; /* workers still hold the mbufs: try again */
+			if (__atomic_load_n(&pp->stopped, __ATOMIC_RELAXED))
+				continue; /* `port stop` */
 			n = rte_eth_rx_burst(rx->q[q].port, rx->q[q].queue, pkts, PL_BURST);
-			if (n == 0) {
-				/* a capture returns nothing only at its end (the pool had room) */
-				if (app->offline) {
-					eof[q] = 1;
-					eof_queues++;
-				}
+			if (n == 0)
 				continue;
-			}
 			got += n;
 			pl_rx_burst(rx, pp, pkts, n, b);
 		}
-		t0 = rte_rdtsc() - t0;
-		b->v[PL_CTR_polls]++;
-		b->v[PL_CTR_total_cycles] += t0;
-		if (got) {
-			b->v[PL_CTR_busy_polls]++;
-			b->v[PL_CTR_busy_cycles] += t0;
-			idle = 0;
-		}
+		pl_ctr_poll(b, t0, got);
 		pl_ctr_end(rx->ctr);
 		/* outside any burst: this lcore holds no configuration pointer */
 		rte_rcu_qsbr_quiescent(app->rcu, rx->lcore);
-		if (!got && ++idle > 1024 && yield) {
+		if (got)
+			idle = 0;
+		else if (++idle > 1024 && yield) {
 			sched_yield();
 			idle = 0;
 		}
 	}
 	rte_rcu_qsbr_thread_offline(app->rcu, rx->lcore);
-	rx->done = 1;
+	__atomic_store_n(&rx->done, 1, __ATOMIC_RELEASE);
 	return 0;
 }

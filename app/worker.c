@@ -645,14 +645,9 @@ pl_worker_loop(void *arg)
 
 			pl_flow_finish(wk->flows, RTE_MAX(traffic_end(), wk->now_ns), &fc);
 		}
-		t0 = rte_rdtsc() - t0;
-		b->v[PL_CTR_polls]++;
-		b->v[PL_CTR_total_cycles] += t0;
-		if (got) {
-			b->v[PL_CTR_busy_polls]++;
-			b->v[PL_CTR_busy_cycles] += t0;
+		pl_ctr_poll(b, t0, got);
+		if (got)
 			idle = 0;
-		}
 		pl_ctr_end(wk->ctr);
 		/* outside any burst: this lcore holds no runtime pointer */
 		rte_rcu_qsbr_quiescent(app->rcu, wk->lcore);

@@ -314,6 +314,28 @@ pl_ctr_end(struct pl_lcore_ctr *c)
 	__atomic_store_n(&c->seq, c->seq + 1, __ATOMIC_RELEASE);
 }
 
+/**
+ * Count one poll of an lcore loop (the lcores view's load): a poll and its cycles, and when
+ * it found packets a busy poll and its cycles. Call it last before pl_ctr_end().
+ *
+ * @param t0    the TSC when the poll began (rte_rdtsc()).
+ * @param busy  non-zero when the poll found packets.
+ * @return the cycles the poll took.
+ */
+static inline uint64_t
+pl_ctr_poll(struct pl_ctr_bank *b, uint64_t t0, int busy)
+{
+	uint64_t c = rte_rdtsc() - t0;
+
+	b->v[PL_CTR_polls]++;
+	b->v[PL_CTR_total_cycles] += c;
+	if (busy) {
+		b->v[PL_CTR_busy_polls]++;
+		b->v[PL_CTR_busy_cycles] += c;
+	}
+	return c;
+}
+
 /** Add a packet's time to a bank's time range. */
 static inline void
 pl_ctr_time(struct pl_ctr_bank *b, uint64_t t)

@@ -165,16 +165,32 @@ pl_dist_udp_tunnel(uint16_t sport, uint16_t dport)
 	return 0;
 }
 
-/* The ports of a TCP/UDP header (host order); -1 for a UDP tunnel, left to the full parser. */
+/*
+ * The ports of a TCP/UDP header (host order) whose IP payload is @p room bytes, all of them
+ * in the segment. -1 when the full parser must see it: a UDP tunnel, or a header the parser
+ * would call malformed (TCP data offset below 5 or beyond the payload, UDP length below 8 or
+ * beyond it), so that every frame the fast read accepts is a well-formed IP packet for the
+ * worker's parse, with the tuple hashed here.
+ */
 static inline int
-fast_ports(const uint8_t *l4, uint8_t proto, uint16_t *sport, uint16_t *dport)
+fast_ports(const uint8_t *l4, uint8_t proto, uint32_t room, uint16_t *sport, uint16_t *dport)
 {
 	uint32_t ports;
 
 	memcpy(&ports, l4, 4);
 	*sport = rte_be_to_cpu_16((uint16_t)ports);
 	*dport = rte_be_to_cpu_16((uint16_t)(ports >> 16));
-	return proto == IPPROTO_UDP && pl_dist_udp_tunnel(*sport, *dport) ? -1 : 0;
+	if (proto == IPPROTO_TCP) {
+		uint32_t hl = (uint32_t)(l4[12] >> 4) * 4;
+
+		return hl >= 20 && hl <= room ? 0 : -1;
+	} else {
+		uint16_t ulen;
+
+		memcpy(&ulen, l4 + 4, 2);
+		ulen = rte_be_to_cpu_16(ulen);
+		return ulen >= 8 && ulen <= room && !pl_dist_udp_tunnel(*sport, *dport) ? 0 : -1;
+	}
 }
 
 /*
@@ -201,15 +217,21 @@ fast_hash(const uint8_t *d, uint32_t cap, struct pl_meta *meta)
 	ip = d + off;
 	if (et == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
 		uint32_t src, dst, a, b;
-		uint16_t frag;
+		uint16_t frag, tot;
 
 		if (cap < off + 20 + 4 || ip[0] != 0x45)
 			return -1; /* short, not version 4, or options */
 		memcpy(&frag, ip + 6, 2);
+		memcpy(&tot, ip + 2, 2);
+		tot = rte_be_to_cpu_16(tot);
 		proto = ip[9];
 		if ((frag & RTE_BE16(0x3fff)) || (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 			return -1;
-		if (fast_ports(ip + 20, proto, &sport, &dport) < 0)
+		/* the whole packet in this segment, room for the L4 header (a total length of
+		 * 0, a TSO frame, goes to the full parser) */
+		if (tot < 20 + (proto == IPPROTO_TCP ? 20 : 8) || tot > cap - off)
+			return -1;
+		if (fast_ports(ip + 20, proto, tot - 20u, &sport, &dport) < 0)
 			return -1;
 		memcpy(&src, ip + 12, 4);
 		memcpy(&dst, ip + 16, 4);
@@ -222,13 +244,19 @@ fast_hash(const uint8_t *d, uint32_t cap, struct pl_meta *meta)
 		return hash4(dst, src, tail_word(dport, sport, proto, 4));
 	}
 	if (et == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		uint16_t plen;
 		int c;
 
 		proto = ip[6];
 		if (cap < off + 40 + 4 || (ip[0] >> 4) != 6 ||
 		    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 			return -1;
-		if (fast_ports(ip + 40, proto, &sport, &dport) < 0)
+		memcpy(&plen, ip + 4, 2);
+		plen = rte_be_to_cpu_16(plen);
+		/* as for IPv4: the payload in this segment, room for the L4 header */
+		if (plen < (proto == IPPROTO_TCP ? 20 : 8) || plen > cap - off - 40)
+			return -1;
+		if (fast_ports(ip + 40, proto, plen, &sport, &dport) < 0)
 			return -1;
 		meta->l3_off = (uint8_t)off;
 		meta->flags = flags | PL_F_IPV6;
@@ -240,14 +268,27 @@ fast_hash(const uint8_t *d, uint32_t cap, struct pl_meta *meta)
 	return -1;
 }
 
+/* Prefetch the headers the fast read looks at: the first cache line, and the second when
+ * the frame reaches it (an IPv6 TCP header's data offset lies there). */
+static inline void
+prefetch_headers(const struct rte_mbuf *m)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	rte_prefetch0(d);
+	if (rte_pktmbuf_data_len(m) > RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(d + RTE_CACHE_LINE_SIZE);
+}
+
 void
 pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_nic,
 	     uint16_t *worker)
 {
 	uint16_t i;
 
-	for (i = 0; i < RTE_MIN(n, (uint16_t)PL_DIST_PREFETCH); i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* with a NIC hash the data is read only for the frames without one: no prefetch */
+	for (i = 0; !use_nic && i < RTE_MIN(n, (uint16_t)PL_DIST_PREFETCH); i++)
+		prefetch_headers(pkts[i]);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct pl_meta *meta = pl_meta(m);
@@ -262,7 +303,7 @@ pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_ni
 			continue;
 		}
 		if (i + PL_DIST_PREFETCH < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PL_DIST_PREFETCH], void *));
+			prefetch_headers(pkts[i + PL_DIST_PREFETCH]);
 		h = fast_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), meta);
 		if (likely(h >= 0)) {
 			meta->kind = PL_KIND_UNPARSED;

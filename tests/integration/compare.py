@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Compare a truth JSON (truth.py) with a portlens snapshot (portlens.snapshot.v1).
 
-Checks totals, protocols, directions, ports, bins and top_ports exactly, field by field. Each
+Checks totals, protocols, directions, ports, bins, top_ports and the inter-arrival times per
+direction (iat: packets per bucket, and iat_sum_ns) exactly, field by field. Each
 mismatch is printed with its path (e.g. `ports.in[443].bytes: expected 1234, got 1200`); the
 last line is `N passed, N failed`. Exit status: 0 when everything matches, 1 on any mismatch,
 2 when a file cannot be read.
@@ -16,7 +17,7 @@ import argparse
 import json
 import sys
 
-SECTIONS = ["totals", "protocols", "directions", "ports", "bins", "top_ports"]
+SECTIONS = ["totals", "protocols", "directions", "ports", "bins", "top_ports", "iat"]
 DIRECTIONS = ["in", "out", "internal", "external"]
 
 
@@ -98,6 +99,17 @@ def check_lists(c, a, b, section, key, label):
                       (section, d, label(k)))
 
 
+def check_iat(c, a, b):
+    """Inter-arrival times: per direction, packets per bucket (by min_ns) and the sum."""
+    for d in DIRECTIONS:
+        ea, _ = keyed(get(a, "iat", d), lambda e: e.get("min_ns"))
+        eb, _ = keyed(get(b, "iat", d), lambda e: e.get("min_ns"))
+        for k in sorted(set(ea) | set(eb)):
+            c.eq("iat.%s[%s ns].packets" % (d, k), ea.get(k, {}).get("packets", 0),
+                 eb.get(k, {}).get("packets", 0))
+        c.eq("iat_sum_ns.%s" % d, get(a, "iat_sum_ns", d) or 0, get(b, "iat_sum_ns", d) or 0)
+
+
 def top_entry(t, kind, field):
     e = get(t, kind)
     if not isinstance(e, dict) or not e.get(field):
@@ -127,6 +139,8 @@ def compare(a, b, sections, names=("expected", "got")):
                         lambda k: "%s-%s" % k)
         elif s == "top_ports":
             check_top(c, a, b)
+        elif s == "iat":
+            check_iat(c, a, b)
     return c
 
 

@@ -78,7 +78,7 @@ run_case() {
 	done
 	if [ -s "$work/$name.w1.json" ] && [ -s "$work/$name.w3.json" ]; then
 		echo "-- $name: --workers 1 vs --workers 3"
-		"$py" "$src/compare.py" --only totals,ports,bins --names workers1,workers3 \
+		"$py" "$src/compare.py" --only totals,ports,bins,iat --names workers1,workers3 \
 			"$work/$name.w1.json" "$work/$name.w3.json" ||
 			fail "$name: --workers 1 and --workers 3 disagree"
 	fi

@@ -61,6 +61,13 @@ Rules (a frame is examined in this order):
                          non-fragment IP packets by the last L4 protocol tshark dissected: tcp,
                          udp, icmp or icmpv6 (both count as icmp), anything else is other.
   ports, bins, top_ports non-fragment TCP/UDP packets, by destination port, per direction.
+  iat, iat_sum_ns        inter-arrival times per direction: for every well-formed IP packet
+                         (fragments included) in capture order, its time (frame.time_epoch,
+                         in ns) minus the time of the previous IP packet of its direction;
+                         counted in the power-of-two bucket of the gap (0-1 ns in the first,
+                         [2^k, 2^(k+1)) in bucket k, everything from 2^39 ns in the last) and
+                         summed. A time earlier than the previous one counts no gap (portlens
+                         counts it in iat_backwards) but becomes the previous time.
 """
 
 import argparse
@@ -96,8 +103,23 @@ FIELDS = [
     "ip.hdr_len", "ip.len", "ip.proto", "ip.flags.mf", "ip.frag_offset", "ip.src", "ip.dst",
     "ipv6.plen", "ipv6.src", "ipv6.dst", "ipv6.fraghdr.offset", "ipv6.fraghdr.more",
     "tcp.dstport", "tcp.hdr_len", "tcp.len", "udp.dstport", "udp.length", "ipv6.opt.jumbo",
+    "frame.time_epoch",
     "_ws.malformed",	# last: its text may contain anything but a tab
 ]
+
+
+# Inter-arrival buckets (lib/counters' PL_IAT_BUCKETS): bucket k holds gaps in [2^k, 2^(k+1)).
+IAT_BUCKETS = 40
+
+
+def epoch_ns(s):
+    """frame.time_epoch ("1700000000.123456789") as integer ns, without float rounding."""
+    sec, _, frac = s.partition(".")
+    return int(sec) * 1000000000 + int((frac + "000000000")[:9])
+
+
+def iat_bucket(gap):
+    return 0 if gap <= 1 else min(gap.bit_length() - 1, IAT_BUCKETS - 1)
 
 
 def default_bins():
@@ -182,6 +204,9 @@ class Truth:
         self.directions = {d: dict(packets=0, bytes=0) for d in DIRECTIONS}
         self.ports = {d: {} for d in DIRECTIONS}
         self.malformed_frames = []
+        self.last_ns = {d: None for d in DIRECTIONS}
+        self.iat = {d: [0] * IAT_BUCKETS for d in DIRECTIONS}
+        self.iat_sum = {d: 0 for d in DIRECTIONS}
 
     def is_local(self, a):
         ip = ipaddress.ip_address(a)
@@ -287,6 +312,11 @@ class Truth:
         d = self.direction(src, dst)
         self.directions[d]["packets"] += 1
         self.directions[d]["bytes"] += flen
+        t, prev = epoch_ns(r["frame.time_epoch"]), self.last_ns[d]
+        if prev is not None and t >= prev:
+            self.iat[d][iat_bucket(t - prev)] += 1
+            self.iat_sum[d] += t - prev
+        self.last_ns[d] = t
         if detail == "fragment":
             self.totals["fragments"] += 1
             return
@@ -329,8 +359,14 @@ class Truth:
                               by_bytes=dict(port=bb["port"], bytes=bb["bytes"]))
             else:
                 top[d] = None
+        iat = {d: [dict(min_ns=0 if k == 0 else 1 << k,
+                        max_ns=None if k == IAT_BUCKETS - 1 else (1 << (k + 1)) - 1,
+                        packets=n)
+                   for k, n in enumerate(self.iat[d]) if n]
+               for d in DIRECTIONS}
         return dict(totals=self.totals, protocols=self.protocols,
-                    directions=self.directions, ports=ports, bins=binned, top_ports=top)
+                    directions=self.directions, ports=ports, bins=binned, top_ports=top,
+                    iat=iat, iat_sum_ns=self.iat_sum)
 
 
 def last_l4(protos):

@@ -602,6 +602,62 @@ test_pick_hashes_what_the_full_parse_gives_for_every_shape(void **state)
 	}
 }
 
+/*
+ * A plain frame whose length fields or L4 header are damaged (TCP data offset below 5 or
+ * beyond the segment, UDP length below 8 or beyond the packet, IP lengths beyond the frame
+ * or too short for the L4 header, the frame cut short): the fast read must leave every one
+ * the full parse calls malformed to the full parse, and hash every one it accepts as the
+ * full parse does, so that the RX lcore never takes a malformed frame for an IP packet.
+ */
+static void
+test_pick_never_takes_a_damaged_frame_for_a_plain_one(void **state)
+{
+	static const unsigned int plain[] = { 0, 1, 2, 8, 9, 10 };
+	unsigned int i, fast = 0, malformed = 0;
+
+	rng = 0x5eed;
+	for (i = 0; i < 20000; i++) {
+		struct pl_fb f;
+		struct pl_meta full;
+		struct rte_mbuf *m;
+		const struct pl_meta *meta;
+		enum pl_kind kind;
+		unsigned int k = plain[rnd() % RTE_DIM(plain)], d, l3;
+		uint16_t w;
+
+		shape(&f, k, (int)(rnd() & 1));
+		l3 = RTE_ETHER_HDR_LEN + (k == 2 || k == 10 ? 4 : 0);
+		for (d = 1 + rnd() % 2; d > 0; d--) {
+			/* a length field, the TCP data offset, or any header byte */
+			static const uint8_t v4[] = { 2, 3, 20 + 4, 20 + 5, 20 + 12 };
+			static const uint8_t v6[] = { 4, 5, 40 + 4, 40 + 5, 40 + 12 };
+			unsigned int off = l3 + (k < 8 ? v4[rnd() % 5] : v6[rnd() % 5]);
+
+			if (rnd() % 4 == 0)
+				off = l3 + (unsigned int)(rnd() % (f.len - l3));
+			f.b[off] = (uint8_t)rnd();
+		}
+		if (rnd() % 8 == 0)
+			f.len = l3 + (uint32_t)(rnd() % (f.len - l3));
+		kind = pl_parse_frame(f.b, f.len, f.len, &full);
+		m = mbuf_of(&f);
+		meta = pl_meta(m);
+		pl_dist_pick(&m, 1, 5, 0, &w);
+		if (meta->kind == PL_KIND_UNPARSED) {
+			fast++;
+			assert_int_equal(kind, PL_KIND_IP);
+			assert_int_equal(m->hash.rss, pl_dist_hash(f.b, &full));
+		} else {
+			assert_int_equal(meta->kind, kind);
+		}
+		malformed += kind == PL_KIND_MALFORMED;
+		rte_pktmbuf_free(m);
+	}
+	/* both outcomes were exercised many times */
+	assert_true(fast > 1000);
+	assert_true(malformed > 1000);
+}
+
 static void
 test_pick_with_nic_hash_reads_no_packet_data(void **state)
 {
@@ -656,6 +712,7 @@ main(void)
 		cmocka_unit_test(test_pick_sends_both_directions_to_one_worker),
 		cmocka_unit_test(test_pick_uses_nic_hash_only_when_asked_and_present),
 		cmocka_unit_test(test_pick_hashes_what_the_full_parse_gives_for_every_shape),
+		cmocka_unit_test(test_pick_never_takes_a_damaged_frame_for_a_plain_one),
 		cmocka_unit_test(test_pick_with_nic_hash_reads_no_packet_data),
 	};
 	int fails = 0;
