@@ -224,9 +224,16 @@ pl_flowexp_close(struct pl_app *app)
 	if (app->ipfix == NULL)
 		return;
 	pl_ipfix_stats(app->ipfix, &st);
-	PL_LOG(INFO, "IPFIX: %" PRIu64 " records in %" PRIu64 " messages (%s), %" PRIu64
-	       " send errors, %" PRIu64 " dropped (queue full)", st.records, st.messages,
-	       pl_ipfix_mode_name(app->ipfix_mode), st.send_errors, st.dropped);
+	/* a record lost on the way is worth a warning: the collectors' totals are short */
+	if (st.send_errors || st.dropped || app->col.flow_export_dropped)
+		PL_LOG(WARNING, "IPFIX: %" PRIu64 " records in %" PRIu64 " messages (%s), %"
+		       PRIu64 " send errors, %" PRIu64 " dropped (queue full), %" PRIu64
+		       " lost before the exporter", st.records, st.messages,
+		       pl_ipfix_mode_name(app->ipfix_mode), st.send_errors, st.dropped,
+		       app->col.flow_export_dropped);
+	else
+		PL_LOG(INFO, "IPFIX: %" PRIu64 " records in %" PRIu64 " messages (%s)",
+		       st.records, st.messages, pl_ipfix_mode_name(app->ipfix_mode));
 	pl_ipfix_close(app->ipfix, now_ns());
 	app->ipfix = NULL;
 }

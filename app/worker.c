@@ -318,7 +318,9 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 		} else {
 			s->last_ns = p->now;
 			if (opens)
-				pl_source_conn(s, family, dst, meta->dport, p->now);
+				b->v[PL_CTR_sources_window_full] +=
+					(uint64_t)pl_sources_conn(wk->sources, s, family, dst,
+								  meta->dport, p->now);
 			if (opens && rt->conn_rate > 0 &&
 			    !pl_bucket_take(&s->conn, rt->conn_rate, rt->conn_burst, p->now))
 				report_rate(b, rt, p, ev.flow, family, src, s,
@@ -584,6 +586,35 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	pl_sources_age(wk->sources, wk->now_ns, PL_SOURCE_IDLE_NS, PL_AGE_SOURCES);
 }
 
+/*
+ * Offline, a worker whose flow-export buffer has less room than one loop could fill with
+ * flows ended by packets waits for the stats role to drain it (its next flip) before taking
+ * more packets: a file can wait, so no flow record is lost however slowly the control plane
+ * runs. Ageing never fills the reserve (lib/flow), so this only happens when packets alone
+ * ended that many flows in one tick. Live traffic cannot wait: there a full buffer counts
+ * what it loses (flows.export_dropped).
+ */
+_Static_assert(PL_MAX_RX * PL_BURST <= PL_BANK_FLOWRECS_RESERVE,
+	       "a worker loop must fit in the flow-export reserve");
+
+static inline int
+export_full(const struct pl_worker_ctx *wk, const struct pl_ctr_bank *b)
+{
+	const struct pl_flow_export *e = b->flowrec;
+
+	return pl_app.offline && pl_app.ipfix && e && e->cap - e->n < wk->nb_rings * PL_BURST;
+}
+
+/* Outside any burst: this lcore holds no runtime pointer; a console request is served. */
+static inline void
+between_bursts(struct pl_worker_ctx *wk)
+{
+	rte_rcu_qsbr_quiescent(pl_app.rcu, wk->lcore);
+	if (unlikely(__atomic_load_n(&pl_topflows_req, __ATOMIC_ACQUIRE) !=
+		     pl_topflows_ack[wk->index]))
+		pl_topflows_serve(wk);
+}
+
 /* Newest packet time any RX lcore saw: the end of the traffic, once they are done. */
 static uint64_t
 traffic_end(void)
@@ -620,6 +651,14 @@ pl_worker_loop(void *arg)
 		b = pl_ctr_begin(wk->ctr);
 		unsigned int got = 0, rx_done = 1;
 
+		if (unlikely(export_full(wk, b))) {
+			/* no burst: the next begin flips to the drained bank; meanwhile this
+			 * lcore holds no runtime pointer and answers the console */
+			pl_ctr_end(wk->ctr);
+			between_bursts(wk);
+			sched_yield();
+			continue;
+		}
 		for (r = 0; r < wk->nb_rings; r++) {
 			unsigned int n;
 
@@ -649,11 +688,7 @@ pl_worker_loop(void *arg)
 		if (got)
 			idle = 0;
 		pl_ctr_end(wk->ctr);
-		/* outside any burst: this lcore holds no runtime pointer */
-		rte_rcu_qsbr_quiescent(app->rcu, wk->lcore);
-		if (unlikely(__atomic_load_n(&pl_topflows_req, __ATOMIC_ACQUIRE) !=
-			     pl_topflows_ack[wk->index]))
-			pl_topflows_serve(wk);
+		between_bursts(wk);
 		if (!got && rx_done)
 			break;
 		if (!got && ++idle > 1024 && yield) {

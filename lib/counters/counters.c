@@ -42,8 +42,10 @@ bank_create(int ports, int ivals, int socket)
 		b->flowrec = rte_zmalloc_socket("pl_ctr_flowrec", sizeof(*b->flowrec) +
 						PL_BANK_FLOWRECS * sizeof(b->flowrec->rec[0]),
 						RTE_CACHE_LINE_SIZE, socket);
-		if (b->flowrec)
+		if (b->flowrec) {
 			b->flowrec->cap = PL_BANK_FLOWRECS;
+			b->flowrec->reserve = PL_BANK_FLOWRECS_RESERVE;
+		}
 		b->talkers = pl_talkers_create(PL_BANK_TALKERS, socket);
 		if (b->ports == NULL || b->touched == NULL || b->findings == NULL ||
 		    b->talkers == NULL)

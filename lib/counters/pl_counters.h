@@ -83,6 +83,8 @@ extern "C" {
 	PL_SCAN_COUNTERS(X) \
 	X(off_port, "flows whose detected protocol is not at home on their server port") \
 	X(sources_full, "packets whose source could not be rate-tracked (table full)") \
+	X(sources_window_full, "new connections that took an older one out of the one-second " \
+	  "window of rate_limit peaks early (more in one second than the source table holds)") \
 	X(iat_backwards, "packets whose time went backwards (no inter-arrival counted)") \
 	X(wire_bytes, "bytes on the wire of the frames received: padded to 60, plus the FCS") \
 	X(polls, "loop iterations") \
@@ -248,6 +250,9 @@ struct pl_ctr_bank {
 
 /** Ended flows one worker bank holds between two ticks (flow export). */
 #define PL_BANK_FLOWRECS 8192
+/** Of which ageing leaves this many to flows ended by a packet (struct pl_flow_export):
+ * more than a worker's loop can end that way (a burst from each of PL_MAX_RX rings). */
+#define PL_BANK_FLOWRECS_RESERVE 1024
 
 /** Findings one worker bank holds between two ticks. */
 #define PL_BANK_FINDINGS 1024

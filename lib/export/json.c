@@ -607,6 +607,7 @@ pl_export_json(const struct pl_snapshot *s)
 	json_object_set_new(o, "flows", render_flows(s));
 	json_object_set_new(o, "findings", render_findings(s));
 	set_u64(o, "findings_dropped", s->findings_dropped);
+	set_u64(o, "sources_window_full", s->total.v[PL_CTR_sources_window_full]);
 	json_object_set_new(o, "qos", render_qos(s));
 	json_object_set_new(o, "signatures", render_signatures(s));
 	json_object_set_new(o, "app_protocols", render_apps(s));

@@ -715,6 +715,11 @@ pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
 		uint32_t pos = t->cursor;
 		struct pl_flow *f = &t->hot.flows[pos];
 
+		/* each slot may export one record: stop while only the reserve is left, and go
+		 * on from this slot once the buffer has been drained */
+		if (c->exp && c->exp->n + c->exp->reserve >= c->exp->cap)
+			break;
+
 		t->cursor = pos + 1 == t->capacity ? 0 : pos + 1;
 		if (f->in_use && flow_expired(t, f, now_ns)) {
 			uint8_t why = end_reason(f);

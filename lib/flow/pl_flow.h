@@ -130,10 +130,19 @@ struct pl_flow_rec {
 	uint8_t reason;          /**< enum pl_flow_end */
 };
 
-/** A bounded buffer of exported flows (one per counter bank of a worker). */
+/**
+ * A bounded buffer of exported flows (one per counter bank of a worker). Ageing leaves the
+ * last @c reserve records of room to the flows that end as a packet arrives (a flow timed
+ * out before ageing reached it, started afresh in place, whose record cannot wait): past
+ * that, ageing stops and the flows it would have ended stay in the table, with their
+ * records, until the buffer has been drained. So a control plane that drains late delays
+ * records, and only a buffer filled by packets alone loses any (counted in @c dropped).
+ */
 struct pl_flow_export {
 	uint32_t n;
 	uint32_t cap;
+	uint32_t reserve;        /**< room ageing leaves (see above) */
+	uint32_t pad;
 	uint64_t dropped;        /**< records that did not fit */
 	struct pl_flow_rec rec[];
 };
@@ -342,7 +351,9 @@ pl_flow_hit(struct pl_flow_table *t, const struct pl_tuple *key, int32_t pos,
  * Incremental ageing: examine up to @p budget slots from where the last call stopped;
  * expire what timed out at @p now_ns (SYN timeout: unanswered; TIME_WAIT over: time_wait
  * gauge down; idle: flow forgotten, active gauge down if it was established) and remove
- * expired flows (evicted).
+ * expired flows (evicted). With an export buffer (@p c->exp), ageing stops early while the
+ * buffer has no more than its reserve of room left (struct pl_flow_export): nothing it
+ * would export is lost, it waits in the table for the next call after a drain.
  *
  * @return slots examined.
  */

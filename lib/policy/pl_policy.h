@@ -46,7 +46,7 @@ struct pl_finding {
 	uint64_t count;
 	uint64_t first_ns;
 	uint64_t last_ns;
-	uint32_t peak_per_s;     /**< rate_limit: most new connections in one second */
+	uint32_t peak_per_s;     /**< rate_limit: most new connections in any one second */
 	uint32_t target_conns;   /**< rate_limit: new connections to the target (dst, port) */
 	char detail[PL_FINDING_DETAIL_LEN];
 };
@@ -166,8 +166,14 @@ pl_bucket_take(struct pl_bucket *b, double rate, double burst, uint64_t now_ns)
  * connection statistics start afresh at its next packet. */
 #define PL_SOURCE_IDLE_NS (10ULL * 1000000000ULL)
 
-/** Targets (destination, port) counted per source (Space-Saving: see pl_source_conn()). */
+/** Per-worker table of sources. */
+struct pl_sources;
+
+/** Targets (destination, port) counted per source (Space-Saving: see pl_sources_conn()). */
 #define PL_SOURCE_TARGETS 4
+
+/** The window of a source's connection peak: any one second of packet time. */
+#define PL_SOURCE_WINDOW_NS 1000000000ULL
 
 /** One target of a source's new connections. */
 struct pl_src_target {
@@ -179,38 +185,51 @@ struct pl_src_target {
 
 /**
  * Per-source rate state: buckets for new connections and packets, and the statistics of
- * its new connections since it was last idle for PL_SOURCE_IDLE_NS: the most in one second
- * and the targets it opened most connections to.
+ * its new connections since it was last idle for PL_SOURCE_IDLE_NS: the most in any one
+ * second and the targets it opened most connections to.
  */
 struct pl_source {
 	struct pl_bucket conn;
 	struct pl_bucket pkt;
 	uint64_t last_ns;
-	uint64_t sec;            /**< the current second of packet time (ns / 1e9) */
-	uint32_t sec_conns;      /**< new connections in it */
-	uint32_t peak_per_s;     /**< most new connections in any one whole second */
+	uint64_t since_ns;       /**< when these statistics started (the source new or idle) */
+	uint32_t win_conns;      /**< new connections in the second up to the latest one */
+	uint32_t peak_per_s;     /**< most new connections in any one second (sliding) */
 	struct pl_src_target tgt[PL_SOURCE_TARGETS];
 };
 
 /**
- * Count a new connection of a source to (@p dst, @p port) at @p now_ns: its second's count
- * and peak, and its target counts. Targets are kept the Space-Saving way in
- * PL_SOURCE_TARGETS entries: a target not held replaces the one with the fewest connections
- * and inherits its count plus one. Counts are exact while the source has opened connections
- * to at most PL_SOURCE_TARGETS distinct targets; beyond, any target with more than
- * 1/PL_SOURCE_TARGETS of its connections is held, its count over by at most that share.
+ * Count a new connection of source @p s (held in table @p t) to (@p dst, @p port) at
+ * @p now_ns: its one-second window and peak, and its target counts.
+ *
+ * The peak is the most new connections the source opened in any one-second window of
+ * packet time, [a, a + 1 s) for any a, not only whole seconds: each connection counts the
+ * source's connections in the second up to and including it, (now - 1 s, now], and the
+ * peak is the largest such count. The table keeps the time and source of every
+ * connection of the last second in one ring shared by its sources (16 bytes a connection,
+ * as many as the table has sources, allocated with it), and takes each out of its source's
+ * count once it is a second old: exact while the worker sees at most that many new
+ * connections in one second. Beyond, the oldest connection is taken out early and counted
+ * (the return value): the peaks of that second may then come out lower. Packet time that
+ * goes backwards counts at the latest time seen.
+ *
+ * Targets are kept the Space-Saving way in PL_SOURCE_TARGETS entries: a target not held
+ * replaces the one with the fewest connections and inherits its count plus one. Counts are
+ * exact while the source has opened connections to at most PL_SOURCE_TARGETS distinct
+ * targets; beyond, any target with more than 1/PL_SOURCE_TARGETS of its connections is
+ * held, its count over by at most that share.
+ *
+ * @return 1 when a connection still in its second had to be taken out early (the ring
+ *         was full), else 0.
  */
-void pl_source_conn(struct pl_source *s, int family, const uint8_t *dst, uint16_t port,
-		    uint64_t now_ns);
+int pl_sources_conn(struct pl_sources *t, struct pl_source *s, int family, const uint8_t *dst,
+		    uint16_t port, uint64_t now_ns);
 
 /**
  * A source's main target: the entry with the most connections (ties: the lower address,
  * then the lower port), or NULL when it opened none.
  */
 const struct pl_src_target *pl_source_target(const struct pl_source *s);
-
-/** Per-worker table of sources. */
-struct pl_sources;
 
 /**
  * Create a source table for one worker.

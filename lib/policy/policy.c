@@ -222,6 +222,13 @@ struct pl_src_key {
 	uint8_t addr[16];
 };
 
+/* A new connection of the last second: when, and whose (a position in the table). */
+struct pl_src_conn {
+	uint64_t t;
+	uint32_t pos;
+	uint32_t pad;
+};
+
 struct pl_sources {
 	struct rte_hash *h;
 	uint32_t capacity;
@@ -229,6 +236,11 @@ struct pl_sources {
 	uint32_t n;
 	struct pl_source *rec;
 	uint8_t *used;
+	/* the connections of the last second, oldest first: a ring of `capacity` */
+	struct pl_src_conn *win;
+	uint32_t win_head;
+	uint32_t win_n;
+	uint64_t win_last;            /* the latest time put in (time never goes back in it) */
 };
 
 struct pl_sources *
@@ -255,7 +267,9 @@ pl_sources_create(const char *name, uint32_t capacity, int socket)
 	t->rec = rte_zmalloc_socket("pl_sources_rec", sizeof(t->rec[0]) * capacity,
 				    RTE_CACHE_LINE_SIZE, socket);
 	t->used = rte_zmalloc_socket("pl_sources_used", capacity, RTE_CACHE_LINE_SIZE, socket);
-	if (t->h == NULL || t->rec == NULL || t->used == NULL) {
+	t->win = rte_malloc_socket("pl_sources_win", sizeof(t->win[0]) * capacity,
+				   RTE_CACHE_LINE_SIZE, socket);
+	if (t->h == NULL || t->rec == NULL || t->used == NULL || t->win == NULL) {
 		pl_sources_free(t);
 		rte_errno = ENOMEM;
 		return NULL;
@@ -271,6 +285,7 @@ pl_sources_free(struct pl_sources *t)
 	rte_hash_free(t->h);
 	rte_free(t->rec);
 	rte_free(t->used);
+	rte_free(t->win);
 	rte_free(t);
 }
 
@@ -284,37 +299,69 @@ source_init(struct pl_source *s, double burst_conn, double burst_pkt, uint64_t n
 	s->pkt.tokens = burst_pkt;
 	s->pkt.last_ns = now_ns;
 	s->last_ns = now_ns;
+	s->since_ns = now_ns;
 }
 
-void
-pl_source_conn(struct pl_source *s, int family, const uint8_t *dst, uint16_t port,
-	       uint64_t now_ns)
+/*
+ * Take the oldest connection out of the window ring, and out of its source's count when it
+ * is one of the source's present statistics: a source forgotten or started afresh since
+ * (idle for PL_SOURCE_IDLE_NS, longer than the window) started after every connection of
+ * its earlier life.
+ */
+static void
+window_pop(struct pl_sources *t)
+{
+	const struct pl_src_conn *c = &t->win[t->win_head];
+	struct pl_source *s = &t->rec[c->pos];
+
+	if (t->used[c->pos] && c->t >= s->since_ns && s->win_conns)
+		s->win_conns--;
+	t->win_head = t->win_head + 1 == t->capacity ? 0 : t->win_head + 1;
+	t->win_n--;
+}
+
+int
+pl_sources_conn(struct pl_sources *t, struct pl_source *s, int family, const uint8_t *dst,
+		uint16_t port, uint64_t now_ns)
 {
 	uint8_t a[16] = { 0 };
-	struct pl_src_target *t, *min = &s->tgt[0];
-	uint64_t sec = now_ns / 1000000000ULL;
+	struct pl_src_target *tg, *min = &s->tgt[0];
+	struct pl_src_conn *c;
 	unsigned int i;
+	int early = 0;
 
-	if (sec != s->sec || s->sec_conns == 0) {
-		s->sec = sec;
-		s->sec_conns = 0;
+	/* the ring is in time order: a packet from the past counts at the latest time */
+	if (now_ns < t->win_last)
+		now_ns = t->win_last;
+	t->win_last = now_ns;
+	/* (now - 1 s, now]: connections a second old or more leave their source's count */
+	while (t->win_n && t->win[t->win_head].t + PL_SOURCE_WINDOW_NS <= now_ns)
+		window_pop(t);
+	if (t->win_n == t->capacity) {
+		window_pop(t); /* still in its second, but there is no room: counted */
+		early = 1;
 	}
-	if (++s->sec_conns > s->peak_per_s)
-		s->peak_per_s = s->sec_conns;
+	c = &t->win[(t->win_head + t->win_n) % t->capacity];
+	c->t = now_ns;
+	c->pos = (uint32_t)(s - t->rec);
+	t->win_n++;
+	if (++s->win_conns > s->peak_per_s)
+		s->peak_per_s = s->win_conns;
 	memcpy(a, dst, family == 6 ? 16 : 4);
 	for (i = 0; i < PL_SOURCE_TARGETS; i++) {
-		t = &s->tgt[i];
-		if (t->conns && t->port == port && memcmp(t->addr, a, sizeof(a)) == 0) {
-			t->conns++;
-			return;
+		tg = &s->tgt[i];
+		if (tg->conns && tg->port == port && memcmp(tg->addr, a, sizeof(a)) == 0) {
+			tg->conns++;
+			return early;
 		}
-		if (t->conns < min->conns)
-			min = t;
+		if (tg->conns < min->conns)
+			min = tg;
 	}
 	/* not held: it takes the place of the least counted (an empty entry if any) */
 	memcpy(min->addr, a, sizeof(a));
 	min->port = port;
 	min->conns++;
+	return early;
 }
 
 /* Order of targets: more connections first, then the lower address, then the lower port. */

@@ -124,9 +124,20 @@ tick_role(struct pl_collector *col, enum pl_role role, unsigned int timeout_us)
 	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * timeout_us / 1000000;
 	unsigned int i, pending, stale = 0;
 
-	for (i = 0; i < col->n; i++)
-		if (col->ctr[i]->role == role)
-			pl_ctr_flip_request(col->ctr[i]);
+	for (i = 0; i < col->n; i++) {
+		struct pl_lcore_ctr *c = col->ctr[i];
+
+		if (c->role != role)
+			continue;
+		/* a block that answered after an earlier tick gave up on it: drain the bank it
+		 * left before asking again, or the next flip would write into it and the
+		 * bank after it would be drained first (flow records out of order) */
+		if (col->stale[i] && pl_ctr_flip_done(c)) {
+			drain(col, i, pl_ctr_retired(c));
+			col->stale[i] = 0;
+		}
+		pl_ctr_flip_request(c);
+	}
 	do {
 		pending = 0;
 		for (i = 0; i < col->n; i++)
@@ -284,8 +295,12 @@ pl_collector_final(struct pl_collector *col)
 	unsigned int i;
 
 	for (i = 0; i < col->n; i++) {
-		drain(col, i, col->ctr[i]->bank[0]);
-		drain(col, i, col->ctr[i]->bank[1]);
+		struct pl_lcore_ctr *c = col->ctr[i];
+
+		/* the older bank first: the one left at the last flip asked for (empty when
+		 * it was drained, or the current one when the flip never happened) */
+		drain(col, i, c->bank[(c->req & 1) ^ 1]);
+		drain(col, i, c->bank[c->req & 1]);
 		col->stale[i] = 0;
 	}
 }

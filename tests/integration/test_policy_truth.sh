@@ -16,6 +16,8 @@
 # --workers 3 (default configuration) and compare_policy.py checks classes (packets, bytes,
 # connections), TCP outcomes and flows exactly, every expected finding present and none
 # unexpected, and that no card number appears in full in the JSON or the console output.
+# Then a burst of connections that straddles a second boundary (gen_rate_window.py): the
+# rate_limit finding's peak counts it in one one-second window.
 #
 # The rate limit is per worker: with W workers each enforces 1000/W new connections per
 # second (burst 1000/W) on the share of a source's connections symmetric hashing gives it.
@@ -98,6 +100,26 @@ if [ "$rc" -eq 2 ]; then pass; else fail "pl-gen: policy --count 100 exited $rc,
 run_case policy-s11 --mix policy --count 30000 --seed 11
 run_case policy-s12-nsec --mix policy --count 40000 --seed 12 --nsec --pps 2000
 run_case policy-clean-s13-150s --mix policy-clean --count 30000 --seed 13 --pps 200
+
+# The rate_limit peak is the most new connections in any one second, not per whole second:
+# 60 SYNs in the last 0.1 s of a second and 60 in the first 0.1 s of the next give 120.
+echo "== rate-window: gen_rate_window.py"
+read -r w_src w_dst w_port w_peak w_conns < <("$py" "$src/gen_rate_window.py" "$work/rw.pcap")
+printf 'rate_limit:\n  new_connections_per_s: 50\n  connection_burst: 50\n' > "$work/rw.yaml"
+"$portlens" --pcap "$work/rw.pcap" --config "$work/rw.yaml" --json "$work/rw.json" \
+	--no-summary --quiet
+got=$("$py" - "$work/rw.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["findings"]:
+    if f["kind"] == "rate_limit":
+        print(f["src"], f["dst"], f["port"], f["peak_per_s"], f["target_conns"])
+PY
+)
+if [ "$got" = "$w_src $w_dst $w_port $w_peak $w_conns" ]; then pass; else
+	fail "rate-window: one rate_limit finding '$w_src $w_dst $w_port $w_peak $w_conns'" \
+		"(source, target, peak, target connections) expected, got '$got'"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

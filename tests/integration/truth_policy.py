@@ -79,8 +79,8 @@ Definitions (the default configuration; --config-defaults names it, and it is th
                        to so far in them (ties: the lower address, then the lower port), and
                        it replaces the finding's target when it has more attempts than that
                        one had. rate_peaks gives each such source's peak: the most attempts
-                       in one whole second of packet time ([k s, k+1 s)), the highest seen at
-                       any of its over-limit attempts.
+                       in any one second of packet time ([a, a + 1 s) for any a), the highest
+                       seen at any of its over-limit attempts.
 
 The output (JSON) holds classes {name: {packets, bytes, connections}}, tcp {attempted,
 established, rejected, unanswered, closed, reset, reset_in_handshake, active, time_wait}, flows {created},
@@ -96,6 +96,7 @@ import os
 import re
 import shutil
 import sys
+from collections import deque
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -260,13 +261,15 @@ class PolicyTruth:
             self.findings.add(("unauthorized_port", src, dst, dport))
         st = self.src_stats.get(src)
         if st is None or now > st["last"] + SOURCE_IDLE_NS:
-            st = self.src_stats[src] = dict(last=now, sec=None, sec_n=0, peak=0, targets={})
+            st = self.src_stats[src] = dict(last=now, recent=deque(), peak=0, targets={})
         st["last"] = now
-        sec = now // 10**9
-        if sec != st["sec"]:
-            st["sec"], st["sec_n"] = sec, 0
-        st["sec_n"] += 1
-        st["peak"] = max(st["peak"], st["sec_n"])
+        # the attempts of the second up to this one, (now - 1 s, now]: the peak is the most
+        # in any one-second window
+        recent = st["recent"]
+        while recent and recent[0] + 10**9 <= now:
+            recent.popleft()
+        recent.append(now)
+        st["peak"] = max(st["peak"], len(recent))
         st["targets"][(dst, dport)] = st["targets"].get((dst, dport), 0) + 1
         b = self.buckets.get(src)
         if b is None:

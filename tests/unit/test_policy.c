@@ -414,69 +414,153 @@ test_sources_keep_state_per_address_and_age(void **state)
 	pl_sources_free(t);
 }
 
-static void
-conn_to(struct pl_source *s, uint8_t last_octet, uint16_t port, uint64_t t)
+/* A table of sources for the connection tests, and one source in it (address 10.9.0.@p n). */
+static struct pl_sources *
+conn_table(const char *name, uint32_t capacity)
+{
+	struct pl_sources *t = pl_sources_create(name, capacity, SOCKET_ID_ANY);
+
+	assert_non_null(t);
+	return t;
+}
+
+static struct pl_source *
+source(struct pl_sources *t, uint8_t n, uint64_t now)
+{
+	uint8_t a[4] = { 10, 9, 0, n };
+	struct pl_source *s = pl_sources_get(t, 4, a, 5, 0, now);
+
+	assert_non_null(s);
+	s->last_ns = now;
+	return s;
+}
+
+/* A new connection of @p s to 10.3.0.@p last_octet:@p port at @p t; returns
+ * pl_sources_conn()'s result. */
+static int
+conn_to(struct pl_sources *tab, struct pl_source *s, uint8_t last_octet, uint16_t port,
+	uint64_t t)
 {
 	uint8_t d[4] = { 10, 3, 0, last_octet };
 
-	pl_source_conn(s, 4, d, port, t);
+	return pl_sources_conn(tab, s, 4, d, port, t);
 }
 
 static void
-test_source_counts_its_peak_second_and_main_target(void **state)
+test_source_counts_its_peak_and_main_target(void **state)
 {
-	struct pl_source s;
+	struct pl_sources *tab = conn_table("test_srcs_peak", 64);
+	struct pl_source *s = source(tab, 1, 100 * NS);
 	const struct pl_src_target *t;
 	unsigned int i;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	/* 5 connections in second 100, 7 in second 101 (3 to .2:80, 4 to .1:443), 1 later */
+	/* 5 connections early in second 100, 7 at the very end of second 101 (3 to .2:80, 4
+	 * to .1:443), 1 just into second 102: the 7 and the 1 lie within one second */
 	for (i = 0; i < 5; i++)
-		conn_to(&s, 1, 443, 100 * NS + i * 1000);
+		conn_to(tab, s, 1, 443, 100 * NS + i * 1000);
 	for (i = 0; i < 7; i++)
-		conn_to(&s, i < 3 ? 2 : 1, i < 3 ? 80 : 443, 101 * NS + 999999000 + i);
-	conn_to(&s, 2, 80, 102 * NS + 5);
-	assert_int_equal(s.peak_per_s, 7);
-	t = pl_source_target(&s);
+		conn_to(tab, s, i < 3 ? 2 : 1, i < 3 ? 80 : 443, 101 * NS + 999999000 + i);
+	conn_to(tab, s, 2, 80, 102 * NS + 5);
+	assert_int_equal(s->peak_per_s, 8);
+	t = pl_source_target(s);
 	assert_non_null(t);
 	assert_int_equal(t->addr[3], 1);
 	assert_int_equal(t->port, 443);
 	assert_int_equal(t->conns, 9);
 	/* a tie goes to the lower address, then the lower port */
-	memset(&s, 0, sizeof(s));
-	conn_to(&s, 9, 80, NS);
-	conn_to(&s, 5, 81, NS);
-	conn_to(&s, 5, 80, NS);
-	t = pl_source_target(&s);
+	s = source(tab, 2, 103 * NS);
+	conn_to(tab, s, 9, 80, 103 * NS);
+	conn_to(tab, s, 5, 81, 103 * NS);
+	conn_to(tab, s, 5, 80, 103 * NS);
+	t = pl_source_target(s);
 	assert_int_equal(t->addr[3], 5);
 	assert_int_equal(t->port, 80);
-	memset(&s, 0, sizeof(s));
-	assert_null(pl_source_target(&s));
+	s = source(tab, 3, 103 * NS);
+	assert_null(pl_source_target(s));
+	pl_sources_free(tab);
+}
+
+static void
+test_source_peak_is_any_one_second_not_whole_seconds(void **state)
+{
+	struct pl_sources *tab = conn_table("test_srcs_window", 1024);
+	struct pl_source *s = source(tab, 1, 10 * NS), *o = source(tab, 2, 10 * NS);
+	unsigned int i;
+
+	(void)state;
+	/* 60 connections in 10.9-11.0 s and 60 in 11.0-11.1 s: 120 in one second, where
+	 * whole seconds would count 60 and 60; another source's connections between them
+	 * count for that source only */
+	for (i = 0; i < 60; i++) {
+		conn_to(tab, s, 1, 80, 10 * NS + 900000000 + i * 1000000);
+		conn_to(tab, o, 1, 80, 10 * NS + 900000000 + i * 1000000 + 1);
+	}
+	for (i = 0; i < 60; i++)
+		conn_to(tab, s, 1, 80, 11 * NS + i * 1000000);
+	assert_int_equal(s->peak_per_s, 120);
+	assert_int_equal(o->peak_per_s, 60);
+	/* a connection a whole second after another is not in its second: at 12.0 s and 13.0 s
+	 * alone, the window holds one; 12.999999999 s would be two */
+	s = source(tab, 3, 12 * NS);
+	conn_to(tab, s, 1, 80, 12 * NS);
+	conn_to(tab, s, 1, 80, 13 * NS);
+	assert_int_equal(s->peak_per_s, 1);
+	conn_to(tab, s, 1, 80, 13 * NS + 999999999);
+	assert_int_equal(s->peak_per_s, 2);
+	/* the window slides on: 100 spread evenly over 10 s never put more than 10 in one
+	 * second (9.9 s from the first to the last; each second holds 10) */
+	s = source(tab, 4, 20 * NS);
+	for (i = 0; i < 100; i++)
+		conn_to(tab, s, 1, 80, 20 * NS + i * (NS / 10));
+	assert_int_equal(s->peak_per_s, 10);
+	/* time going backwards counts at the latest time seen: never a negative window */
+	conn_to(tab, s, 1, 80, 25 * NS);
+	assert_int_equal(s->peak_per_s, 11);
+	pl_sources_free(tab);
+}
+
+static void
+test_source_window_full_takes_the_oldest_out_and_says_so(void **state)
+{
+	struct pl_sources *tab = conn_table("test_srcs_full", 8);
+	struct pl_source *s = source(tab, 1, NS);
+	unsigned int i;
+
+	(void)state;
+	/* room for 8 connections a second: the 9th takes the first out early */
+	for (i = 0; i < 8; i++)
+		assert_int_equal(conn_to(tab, s, 1, 80, NS + i), 0);
+	assert_int_equal(conn_to(tab, s, 1, 80, NS + 8), 1);
+	assert_int_equal(s->peak_per_s, 8);
+	/* a second later the ring has room again */
+	assert_int_equal(conn_to(tab, s, 1, 80, 3 * NS), 0);
+	pl_sources_free(tab);
 }
 
 static void
 test_source_targets_stay_bounded_and_keep_the_heavy_one(void **state)
 {
-	struct pl_source s;
+	struct pl_sources *tab = conn_table("test_srcs_heavy", 1024);
+	struct pl_source *s = source(tab, 1, NS);
 	const struct pl_src_target *t;
 	unsigned int i;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
 	/* one heavy target among 200 others seen once each: held, with at most a share
 	 * of 1/PL_SOURCE_TARGETS counted over */
 	for (i = 0; i < 600; i++) {
 		if (i % 3 == 0)
-			conn_to(&s, 1, 80, NS + i);
+			conn_to(tab, s, 1, 80, NS + i);
 		else
-			conn_to(&s, (uint8_t)(10 + i % 200), 8080, NS + i);
+			conn_to(tab, s, (uint8_t)(10 + i % 200), 8080, NS + i);
 	}
-	t = pl_source_target(&s);
+	t = pl_source_target(s);
 	assert_int_equal(t->addr[3], 1);
 	assert_int_equal(t->port, 80);
 	assert_true(t->conns >= 200 && t->conns <= 200 + 600 / PL_SOURCE_TARGETS);
-	assert_int_equal(s.peak_per_s, 600);
+	assert_int_equal(s->peak_per_s, 600);
+	pl_sources_free(tab);
 }
 
 static void
@@ -488,7 +572,7 @@ test_idle_source_starts_afresh(void **state)
 
 	(void)state;
 	s = pl_sources_get(tab, 4, a, 5, 0, NS);
-	conn_to(s, 1, 80, NS);
+	conn_to(tab, s, 1, 80, NS);
 	s->conn.tokens = 0;
 	/* 10 s idle is not yet more than 10 s: the same state */
 	s = pl_sources_get(tab, 4, a, 5, 0, NS + PL_SOURCE_IDLE_NS);
@@ -499,6 +583,10 @@ test_idle_source_starts_afresh(void **state)
 	assert_int_equal(s->peak_per_s, 0);
 	assert_null(pl_source_target(s));
 	assert_true(s->conn.tokens == 5.0);
+	/* its connections before start nothing in the new statistics */
+	conn_to(tab, s, 1, 80, 2 * NS + 2 * PL_SOURCE_IDLE_NS);
+	assert_int_equal(s->peak_per_s, 1);
+	assert_int_equal(s->win_conns, 1);
 	pl_sources_free(tab);
 }
 
@@ -572,7 +660,9 @@ main(void)
 		cmocka_unit_test(test_dscp_rewrite_keeps_ipv4_checksum_valid),
 		cmocka_unit_test(test_dscp_rewrite_sets_ipv6_traffic_class),
 		cmocka_unit_test(test_sources_keep_state_per_address_and_age),
-		cmocka_unit_test(test_source_counts_its_peak_second_and_main_target),
+		cmocka_unit_test(test_source_counts_its_peak_and_main_target),
+		cmocka_unit_test(test_source_peak_is_any_one_second_not_whole_seconds),
+		cmocka_unit_test(test_source_window_full_takes_the_oldest_out_and_says_so),
 		cmocka_unit_test(test_source_targets_stay_bounded_and_keep_the_heavy_one),
 		cmocka_unit_test(test_idle_source_starts_afresh),
 		cmocka_unit_test(test_rate_limit_finding_is_one_per_source_with_the_largest_target),
