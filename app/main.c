@@ -410,6 +410,8 @@ main(int argc, char **argv)
 		app->offline = 1;
 		if (pl_offline_eal_args(o, eal, RTE_DIM(eal)) < 0)
 			return 2;
+		/* the configuration is read and its signatures compiled meanwhile too */
+		pl_runtime_prepare(o);
 		for (i = 0; eal[i]; i++)
 			;
 		rc = rte_eal_init(i, eal);
@@ -451,7 +453,8 @@ main(int argc, char **argv)
 	if (o->idle_yield < 0)
 		o->idle_yield = app->offline;
 	if (app->offline && !o->ring_size_set)
-		o->ring_size = 1024; /* offline rings only smooth the flow: RX waits when full */
+		o->ring_size = PL_OFFLINE_RING; /* offline rings only smooth the flow: RX waits
+						 * when full */
 	app->tsc_hz = rte_get_tsc_hz();
 	app->wall_base_ns = pl_clock_ns(CLOCK_REALTIME);
 	app->tsc_base = rte_rdtsc();
@@ -561,6 +564,7 @@ main(int argc, char **argv)
 		rte_eal_wait_lcore(lc);
 	if (app->offline) {
 		pl_offline_progress_stop(app, !pl_offline_failed(app));
+		pl_offline_notice(app);
 		if (pl_offline_failed(app)) {
 			/* a capture that cannot be read to its end: no output, one line, last */
 			exit_code = 2;

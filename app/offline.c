@@ -39,6 +39,7 @@ static struct {
 	int flags;
 	struct pl_capture *cap;
 	int joinable;
+	int noticed;      /* the notice of a tolerated cut was printed */
 	char err[PATH_MAX + 512];
 } open_job;
 
@@ -94,10 +95,24 @@ pl_offline_open_wait(struct pl_app *app)
 		return -1;
 	}
 	app->cap = open_job.cap;
-	/* a file cut short that --allow-truncated lets through: say so before analysis */
-	if (pl_capture_error(app->cap)[0])
+	/* a file cut short that --allow-truncated lets through: say so before analysis when
+	 * it shows already (a file with no whole record past its header) */
+	if (pl_capture_error(app->cap)[0]) {
 		fprintf(stderr, "portlens: --pcap %s\n", pl_capture_error(app->cap));
+		open_job.noticed = 1;
+	}
 	return 0;
+}
+
+void
+pl_offline_notice(struct pl_app *app)
+{
+	/* the cut the reader found at the end (--allow-truncated), once */
+	if (app->cap && !open_job.noticed && pl_capture_done(app->cap) > 0 &&
+	    pl_capture_error(app->cap)[0]) {
+		fprintf(stderr, "portlens: --pcap %s\n", pl_capture_error(app->cap));
+		open_job.noticed = 1;
+	}
 }
 
 /* The RX role on a capture: bursts from the reader through the RX handler. */

@@ -26,6 +26,9 @@
 
 #define PL_BURST 32
 
+/* Offline: each (RX, worker) ring's default size and the mempool cache of each lcore. */
+#define PL_OFFLINE_RING 512
+#define PL_OFFLINE_POOL_CACHE 128
 #define PL_MAX_RX 16          /* RX lcores */
 #define PL_MAX_RXQ_PER_LCORE 16
 #define PL_MAX_NETS PL_DIRECTION_MAX_NETS
@@ -232,6 +235,9 @@ void pl_offline_progress_stop(struct pl_app *app, int ok);
 int pl_offline_failed(const struct pl_app *app);
 unsigned int pl_offline_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);
 void pl_offline_inputs(struct pl_app *app);
+/* After the run: the notice of a file cut short that --allow-truncated let through, when
+ * the reader found the cut (once). */
+void pl_offline_notice(struct pl_app *app);
 void pl_offline_close(struct pl_app *app);
 
 /* ports.c */
@@ -241,6 +247,9 @@ void pl_ports_stop(struct pl_app *app);
 unsigned int pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);
 
 /* runtime.c */
+/* Read the configuration and compile its signatures on a thread (no EAL needed), for
+ * pl_runtime_load() to take: call it before rte_eal_init() so both overlap. */
+void pl_runtime_prepare(const struct pl_options *o);
 int pl_runtime_load(struct pl_app *app);
 /* The configuration file used without --config: /etc/portlens/portlens.yaml when installed,
  * else the source tree's lib/config/portlens.yaml; NULL when neither exists. */

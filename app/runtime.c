@@ -2,11 +2,16 @@
 /*
  * The runtime: what the packet path derives from a configuration (class tables, the
  * Hyperscan databases, one scratch and one pool of scan streams per worker, QoS meter
- * profiles, per-worker rate limits). Built whole on the control thread, or not at all, so a bad configuration never
- * leaves a half-configured appliance.
+ * profiles, per-worker rate limits). Built whole on the control thread, or not at all, so a
+ * bad configuration never leaves a half-configured appliance.
+ *
+ * At start-up the part that needs no EAL (reading the configuration, compiling the
+ * signatures: tens of milliseconds of Hyperscan) can run on a thread while the EAL starts
+ * (pl_runtime_prepare()); pl_runtime_load() then takes its result.
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +19,11 @@
 
 #include "pl_app.h"
 
-struct pl_runtime *
-pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, size_t errlen)
+/* Build from @p cfg; @p sigs: the signatures already compiled from it (taken over, freed on
+ * failure), or NULL to compile them here. */
+static struct pl_runtime *
+runtime_build(struct pl_app *app, const struct pl_config *cfg, struct pl_sigs *sigs,
+	      char *err, size_t errlen)
 {
 	struct pl_runtime *rt = calloc(1, sizeof(*rt));
 	unsigned int w = app->nb_workers ? app->nb_workers : 1, c;
@@ -23,6 +31,7 @@ pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, siz
 
 	if (rt == NULL) {
 		snprintf(err, errlen, "out of memory");
+		pl_sigs_free(sigs);
 		return NULL;
 	}
 	rt->cfg = *cfg;
@@ -32,7 +41,8 @@ pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, siz
 	if (cfg->scan_budget && cfg->scan_packets) {   /* packets: older files' off switch */
 		/* the loader made a file's relative path absolute; the default is the shipped
 		 * signature file */
-		rt->sigs = pl_sigs_load(cfg->signatures, err, errlen);
+		rt->sigs = sigs ? sigs : pl_sigs_load(cfg->signatures, err, errlen);
+		sigs = NULL;
 		if (rt->sigs == NULL)
 			goto fail;
 		for (c = 0; c < app->nb_workers; c++) {
@@ -69,10 +79,17 @@ pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, siz
 	rt->conn_burst = RTE_MAX(cfg->conn_burst / w, 1.0);
 	rt->pkt_rate = cfg->pkt_rate / w;
 	rt->pkt_burst = RTE_MAX(cfg->pkt_burst / w, 1.0);
+	pl_sigs_free(sigs); /* compiled for a configuration that scans nothing */
 	return rt;
 fail:
 	pl_runtime_free(rt, app->nb_workers);
 	return NULL;
+}
+
+struct pl_runtime *
+pl_runtime_build(struct pl_app *app, const struct pl_config *cfg, char *err, size_t errlen)
+{
+	return runtime_build(app, cfg, NULL, err, errlen);
 }
 
 void
@@ -126,17 +143,31 @@ pl_runtime_default_config(void)
 
 /*
  * The configuration file of @p o: --config, else the default file, else built-in defaults.
- * @p file gets the file read (NULL: none). 0 or -EINVAL.
+ * @p file gets the file read (NULL: none). 0, or -EINVAL with the line to print in @p msg.
  */
 static int
-options_config(const struct pl_options *o, struct pl_config *cfg, const char **file)
+config_read(const struct pl_options *o, struct pl_config *cfg, const char **file, char *msg,
+	    size_t len)
 {
 	char err[512];
 
 	*file = o->config ? o->config : pl_runtime_default_config();
 	pl_config_defaults(cfg);
 	if (*file && pl_config_load(*file, cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "portlens: configuration: %s\n", err);
+		snprintf(msg, len, "portlens: configuration: %s", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* config_read(), its error printed. */
+static int
+options_config(const struct pl_options *o, struct pl_config *cfg, const char **file)
+{
+	char msg[640];
+
+	if (config_read(o, cfg, file, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "%s\n", msg);
 		return -EINVAL;
 	}
 	return 0;
@@ -161,20 +192,69 @@ pl_runtime_print_config(const struct pl_options *o)
 	return pl_config_dump(&cfg, stdout) < 0 ? -1 : 0;
 }
 
+/* What pl_runtime_prepare()'s thread made: the configuration and its signatures. */
+static struct {
+	pthread_t tid;
+	int started;
+	const struct pl_options *opt;
+	struct pl_config cfg;
+	const char *file;
+	int rc;                  /* config_read()'s */
+	char msg[640];           /* its error line */
+	struct pl_sigs *sigs;    /* NULL: none compiled (scanning off, or an error) */
+	char err[512];           /* the signature file's error */
+} prep;
+
+static void *
+prepare_thread(void *arg)
+{
+	const struct pl_config *cfg = &prep.cfg;
+
+	(void)arg;
+	prep.rc = config_read(prep.opt, &prep.cfg, &prep.file, prep.msg, sizeof(prep.msg));
+	if (prep.rc == 0 && cfg->scan_budget && cfg->scan_packets)
+		prep.sigs = pl_sigs_load(cfg->signatures, prep.err, sizeof(prep.err));
+	return NULL;
+}
+
+void
+pl_runtime_prepare(const struct pl_options *o)
+{
+	prep.opt = o;
+	prep.started = pthread_create(&prep.tid, NULL, prepare_thread, NULL) == 0;
+}
+
 /*
  * Load the configuration (--config, else the installed or shipped file, else built-in
  * defaults), apply the command line over it (--local-net, --bins win), and build the
- * runtime.
+ * runtime: from what pl_runtime_prepare() made, when it ran.
  */
 int
 pl_runtime_load(struct pl_app *app)
 {
 	static struct pl_config cfg;
+	struct pl_sigs *sigs = NULL;
 	char err[512];
 	const char *file;
 
-	if (options_config(&app->opt, &cfg, &file) < 0)
+	if (prep.started) {
+		pthread_join(prep.tid, NULL);
+		prep.started = 0;
+		if (prep.rc < 0) {
+			fprintf(stderr, "%s\n", prep.msg);
+			return -EINVAL;
+		}
+		cfg = prep.cfg;
+		file = prep.file;
+		sigs = prep.sigs;
+		if (sigs == NULL && cfg.scan_budget && cfg.scan_packets) {
+			fprintf(stderr, "portlens: configuration%s%s: %s\n", file ? " " : "",
+				file ? file : "", prep.err);
+			return -EINVAL;
+		}
+	} else if (options_config(&app->opt, &cfg, &file) < 0) {
 		return -EINVAL;
+	}
 	if (app->opt.nb_nets == 0 && cfg.nb_nets) {
 		memcpy(app->opt.nets, cfg.nets, cfg.nb_nets * sizeof(cfg.nets[0]));
 		app->opt.nb_nets = cfg.nb_nets;
@@ -182,7 +262,7 @@ pl_runtime_load(struct pl_app *app)
 	if (app->opt.bins == NULL && cfg.bins[0])
 		app->opt.bins = cfg.bins;
 	pl_parse_set_decap(cfg.decap && !app->opt.no_decap);
-	app->rt = pl_runtime_build(app, &cfg, err, sizeof(err));
+	app->rt = runtime_build(app, &cfg, sigs, err, sizeof(err));
 	if (app->rt == NULL) {
 		fprintf(stderr, "portlens: configuration%s%s: %s\n", file ? " " : "",
 			file ? file : "", err);

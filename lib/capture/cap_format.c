@@ -145,10 +145,13 @@ cap_format_start(struct cap_file *f)
 static int
 next_pcap(struct cap_file *f, struct pl_capture_rec *r)
 {
-	size_t have = cap_fill(f, 16);
+	size_t have;
 	const uint8_t *p;
 	uint32_t caplen;
 
+	if (cap_pcap_next_fast(f, r))
+		return 1;
+	have = cap_fill(f, 16);
 	if (have == 0)
 		return at_end(f, "record", f->rec + 1);
 	if (have < 16)

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One input file as a window of bytes. A plain file is mapped read-only (populated up
- * front, read sequentially): the window is the whole mapping and never moves. A gzip or
- * zstd file is decompressed as a stream into a buffer that slides: cap_fill() keeps at
- * least the bytes the format walker asks for (one record or block) in front of it, so a
- * compressed capture never sits whole in memory.
+ * One input file as a window of bytes that slides: cap_fill() keeps at least the bytes the
+ * format walker asks for (one record or block) in front of it. A plain file is read into
+ * the window with read(), a gzip or zstd file is decompressed into it, so no capture ever
+ * sits whole in memory. A capture held in memory (tests, fuzzing) is its own window.
+ *
+ * Plain files are read, not mapped: on a virtual machine each page fault of a mapping
+ * costs microseconds, and a mapped 287 MB capture took 160-270 ms of faults to walk where
+ * read() into a 256 KiB window that stays in the L2 cache copied it in 40-50 ms
+ * (docs/benchmarking.md, "Offline analysis").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,15 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture_priv.h"
 
-#define CAP_WINDOW (256u << 10)   /* decompressed bytes held at a time (grows for a block) */
+#define CAP_WINDOW (256u << 10)   /* bytes held at a time (grows for a longer block) */
 #define CAP_IN_CHUNK (256u << 10) /* compressed bytes read at a time */
-#define CAP_POPULATE_MAX (2ull << 30) /* map-populate files up to this size */
 
 int
 cap_fail(struct cap_file *f, const char *fmt, ...)
@@ -34,7 +36,7 @@ cap_fail(struct cap_file *f, const char *fmt, ...)
 	return -1;
 }
 
-/* Compressed input bytes consumed so far (progress); plain files: the window position. */
+/* Compressed input bytes consumed so far (progress); plain input: the window position. */
 uint64_t
 cap_in_done(const struct cap_file *f)
 {
@@ -137,10 +139,28 @@ decompress_some(struct cap_file *f)
 	return 0;
 }
 
+/* Read a plain file into the free end of the window. 0, or -1 on a read error. */
+static int
+read_some(struct cap_file *f)
+{
+	ssize_t r;
+
+	do
+		r = read(f->fd, f->buf + f->end, f->cap - f->end);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return cap_fail(f, "read error at byte %" PRIu64 ": %s; check the disk or copy the "
+				"file elsewhere", f->base + f->end, strerror(errno));
+	if (r == 0)
+		f->out_eof = 1;
+	f->end += (size_t)r;
+	return 0;
+}
+
 size_t
 cap_fill(struct cap_file *f, size_t want)
 {
-	if (f->end - f->pos >= want || f->comp == CAP_PLAIN || f->state < 0)
+	if (f->end - f->pos >= want || f->state < 0 || (f->comp == CAP_PLAIN && f->fd < 0))
 		return f->end - f->pos;
 	if (f->pos) {
 		memmove(f->buf, f->buf + f->pos, f->end - f->pos);
@@ -160,7 +180,7 @@ cap_fill(struct cap_file *f, size_t want)
 		f->cap = ncap;
 	}
 	while (f->end < want && !f->out_eof)
-		if (decompress_some(f) < 0)
+		if ((f->comp == CAP_PLAIN ? read_some(f) : decompress_some(f)) < 0)
 			break;
 	return f->end - f->pos;
 }
@@ -179,6 +199,10 @@ setup_stream(struct cap_file *f)
 	f->buf = malloc(f->cap);
 	if (f->buf == NULL)
 		return cap_fail(f, "out of memory");
+	if (f->comp == CAP_PLAIN) {
+		posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		return 0;
+	}
 	if (f->comp == CAP_GZIP) {
 		if (inflateInit2(&f->z, 15 + 16) != Z_OK)
 			return cap_fail(f, "cannot start zlib");
@@ -232,20 +256,8 @@ cap_file_open(struct cap_file *f, const char *path, int flags)
 		f->inbuf = malloc(CAP_IN_CHUNK);
 		if (f->inbuf == NULL)
 			return cap_fail(f, "out of memory");
-		return setup_stream(f);
 	}
-	f->map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE |
-		      (f->size <= CAP_POPULATE_MAX ? MAP_POPULATE : 0), f->fd, 0);
-	if (f->map == MAP_FAILED) {
-		f->map = NULL;
-		return cap_fail(f, "cannot map the file: %s", strerror(errno));
-	}
-	madvise((void *)(uintptr_t)f->map, f->size, MADV_SEQUENTIAL);
-	close(f->fd);
-	f->fd = -1;
-	f->buf = (uint8_t *)(uintptr_t)f->map;
-	f->cap = f->end = f->size;
-	return 0;
+	return setup_stream(f);
 }
 
 int
@@ -272,11 +284,11 @@ cap_file_open_mem(struct cap_file *f, const void *buf, size_t len, const char *n
 	return 0;
 }
 
-/* Back to the first byte (plain files and memory only: a stream is read once). */
+/* Back to the first byte (a capture in memory only: a file is read once). */
 int
 cap_rewind(struct cap_file *f)
 {
-	if (f->comp != CAP_PLAIN)
+	if (f->comp != CAP_PLAIN || f->fd >= 0)
 		return -1;
 	f->pos = 0;
 	f->state = 0;
@@ -287,9 +299,7 @@ cap_rewind(struct cap_file *f)
 void
 cap_file_close(struct cap_file *f)
 {
-	if (f->map)
-		munmap((void *)(uintptr_t)f->map, f->size);
-	else if (f->comp != CAP_PLAIN)
+	if (f->fd >= 0 || f->comp != CAP_PLAIN) /* a window of its own (not memory's) */
 		free(f->buf);
 	if (f->z_init)
 		inflateEnd(&f->z);
@@ -298,7 +308,6 @@ cap_file_close(struct cap_file *f)
 	free(f->ifs);
 	if (f->fd >= 0)
 		close(f->fd);
-	f->map = NULL;
 	f->buf = NULL;
 	f->inbuf = NULL;
 	f->ifs = NULL;

@@ -3,15 +3,18 @@
  * A capture: its input files merged into one stream of records in time order, and the
  * bursts of mbufs filled from it.
  *
- * Opening checks every file: a plain file is walked whole through its mapping (every
- * record or block header, a few milliseconds per million records, pages the reader needs
- * next anyway), so damage anywhere in it stops portlens before analysis; a compressed file
- * is checked as far as its first record. The merge is a binary heap of files keyed by the
- * time of the record each offers next (ties: file order), so rotated files, overlapping or
- * not, come out in time order while each file keeps its own order. With several compressed
- * files only those whose turn has come hold a decompressor: the others wait "parked",
- * remembering the time of their first record, so a week of rotated .gz files costs the
- * memory of a few.
+ * Opening checks every file as far as its first record (header, format, link type); damage
+ * further in is found when the reader reaches it, and stops the run the same way (one
+ * line, no output). Walking a whole file first would read it twice: a capture in memory
+ * (tests, fuzzing) is still walked whole at open. The merge is a binary heap of files keyed
+ * by the time of the record each offers next (ties: file order), so rotated files,
+ * overlapping or not, come out in time order while each file keeps its own order. With
+ * several files only those whose turn has come hold a window (and a decompressor): the
+ * others wait "parked", remembering the time of their first record, so a week of rotated
+ * files costs the memory and file descriptors of a few.
+ *
+ * The burst loop has a fast path for what most captures are, one classic pcap file of
+ * Ethernet frames: records are taken straight from the window while it holds them whole.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +25,7 @@
 #include <sys/stat.h>
 
 #include <rte_memcpy.h>
+#include <rte_prefetch.h>
 #include <rte_mbuf_dyn.h>
 
 #include "capture_priv.h"
@@ -298,8 +302,8 @@ cap_admit(struct pl_capture *c, unsigned int i)
 	if (f->state < 0 || cap_format_start(f) < 0)
 		return fail_file(c, f);
 	c->bytes_total += f->size;
-	if (f->comp == CAP_PLAIN) {
-		/* walk it whole now: damage anywhere stops portlens before analysis */
+	if (f->comp == CAP_PLAIN && f->fd < 0) {
+		/* in memory: walk it whole now, damage anywhere stops it before analysis */
 		while ((rc = cap_format_next(f, &f->cur)) == 1)
 			count++;
 		if (rc < 0)
@@ -320,8 +324,8 @@ cap_admit(struct pl_capture *c, unsigned int i)
 		c->files_done++;
 		return 0;
 	}
-	if (f->comp != CAP_PLAIN && c->n > 1) {
-		/* parked until its turn: no decompressor held meanwhile */
+	if (c->n > 1) {
+		/* parked until its turn: no window, descriptor or decompressor held meanwhile */
 		c->first_ts[i] = f->cur.ts_ns;
 		c->parked[i] = 1;
 		f->has_cur = 0;
@@ -335,7 +339,7 @@ struct pl_capture *
 pl_capture_open(const char *const *paths, unsigned int n, int flags, char *err, size_t errlen)
 {
 	struct pl_capture *c;
-	unsigned int i, compressed = 0;
+	unsigned int i;
 
 	if (n == 0 || n > PL_CAPTURE_MAX_FILES) {
 		snprintf(err, errlen, "%u capture files: give 1 to %u", n, PL_CAPTURE_MAX_FILES);
@@ -353,10 +357,8 @@ pl_capture_open(const char *const *paths, unsigned int n, int flags, char *err, 
 			pl_capture_close(c);
 			return NULL;
 		}
-		compressed += c->files[i].comp != CAP_PLAIN;
 	}
-	if (compressed)
-		c->records = 0; /* not known before reading */
+	c->records = 0; /* files: not known before reading */
 	if (c->nh == 0)
 		c->state = 1;
 	return c;
@@ -499,12 +501,54 @@ fill(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *m,
 	return 0;
 }
 
+/*
+ * The fast path: the one file of the capture is a classic pcap of Ethernet frames. Each
+ * record is copied as it is (the next mbuf's data prefetched while this one is copied) and
+ * the next one taken straight from the window while it holds it whole; anything else
+ * (refill, end, damage, a frame longer than an mbuf) goes the general way. Returns the
+ * mbufs filled; their bytes are added to @p bytes.
+ */
+static uint16_t
+burst_pcap_eth(struct pl_capture *c, struct cap_file *f, struct rte_mbuf **pkts, uint16_t n,
+	       uint64_t *bytes)
+{
+	const int ts_off = c->ts_off;
+	const uint64_t ts_flag = c->ts_flag;
+	uint64_t sum = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = f->cur.caplen;
+
+		if (unlikely(len > rte_pktmbuf_tailroom(m)))
+			break;
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		rte_memcpy(rte_pktmbuf_mtod(m, uint8_t *), f->cur.data, len);
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		*RTE_MBUF_DYNFIELD(m, ts_off, uint64_t *) = f->cur.ts_ns;
+		m->ol_flags |= ts_flag;
+		sum += len;
+		if (likely(cap_pcap_next_fast(f, &f->cur)))
+			continue;
+		advance(c, f);
+		if (!f->has_cur) {
+			i++; /* the file ended or failed after this record */
+			break;
+		}
+	}
+	*bytes += sum;
+	return i;
+}
+
 uint16_t
 pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf **pkts,
 		 uint16_t n)
 {
 	uint64_t bytes = 0;
-	uint16_t i;
+	uint16_t i = 0;
 
 	if (unlikely(c->pending)) {
 		struct cap_file *f = c->pending;
@@ -526,7 +570,13 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 	}
 	if (c->state || rte_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
 		return 0;
-	for (i = 0; i < n; i++) {
+	if (likely(c->nh == 1)) {
+		struct cap_file *f = &c->files[c->heap[0]];
+
+		if (likely(f->has_cur && !f->pcapng && f->linktype == 1))
+			i = burst_pcap_eth(c, f, pkts, n, &bytes);
+	}
+	for (; i < n; i++) {
 		struct cap_file *f = top(c);
 
 		if (unlikely(f == NULL) || unlikely(fill(c, mp, pkts[i], &f->cur) < 0))

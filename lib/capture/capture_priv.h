@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/capture's insides: one input file (its byte window over a mapping or a decompressed
+ * lib/capture's insides: one input file (its byte window over a read or a decompressed
  * stream, its format state) and the functions the library's files share.
  */
 #ifndef CAPTURE_PRIV_H
@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <string.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -35,11 +36,11 @@ struct cap_file {
 	enum cap_comp comp;
 	int fd;
 	uint64_t size;              /* bytes on disk (or in memory) */
-	/* the window: stream bytes [pos, end) at buf; buf[0] is stream byte base */
+	/* the window: stream bytes [pos, end) at buf; buf[0] is stream byte base; a file's
+	 * window is read (plain) or decompressed into, a capture in memory is its own */
 	uint8_t *buf;
 	size_t cap, pos, end;
 	uint64_t base;
-	const uint8_t *map;         /* plain: the mapping (buf aliases it), NULL for memory */
 	/* compressed input */
 	const uint8_t *in;          /* input chunk (inbuf, or the whole memory buffer) */
 	uint8_t *inbuf;
@@ -89,6 +90,40 @@ static inline uint64_t
 cap_off(const struct cap_file *f)
 {
 	return f->base + f->pos;
+}
+
+/*
+ * The next classic pcap record when the window holds it whole, as most records are: 1 with
+ * @p r filled, else 0 (nothing consumed: the window must slide or refill, or the file ends
+ * or is damaged there, which cap_format_next() sorts out). Inline for the burst loop.
+ */
+static inline int
+cap_pcap_next_fast(struct cap_file *f, struct pl_capture_rec *r)
+{
+	const uint8_t *p = f->buf + f->pos;
+	size_t have = f->end - f->pos;
+	uint32_t h[4], caplen;
+
+	if (unlikely(have < 16))
+		return 0;
+	memcpy(h, p, 16);
+	if (f->swap) {
+		h[0] = __builtin_bswap32(h[0]);
+		h[1] = __builtin_bswap32(h[1]);
+		h[2] = __builtin_bswap32(h[2]);
+		h[3] = __builtin_bswap32(h[3]);
+	}
+	caplen = h[2];
+	if (unlikely(caplen > PL_CAPTURE_MAX_RECORD || 16 + (size_t)caplen > have))
+		return 0;
+	r->data = p + 16;
+	r->caplen = caplen;
+	r->wirelen = h[3];
+	r->linktype = f->linktype;
+	r->ts_ns = (uint64_t)h[0] * 1000000000ull + (uint64_t)h[1] * f->tsmul;
+	f->pos += 16 + (size_t)caplen;
+	f->rec++;
+	return 1;
 }
 
 /* cap_format.c: the file's header, then its records */

@@ -7,8 +7,8 @@
  * files of a rotated `tcpdump -G/-C` capture, several `--pcap` options, a folder). Each
  * file is a classic pcap (either byte order, microsecond or nanosecond timestamps) or a
  * pcapng (several interfaces and link types, per-interface timestamp resolution and
- * offset, either byte order, non-packet blocks skipped), stored plain (mapped read-only)
- * or compressed with gzip or zstd (decompressed as a stream, never whole in memory).
+ * offset, either byte order, non-packet blocks skipped), stored plain (read as a stream)
+ * or compressed with gzip or zstd (decompressed as a stream): never whole in memory.
  *
  * Link types: Ethernet, Linux cooked v1/v2, raw IP (101, 12, 14), IPv4 (228), IPv6 (229),
  * NULL and LOOP (either byte order). Every record that is not Ethernet is rewritten at
@@ -19,9 +19,9 @@
  * counters serve every capture, and `bytes` of the same traffic captured two ways agree.
  *
  * Every problem is reported as one line naming the file, where (record or block number and
- * byte offset) and what is wrong, with what to do about it. A plain file is checked whole
- * when it is opened (its record headers walked through the mapping); a compressed file's
- * problems show when the reader reaches them.
+ * byte offset) and what is wrong, with what to do about it. A file is checked as far as its
+ * first record when it is opened; damage further in shows when the reader reaches it (a
+ * capture held in memory is checked whole when opened).
  */
 #ifndef PL_CAPTURE_H
 #define PL_CAPTURE_H
@@ -88,9 +88,9 @@ int pl_capture_expand(const char *arg, char **paths, unsigned int *n, unsigned i
 		      char *err, size_t errlen);
 
 /**
- * Open the input files of one capture and check them: each must be a pcap or pcapng
- * capture, plain, gzip or zstd, with supported link types. Plain files are walked whole
- * (record or block headers) so damage anywhere is found now, before analysis.
+ * Open the input files of one capture and check them as far as their first record: each
+ * must be a pcap or pcapng capture, plain, gzip or zstd, with a supported link type.
+ * Damage further in stops the capture when the reader reaches it (pl_capture_done() < 0).
  *
  * @param paths   the files (read in time order across files; file order within one).
  * @param n       how many, 1 to PL_CAPTURE_MAX_FILES.
@@ -104,7 +104,8 @@ struct pl_capture *pl_capture_open(const char *const *paths, unsigned int n, int
 
 /**
  * Open a capture held in memory (one file's bytes, plain or compressed). For tests and
- * fuzzing; the buffer must outlive the capture.
+ * fuzzing; the buffer must outlive the capture. A plain one is walked whole now, so damage
+ * anywhere in it is found before the first record is read.
  *
  * @param buf     the bytes.
  * @param len     how many.
@@ -181,7 +182,7 @@ const char *pl_capture_error(const struct pl_capture *c);
 void pl_capture_progress(const struct pl_capture *c, struct pl_capture_progress *p);
 
 /**
- * Records in the capture when known before reading (every file plain): else 0.
+ * Records in the capture when known before reading (a plain capture in memory): else 0.
  *
  * @param c  the capture.
  * @return the number of packet records.
@@ -197,7 +198,7 @@ uint64_t pl_capture_records(const struct pl_capture *c);
 const char *pl_capture_linktype_name(uint32_t linktype);
 
 /**
- * Close a capture: unmap, stop decompressing, free.
+ * Close a capture: close its files, stop decompressing, free.
  *
  * @param c  the capture, or NULL.
  */

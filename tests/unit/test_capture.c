@@ -2,9 +2,14 @@
 /*
  * lib/capture on captures built byte by byte in memory: timestamps of every resolution, the
  * Ethernet frame of every link type, pcapng interfaces and offsets, the time-order merge of
- * the mbuf path, and refusals. The integration test capture_formats covers whole files.
+ * the mbuf path, and refusals; and on files written here, the window a plain file is read
+ * through. The integration test capture_formats covers whole captures.
  */
 #include "pl_test.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
 
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
@@ -253,6 +258,168 @@ test_burst_fills_mbufs_with_frames_and_time(void **state)
 	rte_mempool_free(mp);
 }
 
+/* A pcap file of @p n Ethernet records of varied lengths (some longer than an mbuf, one
+ * longer than the reader's window) in a byte order, written to a temporary file. The
+ * records' bytes are a function of (record, offset); @p lens gets their lengths. */
+static char *
+write_varied(unsigned int n, int big_endian, uint32_t *lens, size_t *size)
+{
+	static char path[64];
+	uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1 };
+	uint8_t *rec = malloc(PL_CAPTURE_MAX_RECORD);
+	int fd = mkstemp(strcpy(path, "/tmp/pl-test-capture-XXXXXX"));
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+	unsigned int i, k;
+
+	assert_non_null(f);
+	assert_non_null(rec);
+	for (k = 0; k < 6 && big_endian; k++)
+		hdr[k] = k == 1 ? 0x04000200 : __builtin_bswap32(hdr[k]); /* two 16-bit fields */
+	fwrite(hdr, 4, 6, f);
+	*size = 24;
+	for (i = 0; i < n; i++) {
+		uint32_t len = 60 + (i * 7919u) % 1500, rh[4];
+
+		if (i % 97 == 5)
+			len = 3000 + i; /* chained */
+		if (i == n / 2)
+			len = PL_CAPTURE_MAX_RECORD; /* longer than the window */
+		lens[i] = len;
+		rh[0] = 1700000000 + i;
+		rh[1] = i;
+		rh[2] = len;
+		rh[3] = len;
+		for (k = 0; k < 4; k++)
+			rh[k] = big_endian ? __builtin_bswap32(rh[k]) : rh[k];
+		for (k = 0; k < len; k++)
+			rec[k] = (uint8_t)(i * 31 + k);
+		fwrite(rh, 4, 4, f);
+		fwrite(rec, 1, len, f);
+		*size += 16 + len;
+	}
+	fclose(f);
+	free(rec);
+	return path;
+}
+
+/* Check the mbufs of a file written by write_varied(), from record @p first on. */
+static void
+check_varied(struct rte_mbuf **m, uint16_t n, unsigned int first, const uint32_t *lens,
+	     int ts_off)
+{
+	uint16_t j;
+
+	for (j = 0; j < n; j++) {
+		unsigned int i = first + j, k = 0;
+		const struct rte_mbuf *seg;
+
+		assert_int_equal(m[j]->pkt_len, lens[i]);
+		assert_true(*RTE_MBUF_DYNFIELD(m[j], ts_off, uint64_t *) ==
+			    (1700000000ull + i) * 1000000000ull + i * 1000ull);
+		for (seg = m[j]; seg; seg = seg->next) {
+			const uint8_t *d = rte_pktmbuf_mtod(seg, const uint8_t *);
+			uint16_t b;
+
+			for (b = 0; b < seg->data_len; b++, k++)
+				if (d[b] != (uint8_t)(i * 31 + k))
+					fail_msg("record %u byte %u: %u", i, k, d[b]);
+		}
+		assert_int_equal(k, lens[i]);
+	}
+}
+
+/* A plain file is read through a window that slides and refills: every record comes out
+ * whole and in order, in either byte order, across refills, chained when longer than an
+ * mbuf, and one longer than the window itself. */
+static void
+test_plain_file_streams_every_record_whole(void **state)
+{
+	enum { N = 3000 };
+	static uint32_t lens[N];
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("capfile", 512, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct rte_mbuf *m[32];
+	struct pl_capture_progress pr;
+	char err[512];
+	int be, off;
+	uint64_t flag;
+
+	(void)state;
+	assert_non_null(mp);
+	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
+	for (be = 0; be < 2; be++) {
+		size_t size;
+		const char *path = write_varied(N, be, lens, &size);
+		struct pl_capture *c = pl_capture_open(&path, 1, 0, err, sizeof(err));
+		unsigned int got = 0;
+		uint16_t n;
+
+		if (c == NULL)
+			fail_msg("%s", err);
+		while ((n = pl_capture_burst(c, mp, m, 32)) > 0) {
+			check_varied(m, n, got, lens, off);
+			got += n;
+			rte_pktmbuf_free_bulk(m, n);
+		}
+		assert_int_equal(got, N);
+		assert_int_equal(pl_capture_done(c), 1);
+		pl_capture_progress(c, &pr);
+		assert_true(pr.bytes_done == size && pr.bytes_total == size && pr.records == N);
+		pl_capture_close(c);
+		unlink(path);
+	}
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
+/* Damage past the first record of a file is found when the reader reaches it: the records
+ * before it come out, then the capture stops with the record, its byte and the advice. */
+static void
+test_damage_in_a_file_stops_the_reader_where_it_is(void **state)
+{
+	enum { N = 600, BAD = 400 };
+	static uint32_t lens[N];
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("capbad", 512, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct rte_mbuf *m[32];
+	char err[512], want[128];
+	uint32_t bad = 0x7fffffff;
+	uint64_t at = 24, flag;
+	unsigned int i, got = 0;
+	size_t size;
+	const char *path = write_varied(N, 0, lens, &size);
+	struct pl_capture *c;
+	int fd, off;
+	uint16_t n;
+
+	(void)state;
+	assert_non_null(mp);
+	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
+	for (i = 0; i < BAD; i++)
+		at += 16 + lens[i];
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &bad, 4, (off_t)at + 8), 4);
+	close(fd);
+	c = pl_capture_open(&path, 1, 0, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("refused at open: %s", err);
+	while ((n = pl_capture_burst(c, mp, m, 32)) > 0) {
+		check_varied(m, n, got, lens, off);
+		got += n;
+		rte_pktmbuf_free_bulk(m, n);
+	}
+	assert_int_equal(got, BAD);
+	assert_int_equal(pl_capture_done(c), -1);
+	snprintf(want, sizeof(want), "damaged: record %u at byte %" PRIu64 " claims", BAD + 1, at);
+	if (strstr(pl_capture_error(c), want) == NULL)
+		fail_msg("'%s' lacks '%s'", pl_capture_error(c), want);
+	pl_capture_close(c);
+	unlink(path);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
 static int
 setup(void **state)
 {
@@ -272,6 +439,8 @@ main(void)
 		cmocka_unit_test(test_unsupported_link_type_is_refused_in_one_line),
 		cmocka_unit_test(test_truncated_record_is_refused_unless_allowed),
 		cmocka_unit_test(test_burst_fills_mbufs_with_frames_and_time),
+		cmocka_unit_test(test_plain_file_streams_every_record_whole),
+		cmocka_unit_test(test_damage_in_a_file_stops_the_reader_where_it_is),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

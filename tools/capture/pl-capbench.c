@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pl-capbench: what the offline capture source costs per packet, by design choice, on one
- * lcore and one file (read through lib/capture, mbufs freed at once, TSC cycles):
+ * lcore and one file (read through lib/capture from opening the file to its end, mbufs
+ * freed at once, TSC cycles):
  *
  *   copy     pl_capture_burst(): mbufs filled by copy, bulk (what portlens does)
  *   ring     the same bursts handed through an ethdev first: enqueued on a net_ring port's
  *            RX ring (rte_eth_from_rings) and received with rte_eth_rx_burst, the extra hop
  *            a reader behind an ethdev costs the RX lcore
  *   next     records one by one (pl_capture_next), copied into mbufs allocated in bulk
- *   extbuf   records one by one, mbufs attached as external buffers over the mapping (no
- *            copy), one shared-info reference taken per mbuf as the attach needs; Ethernet
- *            plain files only
+ *   extbuf   records one by one, mbufs attached as external buffers over the reader's
+ *            window (no copy), one shared-info reference taken per mbuf as the attach
+ *            needs; Ethernet files only
  *
  * usage: pl-capbench FILE [MODE...] [--rounds N]   (default: every mode, 3 rounds each)
  */
@@ -58,14 +59,13 @@ open_file(const char *path)
 static uint64_t
 pass(const char *path, const char *mode, uint64_t *cycles)
 {
+	uint64_t n = 0, t0 = rte_rdtsc(); /* opening counts: it may read ahead */
 	struct pl_capture *c = open_file(path);
 	struct rte_mbuf *pkts[BURST], *got[BURST];
 	struct rte_mbuf_ext_shared_info shinfo = { .free_cb = no_free };
-	uint64_t n = 0, t0;
 	int by_record = strcmp(mode, "next") == 0 || strcmp(mode, "extbuf") == 0;
 
 	rte_mbuf_ext_refcnt_set(&shinfo, 1);
-	t0 = rte_rdtsc();
 	for (;;) {
 		uint16_t k = 0, i;
 
