@@ -32,6 +32,96 @@
 struct pl_app pl_app;
 int pl_logtype;
 
+/* --timings: the milestones of a run, each with the name of the step that ends there. */
+#define PL_MARKS(X) \
+	X(MAIN, "") \
+	X(EAL, "EAL") \
+	X(CONFIG, "configuration") \
+	X(SETUP, "tables and lcores") \
+	X(LAUNCH, "pool, ports, launch") \
+	X(RUN, "run") \
+	X(FINAL, "final snapshot and outputs") \
+	X(END, "release")
+
+enum pl_mark {
+#define X(id, name) PL_MARK_##id,
+	PL_MARKS(X)
+#undef X
+	PL_MARK_MAX
+};
+
+static uint64_t marks[PL_MARK_MAX];
+static char run_line[320];
+
+static inline void
+mark(enum pl_mark m)
+{
+	marks[m] = pl_clock_ns(CLOCK_MONOTONIC);
+}
+
+/* --timings: where the run's cycles went, from the final snapshot's lcore counters (the RX
+ * lcore's reading share offline from offline.c). */
+static void
+timings_run(const struct pl_app *app, const struct pl_snapshot *fin)
+{
+	double ms = (double)(marks[PL_MARK_RUN] - marks[PL_MARK_LAUNCH]) / 1e6;
+	uint64_t pkts = fin->total.v[PL_CTR_rx_packets], wb = 0, wt = 0, wp = 0, rb = 0, rt = 0;
+	double per = pkts ? (double)pkts : 1;
+	unsigned int i;
+	int len;
+
+	for (i = 0; i < fin->nb_lcores; i++) {
+		const struct pl_snap_lcore *l = &fin->lcore[i];
+
+		if (l->role == PL_ROLE_RX) {
+			rb += l->sum.v[PL_CTR_busy_cycles];
+			rt += l->sum.v[PL_CTR_total_cycles];
+		} else {
+			wb += l->sum.v[PL_CTR_busy_cycles];
+			wt += l->sum.v[PL_CTR_total_cycles];
+			wp += l->sum.v[PL_CTR_packets];
+		}
+	}
+	len = snprintf(run_line, sizeof(run_line), "portlens: run: %" PRIu64 " packets in %.1f ms "
+		       "(%.2f Mpps); RX lcore %.0f %% busy, %.0f cycles a packet", pkts, ms,
+		       ms > 0 ? pkts / ms / 1e3 : 0, rt ? 100.0 * rb / rt : 0, rb / per);
+	if (app->offline && len > 0 && len < (int)sizeof(run_line))
+		len += snprintf(run_line + len, sizeof(run_line) - len, " (reading %.0f)",
+				pl_offline_read_cycles() / per);
+	if (len > 0 && len < (int)sizeof(run_line))
+		snprintf(run_line + len, sizeof(run_line) - len, "; %u worker%s %.0f %% busy, %.0f "
+			 "cycles a packet", app->nb_workers, app->nb_workers == 1 ? "" : "s",
+			 wt ? 100.0 * wb / wt : 0, wb / (wp ? (double)wp : 1));
+}
+
+/* --timings: one line of the steps from main() to the end, then the run's line. */
+static void
+timings_print(void)
+{
+	static const char *const names[] = {
+#define X(id, name) name,
+		PL_MARKS(X)
+#undef X
+	};
+	char buf[512];
+	unsigned int i, prev = PL_MARK_MAIN;
+	int len = snprintf(buf, sizeof(buf), "portlens: timings:");
+
+	for (i = PL_MARK_MAIN + 1; i < PL_MARK_MAX && len < (int)sizeof(buf); i++) {
+		if (marks[i] == 0)
+			continue;
+		len += snprintf(buf + len, sizeof(buf) - len, " %s %.1f ms |", names[i],
+				(double)(marks[i] - marks[prev]) / 1e6);
+		prev = i;
+	}
+	if (len < (int)sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, " total %.1f ms from main()",
+			 (double)(marks[prev] - marks[PL_MARK_MAIN]) / 1e6);
+	fprintf(stderr, "%s\n", buf);
+	if (run_line[0])
+		fprintf(stderr, "%s\n", run_line);
+}
+
 static void
 on_signal(int sig)
 {
@@ -385,6 +475,7 @@ main(int argc, char **argv)
 	int i, sep = -1, rc, exit_code = 0;
 	unsigned int lc;
 
+	mark(PL_MARK_MAIN);
 	/* Under systemd the journal reads stdout, and the EAL's default log stream writes each
 	 * line to stdout and to syslog, which the journal also collects: keep one copy. */
 	if (getenv("JOURNAL_STREAM") != NULL)
@@ -408,10 +499,11 @@ main(int argc, char **argv)
 		if (pl_offline_open_start(app) < 0)
 			return 2;
 		app->offline = 1;
-		if (pl_offline_eal_args(o, eal, RTE_DIM(eal)) < 0)
-			return 2;
-		/* the configuration is read and its signatures compiled meanwhile too */
+		/* the configuration is read now (the EAL memory depends on it) and its
+		 * signatures compiled meanwhile too */
 		pl_runtime_prepare(o);
+		if (pl_offline_eal_args(o, pl_runtime_flow_capacity(), eal, RTE_DIM(eal)) < 0)
+			return 2;
 		for (i = 0; eal[i]; i++)
 			;
 		rc = rte_eal_init(i, eal);
@@ -425,6 +517,7 @@ main(int argc, char **argv)
 				rte_strerror(rte_errno));
 			return 1;
 		}
+		mark(PL_MARK_EAL);
 	} else {
 		rc = rte_eal_init(argc, argv);
 		if (rc < 0) {
@@ -432,6 +525,7 @@ main(int argc, char **argv)
 				"options before --)\n", rte_strerror(rte_errno));
 			return 2;
 		}
+		mark(PL_MARK_EAL);
 		argv[rc] = argv[0];
 		if (pl_options_parse(argc - rc, argv + rc, o) < 0) {
 			rte_eal_cleanup();
@@ -467,6 +561,7 @@ main(int argc, char **argv)
 		goto out;
 	if (pl_runtime_load(app) < 0)
 		goto out;
+	mark(PL_MARK_CONFIG);
 	if (o->bins == NULL)
 		o->bins = PL_BINS_DEFAULT;
 	app->bins = pl_bins_create(o->bins, err, sizeof(err));
@@ -492,6 +587,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "portlens: out of memory setting up lcores (try --mem)\n");
 		goto out;
 	}
+	mark(PL_MARK_SETUP);
 	if (pl_ports_init(app) < 0) {
 		exit_code = 2;
 		goto out;
@@ -558,10 +654,12 @@ main(int argc, char **argv)
 				      app->rx_lcore[i]);
 	for (i = 0; i < (int)app->nb_workers; i++)
 		rte_eal_remote_launch(pl_worker_loop, app->wk[i], app->worker_lcore[i]);
+	mark(PL_MARK_LAUNCH);
 	pl_stats_loop(app);
 	app->rx_stop = 1;
 	RTE_LCORE_FOREACH_WORKER(lc)
 		rte_eal_wait_lcore(lc);
+	mark(PL_MARK_RUN);
 	if (app->offline) {
 		pl_offline_progress_stop(app, !pl_offline_failed(app));
 		pl_offline_notice(app);
@@ -608,6 +706,9 @@ main(int argc, char **argv)
 			fin->balance.in_flight);
 		exit_code = 1;
 	}
+	mark(PL_MARK_FINAL);
+	if (o->timings)
+		timings_run(app, fin);
 	if (app->http && o->linger > 0)
 		linger(app, o->linger);
 	pl_console_wait(app); /* offline: the console goes on over the final snapshot */
@@ -631,5 +732,8 @@ out:
 	if (pl_offline_failed(app))
 		fprintf(stderr, "portlens: --pcap %s\n", pl_capture_error(app->cap));
 	pl_offline_close(app);
+	mark(PL_MARK_END);
+	if (o->timings)
+		timings_print();
 	return exit_code;
 }

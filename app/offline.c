@@ -115,6 +115,16 @@ pl_offline_notice(struct pl_app *app)
 	}
 }
 
+/* Cycles the RX lcore spent reading (the one offline RX lcore writes it, main reads it
+ * after that lcore returned). */
+static uint64_t read_cycles;
+
+uint64_t
+pl_offline_read_cycles(void)
+{
+	return read_cycles;
+}
+
 /* The RX role on a capture: bursts from the reader through the RX handler. */
 int
 pl_offline_rx_loop(void *arg)
@@ -132,6 +142,7 @@ pl_offline_rx_loop(void *arg)
 		uint16_t n = pl_capture_burst(app->cap, app->pool, pkts, PL_BURST);
 
 		if (n) {
+			read_cycles += rte_rdtsc() - t0;
 			pl_rx_burst(rx, &capture_port, pkts, n, b);
 			idle = 0;
 		}

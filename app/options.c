@@ -26,7 +26,7 @@ enum {
 	OPT_BINS, OPT_INTERVAL, OPT_TICK, OPT_JSON, OPT_JSON_LINES, OPT_JSON_INTERVAL,
 	OPT_REPORT, OPT_HTTP_TOKEN, OPT_ALLOW_TRUNCATED, OPT_IPFIX, OPT_IPFIX_ACTIVE, OPT_IPFIX_DOMAIN,
 	OPT_IPFIX_MODE, OPT_IPFIX_RATE, OPT_IPFIX_TEMPLATE_REFRESH,
-	OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
+	OPT_TIMINGS, OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
 	OPT_HTTP, OPT_LINGER, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_DECAP,
 	OPT_HELP, OPT_VERSION, OPT_CONFIG, OPT_CMDLINE_FILE, OPT_PRINT_CONFIG,
@@ -72,6 +72,7 @@ static const struct option longopts[] = {
 	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "timings", no_argument, NULL, OPT_TIMINGS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "cmdline-file", required_argument, NULL, OPT_CMDLINE_FILE },
@@ -95,6 +96,8 @@ pl_options_usage(FILE *f)
 "  --progress, --no-progress\n"
 "                         one status line on stderr twice a second (default: when stderr\n"
 "                         is a terminal)\n"
+"  --timings              at exit, where the time went on stderr: start-up steps, the run\n"
+"                         (reading, RX, workers), the final snapshot and the release\n"
 "\n"
 "lcores and rings:\n"
 "  --workers N            worker lcores (offline default 1; else all lcores left)\n"
@@ -104,7 +107,8 @@ pl_options_usage(FILE *f)
 "  --ring-size N          entries of each RX->worker ring, power of two\n"
 "                         (default 4096; offline 1024)\n"
 "  --mbufs N              mbufs in the pool (default: enough for descriptors and rings)\n"
-"  --mem MB               offline mode: EAL memory (default 512)\n"
+"  --mem MB               offline mode: EAL memory (default: sized for the workers and\n"
+"                         flows.capacity, 256 for one worker and the default capacity)\n"
 "  --idle-yield, --no-idle-yield\n"
 "                         idle lcores yield the CPU (default on offline, off live)\n"
 "analysis:\n"
@@ -305,7 +309,7 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	o->idle_yield = -1;
 	o->progress = -1;
 	o->ring_size = 4096;
-	o->mem_mb = 512;
+	o->mem_mb = 0; /* offline: sized for the lcores and the flow tables */
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i", longopts, NULL)) != -1) {
@@ -485,6 +489,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		case OPT_PROGRESS:
 			o->progress = 1;
 			break;
+		case OPT_TIMINGS:
+			o->timings = 1;
+			break;
 		case OPT_NO_PROGRESS:
 			o->progress = 0;
 			break;
@@ -567,8 +574,23 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
  * EAL arguments for offline mode. Lcore 0 (main: stats) and the RX lcore get CPUs of their
  * own where there are enough; workers take the CPUs that remain, round robin.
  */
+/*
+ * Offline EAL memory when --mem is not given: what start-up allocates (the direction
+ * tables, pool, rings and counter banks: about 140 MiB) plus per worker its counter banks
+ * and scan state (16 MiB) and its flow and source tables (about 330 bytes a flow of
+ * flows.capacity), a quarter more for slack, in steps of 64 MiB. Every MiB mapped costs
+ * page-table set-up at start, so no more than that.
+ */
+static unsigned int
+offline_mem_mb(unsigned int workers, unsigned int flow_capacity)
+{
+	double mb = 140 + workers * (16 + flow_capacity * 330.0 / 1048576);
+
+	return RTE_ALIGN_CEIL((unsigned int)(mb * 1.25), 64u);
+}
+
 int
-pl_offline_eal_args(const struct pl_options *o, char **eal, int max)
+pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char **eal, int max)
 {
 	static char lcores[1024], mem[32], prefix[64];
 	unsigned int cpus[CPU_SETSIZE], nc = 0, i, nb_w = o->nb_workers ? o->nb_workers : 1;
@@ -587,7 +609,7 @@ pl_offline_eal_args(const struct pl_options *o, char **eal, int max)
 	for (i = 0; i < nb_w && len < (int)sizeof(lcores) - 16; i++)
 		len += snprintf(lcores + len, sizeof(lcores) - len, ",%u@%u", i + 2,
 				cpus[nc > 1 ? 1 + i % (nc - 1) : 0]);
-	snprintf(mem, sizeof(mem), "%u", o->mem_mb);
+	snprintf(mem, sizeof(mem), "%u", o->mem_mb ? o->mem_mb : offline_mem_mb(nb_w, flow_capacity));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=portlens-%d", (int)getpid());
 	eal[n++] = "portlens";
 	eal[n++] = "--lcores";

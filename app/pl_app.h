@@ -46,6 +46,7 @@ struct pl_options {
 	const char *pcaps[PL_MAX_PCAP_ARGS]; /* every capture argument: files, folders, patterns */
 	unsigned int nb_pcaps;
 	int progress;              /* --progress 1, --no-progress 0, -1: when stderr is a tty */
+	int timings;               /* --timings: where the time went, on stderr at exit */
 	const char *config;        /* --config FILE (default: pl_runtime_default_config()) */
 	int print_config;          /* --print-config: write the configuration, exit */
 	int allow_truncated;       /* --allow-truncated: analyse what a cut capture holds */
@@ -224,7 +225,8 @@ extern struct pl_app pl_app;
 /* options.c */
 int pl_options_parse(int argc, char **argv, struct pl_options *o);
 void pl_options_usage(FILE *f);
-int pl_offline_eal_args(const struct pl_options *o, char **eal, int max);
+int pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char **eal,
+			int max);
 
 /* offline.c: the capture source of offline mode */
 int pl_offline_open_start(struct pl_app *app);
@@ -238,6 +240,8 @@ void pl_offline_inputs(struct pl_app *app);
 /* After the run: the notice of a file cut short that --allow-truncated let through, when
  * the reader found the cut (once). */
 void pl_offline_notice(struct pl_app *app);
+/* TSC cycles the RX lcore spent in the capture reader (filling mbufs), for --timings. */
+uint64_t pl_offline_read_cycles(void);
 void pl_offline_close(struct pl_app *app);
 
 /* ports.c */
@@ -247,9 +251,12 @@ void pl_ports_stop(struct pl_app *app);
 unsigned int pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);
 
 /* runtime.c */
-/* Read the configuration and compile its signatures on a thread (no EAL needed), for
- * pl_runtime_load() to take: call it before rte_eal_init() so both overlap. */
+/* Read the configuration, and compile its signatures on a thread (no EAL needed), for
+ * pl_runtime_load() to take: call it before rte_eal_init() so the compile overlaps it. */
 void pl_runtime_prepare(const struct pl_options *o);
+/* flows.capacity of the configuration pl_runtime_prepare() read (the default if it could
+ * not be read: the error comes from pl_runtime_load()). */
+unsigned int pl_runtime_flow_capacity(void);
 int pl_runtime_load(struct pl_app *app);
 /* The configuration file used without --config: /etc/portlens/portlens.yaml when installed,
  * else the source tree's lib/config/portlens.yaml; NULL when neither exists. */

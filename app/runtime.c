@@ -195,8 +195,8 @@ pl_runtime_print_config(const struct pl_options *o)
 /* What pl_runtime_prepare()'s thread made: the configuration and its signatures. */
 static struct {
 	pthread_t tid;
-	int started;
-	const struct pl_options *opt;
+	int started;             /* the thread runs: join it */
+	int prepared;            /* pl_runtime_prepare() was called */
 	struct pl_config cfg;
 	const char *file;
 	int rc;                  /* config_read()'s */
@@ -211,7 +211,6 @@ prepare_thread(void *arg)
 	const struct pl_config *cfg = &prep.cfg;
 
 	(void)arg;
-	prep.rc = config_read(prep.opt, &prep.cfg, &prep.file, prep.msg, sizeof(prep.msg));
 	if (prep.rc == 0 && cfg->scan_budget && cfg->scan_packets)
 		prep.sigs = pl_sigs_load(cfg->signatures, prep.err, sizeof(prep.err));
 	return NULL;
@@ -220,8 +219,23 @@ prepare_thread(void *arg)
 void
 pl_runtime_prepare(const struct pl_options *o)
 {
-	prep.opt = o;
-	prep.started = pthread_create(&prep.tid, NULL, prepare_thread, NULL) == 0;
+	prep.rc = config_read(o, &prep.cfg, &prep.file, prep.msg, sizeof(prep.msg));
+	if (pthread_create(&prep.tid, NULL, prepare_thread, NULL) == 0)
+		prep.started = 1;
+	else
+		prepare_thread(NULL);
+	prep.prepared = 1;
+}
+
+unsigned int
+pl_runtime_flow_capacity(void)
+{
+	static struct pl_config def;
+
+	if (prep.prepared && prep.rc == 0)
+		return prep.cfg.flow_capacity;
+	pl_config_defaults(&def);
+	return def.flow_capacity;
 }
 
 /*
@@ -237,9 +251,10 @@ pl_runtime_load(struct pl_app *app)
 	char err[512];
 	const char *file;
 
-	if (prep.started) {
-		pthread_join(prep.tid, NULL);
-		prep.started = 0;
+	if (prep.prepared) {
+		if (prep.started)
+			pthread_join(prep.tid, NULL);
+		prep.started = prep.prepared = 0;
 		if (prep.rc < 0) {
 			fprintf(stderr, "%s\n", prep.msg);
 			return -EINVAL;

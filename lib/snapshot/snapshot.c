@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -16,12 +17,33 @@
 #include "pl_snapshot.h"
 
 #define PORTS_ENTRIES ((size_t)PL_PORT_ROWS * 65536)
+#define HUGE_2M (2u << 20)
+
+/*
+ * A per-port table (collector totals, snapshots: 5 MiB each), zeroed when @p zero. Every
+ * snapshot reads and writes it whole, so it is put on transparent huge pages where the
+ * kernel allows them (madvise mode): three 2 MiB faults instead of 1280 4 KiB ones, which
+ * cost about 20 us each on a virtual machine (a first snapshot took 50 ms of faults).
+ */
+static struct pl_port_ctr *
+ports_alloc(int zero)
+{
+	size_t len = RTE_ALIGN_CEIL(PORTS_ENTRIES * sizeof(struct pl_port_ctr), HUGE_2M);
+	struct pl_port_ctr *p = aligned_alloc(HUGE_2M, len);
+
+	if (p == NULL)
+		return NULL;
+	madvise(p, len, MADV_HUGEPAGE); /* advice only: 4 KiB pages if refused */
+	if (zero)
+		memset(p, 0, len);
+	return p;
+}
 
 int
 pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t ival_ns)
 {
 	memset(col, 0, sizeof(*col));
-	col->ports = calloc(PORTS_ENTRIES, sizeof(*col->ports));
+	col->ports = ports_alloc(1);
 	if (col->ports == NULL)
 		return -ENOMEM;
 	col->bins = bins;
@@ -433,7 +455,7 @@ snapshot_alloc(uint32_t nb_bins)
 		s = calloc(1, sizeof(*s));
 		if (s == NULL)
 			return NULL;
-		s->ports = malloc(PORTS_ENTRIES * sizeof(*s->ports));
+		s->ports = ports_alloc(0); /* written whole by every build */
 		s->bins = malloc(bins_bytes);
 		s->bins_bytes = bins_bytes;
 	}
