@@ -107,8 +107,9 @@ pl_options_usage(FILE *f)
 "  --ring-size N          entries of each RX->worker ring, power of two\n"
 "                         (default 4096; offline 1024)\n"
 "  --mbufs N              mbufs in the pool (default: enough for descriptors and rings)\n"
-"  --mem MB               offline mode: EAL memory (default: sized for the workers and\n"
-"                         flows.capacity, 256 for one worker and the default capacity)\n"
+"  --mem MB               offline mode: EAL memory (default: sized for the workers,\n"
+"                         flows.capacity and a console or HTTP server; 256 for one\n"
+"                         worker and the default capacity)\n"
 "  --idle-yield, --no-idle-yield\n"
 "                         idle lcores yield the CPU (default on offline, off live)\n"
 "analysis:\n"
@@ -576,16 +577,20 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
  */
 /*
  * Offline EAL memory when --mem is not given: what start-up allocates (the direction
- * tables, pool, rings and counter banks: about 140 MiB) plus per worker its counter banks
- * and scan state (16 MiB) and its flow and source tables (about 330 bytes a flow of
- * flows.capacity), a quarter more for slack, in steps of 64 MiB. Every MiB mapped costs
- * page-table set-up at start, so no more than that.
+ * tables, 132 MiB, then pool, rings and counter banks: about 140 MiB in all) plus per worker
+ * its counter banks and scan state (16 MiB) and its flow and source tables (about 330 bytes
+ * a flow of flows.capacity), a quarter more for slack, in steps of 64 MiB. A console or an
+ * HTTP server can change the local networks while the capture is read, which builds a
+ * second direction table beside the one in force: room for it then. Every MiB costs
+ * start-up time (the EAL zeroes a descriptor per 4 KiB page), so no more than that.
  */
 static unsigned int
-offline_mem_mb(unsigned int workers, unsigned int flow_capacity)
+offline_mem_mb(const struct pl_options *o, unsigned int workers, unsigned int flow_capacity)
 {
 	double mb = 140 + workers * (16 + flow_capacity * 330.0 / 1048576);
 
+	if (o->interactive || o->cmdline_file || o->http)
+		mb += 132;
 	return RTE_ALIGN_CEIL((unsigned int)(mb * 1.25), 64u);
 }
 
@@ -609,7 +614,8 @@ pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char
 	for (i = 0; i < nb_w && len < (int)sizeof(lcores) - 16; i++)
 		len += snprintf(lcores + len, sizeof(lcores) - len, ",%u@%u", i + 2,
 				cpus[nc > 1 ? 1 + i % (nc - 1) : 0]);
-	snprintf(mem, sizeof(mem), "%u", o->mem_mb ? o->mem_mb : offline_mem_mb(nb_w, flow_capacity));
+	snprintf(mem, sizeof(mem), "%u", o->mem_mb ? o->mem_mb :
+		 offline_mem_mb(o, nb_w, flow_capacity));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=portlens-%d", (int)getpid());
 	eal[n++] = "portlens";
 	eal[n++] = "--lcores";

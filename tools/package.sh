@@ -53,11 +53,14 @@ printf 'Source: portlens\n\nPackage: portlens\nArchitecture: any\n' >"$work/debi
 shlibs=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/bin/portlens" 2>/dev/null |
 	sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "package.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-# DPDK loads its drivers as plugins: the default service's net_pcap, the AF_XDP and
-# AF_PACKET drivers for NICs that stay with the kernel, the ring mempool every port uses
+# A shared DPDK build (-Ddpdk_static=false) loads its drivers as plugins: the default
+# service's net_pcap, the AF_XDP and AF_PACKET drivers for NICs that stay with the kernel,
+# the ring mempool every port uses. The static build (the default) has them linked in.
 dpdk_abi=$(dpkg-query -W -f='${Version}' librte-eal23 2>/dev/null | cut -d- -f1)
-plugins="librte-net-pcap23, librte-net-af-xdp23, librte-net-af-packet23, librte-mempool-ring23"
-depends="$shlibs, $plugins, iproute2"
+depends="$shlibs, iproute2"
+if objdump -p "$stage/usr/bin/portlens" | grep -q 'NEEDED *librte_eal'; then
+	depends="$shlibs, librte-net-pcap23, librte-net-af-xdp23, librte-net-af-packet23, librte-mempool-ring23, iproute2"
+fi
 recommends="dpdk (>= ${dpdk_abi:-22.11}), ethtool"
 
 # ---- control files ----

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include <hs/hs.h>
@@ -493,6 +494,11 @@ pl_sigs_alloc(size_t size)
 		if (posix_memalign((void **)&h, 64, total) != 0)
 			return NULL;
 	}
+	/* a stream pool (megabytes, its slot table zeroed at once): transparent huge pages
+	 * where the kernel allows them, a few 2 MiB faults instead of a 4 KiB fault a page
+	 * (about 20 us each on a virtual machine) */
+	if (total >= (4u << 20))
+		madvise((void *)((uintptr_t)h & ~(uintptr_t)4095), total, MADV_HUGEPAGE);
 	h->total = total;
 	h->numa = on_node;
 	return h + 1;

@@ -60,8 +60,13 @@ pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t
 int
 pl_collector_findings(struct pl_collector *col, uint32_t max)
 {
-	struct pl_findings *f = pl_findings_create(max, SOCKET_ID_ANY);
+	struct pl_findings *f;
 
+	/* the same bound again (the default configuration's): keep the table, since freeing
+	 * one zeroes it whole (rte_free), faulting in pages never used */
+	if (col->findings && col->findings->max == max)
+		return 0;
+	f = pl_findings_create(max, SOCKET_ID_ANY);
 	if (f == NULL)
 		return -ENOMEM;
 	if (col->findings)
