@@ -451,8 +451,9 @@ pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
 }
 
 /*
- * Complete and count one frame as it arrives: the full parse if the RX lcore only hashed
- * it, the direction (and its inter-arrival time, in this worker's order) if the RX lcore
+ * Complete and count one frame as it arrives: what the parser would give, from the headers
+ * the RX lcore's fast read checked (pl_dist_complete()), or the full parse where the NIC's
+ * hash placed it unread; the direction (and its inter-arrival time, in this worker's order) if the RX lcore
  * used the NIC's hash, then what every frame counts in: size, interval, time range,
  * malformed or non-IP, or the IP counters.
  */
@@ -463,17 +464,18 @@ arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime 
 	struct pl_meta *meta = pl_meta(m);
 	uint32_t len = arrival(wk, b, m, ival_ns);
 
-	if (meta->kind == PL_KIND_UNPARSED) {
-		/* the software hash stays valid for the tuple the parse gives */
-		uint8_t keep = meta->flags & PL_F_TUPLE_HASH;
-
-		/* a frame in one segment (nearly all): the parser itself; a chain: the burst
-		 * parser, which copies a short first segment out first */
+	if (likely(meta->kind == PL_KIND_UNPARSED && (meta->flags & PL_F_TUPLE_HASH))) {
+		/* the fast read took it: a plain TCP/UDP packet, completed from what it
+		 * checked, as the parser would */
+		pl_dist_complete(rte_pktmbuf_mtod(m, const uint8_t *), meta);
+	} else if (meta->kind == PL_KIND_UNPARSED) {
+		/* the NIC's hash placed it: a frame in one segment (nearly all) goes to the
+		 * parser itself, a chain to the burst parser, which copies a short first
+		 * segment out first */
 		if (likely(rte_pktmbuf_data_len(m) == len))
 			pl_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *), len, len, meta);
 		else
 			pl_parse_burst(&m, 1);
-		meta->flags |= keep;
 	}
 	pl_ctr_encap(b, meta->encap, len);
 	switch (meta->kind) {

@@ -15,6 +15,10 @@
 #define PL_DIST_H
 
 #include <stdint.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <rte_byteorder.h>
 #include <rte_mbuf.h>
 
 #include "pl_parse.h"
@@ -121,6 +125,54 @@ int pl_dist_udp_tunnel(uint16_t sport, uint16_t dport);
  */
 void pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_nic,
 		  uint16_t *worker);
+
+/**
+ * Complete, on the worker, the pl_meta of a frame the fast read took (pl_dist_pick():
+ * PL_KIND_UNPARSED with PL_F_TUPLE_HASH): exactly what pl_parse_frame() gives for it, from
+ * the headers the fast read checked (a plain IPv4 or IPv6 TCP/UDP packet, whole in the
+ * first segment, lengths valid, not a tunnel), without parsing it again. Not for a frame the
+ * NIC's hash placed (no PL_F_TUPLE_HASH): that one needs the parser.
+ *
+ * @param frame  the frame's first bytes.
+ * @param meta   its pl_meta as pl_dist_pick() left it; dir and PL_F_TUPLE_HASH are kept.
+ */
+static inline void
+pl_dist_complete(const uint8_t *frame, struct pl_meta *meta)
+{
+	const uint8_t *ip = frame + meta->l3_off, *l4;
+	uint32_t seg, ports;
+	uint16_t w;
+
+	if (meta->flags & PL_F_IPV6) {
+		meta->l4_proto = ip[6];
+		memcpy(&w, ip + 4, 2);
+		seg = rte_be_to_cpu_16(w);
+		meta->l4_off = (uint16_t)(meta->l3_off + 40);
+	} else {
+		meta->l4_proto = ip[9];
+		memcpy(&w, ip + 2, 2);
+		seg = rte_be_to_cpu_16(w) - 20u;
+		meta->l4_off = (uint16_t)(meta->l3_off + 20);
+	}
+	l4 = frame + meta->l4_off;
+	memcpy(&ports, l4, 4);
+	meta->sport = rte_be_to_cpu_16((uint16_t)ports);
+	meta->dport = rte_be_to_cpu_16((uint16_t)(ports >> 16));
+	if (meta->l4_proto == IPPROTO_TCP) {
+		meta->l4_hlen = (uint8_t)((l4[12] >> 4) * 4);
+		meta->payload_len = seg - meta->l4_hlen;
+		meta->tcp_flags = l4[13];
+	} else {
+		memcpy(&w, l4 + 4, 2);
+		meta->l4_hlen = 8;
+		meta->payload_len = rte_be_to_cpu_16(w) - 8u;
+		meta->tcp_flags = 0;
+	}
+	meta->flags |= PL_F_L4;
+	meta->kind = PL_KIND_IP;
+	meta->malformed = PL_MALFORMED_NONE;
+	meta->encap = 0;
+}
 
 #ifdef __cplusplus
 }

@@ -557,6 +557,24 @@ shape(struct pl_fb *f, unsigned int k, int swap)
 }
 #define NB_SHAPES 15
 
+/*
+ * The worker's completion of a frame the fast read took gives, field by field, what the full
+ * parse gave (the direction and PL_F_TUPLE_HASH are the RX lcore's, kept).
+ */
+static void
+assert_complete_is_the_parse(const uint8_t *frame, struct pl_meta *meta,
+			     const struct pl_meta *full)
+{
+	struct pl_meta c = *meta;
+
+	pl_dist_complete(frame, &c);
+	assert_int_equal(c.flags, full->flags | PL_F_TUPLE_HASH);
+	assert_int_equal(c.dir, meta->dir);
+	c.flags = full->flags;
+	c.dir = full->dir;
+	assert_memory_equal(&c, full, sizeof(c));
+}
+
 static void
 test_pick_hashes_what_the_full_parse_gives_for_every_shape(void **state)
 {
@@ -593,6 +611,8 @@ test_pick_hashes_what_the_full_parse_gives_for_every_shape(void **state)
 			assert_int_equal(meta->flags & PL_F_IPV6, full.flags & PL_F_IPV6);
 			/* the hash is the full parse's tuple hash, so the flow table can take it */
 			assert_int_equal(m->hash.rss, pl_dist_hash(f.b, &full));
+			if (fast)
+				assert_complete_is_the_parse(f.b, pl_meta(m), &full);
 			assert_int_equal(w, pl_dist_worker(m->hash.rss, 5));
 			hs[swap] = m->hash.rss;
 			rte_pktmbuf_free(m);
@@ -647,6 +667,7 @@ test_pick_never_takes_a_damaged_frame_for_a_plain_one(void **state)
 			fast++;
 			assert_int_equal(kind, PL_KIND_IP);
 			assert_int_equal(m->hash.rss, pl_dist_hash(f.b, &full));
+			assert_complete_is_the_parse(f.b, pl_meta(m), &full);
 		} else {
 			assert_int_equal(meta->kind, kind);
 		}
