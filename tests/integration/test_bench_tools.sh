@@ -3,7 +3,8 @@
 # The benchmark tools still work (functionally; no timing is checked: figures are taken by
 # hand, docs/benchmarking.md): pl-bench-worker reports every stage and the scanned share,
 # with and without --new-flows; bench.py measures testpmd and portlens on a net_pcap source
-# and rejects a bad source; pl-zeroloss.py's own checks pass without pktgen. (bench.py's
+# and rejects a bad source; targets.py rejects bad options; pl-zeroloss.py's own checks pass
+# without pktgen. (bench.py's
 # memif source is left to the benchmark runs: its busy generator on a loaded 2-CPU CI machine
 # makes a flaky test.)
 # usage: test_bench_tools.sh PORTLENS PL_GEN PL_BENCH_WORKER SOURCE_ROOT
@@ -51,7 +52,9 @@ if command -v dpdk-testpmd >/dev/null; then
 		"$(python3 -c "
 import json,sys; d=json.load(open(sys.argv[1])); r=d['results']
 print(len(r) == 4 and all(x['mpps'] > 0 for x in r) and
-      all(x['rx_cycles_per_packet'] > 0 for x in r if x['run'].startswith('portlens')))" "$tmp/b.json" 2>/dev/null || echo False)"
+      all(x['rx_cycles_per_packet'] > 0 and
+          x['rx_minus_rxonly'] == x['rx_cycles_per_packet'] - r[0]['rx_cycles_per_packet'] and
+          0 <= x['rx_drops'] <= 1 for x in r if x['run'].startswith('portlens')))" "$tmp/b.json" 2>/dev/null || echo False)"
 	[ "$fail" -eq 0 ] || cat "$tmp/b.txt"
 else
 	echo "skip: bench.py (no dpdk-testpmd)"
@@ -59,6 +62,14 @@ fi
 rc=0
 python3 "$root/tools/bench/bench.py" --source bogus >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "bench.py: a bad source exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "expected null, memif or pcap" "$tmp/e.txt" && echo True || echo False)"
+
+# ---- targets.py ----
+rc=0
+python3 "$root/tools/bench/targets.py" --runs 0 >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "targets.py: --runs 0 exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "at least 1" "$tmp/e.txt" && echo True || echo False)"
+rc=0
+python3 "$root/tools/bench/targets.py" --build "$tmp/nowhere" >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "targets.py: a build folder without the programs exits 2 naming it" "$([ "$rc" -eq 2 ] && grep -q "not built" "$tmp/e.txt" && echo True || echo False)"
 
 # ---- pl-zeroloss.py ----
 check "pl-zeroloss.py --self-check" "$(python3 "$root/tools/pktgen/pl-zeroloss.py" --self-check >/dev/null 2>&1 && echo True || echo False)"
