@@ -519,6 +519,18 @@ main(int argc, char **argv)
 		}
 		mark(PL_MARK_EAL);
 	} else {
+#ifdef PL_DPDK_STATIC
+		/* a PMD plugin links the shared EAL: loaded into a static one, two EALs clash */
+		for (i = 1; i < sep; i++)
+			if (strncmp(argv[i], "-d", 2) == 0 ||
+			    strncmp(argv[i], "--driver-path", 13) == 0) {
+				fprintf(stderr, "portlens: %s: this portlens has DPDK and its drivers "
+					"linked in (af_packet, af_xdp, i40e, ice, ixgbe, memif, mlx5, "
+					"null, pcap, ring, tap, virtio) and cannot load driver plugins; "
+					"rebuild with meson -Ddpdk_static=false to use them\n", argv[i]);
+				return 2;
+			}
+#endif
 		rc = rte_eal_init(argc, argv);
 		if (rc < 0) {
 			fprintf(stderr, "portlens: EAL initialisation failed: %s (check the EAL "

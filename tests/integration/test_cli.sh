@@ -77,4 +77,14 @@ l=$(dumpcap_line --no-huge)
 check "dumpcap: without hugepages, one line says so ($l)" "$([ "$(echo "$l" | wc -l)" -eq 1 ] &&
 	echo "$l" | grep -q 'cannot capture: EAL runs without hugepages (--no-huge).*start without --no-huge' &&
 	echo True || echo False)"
+
+# a static DPDK build refuses driver plugins (-d) in one line instead of loading a second EAL
+if ! ldd "$portlens" | grep -q librte_eal; then
+	rc=0
+	"$portlens" $lc -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_null.so --no-huge \
+		--no-pci --file-prefix "pl-cli-$$" -- --workers 1 >"$tmp/d.out" 2>"$tmp/d.err" || rc=$?
+	check "static DPDK: -d refused in one line, exit 2 (rc $rc)" "$([ "$rc" -eq 2 ] &&
+		[ "$(wc -l <"$tmp/d.err")" -eq 1 ] && grep -q 'cannot load driver plugins.*-Ddpdk_static=false' "$tmp/d.err" &&
+		echo True || echo False)"
+fi
 finish
