@@ -666,7 +666,7 @@ sec_security(FILE *f, const struct pl_snapshot *s, const struct digest *d,
 		fprintf(f, " | %s | ", N(x->count));
 		cell(f, x->detail);
 		if (x->kind == PL_FINDING_rate_limit)
-			fprintf(f, "; peak %" PRIu32 " new connections in one second, %" PRIu32
+			fprintf(f, "; peak %" PRIu32 " new connections in any one second, %" PRIu32
 				" to the target", x->peak_per_s, x->target_conns);
 		fprintf(f, " |\n");
 	}

@@ -220,6 +220,14 @@ check "telemetry: /portlens/findings" "$t7"
 check "telemetry: every endpoint listed by /" "$t8"
 check "telemetry: /portlens/sizes keyed by rte_eth_xstats name" "$t9"
 
+# the script starts at the first tick, whose snapshot may hold no traffic yet on a loaded
+# machine: then its bar chart has no bar. Ask again until a snapshot has counted traffic in
+# (bounded), so the bar-chart check below sees a chart drawn from traffic.
+for _ in $(seq 1 600); do
+	grep -qE -- "pkts \|#+" "$out" && break
+	cmd "show bins in pkts" "^bins in pkts \(snapshot" || break
+	sleep 0.1
+done
 cmd "snapshot json $tmp/a.json" "written to .*/a.json"
 cmd "set local-net add 0.0.0.0/0" "^applied: 0.0.0.0/0"
 cmd "snapshot json $tmp/b.json" "written to .*/b.json"
