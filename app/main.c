@@ -525,9 +525,9 @@ main(int argc, char **argv)
 			if (strncmp(argv[i], "-d", 2) == 0 ||
 			    strncmp(argv[i], "--driver-path", 13) == 0) {
 				fprintf(stderr, "portlens: %s: this portlens has DPDK and its drivers "
-					"linked in (af_packet, af_xdp, i40e, ice, ixgbe, memif, mlx5, "
-					"null, pcap, ring, tap, virtio) and cannot load driver plugins; "
-					"rebuild with meson -Ddpdk_static=false to use them\n", argv[i]);
+					"linked in (" PL_DPDK_STATIC_PMDS ") and cannot load driver "
+					"plugins; rebuild with meson -Ddpdk_static=false to use them\n",
+					argv[i]);
 				return 2;
 			}
 #endif
