@@ -74,15 +74,11 @@ ring_fill(const struct pl_app *app, const char *role, unsigned int index, unsign
 }
 
 static void
-show_lcores(void *res, struct cmdline *c, void *data)
+print_lcores(const struct pl_snapshot *s, json_t *a)
 {
-	struct pl_snapshot *s = pl_cmd_snapshot();
-	json_t *a, *e;
+	json_t *e;
 	size_t i;
 
-	if (s == NULL)
-		return;
-	a = pl_view(s, "lcores");
 	printf("lcores (snapshot %" PRIu64 ")%s\n", s->seq, pl_app.paused ?
 	       "  [analysis stopped]" : "");
 	printf("  %5s %-7s %5s %14s %7s %12s %17s %10s\n", "lcore", "role", "index", "packets",
@@ -102,8 +98,12 @@ show_lcores(void *res, struct cmdline *c, void *data)
 		       ju(e, "ring_drops"), json_is_true(json_object_get(e, "stale")) ?
 		       "  (stale)" : "");
 	}
-	json_decref(a);
-	pl_snapshot_put(s);
+}
+
+static void
+show_lcores(void *res, struct cmdline *c, void *data)
+{
+	pl_cmd_show("lcores", print_lcores);
 }
 
 /* ---- show fwd stats all / clear fwd stats all: per lcore, since the last clear ---- */
@@ -369,15 +369,11 @@ show_ports_top(void *res, struct cmdline *c, void *data)
 /* ---- classes, conn, findings, qos ---- */
 
 static void
-show_classes(void *res, struct cmdline *c, void *data)
+print_classes(const struct pl_snapshot *s, json_t *a)
 {
-	struct pl_snapshot *s = pl_cmd_snapshot();
-	json_t *a, *e;
+	json_t *e;
 	size_t i;
 
-	if (s == NULL)
-		return;
-	a = pl_view(s, "classes");
 	printf("classes (snapshot %" PRIu64 ")\n", s->seq);
 	printf("  %-16s %-9s %-9s %12s %14s %10s %7s %10s\n", "class", "priority", "encrypted",
 	       "packets", "bytes", "conns", "share", "avg size");
@@ -390,8 +386,12 @@ show_classes(void *res, struct cmdline *c, void *data)
 		       ju(e, "bytes"), ju(e, "connections"), 100.0 * jr(e, "share"),
 		       p ? (double)ju(e, "bytes") / p : 0.0);
 	}
-	json_decref(a);
-	pl_snapshot_put(s);
+}
+
+static void
+show_classes(void *res, struct cmdline *c, void *data)
+{
+	pl_cmd_show("classes", print_classes);
 }
 
 static void
@@ -493,15 +493,11 @@ show_findings_kind(void *res, struct cmdline *c, void *data)
 }
 
 static void
-show_qos(void *res, struct cmdline *c, void *data)
+print_qos(const struct pl_snapshot *s, json_t *q)
 {
-	struct pl_snapshot *s = pl_cmd_snapshot();
-	json_t *q, *v;
+	json_t *v;
 	const char *k;
 
-	if (s == NULL)
-		return;
-	q = pl_view(s, "qos");
 	printf("QoS colours per class (snapshot %" PRIu64 ")\n", s->seq);
 	printf("  %-16s %12s %12s %12s %7s\n", "class", "green", "yellow", "red", "red%");
 	json_object_foreach(q, k, v) {
@@ -510,23 +506,23 @@ show_qos(void *res, struct cmdline *c, void *data)
 		printf("  %-16s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %6.1f%%\n", k, g, y, r,
 		       g + y + r ? 100.0 * r / (g + y + r) : 0.0);
 	}
-	json_decref(q);
-	pl_snapshot_put(s);
+}
+
+static void
+show_qos(void *res, struct cmdline *c, void *data)
+{
+	pl_cmd_show("qos", print_qos);
 }
 
 /* Frame sizes as NICs count them (rte_eth_xstats names, wire sizes), and the gaps. */
 static void
-show_sizes(void *res, struct cmdline *c, void *data)
+print_sizes(const struct pl_snapshot *s, json_t *a)
 {
-	struct pl_snapshot *s = pl_cmd_snapshot();
 	uint64_t n = 0, g;
 	unsigned int d, b;
-	json_t *a, *e;
+	json_t *e;
 	size_t i;
 
-	if (s == NULL)
-		return;
-	a = pl_view(s, "sizes");
 	json_array_foreach(a, i, e)
 		n += ju(e, "packets");
 	printf("frame sizes on the wire, FCS included (snapshot %" PRIu64 ")\n", s->seq);
@@ -535,7 +531,6 @@ show_sizes(void *res, struct cmdline *c, void *data)
 		       n ? 100.0 * ju(e, "packets") / n : 0.0);
 	printf("  %-30s %14" PRIu64 " B, %.1f B a frame\n", "wire bytes",
 	       s->total.v[PL_CTR_wire_bytes], n ? (double)s->total.v[PL_CTR_wire_bytes] / n : 0.0);
-	json_decref(a);
 	printf("inter-arrival gaps per direction\n");
 	for (d = 0; d < PL_DIR_MAX; d++) {
 		for (g = 0, b = 0; b < PL_IAT_BUCKETS; b++)
@@ -543,21 +538,22 @@ show_sizes(void *res, struct cmdline *c, void *data)
 		printf("  %-10s %14" PRIu64 " gaps, mean %.3f us\n", pl_dir_name(d), g,
 		       g ? s->total.iat_ns[d] / 1e3 / (double)g : 0.0);
 	}
-	pl_snapshot_put(s);
+}
+
+static void
+show_sizes(void *res, struct cmdline *c, void *data)
+{
+	pl_cmd_show("sizes", print_sizes);
 }
 
 /* ---- show encap ---- */
 
 static void
-show_encap(void *res, struct cmdline *c, void *data)
+print_encap(const struct pl_snapshot *s, json_t *o)
 {
-	struct pl_snapshot *s = pl_cmd_snapshot();
-	json_t *o, *v;
+	json_t *v;
 	const char *k;
 
-	if (s == NULL)
-		return;
-	o = pl_view(s, "encap");
 	printf("encapsulations stripped (snapshot %" PRIu64 "%s; bytes: frames as received)\n",
 	       s->seq, s->final ? ", final" : "");
 	printf("  %-12s %14s %16s\n", "encap", "packets", "bytes");
@@ -567,19 +563,24 @@ show_encap(void *res, struct cmdline *c, void *data)
 	if (!pl_parse_decap())
 		printf("  decapsulation is off (--no-decap, config decap): tunnels count by "
 		       "their outer headers\n");
-	json_decref(o);
-	pl_snapshot_put(s);
+}
+
+static void
+show_encap(void *res, struct cmdline *c, void *data)
+{
+	pl_cmd_show("encap", print_encap);
+}
+
+static void
+print_summary(const struct pl_snapshot *s, json_t *none)
+{
+	pl_export_summary(s, stdout);
 }
 
 static void
 show_summary(void *res, struct cmdline *c, void *data)
 {
-	struct pl_snapshot *s = pl_cmd_snapshot();
-
-	if (s == NULL)
-		return;
-	pl_export_summary(s, stdout);
-	pl_snapshot_put(s);
+	pl_cmd_show(NULL, print_summary);
 }
 
 /* ---- show flows top N ---- */

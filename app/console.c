@@ -79,6 +79,20 @@ pl_view(const struct pl_snapshot *s, const char *key)
 	return v;
 }
 
+void
+pl_cmd_show(const char *key, pl_view_print_t *print)
+{
+	struct pl_snapshot *s = pl_cmd_snapshot();
+	json_t *v;
+
+	if (s == NULL)
+		return;
+	v = key != NULL ? pl_view(s, key) : NULL;
+	print(s, v);
+	json_decref(v);
+	pl_snapshot_put(s);
+}
+
 uint64_t
 pl_cmd_newest_seq(void)
 {

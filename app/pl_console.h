@@ -59,6 +59,13 @@ void pl_cmd_error(const char *section, const char *fmt, ...) __attribute__((form
 struct pl_snapshot *pl_cmd_snapshot(void);
 /** One view of a snapshot as pl_export_json() renders it (a new reference), or NULL. */
 json_t *pl_view(const struct pl_snapshot *s, const char *key);
+/** A `show` renderer: prints @view (the snapshot's view asked for, or NULL) of @s. */
+typedef void pl_view_print_t(const struct pl_snapshot *s, json_t *view);
+/**
+ * Print the newest snapshot with @print: takes the snapshot (or says there is none yet),
+ * renders the view @key (NULL: none) and releases both.
+ */
+void pl_cmd_show(const char *key, pl_view_print_t *print);
 /** Sequence number of the newest published snapshot, 0 if none. */
 uint64_t pl_cmd_newest_seq(void);
 /**
