@@ -30,7 +30,7 @@
 # Needs root except for --status. Exit status: 0 done, 1 failed, 2 bad usage.
 set -euo pipefail
 
-PROG=${0##*/}
+. "$(dirname "$(readlink -f "$0")")/messages.sh"
 IFACE=
 QUEUES=1
 DEFER=2
@@ -50,11 +50,6 @@ usage: $PROG --iface IF [--queues N] [--busy-poll-defer N] [--gro-flush NS]
   --status               show channels, busy-poll settings, MTU and any attached XDP program
 USAGE
 }
-
-die() { echo "$PROG: error: $*" >&2; exit 1; }
-warn() { echo "$PROG: warning: $*" >&2; }
-say() { echo "$PROG: $*"; }
-usage_error() { echo "$PROG: $*" >&2; usage >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in

@@ -12,7 +12,7 @@
 
 set -euo pipefail
 
-PROG=${0##*/}
+. "$(dirname "$(readlink -f "$0")")/messages.sh"
 ACTION=
 DRIVER=
 FORCE=0
@@ -37,25 +37,6 @@ usage: $PROG --list
 
 dpdk-devbind.py is taken from \$DPDK_DEVBIND, PATH or /usr/bin/dpdk-devbind.py.
 EOF
-}
-
-die() {
-	echo "$PROG: error: $*" >&2
-	exit 1
-}
-
-warn() {
-	echo "$PROG: warning: $*" >&2
-}
-
-usage_error() {
-	echo "$PROG: $*" >&2
-	usage >&2
-	exit 2
-}
-
-say() {
-	echo "$PROG: $*"
 }
 
 while [ $# -gt 0 ]; do

@@ -11,7 +11,7 @@
 
 set -euo pipefail
 
-PROG=${0##*/}
+. "$(dirname "$(readlink -f "$0")")/messages.sh"
 DEFAULT_PAGES=1024
 PAGES=$DEFAULT_PAGES
 SIZE=2M
@@ -31,21 +31,6 @@ usage: $PROG [--pages N] [--size 2M|1G] [--mount DIR] [--status] [--teardown]
   --teardown    unmount DIR and set the pages of that size back to 0
   -h, --help    this text
 EOF
-}
-
-die() {
-	echo "$PROG: error: $*" >&2
-	exit "${EXIT:-1}"
-}
-
-usage_error() {
-	echo "$PROG: $*" >&2
-	usage >&2
-	exit 2
-}
-
-say() {
-	echo "$PROG: $*"
 }
 
 while [ $# -gt 0 ]; do

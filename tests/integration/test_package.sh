@@ -39,6 +39,7 @@ for f in ./usr/bin/portlens ./etc/portlens/portlens.yaml ./etc/default/portlens 
 	./usr/share/portlens/profiles/default.ini ./usr/share/portlens/profiles/net_af_xdp.ini \
 	./usr/libexec/portlens/hugepages.sh ./usr/libexec/portlens/bind-nic.sh \
 	./usr/libexec/portlens/af-xdp-setup.sh ./usr/libexec/portlens/host-setup.sh \
+	./usr/libexec/portlens/messages.sh \
 	./lib/systemd/system/portlens.service ./usr/share/doc/portlens/operator-guide.md; do
 	check "the package holds $f" "$(grep -qxF "$f" "$work/contents" && echo True || echo False)"
 done
@@ -53,6 +54,13 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 root=$work/root
 dpkg-deb -x "$deb" "$root"
+# the host scripts run from where the package puts them (their shared messages.sh beside them)
+bad=$("$root/usr/libexec/portlens/bind-nic.sh" --bogus 2>"$work/bad.err" >/dev/null
+	rc=$?; head -1 "$work/bad.err"; echo "rc=$rc")
+check "the packaged bind-nic.sh refuses a bad option in its own name, exit 2 ($bad)" \
+	"$([ "$bad" = "bind-nic.sh: unknown option '--bogus'"$'\n'"rc=2" ] && echo True || echo False)"
+check "the packaged hugepages.sh --status runs" \
+	"$("$root/usr/libexec/portlens/hugepages.sh" --status >/dev/null 2>&1 && echo True || echo False)"
 missing=
 while read -r lib; do
 	pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1 || true)
