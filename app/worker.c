@@ -243,14 +243,15 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 
 /*
  * Flow, rate limits, policy and QoS for one IP packet that is not a fragment: @p key, @p hash
- * and @p pos are its flow's tuple, hash and position from the burst's lookup.
+ * and @p pos are its flow's tuple, hash and position from the burst's lookup; @p fc the
+ * flow table's counters in the burst's bank.
  */
 static void
 analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
-	struct pkt_ctx *p, const struct pl_tuple *key, uint32_t hash, int32_t pos)
+	const struct pl_flow_ctrs *fc, struct pkt_ctx *p, const struct pl_tuple *key,
+	uint32_t hash, int32_t pos)
 {
 	const struct pl_meta *meta = p->meta;
-	struct pl_flow_ctrs fc = flow_ctrs(b);
 	struct pl_flow_event ev;
 	uint8_t cls = PL_CLASS_NONE;
 	const uint8_t *src, *dst;
@@ -281,7 +282,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	}
 	/* the inline hit path first; what changes state (or was not found) goes to lib/flow */
 	if (!pl_flow_hit(wk->flows, key, pos, meta, ip_bytes(meta), p->now, &ev))
-		pl_flow_update_at(wk->flows, key, hash, pos, meta, ip_bytes(meta), p->now, &fc,
+		pl_flow_update_at(wk->flows, key, hash, pos, meta, ip_bytes(meta), p->now, fc,
 				  &ev);
 	if (ev.flow && ev.created) {
 		ev.flow->cls = cls;
@@ -513,6 +514,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	/* the local networks in force for this burst (reconfig.c switches them by pointer) */
 	const struct pl_direction *dir = __atomic_load_n(&pl_app.dir, __ATOMIC_ACQUIRE);
 	const uint64_t ival_ns = pl_app.opt.ival_ns;
+	const struct pl_flow_ctrs fc = flow_ctrs(b);
 	struct rte_mbuf *freeb[PL_BURST];
 	struct pl_tuple keys[PL_BURST];
 	uint32_t hashes[PL_BURST];
@@ -573,18 +575,14 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		 * disposed of (freed, transmitted, or dropped by the malformed verdict) */
 		if (likely(p.meta->kind == PL_KIND_IP) && !(p.meta->flags & PL_F_FRAGMENT)) {
 			p.now = *pl_meta_time(p.m);
-			analyse(wk, b, rt, &p, &keys[k], hashes[k], pos[k]);
+			analyse(wk, b, rt, &fc, &p, &keys[k], hashes[k], pos[k]);
 			k++;
 		}
 		dispose(wk, b, rt, &p, freeb, &nfree);
 	}
 	if (nfree)
 		rte_pktmbuf_free_bulk(freeb, nfree);
-	{
-		struct pl_flow_ctrs fc = flow_ctrs(b);
-
-		pl_flow_age(wk->flows, wk->now_ns, PL_AGE_FLOWS, &fc);
-	}
+	pl_flow_age(wk->flows, wk->now_ns, PL_AGE_FLOWS, &fc);
 	pl_sources_age(wk->sources, wk->now_ns, PL_SOURCE_IDLE_NS, PL_AGE_SOURCES);
 }
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "pl_counters.h"
@@ -56,15 +55,11 @@ pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t p
 	uint32_t a4 = 0, i;
 
 	_Static_assert(offsetof(struct pl_talker, addr) == 4, "talker key layout");
-	/* hash the address alone, with one or two CRC instructions */
-	if (family == 6) {
+	if (family == 6)
 		memcpy(a6, addr, 16);
-		i = rte_hash_crc_8byte(a6[1], rte_hash_crc_8byte(a6[0], 0x54414c4b));
-	} else {
+	else
 		memcpy(&a4, addr, 4);
-		i = rte_hash_crc_4byte(a4, 0x54414c4b);
-	}
-	i &= t->cap - 1;
+	i = pl_talkers_slot(t, family, addr);
 	/* empty slots have packets 0; a recorded source always has packets >= 1 */
 	for (;;) {
 		struct pl_talker *e = &t->e[i];

@@ -55,16 +55,15 @@ addr_cmp(const uint8_t *a, const uint8_t *b, int v6)
 }
 
 void
-pl_dist_tuple(const uint8_t *frame, const struct pl_meta *meta, struct pl_tuple *t)
+pl_dist_tuple6(const uint8_t *frame, const struct pl_meta *meta, struct pl_tuple *t)
 {
 	const uint8_t *ip = frame + meta->l3_off;
-	const int v6 = meta->flags & PL_F_IPV6;
-	const uint8_t *src = ip + (v6 ? 8 : 12), *dst = ip + (v6 ? 24 : 16), *lo, *hi;
+	const uint8_t *src = ip + 8, *dst = ip + 24, *lo, *hi;
 	uint16_t sport = 0, dport = 0;
 	int c;
 
 	memset(t, 0, sizeof(*t));
-	t->family = v6 ? 6 : 4;
+	t->family = 6;
 	if (!(meta->flags & PL_F_FRAGMENT)) {
 		t->proto = meta->l4_proto;
 		if (meta->flags & PL_F_L4) {
@@ -72,7 +71,7 @@ pl_dist_tuple(const uint8_t *frame, const struct pl_meta *meta, struct pl_tuple 
 			dport = meta->dport;
 		}
 	}
-	c = addr_cmp(src, dst, v6);
+	c = addr_cmp(src, dst, 1);
 	if (c < 0 || (c == 0 && sport <= dport)) {
 		lo = src;
 		hi = dst;
@@ -86,13 +85,8 @@ pl_dist_tuple(const uint8_t *frame, const struct pl_meta *meta, struct pl_tuple 
 		t->port_hi = sport;
 	}
 	/* fixed sizes: copies the compiler inlines */
-	if (v6) {
-		memcpy(t->addr_lo, lo, 16);
-		memcpy(t->addr_hi, hi, 16);
-	} else {
-		memcpy(t->addr_lo, lo, 4);
-		memcpy(t->addr_hi, hi, 4);
-	}
+	memcpy(t->addr_lo, lo, 16);
+	memcpy(t->addr_hi, hi, 16);
 }
 
 /* The last word every tuple hash takes: ports, protocol, family (as in struct pl_tuple). */

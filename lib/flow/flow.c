@@ -110,6 +110,9 @@ emc_entries(uint32_t capacity)
 	return RTE_MAX(16u, RTE_MIN((uint32_t)FLOW_EMC_MAX, rte_align32prevpow2(capacity / 32)));
 }
 
+/* Hashes of the flows added since a burst's lookup that a table remembers: a burst's worth. */
+#define FLOW_ADDS_MAX RTE_HASH_LOOKUP_BULK_MAX
+
 struct flow_emc {
 	struct pl_tuple key;
 	int32_t pos;            /* -1: empty */
@@ -129,6 +132,11 @@ struct pl_flow_table {
 	size_t memory;
 	void (*release)(void *arg, struct pl_flow *f);   /* pl_flow_set_release() */
 	void *release_arg;
+	/* flows added since the last pl_flow_lookup_burst() (saturating at FLOW_ADDS_MAX + 1)
+	 * and their hashes: a key that burst found absent is still absent unless one of them
+	 * has its hash, so most misses need no second lookup */
+	uint32_t nb_added;
+	uint32_t added_hash[FLOW_ADDS_MAX];
 };
 
 _Static_assert(sizeof(struct pl_flow) == 64, "struct pl_flow must stay one cache line");
@@ -554,13 +562,34 @@ stored_key(struct pl_tuple *k, const struct pl_tuple *key)
 	k->pad = 0;
 }
 
-/* The cache entry of a direction-free key: its position if cached, else -1. */
+/* The bytes of a tuple's last word that identify a flow: all but lo_is_src and pad. */
+static const union {
+	uint8_t b[8];
+	uint64_t w;
+} flow_key_tail = { .b = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 } };
+
+_Static_assert(offsetof(struct pl_tuple, lo_is_src) == 38 && offsetof(struct pl_tuple, pad) == 39,
+	       "the direction is the last word's 7th byte");
+
+/* Is a packet's tuple (any direction) the stored key @p s? Five words, no copy. */
+static inline int
+flow_key_is(const struct pl_tuple *s, const struct pl_tuple *key)
+{
+	uint64_t x[5], y[5];
+
+	memcpy(x, s, sizeof(x));
+	memcpy(y, key, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		((x[4] ^ y[4]) & flow_key_tail.w)) == 0;
+}
+
+/* The cache entry of a tuple (stored or a packet's): its position if cached, else -1. */
 static inline int32_t
 emc_probe(const struct pl_flow_table *t, const struct pl_tuple *k, uint32_t hash)
 {
 	const struct flow_emc *e = &t->emc[hash & t->emc_mask];
 
-	if (e->pos >= 0 && e->hash == hash && flow_key_cmp(&e->key, k, sizeof(*k)) == 0)
+	if (e->pos >= 0 && e->hash == hash && flow_key_is(&e->key, k))
 		return e->pos;
 	return -1;
 }
@@ -600,30 +629,34 @@ pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
 	int32_t found[RTE_HASH_LOOKUP_BULK_MAX];
 	uint32_t done, i;
 
+	t->nb_added = 0;
 	for (done = 0; done < n; done += RTE_HASH_LOOKUP_BULK_MAX) {
 		uint32_t cnt = RTE_MIN(n - done, (uint32_t)RTE_HASH_LOOKUP_BULK_MAX), nm = 0;
 
-		/* the cache first; what it misses goes to one bulk lookup of the hash */
+		/* the cache first (the packet's tuple as it is); what it misses goes, in its
+		 * stored form, to one bulk lookup of the hash */
 		for (i = 0; i < cnt; i++) {
-			struct pl_tuple *q = &k[nm];
 			uint32_t h = hashes[done + i];
-			int32_t p;
+			int32_t p = emc_probe(t, &keys[done + i], h);
 
-			stored_key(q, &keys[done + i]);
-			p = emc_probe(t, q, h);
-			pos[done + i] = p;
+			pos[done + i] = p >= 0 ? p : PL_FLOW_ABSENT;
 			if (p >= 0) {
 				rte_prefetch0(&t->hot.flows[p]);
 				continue;
 			}
-			kp[nm] = q;
+			stored_key(&k[nm], &keys[done + i]);
+			kp[nm] = &k[nm];
 			sig[nm] = h;
 			at[nm++] = done + i;
 		}
 		if (nm == 0)
 			continue;
-		if (rte_hash_lookup_with_hash_bulk(t->h, kp, sig, nm, found) < 0)
-			continue; /* (never with valid arguments) left to pl_flow_update_at() */
+		if (rte_hash_lookup_with_hash_bulk(t->h, kp, sig, nm, found) < 0) {
+			/* (never with valid arguments) left to pl_flow_update_at() */
+			for (i = 0; i < nm; i++)
+				pos[at[i]] = PL_FLOW_NO_HINT;
+			continue;
+		}
 		for (i = 0; i < nm; i++) {
 			if (found[i] < 0)
 				continue;
@@ -632,6 +665,20 @@ pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
 			rte_prefetch0(&t->hot.flows[found[i]]);
 		}
 	}
+}
+
+/* Was a flow with this hash added since the burst's lookup (or are there too many to tell)? */
+static inline int
+flow_added_since_lookup(const struct pl_flow_table *t, uint32_t hash)
+{
+	uint32_t i;
+
+	if (t->nb_added > FLOW_ADDS_MAX)
+		return 1;
+	for (i = 0; i < t->nb_added; i++)
+		if (t->added_hash[i] == hash)
+			return 1;
+	return 0;
 }
 
 void
@@ -653,10 +700,11 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 
 	memset(ev, 0, sizeof(*ev));
 	if (pos < 0) {
-		/* not found by the burst's lookup (an earlier packet of the burst may have
-		 * added it since), or no lookup made: look up, then add */
+		/* not found by the burst's lookup: look up again only if an earlier packet of
+		 * the burst added a flow with its hash since; no lookup made: look up; then add */
 		stored_key(&k, key);
-		pos = flow_find(t, &k, hash);
+		if (pos != PL_FLOW_ABSENT || flow_added_since_lookup(t, hash))
+			pos = flow_find(t, &k, hash);
 	}
 	if (pos < 0) {
 		/* past the limit an insert would mostly fail after a long cuckoo search: refuse
@@ -667,6 +715,10 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 			return;
 		}
 		emc_fill(t, &k, hash, pos);
+		if (t->nb_added < FLOW_ADDS_MAX)
+			t->added_hash[t->nb_added] = hash;
+		if (t->nb_added <= FLOW_ADDS_MAX)
+			t->nb_added++;
 		f = &t->hot.flows[pos];
 		flow_init(t, f, key, meta, now_ns, c);
 		ev->created = 1;

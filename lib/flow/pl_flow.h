@@ -234,6 +234,8 @@ void pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_
 
 /** pl_flow_update_at() hint: no lookup was made for this packet. */
 #define PL_FLOW_NO_HINT (-1)
+/** pl_flow_lookup_burst() position: looked up, not in the table. */
+#define PL_FLOW_ABSENT (-2)
 
 /**
  * Look a burst of packets' flows up at once: rte_hash's bulk lookup fetches every key's
@@ -246,15 +248,18 @@ void pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_
  * @param keys    the packets' tuples (pl_dist_tuple(); the direction field is ignored).
  * @param hashes  pl_dist_hash_tuple() of each.
  * @param n       number of keys (any).
- * @param pos     out: each key's position, or a negative value when it is not in the table.
+ * @param pos     out: each key's position, or PL_FLOW_ABSENT when it is not in the table
+ *                (another negative value: not looked up). Use them before the next call.
  */
 void pl_flow_lookup_burst(struct pl_flow_table *t, const struct pl_tuple *keys,
 			  const uint32_t *hashes, uint32_t n, int32_t *pos);
 
 /**
  * pl_flow_update() for a packet whose flow was looked up by pl_flow_lookup_burst(): a
- * position found is used as it is; a negative one is looked up again (an earlier packet of
- * the burst may have created the flow) and the flow created if still absent.
+ * position found is used as it is; PL_FLOW_ABSENT is looked up again only when an earlier
+ * packet of the burst created a flow with the same hash (the table remembers the hashes of
+ * the flows it added since the lookup), and the flow is created if still absent; any other
+ * negative hint is looked up.
  */
 void pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t hash,
 		       int32_t hint, const struct pl_meta *meta, uint32_t bytes,

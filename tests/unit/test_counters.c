@@ -704,6 +704,61 @@ test_interval_number_divides_only_when_time_leaves_the_interval(void **state)
 	assert_true(divisions < 1000);
 }
 
+/* Every entry of a talker table, in slot order. */
+static void
+talkers_equal(const struct pl_talkers *a, const struct pl_talkers *b)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->over_packets, b->over_packets);
+	assert_int_equal(a->over_bytes, b->over_bytes);
+	assert_memory_equal(a->e, b->e, a->cap * sizeof(a->e[0]));
+}
+
+/*
+ * The inline one-packet count (pl_talkers_count()) leaves a table exactly as
+ * pl_talkers_add() does: IPv4 and IPv6 sources, many sharing a slot (a small table, so
+ * searches go past the first slot), repeated, and more sources than the table holds.
+ */
+static void
+test_talkers_count_equals_add(void **state)
+{
+	struct pl_talkers *a = pl_talkers_create(40, SOCKET_ID_ANY);
+	struct pl_talkers *b = pl_talkers_create(40, SOCKET_ID_ANY);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned int i, inline_hits = 0;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (i = 0; i < 5000; i++) {
+		uint8_t addr[16] = { 10, 0, 0, 0 };
+		int family;
+		uint32_t bytes;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		family = (x & 3) == 0 ? 6 : 4;
+		addr[3] = (uint8_t)((x >> 8) % 60);   /* 60 sources a family: more than 40 */
+		addr[15] = addr[3];
+		bytes = (uint32_t)(60 + (x >> 20) % 1400);
+		{
+			const struct pl_talker *e = &b->e[pl_talkers_slot(b, family, addr)];
+
+			inline_hits += e->family == family &&
+				       memcmp(e->addr, addr, family == 6 ? 16 : 4) == 0;
+		}
+		pl_talkers_add(a, family, addr, 1, bytes);
+		pl_talkers_count(b, family, addr, bytes);
+	}
+	talkers_equal(a, b);
+	/* the traffic went both ways: inline hits, searches past the first slot, overflow */
+	assert_true(inline_hits > 1000 && inline_hits < 4900);
+	assert_true(a->over_packets > 0 && a->n == 40);
+	pl_talkers_free(a);
+	pl_talkers_free(b);
+}
+
 int
 main(void)
 {
@@ -724,6 +779,7 @@ main(void)
 		cmocka_unit_test(test_names_of_counters_drops_and_roles),
 		cmocka_unit_test(test_concurrent_flip_and_drain_keeps_invariants_exact),
 		cmocka_unit_test(test_cidr_has_agrees_with_bitwise_definition),
+		cmocka_unit_test(test_talkers_count_equals_add),
 	};
 
 	return cmocka_run_group_tests_name("counters", tests, group_setup, group_teardown);

@@ -1058,6 +1058,69 @@ test_burst_lookup_matches_one_at_a_time(void **state)
 	pl_flow_free(b);
 }
 
+/* Account a burst the worker's way: one bulk lookup, then each packet in order. */
+static void
+burst_update(struct pl_flow_table *t, struct pkt *p, uint32_t n, uint64_t now,
+	     struct pl_flow_event *ev)
+{
+	struct pl_tuple keys[80];
+	uint32_t hashes[80], i;
+	int32_t pos[80];
+
+	assert_true(n <= 80);
+	for (i = 0; i < n; i++) {
+		keys[i] = p[i].key;
+		hashes[i] = p[i].hash;
+	}
+	pl_flow_lookup_burst(t, keys, hashes, n, pos);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(pos[i] >= 0 || pos[i] == PL_FLOW_ABSENT, 1);
+		pl_flow_update_at(t, &keys[i], hashes[i], pos[i], &p[i].meta, p[i].len, now,
+				  &ctrs, &ev[i]);
+	}
+}
+
+/*
+ * A key the burst's lookup found absent is looked up again only when an earlier packet of
+ * the burst added a flow with its hash: two new flows that share a hash, each seen twice
+ * in one burst, are each created once and found the second time; and a burst that adds more
+ * flows than the table remembers hashes for still finds a flow added early in it.
+ */
+static void
+test_burst_miss_found_again_after_an_add_with_its_hash(void **state)
+{
+	struct pl_flow_table *t = new_table(256);
+	struct pl_flow_event ev[80];
+	struct pkt p[80];
+	uint32_t i;
+
+	(void)state;
+	mk_udp(&p[0], CLI_IP, SRV_IP, 5000, 53, 10);
+	mk_udp(&p[1], CLI_IP, SRV_IP, 5001, 53, 10);
+	p[1].hash = p[0].hash; /* a collision: same hash, different flows */
+	p[2] = p[0];
+	p[3] = p[1];
+	burst_update(t, p, 4, 1 * SEC, ev);
+	assert_true(ev[0].created && ev[1].created);
+	assert_false(ev[2].created || ev[3].created);
+	assert_ptr_equal(ev[2].flow, ev[0].flow);
+	assert_ptr_equal(ev[3].flow, ev[1].flow);
+	assert_int_equal(ev[0].flow->packets[0], 2);
+	assert_int_equal(ev[1].flow->packets[0], 2);
+	assert_int_equal(flow_c[PL_FLOWC_created], 2);
+	/* 78 new flows, then the first of them again: past the hashes remembered */
+	for (i = 0; i < 78; i++)
+		mk_udp(&p[i], CLI_IP, SRV_IP, (uint16_t)(6000 + i), 53, 10);
+	p[78] = p[0];
+	burst_update(t, p, 79, 2 * SEC, ev);
+	assert_false(ev[78].created);
+	assert_ptr_equal(ev[78].flow, ev[0].flow);
+	assert_int_equal(ev[0].flow->packets[0], 2);
+	assert_int_equal(flow_c[PL_FLOWC_created], 2 + 78);
+	assert_int_equal(pl_flow_count(t), 2 + 78);
+	pl_flow_free(t);
+}
+
 /*
  * A flow that ageing removed is gone for lookups too, even while the table's exact-match
  * cache still held it and its position went to a new flow: its next packet is a new flow
@@ -1297,6 +1360,7 @@ main(void)
 		cmocka_unit_test(test_gauges_equal_states_under_random_traffic),
 		cmocka_unit_test(test_walk_visits_every_flow_and_stops_when_asked),
 		cmocka_unit_test(test_burst_lookup_matches_one_at_a_time),
+		cmocka_unit_test(test_burst_miss_found_again_after_an_add_with_its_hash),
 		cmocka_unit_test(test_removed_flow_is_not_found_through_a_reused_position),
 		cmocka_unit_test(test_create_refuses_bad_capacity_and_duplicate_name),
 		cmocka_unit_test(test_memory_estimate_matches_the_heap_within_10_percent),
