@@ -51,12 +51,10 @@ struct pkt_ctx {
 	uint8_t colour;    /* QoS colour, 0xff if not metered */
 };
 
-/* Count one IP packet: protocols, direction, ports. */
+/* Count one IP packet: protocols, direction, ports (packets and bytes: once a burst). */
 static inline void
 count_ip(struct pl_ctr_bank *b, const struct pl_meta *meta, uint32_t len)
 {
-	b->v[PL_CTR_packets]++;
-	b->v[PL_CTR_bytes] += len;
 	b->v[(meta->flags & PL_F_IPV6) ? PL_CTR_ipv6 : PL_CTR_ipv4]++;
 	b->dir_packets[meta->dir]++;
 	b->dir_bytes[meta->dir] += len;
@@ -338,7 +336,8 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 		scan(wk, b, rt, p, &ev);
 }
 
-/* Dispose of a packet by its verdict: free (monitor), transmit, mark or drop (inline). */
+/* Dispose of a packet by its verdict: free (monitor), transmit, mark or drop (inline). A
+ * monitor's processed and freed counts are the burst's size, counted once a burst. */
 static inline void
 dispose(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
 	struct pkt_ctx *p, struct rte_mbuf **freeb, uint16_t *nfree)
@@ -356,8 +355,6 @@ dispose(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 		return;
 	}
 	if (!app->opt.inline_mode) {
-		b->v[PL_CTR_processed]++;
-		b->v[PL_CTR_freed]++;
 		freeb[(*nfree)++] = m;
 		return;
 	}
@@ -456,9 +453,10 @@ pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
  * the RX lcore's fast read checked (pl_dist_complete()), or the full parse where the NIC's
  * hash placed it unread; the direction (and its inter-arrival time, in this worker's order) if the RX lcore
  * used the NIC's hash, then what every frame counts in: size, interval, time range,
- * malformed or non-IP, or the IP counters.
+ * malformed or non-IP, or the IP counters. Returns the frame's bytes: the caller counts
+ * packets and bytes once a burst.
  */
-static inline void
+static inline uint32_t
 arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
        const struct pl_direction *dir, struct rte_mbuf *m, uint64_t ival_ns)
 {
@@ -490,18 +488,14 @@ arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime 
 		count_ip(b, meta, len);
 		pl_ctr_source(b, &rt->cfg, rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off,
 			      meta->flags & PL_F_IPV6, len);
-		return;
+		return len;
 	case PL_KIND_MALFORMED:
-		b->v[PL_CTR_packets]++;
-		b->v[PL_CTR_bytes] += len;
 		b->v[PL_CTR_malformed]++;
 		b->malformed[meta->malformed]++;
-		return;
+		return len;
 	default:
-		b->v[PL_CTR_packets]++;
-		b->v[PL_CTR_bytes] += len;
 		b->v[PL_CTR_non_ip]++;
-		return;
+		return len;
 	}
 }
 
@@ -519,6 +513,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	struct pl_tuple keys[PL_BURST];
 	uint32_t hashes[PL_BURST];
 	int32_t pos[PL_BURST];
+	uint64_t bytes = 0;
 	uint16_t nfree = 0, nk = 0, k = 0, i;
 
 	if (unlikely(wk->meter_gen != rt->gen))
@@ -550,7 +545,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 
 		if (i + PL_WK_PREFETCH < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PL_WK_PREFETCH], void *));
-		arrive(wk, b, rt, dir, m, ival_ns);
+		bytes += arrive(wk, b, rt, dir, m, ival_ns);
 		if (meta->kind != PL_KIND_IP || (meta->flags & PL_F_FRAGMENT))
 			continue;
 		if (meta->flags & PL_F_L4)
@@ -560,6 +555,8 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			     pl_dist_hash_tuple(&keys[nk]);
 		nk++;
 	}
+	b->v[PL_CTR_packets] += n;
+	b->v[PL_CTR_bytes] += bytes;
 	pl_flow_lookup_burst(wk->flows, keys, hashes, nk, pos);
 	for (i = 0; i < n; i++) {
 		struct pkt_ctx p = {
@@ -579,6 +576,10 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			k++;
 		}
 		dispose(wk, b, rt, &p, freeb, &nfree);
+	}
+	if (!pl_app.opt.inline_mode) {
+		b->v[PL_CTR_processed] += n;
+		b->v[PL_CTR_freed] += n;
 	}
 	if (nfree)
 		rte_pktmbuf_free_bulk(freeb, nfree);

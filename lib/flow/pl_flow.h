@@ -238,9 +238,11 @@ void pl_flow_update(struct pl_flow_table *t, const struct pl_tuple *key, uint32_
 #define PL_FLOW_ABSENT (-2)
 
 /**
- * Look a burst of packets' flows up at once: rte_hash's bulk lookup fetches every key's
- * buckets before comparing any, so the cache misses of a table bigger than the caches
- * overlap instead of queueing; the records of the flows found are prefetched too. Pass
+ * Look a burst of packets' flows up at once: the table's cache of recent flows first, then
+ * what it misses with rte_hash's bulk lookup, which fetches every key's buckets before
+ * comparing any, so the cache misses of a table bigger than the caches overlap instead of
+ * queueing (one or two misses are looked up singly: the bulk set-up would cost more than
+ * it overlaps); the records of the flows found are prefetched too. Pass
  * each position to pl_flow_update_at() for the same packet, in order, before the table is
  * aged (pl_flow_age() frees positions; updates never do, so the positions stay valid for
  * the whole burst).
