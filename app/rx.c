@@ -41,67 +41,110 @@ rx_arrival_dropped(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf 
 	}
 }
 
+/*
+ * Inter-arrival times per direction, in arrival order, for the frames whose addresses the
+ * RX lcore read anyway (every IP frame the software hash covered: not with a NIC hash,
+ * not non-IP or malformed). A loop of its own, after the worker choice: the direction
+ * lookup is a call, and around it this loop has few values to keep.
+ */
+static inline void
+rx_directions(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
+	      uint16_t n, const struct pl_direction *dir)
+{
+	const int moff = pl_meta_offset, toff = pl_time_offset;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct pl_meta *meta = RTE_MBUF_DYNFIELD(m, moff, struct pl_meta *);
+		uint8_t d;
+
+		if (!(meta->flags & PL_F_TUPLE_HASH))
+			continue;
+		d = (uint8_t)pl_direction_of(dir, rte_pktmbuf_mtod(m, const uint8_t *), meta);
+		meta->dir = d;
+		pl_ctr_iat_since(b, rx->last_time, d, *RTE_MBUF_DYNFIELD(m, toff, uint64_t *));
+	}
+}
+
+/* Enqueue @p k frames on a worker's ring; what a full ring refuses is dropped and counted
+ * (live), or waited for (offline). */
+static inline void
+rx_enqueue(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, unsigned int w, struct rte_mbuf **pkts,
+	   uint16_t k)
+{
+	struct pl_app *app = &pl_app;
+	uint16_t sent = (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)pkts, k, NULL);
+
+	/* offline: wait for the worker rather than lose a packet of the file */
+	while (sent < k && app->offline && !app->force_quit) {
+		rte_pause();
+		sent += (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)pkts + sent,
+							     k - sent, NULL);
+	}
+	b->v[PL_CTR_enqueued] += sent;
+	if (unlikely(sent < k)) {
+		b->ring_drops[w] += k - sent;
+		b->drop[PL_DROP_ring_full] += k - sent;
+		rx_arrival_dropped(rx, b, pkts + sent, k - sent, app->opt.ival_ns);
+		rte_pktmbuf_free_bulk(pkts + sent, k - sent);
+	}
+}
+
 void
 pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pkts,
 	    uint16_t n, struct pl_ctr_bank *b)
 {
 	struct pl_app *app = &pl_app;
-	struct rte_mbuf *out[PL_MAX_WORKERS][PL_BURST];
-	uint16_t nout[PL_MAX_WORKERS] = { 0 };
+	const unsigned int nb_workers = app->nb_workers;
+	const int toff = pl_time_offset;
 	uint16_t worker[PL_BURST];
-	uint16_t i, w;
-	uint64_t bytes = 0, last = rx->last_ns;
+	uint16_t i;
+	uint64_t bytes = 0;
 	/* the table in force for this burst (reconfig.c switches it by pointer) */
 	const struct pl_direction *dir = __atomic_load_n(&app->dir, __ATOMIC_ACQUIRE);
-	const int hw_time = pp->hw_time;
 	const uint64_t now = pl_now_ns(app);
 
-	pl_dist_pick(pkts, n, app->nb_workers, pp->use_nic_hash, worker);
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct pl_meta *meta = pl_meta(m);
-		uint64_t *t = pl_meta_time(m), ts = now;
+	pl_dist_pick(pkts, n, nb_workers, pp->use_nic_hash, worker);
+	/* packet time: the capture time when the port gives it, else the time of this burst */
+	if (pp->hw_time) {
+		const uint64_t flag = pl_time_flag, scale = pp->ts_scale;
+		uint64_t last = rx->last_ns;
 
-		/* capture time when the port gives it, else the time of this burst */
-		if (hw_time) {
-			ts = (m->ol_flags & pl_time_flag) ? *t * pp->ts_scale : now;
-			if (ts > last)
-				last = ts;
+		for (i = 0; i < n; i++) {
+			uint64_t *t = RTE_MBUF_DYNFIELD(pkts[i], toff, uint64_t *);
+			uint64_t ts = (pkts[i]->ol_flags & flag) ? *t * scale : now;
+
+			last = RTE_MAX(last, ts);
+			*t = ts;
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		}
-		*t = ts;
-		bytes += rte_pktmbuf_pkt_len(m);
-		/* the direction where the addresses were read here: every IP packet the
-		 * software hash covered (not with a NIC hash, not non-IP or malformed) */
-		if (meta->flags & PL_F_TUPLE_HASH) {
-			meta->dir = (uint8_t)pl_direction_of(dir, rte_pktmbuf_mtod(m, const uint8_t *),
-							    meta);
-			pl_ctr_iat_since(b, rx->last_time, meta->dir, ts);
+		rx->last_ns = last;
+	} else {
+		for (i = 0; i < n; i++) {
+			*RTE_MBUF_DYNFIELD(pkts[i], toff, uint64_t *) = now;
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		}
-		w = worker[i];
-		out[w][nout[w]++] = m;
+		rx->last_ns = RTE_MAX(rx->last_ns, now);
 	}
-	rx->last_ns = hw_time ? last : RTE_MAX(last, now);
+	rx_directions(rx, b, pkts, n, dir);
 	b->v[PL_CTR_rx_packets] += n;
 	b->v[PL_CTR_rx_bytes] += bytes;
-	for (w = 0; w < app->nb_workers; w++) {
-		uint16_t k = nout[w], sent;
+	if (nb_workers == 1) {
+		/* one ring: the burst as it came, no sorting */
+		rx_enqueue(rx, b, 0, pkts, n);
+	} else {
+		struct rte_mbuf *out[PL_MAX_WORKERS][PL_BURST];
+		uint16_t nout[PL_MAX_WORKERS] = { 0 };
+		unsigned int w;
 
-		if (k == 0)
-			continue;
-		sent = (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)out[w], k, NULL);
-		/* offline: wait for the worker rather than lose a packet of the file */
-		while (sent < k && app->offline && !app->force_quit) {
-			rte_pause();
-			sent += (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w],
-					(void **)out[w] + sent, k - sent, NULL);
+		for (i = 0; i < n; i++) {
+			w = worker[i];
+			out[w][nout[w]++] = pkts[i];
 		}
-		b->v[PL_CTR_enqueued] += sent;
-		if (unlikely(sent < k)) {
-			b->ring_drops[w] += k - sent;
-			b->drop[PL_DROP_ring_full] += k - sent;
-			rx_arrival_dropped(rx, b, out[w] + sent, k - sent, app->opt.ival_ns);
-			rte_pktmbuf_free_bulk(out[w] + sent, k - sent);
-		}
+		for (w = 0; w < nb_workers; w++)
+			if (nout[w])
+				rx_enqueue(rx, b, w, out[w], nout[w]);
 	}
 }
 

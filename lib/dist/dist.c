@@ -18,6 +18,9 @@
 #include <rte_ether.h>
 #include <rte_hash_crc.h>
 #include <rte_prefetch.h>
+#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
+#include <nmmintrin.h>
+#endif
 
 #include "pl_dist.h"
 
@@ -97,12 +100,26 @@ tail_word(uint16_t port_lo, uint16_t port_hi, uint8_t proto, uint8_t family)
 	       (uint64_t)family << 40;
 }
 
+/*
+ * CRC32-C of one 64-bit word. Where the build targets SSE4.2 it is the CRC32 instruction
+ * itself: rte_hash_crc_8byte() gives the same value but first checks, on every call, which
+ * implementation it chose at start-up.
+ */
+static inline uint32_t
+crc64(uint64_t data, uint32_t init)
+{
+#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
+	return (uint32_t)_mm_crc32_u64(init, data);
+#else
+	return rte_hash_crc_8byte(data, init);
+#endif
+}
+
 /* The IPv4 tuple hash from its parts: addresses as loaded from memory (network order). */
 static inline uint32_t
 hash4(uint32_t lo, uint32_t hi, uint64_t tail)
 {
-	return rte_hash_crc_8byte(tail, rte_hash_crc_8byte((uint64_t)lo | (uint64_t)hi << 32,
-							   PL_DIST_SEED));
+	return crc64(tail, crc64((uint64_t)lo | (uint64_t)hi << 32, PL_DIST_SEED));
 }
 
 /* The IPv6 tuple hash from its parts: 16-byte addresses, lower endpoint first. */
@@ -113,9 +130,7 @@ hash6(const uint8_t *lo, const uint8_t *hi, uint64_t tail)
 
 	memcpy(&w[0], lo, 16);
 	memcpy(&w[2], hi, 16);
-	return rte_hash_crc_8byte(tail, rte_hash_crc_8byte(w[3], rte_hash_crc_8byte(w[2],
-				  rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0],
-								     PL_DIST_SEED)))));
+	return crc64(tail, crc64(w[3], crc64(w[2], crc64(w[1], crc64(w[0], PL_DIST_SEED)))));
 }
 
 uint32_t
@@ -189,9 +204,10 @@ fast_ports(const uint8_t *l4, uint8_t proto, uint32_t room, uint16_t *sport, uin
 
 /*
  * The fast read: the tuple hash of a plain TCP/UDP frame from the fewest bytes, or -1 when
- * the frame needs the full parser. Leaves l3_off and the IPv6/VLAN flags in @p meta.
+ * the frame needs the full parser. Leaves l3_off and the IPv6/VLAN and tuple-hash flags in
+ * @p meta.
  */
-static inline int64_t
+static __rte_always_inline int64_t
 fast_hash(const uint8_t *d, uint32_t cap, struct pl_meta *meta)
 {
 	uint32_t off = RTE_ETHER_HDR_LEN;
@@ -232,7 +248,7 @@ fast_hash(const uint8_t *d, uint32_t cap, struct pl_meta *meta)
 		a = rte_be_to_cpu_32(src);
 		b = rte_be_to_cpu_32(dst);
 		meta->l3_off = (uint8_t)off;
-		meta->flags = flags;
+		meta->flags = flags | PL_F_TUPLE_HASH;
 		if (a < b || (a == b && sport <= dport))
 			return hash4(src, dst, tail_word(sport, dport, proto, 4));
 		return hash4(dst, src, tail_word(dport, sport, proto, 4));
@@ -253,7 +269,7 @@ fast_hash(const uint8_t *d, uint32_t cap, struct pl_meta *meta)
 		if (fast_ports(ip + 40, proto, plen, &sport, &dport) < 0)
 			return -1;
 		meta->l3_off = (uint8_t)off;
-		meta->flags = flags | PL_F_IPV6;
+		meta->flags = flags | PL_F_IPV6 | PL_F_TUPLE_HASH;
 		c = addr_cmp(ip + 8, ip + 24, 1);
 		if (c < 0 || (c == 0 && sport <= dport))
 			return hash6(ip + 8, ip + 24, tail_word(sport, dport, proto, 6));
@@ -274,47 +290,76 @@ prefetch_headers(const struct rte_mbuf *m)
 		rte_prefetch0(d + RTE_CACHE_LINE_SIZE);
 }
 
+/*
+ * The frames the fast read leaves (tunnels, fragments, options, extension chains, other
+ * tags, malformed, not IP): the full parse, once, here; the worker will not parse again.
+ * Out of line, so that the fast read's loop keeps its registers.
+ */
+static __rte_noinline uint16_t
+pick_parsed(struct rte_mbuf *m, struct pl_meta *meta, uint32_t nb_workers)
+{
+	uint32_t h;
+
+	pl_parse_burst(&m, 1);
+	if (meta->kind != PL_KIND_IP)
+		return 0;
+	h = pl_dist_hash(rte_pktmbuf_mtod(m, const uint8_t *), meta);
+	/* the worker's flow table hashes the same tuple the same way: keep it */
+	m->hash.rss = h;
+	meta->flags |= PL_F_TUPLE_HASH;
+	meta->dir = PL_DIR_MAX;
+	return (uint16_t)pl_dist_worker(h, nb_workers);
+}
+
+/* The software hash's choice for one frame: the fast read, else the full parser. */
+static __rte_always_inline uint16_t
+pick_soft(struct rte_mbuf *m, struct pl_meta *meta, uint32_t nb_workers)
+{
+	int64_t h = fast_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), meta);
+
+	if (unlikely(h < 0))
+		return pick_parsed(m, meta, nb_workers);
+	m->hash.rss = (uint32_t)h;
+	meta->kind = PL_KIND_UNPARSED;
+	meta->dir = PL_DIR_MAX;
+	return (uint16_t)pl_dist_worker((uint32_t)h, nb_workers);
+}
+
 void
 pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_nic,
 	     uint16_t *worker)
 {
+	/* a local copy: the byte stores into pl_meta would make the compiler reload it */
+	const int moff = pl_meta_offset;
 	uint16_t i;
 
-	/* with a NIC hash the data is read only for the frames without one: no prefetch */
-	for (i = 0; !use_nic && i < RTE_MIN(n, (uint16_t)PL_DIST_PREFETCH); i++)
-		prefetch_headers(pkts[i]);
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct pl_meta *meta = pl_meta(m);
-		int64_t h;
+	if (use_nic) {
+		/* the data is read only for the frames without a hash: no prefetch */
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = pkts[i];
+			struct pl_meta *meta = RTE_MBUF_DYNFIELD(m, moff, struct pl_meta *);
 
-		if (use_nic && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)) {
+			if (unlikely(!(m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))) {
+				worker[i] = pick_soft(m, meta, nb_workers);
+				continue;
+			}
 			/* the NIC's hash: not the tuple hash, so the flow table hashes itself */
 			meta->kind = PL_KIND_UNPARSED;
 			meta->flags = 0;
 			meta->dir = PL_DIR_MAX;
 			worker[i] = (uint16_t)pl_dist_worker(m->hash.rss, nb_workers);
-			continue;
 		}
-		if (i + PL_DIST_PREFETCH < n)
-			prefetch_headers(pkts[i + PL_DIST_PREFETCH]);
-		h = fast_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), meta);
-		if (likely(h >= 0)) {
-			meta->kind = PL_KIND_UNPARSED;
-		} else {
-			/* tunnels, fragments, options, extension chains, other tags, malformed,
-			 * not IP: the full parse, once, here; the worker will not parse again */
-			pl_parse_burst(&m, 1);
-			h = pl_dist_hash(rte_pktmbuf_mtod(m, const uint8_t *), meta);
-			if (meta->kind != PL_KIND_IP) {
-				worker[i] = 0;
-				continue;
-			}
-		}
-		/* the worker's flow table hashes the same tuple the same way: keep it */
-		m->hash.rss = (uint32_t)h;
-		meta->flags |= PL_F_TUPLE_HASH;
-		meta->dir = PL_DIR_MAX;
-		worker[i] = (uint16_t)pl_dist_worker((uint32_t)h, nb_workers);
+		return;
 	}
+	for (i = 0; i < RTE_MIN(n, (uint16_t)PL_DIST_PREFETCH); i++)
+		prefetch_headers(pkts[i]);
+	/* two loops rather than a test per packet: prefetching ahead, then the last few */
+	for (i = 0; i + PL_DIST_PREFETCH < n; i++) {
+		prefetch_headers(pkts[i + PL_DIST_PREFETCH]);
+		worker[i] = pick_soft(pkts[i], RTE_MBUF_DYNFIELD(pkts[i], moff, struct pl_meta *),
+				      nb_workers);
+	}
+	for (; i < n; i++)
+		worker[i] = pick_soft(pkts[i], RTE_MBUF_DYNFIELD(pkts[i], moff, struct pl_meta *),
+				      nb_workers);
 }
