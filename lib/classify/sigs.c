@@ -2,8 +2,14 @@
 /*
  * Payload signatures: the signature file (YAML, read with libyaml's document API), the
  * Hyperscan databases compiled from it on the control thread (block mode for one payload,
- * stream mode for a flow direction's payload: stream.c), the per-worker scratches, and the
- * block-mode scan.
+ * stream mode for a flow direction's payload: stream.c; in each mode the card-number
+ * signatures apart from the others), the per-worker scratches, and the block-mode scan.
+ *
+ * Card-number signatures must look at every byte of a payload, where the others are
+ * anchored at its start: they are most of the cost of scanning. The match callback accepts
+ * a card only with 13 to 19 digits in at most 64 bytes, so the card database runs only on
+ * payloads where some 64 bytes hold 13 digits (pl_sigs_card_window(), a fraction of a cycle
+ * a byte); on any other payload it could report nothing.
  *
  * Loading is all or nothing and every refusal names the file and the line ("sigs.yaml:14:
  * signature 'x': unknown key 'prot'"). Scanning never allocates and never makes a system
@@ -20,6 +26,9 @@
 
 #include <hs/hs.h>
 #include <numa.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <rte_common.h>
 #include <yaml.h>
 
@@ -305,49 +314,90 @@ parse_root(struct loader *ld)
 }
 
 /*
- * Compile every signature into one database of @p mode; errors name the signature. Stream
- * mode tracks the start of matches over a small horizon (2^16 bytes), which covers every
- * card-number match (at most CARD_MAX_SPAN bytes long) whatever the budget.
+ * Compile the signatures that are (@p card 1) or are not (0) card-number signatures into
+ * one database of @p mode; none: *db is NULL. Errors name the signature. Stream mode tracks
+ * the start of matches over a small horizon (2^16 bytes), which covers every card-number
+ * match (at most CARD_MAX_SPAN bytes long) whatever the budget.
  */
 static int
-compile_mode(struct loader *ld, unsigned int mode, hs_database_t **db)
+compile_mode(struct loader *ld, int card, unsigned int mode, hs_database_t **db)
 {
 	struct pl_sigs *s = ld->s;
 	const char *exprs[PL_MAX_SIGS];
-	unsigned int flags[PL_MAX_SIGS], ids[PL_MAX_SIGS], i;
+	unsigned int flags[PL_MAX_SIGS], ids[PL_MAX_SIGS], i, k = 0, bad;
 	hs_compile_error_t *ce = NULL;
 
+	*db = NULL;
 	for (i = 0; i < s->n; i++) {
-		exprs[i] = s->def[i].pattern;
-		flags[i] = s->def[i].hs_flags;
-		ids[i] = i;
+		if ((int)((s->card_sigs >> i) & 1) != card)
+			continue;
+		exprs[k] = s->def[i].pattern;
+		flags[k] = s->def[i].hs_flags;
+		ids[k++] = i;   /* matches report the signature's own number */
 	}
-	if (hs_compile_multi(exprs, flags, ids, s->n, mode, NULL, db, &ce) == HS_SUCCESS)
+	if (k == 0 || hs_compile_multi(exprs, flags, ids, k, mode, NULL, db, &ce) == HS_SUCCESS)
 		return 0;
-	if (ce != NULL && ce->expression >= 0 && (unsigned int)ce->expression < s->n)
+	if (ce != NULL && ce->expression >= 0 && (unsigned int)ce->expression < k) {
+		bad = ids[ce->expression];
 		snprintf(ld->err, ld->errlen, "%s:%u: signature '%s': pattern: %s", ld->path,
-			 s->line[ce->expression], s->def[ce->expression].name, ce->message);
-	else
+			 s->line[bad], s->def[bad].name, ce->message);
+	} else {
 		snprintf(ld->err, ld->errlen, "%s:1: Hyperscan: %s", ld->path,
 			 ce != NULL ? ce->message : "compile failed");
+	}
 	hs_free_compile_error(ce);
 	*db = NULL;
 	return -EINVAL;
 }
 
+/* Whether every card signature matches at most CARD_MAX_SPAN bytes. */
+static int
+card_bounded(const struct pl_sigs *s)
+{
+	hs_expr_info_t *info;
+	hs_compile_error_t *ce;
+	unsigned int i;
+	int ok = 1;
+
+	for (i = 0; i < s->n && ok; i++) {
+		if (!((s->card_sigs >> i) & 1))
+			continue;
+		info = NULL;
+		ce = NULL;
+		if (hs_expression_info(s->def[i].pattern, s->def[i].hs_flags, &info, &ce) !=
+		    HS_SUCCESS) {
+			hs_free_compile_error(ce);
+			return 0;
+		}
+		ok = info->max_width <= CARD_MAX_SPAN;
+		free(info);
+	}
+	return ok;
+}
+
 static int
 compile(struct loader *ld)
 {
-	int rc = compile_mode(ld, HS_MODE_BLOCK, &ld->s->db);
+	static const unsigned int smode = HS_MODE_STREAM | HS_MODE_SOM_HORIZON_SMALL;
+	struct pl_sigs *s = ld->s;
+	int rc;
 
-	if (rc == 0) {
-		rc = compile_mode(ld, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_SMALL, &ld->s->sdb);
-		if (rc < 0) {
-			hs_free_database(ld->s->db);
-			ld->s->db = NULL;
-		}
+	rc = compile_mode(ld, 0, HS_MODE_BLOCK, &s->db);
+	if (rc == 0)
+		rc = compile_mode(ld, 1, HS_MODE_BLOCK, &s->cdb);
+	if (rc == 0)
+		rc = compile_mode(ld, 0, smode, &s->sdb);
+	if (rc == 0)
+		rc = compile_mode(ld, 1, smode, &s->csdb);
+	if (rc < 0) {
+		hs_free_database(s->db);
+		hs_free_database(s->cdb);
+		hs_free_database(s->sdb);
+		s->db = s->cdb = s->sdb = NULL;
+		return rc;
 	}
-	return rc;
+	s->card_bounded = card_bounded(s);
+	return 0;
 }
 
 static void
@@ -433,7 +483,9 @@ pl_sigs_free(struct pl_sigs *s)
 	if (s == NULL)
 		return;
 	hs_free_database(s->db);
+	hs_free_database(s->cdb);
 	hs_free_database(s->sdb);
+	hs_free_database(s->csdb);
 	free(s);
 }
 
@@ -522,10 +574,13 @@ void *
 pl_sigs_scratch_on(const struct pl_sigs *s, int node)
 {
 	static int allocator_set;
+	hs_database_t *const dbs[4] = { s != NULL ? s->db : NULL, s != NULL ? s->cdb : NULL,
+					s != NULL ? s->sdb : NULL, s != NULL ? s->csdb : NULL };
 	hs_scratch_t *sc = NULL;
-	hs_error_t rc;
+	hs_error_t rc = HS_SUCCESS;
+	unsigned int i;
 
-	if (s == NULL || s->db == NULL) {
+	if (s == NULL || (s->db == NULL && s->cdb == NULL)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -536,11 +591,11 @@ pl_sigs_scratch_on(const struct pl_sigs *s, int node)
 		}
 		allocator_set = 1;
 	}
-	/* one scratch serves both databases: the second call grows it to fit */
+	/* one scratch serves every database: each call grows it to fit */
 	scratch_node = node;
-	rc = hs_alloc_scratch(s->db, &sc);
-	if (rc == HS_SUCCESS)
-		rc = hs_alloc_scratch(s->sdb, &sc);
+	for (i = 0; i < RTE_DIM(dbs) && rc == HS_SUCCESS; i++)
+		if (dbs[i] != NULL)
+			rc = hs_alloc_scratch(dbs[i], &sc);
 	scratch_node = -1;
 	if (rc != HS_SUCCESS) {
 		hs_free_scratch(sc);
@@ -618,13 +673,75 @@ pl_sigs_on_match(unsigned int id, unsigned long long from, unsigned long long to
 {
 	struct scan_ctx *c = ctx;
 
-	if (id >= c->s->n)
+	from += c->shift;
+	to += c->shift;
+	if (id >= c->s->n || to < c->skip_to)
 		return 0;
 	if (((c->s->card_sigs >> id) & 1) && !card_valid(c, from, to))
 		return 0;
 	c->res->sig_hits |= 1ULL << id;
 	c->res->protos |= 1U << c->s->def[id].proto;
 	return 0;   /* go on: other signatures may match further on */
+}
+
+/* ASCII digits among the @p len (<= 64) bytes at @p b. */
+static inline unsigned int
+digits64(const uint8_t *b, uint32_t len)
+{
+	uint8_t pad[64];
+	unsigned int n = 0;
+
+	if (len < 64) {
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, b, len);
+		b = pad;
+	}
+#ifdef __SSE2__
+	{
+		const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+		__m128i acc = _mm_setzero_si128();
+		int k;
+
+		for (k = 0; k < 4; k++) {
+			__m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(b + 16 * k)),
+						 zero);
+
+			/* a digit's lane is all ones: subtracting it counts one */
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_min_epu8(v, nine), v));
+		}
+		acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+		n = (unsigned int)(_mm_cvtsi128_si32(acc) + _mm_extract_epi16(acc, 4));
+	}
+#else
+	{
+		unsigned int i;
+
+		for (i = 0; i < 64; i++)
+			n += (unsigned int)(b[i] - '0') <= 9;
+	}
+#endif
+	return n;
+}
+
+/* Two neighbouring 64-byte pieces hold every stretch of CARD_MAX_SPAN bytes. */
+_Static_assert(CARD_MAX_SPAN <= 64, "pl_sigs_card_window() counts digits in 64-byte pieces");
+
+int
+pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data, uint32_t len)
+{
+	unsigned int prev = tail_len > 0 ? digits64(tail, RTE_MIN(tail_len, 64u)) : 0, cur;
+	uint32_t off;
+
+	/* a match ending at data[0]: its closing \b is seen only with data[0] */
+	if (prev >= CARD_MIN_DIGITS)
+		return 1;
+	for (off = 0; off < len; off += 64) {
+		cur = digits64(data + off, RTE_MIN(len - off, 64u));
+		if (prev + cur >= CARD_MIN_DIGITS)
+			return 1;
+		prev = cur;
+	}
+	return 0;
 }
 
 int
@@ -636,8 +753,11 @@ pl_sigs_scan(const struct pl_sigs *s, void *scratch, const uint8_t *data, uint32
 	memset(res, 0, sizeof(*res));
 	if (len == 0)
 		return 0;
-	if (hs_scan(s->db, (const char *)data, len, 0, scratch, pl_sigs_on_match, &c) !=
-	    HS_SUCCESS) {
+	if ((s->db != NULL && hs_scan(s->db, (const char *)data, len, 0, scratch,
+				      pl_sigs_on_match, &c) != HS_SUCCESS) ||
+	    (s->cdb != NULL && pl_sigs_card_window(NULL, 0, data, len) &&
+	     hs_scan(s->cdb, (const char *)data, len, 0, scratch, pl_sigs_on_match, &c) !=
+	     HS_SUCCESS)) {
 		memset(res, 0, sizeof(*res));
 		return -1;
 	}

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the block-mode scan (sigs.c) and the per-flow stream scan (stream.c) share: the
- * compiled set, and the match context whose card-number check reads a candidate's digits
+ * compiled set (card-number signatures in databases of their own, run only where a card
+ * number can be), the match context whose card-number check reads a candidate's digits
  * from the current payload and, for a match that began in an earlier segment of the same
- * stream, from the few bytes kept from before it.
+ * stream, from the few bytes kept from before it, and the test that says where a card
+ * number can be.
  */
 #ifndef PL_SIGS_PRIV_H
 #define PL_SIGS_PRIV_H
@@ -21,10 +23,21 @@
  * match that began in an earlier segment can still be read whole. */
 #define CARD_MAX_SPAN 64
 
+/*
+ * The signatures are compiled into two databases per mode: the card-number signatures
+ * (protocol card) and all the others, so that the card ones, which are not anchored and
+ * must look at every byte, run only on payloads that hold enough digits for a card number
+ * (pl_sigs_card_window()). A database is NULL when it would have no signature.
+ */
 struct pl_sigs {
 	hs_database_t *db;                      /* block mode: one payload at a time */
+	hs_database_t *cdb;                     /* block mode, card-number signatures */
 	hs_database_t *sdb;                     /* stream mode: a flow direction's payload */
+	hs_database_t *csdb;                    /* stream mode, card-number signatures */
 	unsigned int n;
+	/* every card signature matches at most CARD_MAX_SPAN bytes (hs_expression_info), so
+	 * a direction's card stream may skip segments and start again (stream.c) */
+	int card_bounded;
 	uint64_t card_sigs;                     /* bit per signature detecting card numbers */
 	uint32_t homed;                         /* bit per protocol with home ports */
 	struct pl_sig_def def[PL_MAX_SIGS];
@@ -34,8 +47,11 @@ struct pl_sigs {
 
 /*
  * What the match callback needs: Hyperscan passes offsets only, not the data. Offsets are
- * from the start of the stream (block mode: of the payload); data[0] is at offset base, and
- * the tail_len bytes before it are tail[] (stream mode: the end of earlier segments).
+ * from the start of the Hyperscan stream (block mode: of the payload); shift is added to
+ * them to give offsets in the flow direction's data (a card stream started late, stream.c),
+ * and a match ending before skip_to is ignored (it was judged when its bytes came). data[0]
+ * is at offset base, and the tail_len bytes before it are tail[] (stream mode: the end of
+ * earlier segments).
  */
 struct scan_ctx {
 	const struct pl_sigs *s;
@@ -43,6 +59,8 @@ struct scan_ctx {
 	uint32_t len;
 	uint32_t tail_len;
 	unsigned long long base;
+	unsigned long long shift;
+	unsigned long long skip_to;
 	const uint8_t *tail;
 	struct pl_scan_result *res;
 };
@@ -50,6 +68,18 @@ struct scan_ctx {
 /* The Hyperscan match callback of both modes (sigs.c). */
 int pl_sigs_on_match(unsigned int id, unsigned long long from, unsigned long long to,
 		     unsigned int flags, void *ctx);
+
+/*
+ * Whether a card number can end in @p data: some stretch of at most CARD_MAX_SPAN bytes
+ * ending in data (or at its very start) holds CARD_MIN_DIGITS ASCII digits or more, the
+ * stretch reaching back into @p tail (the tail_len bytes just before data) where data is
+ * short. The match callback accepts a card only under that condition, so where this says
+ * no, a card scan finds nothing. It may say yes where no such stretch is (it counts digits
+ * in whole 64-byte pieces, two at a time): it never says no wrongly. About half a cycle a
+ * byte (SSE2).
+ */
+int pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data,
+			uint32_t len);
 
 /* NUMA-aware allocation for Hyperscan's scratches and streams (sigs.c): memory on the node
  * pl_sigs_alloc_node() set for this thread, -1 for anywhere. */

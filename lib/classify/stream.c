@@ -4,12 +4,14 @@
  * segments in sequence order, so a signature or a card number split over two segments is
  * found, up to a byte budget per direction.
  *
- * State lives in a per-worker pool of slots (one slot per flow being scanned, two streams
- * each) in one block allocated when the pool is created, on the worker's NUMA node. A
- * slot's two streams are opened in the block's room reserved for them the first time the
- * slot is used (a stream is about 60 bytes, far below a page: one allocation each would
- * waste memory, and opening them all at start would delay it), and reset, not closed, when
- * the slot goes back: scanning never allocates. A flow holds only a 16-bit slot index and a state byte, so the flow table's
+ * State lives in a per-worker pool of slots (one slot per flow being scanned, two
+ * directions each, each direction a stream of the main database and one of the card
+ * database) in one block allocated when the pool is created, on the worker's NUMA node. A
+ * slot's streams are opened in the block's room reserved for them the first time the slot
+ * is used (a stream is 20 to 60 bytes, far below a page: one allocation each would waste
+ * memory, and opening them all at start would delay it), and reset, not closed, when the
+ * slot goes back: scanning never allocates. A flow holds only a 16-bit slot index and a
+ * state byte, so the flow table's
  * records stay one cache line. A slot records its owner, so an index that outlived its slot
  * (a configuration change brought a new pool) is recognised and never reads another flow's
  * stream.
@@ -25,6 +27,16 @@
  * CARD_MAX_SPAN bytes of each direction; a match that began in an earlier segment reads its
  * first digits from there. That costs 64 bytes a direction and one small copy per segment,
  * where keeping digits as they stream by would need a second matcher beside Hyperscan's.
+ *
+ * The card stream runs only where a card number can end: a segment is fed to it when some
+ * 64 bytes of the kept tail and the segment hold 13 digits (pl_sigs_card_window()), else
+ * the stream is reset and stays idle. When a later segment qualifies, the stream starts
+ * again with the kept tail before the segment, so a card number that began in the skipped
+ * bytes is whole again, and matches ending in the tail are ignored (they were judged with
+ * the segment that held them). That is exact when no card signature matches more than
+ * CARD_MAX_SPAN bytes (pl_sigs.card_bounded, the shipped one matches at most 37): a card
+ * the callback accepts begins at most CARD_MAX_SPAN bytes before its end, within the tail
+ * and the segment. Otherwise the card stream is fed every segment, as the main one.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,10 +48,11 @@
 enum { DIR_NEW = 0, DIR_OPEN, DIR_ENDED };
 
 struct sdir {
-	hs_stream_t *hs;
 	uint32_t next_seq;      /* TCP sequence number of the next expected byte */
-	uint32_t scanned;       /* bytes fed to the stream (its current offset) */
+	uint32_t scanned;       /* bytes fed to the main stream (its current offset) */
+	uint32_t card_shift;    /* the direction's offset of the card stream's first byte */
 	uint8_t state;
+	uint8_t card_live;      /* the card stream was fed the direction's bytes up to now */
 	uint8_t tail_len;
 	uint8_t tail[CARD_MAX_SPAN];   /* the stream's last bytes */
 };
@@ -47,8 +60,12 @@ struct sdir {
 struct sslot {
 	const void *owner;      /* the flow, NULL when free */
 	uint32_t next_free;     /* free list: index + 1, 0 ends it */
+	uint8_t opened;         /* the slot's streams were opened in its room */
 	struct sdir d[2];
 };
+
+/* A slot's room: per direction the main stream (need_main bytes) then the card stream. */
+enum { STREAM_MAIN = 0, STREAM_CARD };
 
 struct pl_sigs_streams {
 	const struct pl_sigs *s;
@@ -56,9 +73,11 @@ struct pl_sigs_streams {
 	uint32_t used;
 	uint32_t free_head;     /* index + 1, 0: none free */
 	uint32_t budget;
-	size_t state_bytes;     /* hs_stream_size per direction */
-	size_t need;            /* room for one stream in the block, header included */
-	uint8_t *arena;         /* the streams' room: slot i at arena + i * 2 * need */
+	int card_gate;          /* the card stream skips segments where no card can end */
+	size_t state_bytes;     /* hs_stream_size per direction, both streams */
+	size_t need[2];         /* room for a direction's main and card stream in the block */
+	size_t room;            /* room of one slot: 2 * (need[0] + need[1]) */
+	uint8_t *arena;         /* the streams' room: slot i at arena + i * room */
 	size_t memory;
 	struct sslot slot[];
 };
@@ -66,52 +85,48 @@ struct pl_sigs_streams {
 /*
  * Hyperscan's stream allocator. While a slot's streams are opened, the slot's room in its
  * pool's block is this thread's arena and the streams are carved from it; a stream that
- * does not fit is refused, never taken from the heap (the worker opens slots). A 16-byte
- * header before each stream says where it came from, for the release; streams opened by
- * anyone else (not portlens) come from the heap.
+ * does not fit is refused, never taken from the heap (the worker opens slots). Streams in
+ * a pool's room are never closed (they go with the block), so the release sees only
+ * streams opened by anyone else (not portlens), which come from the heap.
  */
-struct sblk {
-	uint64_t arena;
-	uint64_t pad;
-};
-
 static __thread uint8_t *arena_next, *arena_end;
 static __thread int arena_only;
 
 static size_t
 stream_need(size_t size)
 {
-	return sizeof(struct sblk) + RTE_ALIGN_CEIL(size, 16);
+	return RTE_ALIGN_CEIL(size, 16);
 }
 
 static void *
 stream_alloc(size_t size)
 {
 	size_t need = stream_need(size);
-	struct sblk *h;
+	void *h;
 
 	if (arena_next != NULL && (size_t)(arena_end - arena_next) >= need) {
-		h = (struct sblk *)arena_next;
+		h = arena_next;
 		arena_next += need;
-		h->arena = 1;
-		return h + 1;
+		return h;
 	}
-	if (arena_only || posix_memalign((void **)&h, 16, need) != 0)
+	if (arena_only || posix_memalign(&h, 16, need) != 0)
 		return NULL;
-	h->arena = 0;
-	return h + 1;
+	return h;
 }
 
 static void
 stream_release(void *p)
 {
-	struct sblk *h;
+	free(p);
+}
 
-	if (p == NULL)
-		return;
-	h = (struct sblk *)p - 1;
-	if (!h->arena)
-		free(h);
+/* Stream @p which (STREAM_MAIN, STREAM_CARD) of direction @p dir of slot @p idx. */
+static inline hs_stream_t *
+stream_of(const struct pl_sigs_streams *p, uint32_t idx, int dir, int which)
+{
+	return (hs_stream_t *)(p->arena + (size_t)idx * p->room +
+			       (size_t)dir * (p->need[0] + p->need[1]) +
+			       (which == STREAM_CARD ? p->need[0] : 0));
 }
 
 static int slot_open(struct pl_sigs_streams *p, uint32_t idx);
@@ -119,25 +134,18 @@ static int slot_open(struct pl_sigs_streams *p, uint32_t idx);
 size_t
 pl_sigs_stream_state_bytes(const struct pl_sigs *s)
 {
-	size_t sz = 0;
+	size_t sz = 0, card = 0;
 
-	if (s == NULL || s->sdb == NULL || hs_stream_size(s->sdb, &sz) != HS_SUCCESS)
+	if (s == NULL || (s->sdb != NULL && hs_stream_size(s->sdb, &sz) != HS_SUCCESS) ||
+	    (s->csdb != NULL && hs_stream_size(s->csdb, &card) != HS_SUCCESS))
 		return 0;
-	return sz;
+	return sz + card;
 }
 
 void
 pl_sigs_streams_free(struct pl_sigs_streams *p)
 {
-	uint32_t i;
-	int d;
-
-	if (p == NULL)
-		return;
-	for (i = 0; i < p->n; i++)
-		for (d = 0; d < 2; d++)
-			if (p->slot[i].d[d].hs != NULL)
-				hs_close_stream(p->slot[i].d[d].hs, NULL, NULL, NULL);
+	/* the streams live in the block: nothing to close one by one */
 	pl_sigs_release(p);
 }
 
@@ -146,10 +154,11 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 {
 	static int allocator_set;
 	struct pl_sigs_streams *p;
-	size_t size, head, state;
+	size_t size, head, need[2] = { 0, 0 }, sz;
 	uint32_t i;
 
-	if (s == NULL || s->sdb == NULL || flows == 0 || flows > PL_SCAN_FLOWS_MAX ||
+	if (s == NULL || (s->sdb == NULL && s->csdb == NULL) || flows == 0 ||
+	    flows > PL_SCAN_FLOWS_MAX ||
 	    budget == 0) {
 		errno = EINVAL;
 		return NULL;
@@ -161,9 +170,12 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 		}
 		allocator_set = 1;
 	}
-	state = pl_sigs_stream_state_bytes(s);
+	if (s->sdb != NULL && hs_stream_size(s->sdb, &sz) == HS_SUCCESS)
+		need[STREAM_MAIN] = stream_need(sz);
+	if (s->csdb != NULL && hs_stream_size(s->csdb, &sz) == HS_SUCCESS)
+		need[STREAM_CARD] = stream_need(sz);
 	head = RTE_ALIGN_CEIL(sizeof(*p) + (size_t)flows * sizeof(p->slot[0]), 64);
-	size = head + (size_t)flows * 2 * stream_need(state);
+	size = head + (size_t)flows * 2 * (need[0] + need[1]);
 	pl_sigs_alloc_node(node);
 	p = pl_sigs_alloc(size);
 	pl_sigs_alloc_node(-1);
@@ -176,8 +188,11 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 	p->s = s;
 	p->n = flows;
 	p->budget = budget;
-	p->state_bytes = state;
-	p->need = stream_need(state);
+	p->card_gate = s->card_bounded;
+	p->state_bytes = pl_sigs_stream_state_bytes(s);
+	p->need[0] = need[0];
+	p->need[1] = need[1];
+	p->room = 2 * (need[0] + need[1]);
 	p->arena = (uint8_t *)p + head;
 	for (i = 0; i < flows; i++)
 		p->slot[i].next_free = i + 2 <= flows ? i + 2 : 0;
@@ -192,24 +207,29 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 	return p;
 }
 
-/* Open slot @p idx's two streams in its room of the block; 0 when Hyperscan refused. */
+/* Open slot @p idx's streams in its room of the block; 0 when Hyperscan refused. */
 static int
 slot_open(struct pl_sigs_streams *p, uint32_t idx)
 {
-	struct sslot *sl = &p->slot[idx];
-	int d, ok = 1;
+	const hs_database_t *db[2] = { p->s->sdb, p->s->csdb };
+	hs_stream_t *hs;
+	int d, w, ok = 1;
 
-	arena_next = p->arena + (size_t)idx * 2 * p->need;
-	arena_end = arena_next + 2 * p->need;
 	arena_only = 1;
-	for (d = 0; d < 2 && ok; d++)
-		ok = hs_open_stream(p->s->sdb, 0, &sl->d[d].hs) == HS_SUCCESS;
+	for (d = 0; d < 2 && ok; d++) {
+		for (w = 0; w < 2 && ok; w++) {
+			if (db[w] == NULL)
+				continue;
+			/* each stream exactly in its place: stream_of() finds it there */
+			arena_next = (uint8_t *)stream_of(p, idx, d, w);
+			arena_end = arena_next + p->need[w];
+			ok = hs_open_stream(db[w], 0, &hs) == HS_SUCCESS &&
+			     hs == stream_of(p, idx, d, w);
+		}
+	}
 	arena_next = arena_end = NULL;
 	arena_only = 0;
-	if (!ok && sl->d[0].hs != NULL) {
-		hs_close_stream(sl->d[0].hs, NULL, NULL, NULL);
-		sl->d[0].hs = NULL;
-	}
+	p->slot[idx].opened = (uint8_t)ok;
 	return ok;
 }
 
@@ -239,8 +259,11 @@ slot_free(struct pl_sigs_streams *p, uint32_t idx)
 	int d;
 
 	for (d = 0; d < 2; d++) {
-		if (sl->d[d].state == DIR_OPEN)
-			hs_reset_stream(sl->d[d].hs, 0, NULL, NULL, NULL);
+		if (sl->d[d].state == DIR_OPEN && p->s->sdb != NULL)
+			hs_reset_stream(stream_of(p, idx, d, STREAM_MAIN), 0, NULL, NULL, NULL);
+		if (sl->d[d].card_live)
+			hs_reset_stream(stream_of(p, idx, d, STREAM_CARD), 0, NULL, NULL, NULL);
+		sl->d[d].card_live = 0;
 		sl->d[d].state = DIR_NEW;
 		sl->d[d].scanned = 0;
 		/* payload bytes do not outlive their flow */
@@ -282,13 +305,14 @@ tail_push(struct sdir *d, const uint8_t *data, uint32_t len)
 }
 
 /*
- * End a direction: let Hyperscan report the matches that needed the end of the data (a
- * card number that is the direction's last bytes satisfies its closing \b only here). The
- * stream is reset, ready for the slot's next flow.
+ * End direction @p dir of slot @p idx: let Hyperscan report the matches that needed the end
+ * of the data (a card number that is the direction's last bytes satisfies its closing \b
+ * only here). The streams are reset, ready for the slot's next flow.
  */
 static int
-dir_end(struct pl_sigs_streams *p, struct sdir *d, void *scratch, struct scan_ctx *c)
+dir_end(struct pl_sigs_streams *p, uint32_t idx, int dir, void *scratch, struct scan_ctx *c)
 {
+	struct sdir *d = &p->slot[idx].d[dir];
 	hs_error_t rc = HS_SUCCESS;
 
 	if (d->state == DIR_OPEN) {
@@ -297,11 +321,58 @@ dir_end(struct pl_sigs_streams *p, struct sdir *d, void *scratch, struct scan_ct
 		c->base = d->scanned;
 		c->tail = d->tail;
 		c->tail_len = d->tail_len;
-		rc = hs_reset_stream(d->hs, 0, scratch, pl_sigs_on_match, c);
+		c->shift = 0;
+		c->skip_to = 0;
+		if (p->s->sdb != NULL)
+			rc = hs_reset_stream(stream_of(p, idx, dir, STREAM_MAIN), 0, scratch,
+					     pl_sigs_on_match, c);
+		if (d->card_live && rc == HS_SUCCESS) {
+			c->shift = d->card_shift;
+			rc = hs_reset_stream(stream_of(p, idx, dir, STREAM_CARD), 0, scratch,
+					     pl_sigs_on_match, c);
+		}
 	}
+	d->card_live = 0;
 	d->state = DIR_ENDED;
-	RTE_SET_USED(p);
 	return rc == HS_SUCCESS ? 0 : -1;
+}
+
+/*
+ * Feed @p c's data (c->len bytes at stream offset c->base, the kept tail before it) to the
+ * card stream of direction @p dir of slot @p idx where a card number can end in it; reset
+ * the stream where none can. A stream idle before starts over with the kept tail, whose
+ * own matches were judged before and are skipped.
+ */
+static hs_error_t
+card_feed(struct pl_sigs_streams *p, uint32_t idx, int dir, void *scratch, struct scan_ctx *c)
+{
+	struct sdir *d = &p->slot[idx].d[dir];
+	hs_stream_t *hs = stream_of(p, idx, dir, STREAM_CARD);
+	hs_error_t rc = HS_SUCCESS;
+
+	if (p->card_gate && !pl_sigs_card_window(d->tail, d->tail_len, c->data, c->len)) {
+		if (d->card_live)
+			rc = hs_reset_stream(hs, 0, NULL, NULL, NULL);
+		d->card_live = 0;
+		return rc;
+	}
+	c->skip_to = 0;
+	if (!d->card_live) {
+		d->card_live = 1;
+		d->card_shift = d->scanned - d->tail_len;
+		c->skip_to = (unsigned long long)d->scanned + 1;
+		c->shift = d->card_shift;
+		if (d->tail_len > 0)
+			rc = hs_scan_stream(hs, (const char *)d->tail, d->tail_len, 0, scratch,
+					    pl_sigs_on_match, c);
+	}
+	c->shift = d->card_shift;
+	if (rc == HS_SUCCESS)
+		rc = hs_scan_stream(hs, (const char *)c->data, c->len, 0, scratch,
+				    pl_sigs_on_match, c);
+	c->shift = 0;
+	c->skip_to = 0;
+	return rc;
 }
 
 /* A TLS record header at the start of a payload: content type 20-23, version 3.0-3.4. */
@@ -343,7 +414,7 @@ slot_take(struct pl_sigs_streams *p, const void *owner)
 	if (p->free_head == 0)
 		return 0;
 	idx = p->free_head - 1;
-	if (p->slot[idx].d[0].hs == NULL && !slot_open(p, idx))
+	if (!p->slot[idx].opened && !slot_open(p, idx))
 		return 0;
 	p->free_head = p->slot[idx].next_free;
 	p->slot[idx].owner = owner;
@@ -362,7 +433,7 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 	struct sslot *sl;
 	struct sdir *d;
 	int32_t delta;
-	int did = 0, err = 0, tls = 0;
+	int did = 0, err = 0, tls = 0, dir;
 
 	memset(res, 0, sizeof(*res));
 	if (*scan & PL_SCAN_DONE)
@@ -390,7 +461,8 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 		return 0;
 	}
 	sl = &p->slot[idx];
-	d = &sl->d[seg->dir & 1];
+	dir = seg->dir & 1;
+	d = &sl->d[dir];
 	if (d->state == DIR_NEW && len > 0) {
 		d->state = DIR_OPEN;
 		d->next_seq = seg->seq;
@@ -400,7 +472,7 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 		if (delta > 0) {
 			/* a gap: the bytes before this segment are missing here */
 			ctr[PL_SCANC_scan_gaps]++;
-			err |= dir_end(p, d, scratch, &c);
+			err |= dir_end(p, idx, dir, scratch, &c);
 			did = 1;
 			len = 0;
 		} else if ((uint32_t)-delta >= len) {
@@ -419,8 +491,10 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 		c.base = d->scanned;
 		c.tail = d->tail;
 		c.tail_len = d->tail_len;
-		if (hs_scan_stream(d->hs, (const char *)data, n, 0, scratch, pl_sigs_on_match,
-				   &c) != HS_SUCCESS)
+		if ((p->s->sdb != NULL &&
+		     hs_scan_stream(stream_of(p, idx, dir, STREAM_MAIN), (const char *)data, n, 0,
+				    scratch, pl_sigs_on_match, &c) != HS_SUCCESS) ||
+		    (p->s->csdb != NULL && card_feed(p, idx, dir, scratch, &c) != HS_SUCCESS))
 			err = 1;
 		tail_push(d, data, n);
 		d->scanned += n;
@@ -442,15 +516,15 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 		}
 		if (d->scanned >= p->budget) {
 			ctr[PL_SCANC_scan_budget]++;
-			err |= dir_end(p, d, scratch, &c);
+			err |= dir_end(p, idx, dir, scratch, &c);
 		}
 	}
 	if (seg->rst) {
-		err |= dir_end(p, &sl->d[0], scratch, &c);
-		err |= dir_end(p, &sl->d[1], scratch, &c);
+		err |= dir_end(p, idx, 0, scratch, &c);
+		err |= dir_end(p, idx, 1, scratch, &c);
 		did = 1;
 	} else if (seg->fin && d->state != DIR_ENDED) {
-		err |= dir_end(p, d, scratch, &c);
+		err |= dir_end(p, idx, dir, scratch, &c);
 		did = 1;
 	}
 	if (sl->d[0].state == DIR_ENDED && sl->d[1].state == DIR_ENDED) {

@@ -5,8 +5,9 @@
  * (and at byte 362 of a first data packet, and as the very last bytes of a direction), bytes
  * past the per-direction budget are not scanned, a TLS flow stops being scanned, gaps,
  * retransmissions and overlaps follow the documented rules, the cap on flows scanned at once
- * is counted, slots go back to the pool when a flow's scanning ends, and a stale slot index
- * never reads another flow's stream. No EAL is needed.
+ * is counted, slots go back to the pool when a flow's scanning ends, a stale slot index
+ * never reads another flow's stream, and card numbers are found wherever they lie although
+ * the card signatures run only where enough digits are. No EAL is needed.
  */
 #include <stdlib.h>
 
@@ -349,6 +350,105 @@ test_datagrams_are_scanned_alone_within_the_budget(void **state)
 	pl_sigs_streams_free(p);
 }
 
+/*
+ * The card signatures run only where some 64 bytes hold 13 digits, counted in 64-byte
+ * pieces: a card number must be found wherever it lies against those pieces. The 13-digit
+ * card with a space between each two digits (25 bytes) and a 19-digit one with spaces
+ * (37 bytes, the longest the shipped pattern matches; none of its first 13 to 18 digits
+ * passes the Luhn check) are placed at every offset of a
+ * 300-byte payload of dots, scanned as a datagram (block mode), as one segment, and as two
+ * segments split at every byte of the card.
+ */
+static void
+test_card_at_every_offset_against_the_digit_count_pieces_is_found(void **state)
+{
+	static const char *const cards[] = { "4 2 2 2 2 2 2 2 2 2 2 2 2",
+					     "4 0 8 8 9 9 5 7 9 0 3 2 8 9 2 1 8 4 0" };
+	static const unsigned int last4[] = { 2222, 1840 };
+	char buf[300];
+	unsigned int c, off, cut, len;
+
+	for (c = 0; c < RTE_DIM(cards); c++) {
+		len = (unsigned int)strlen(cards[c]);
+		for (off = 0; off + len <= sizeof(buf); off++) {
+			struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+			struct pl_scan_result r;
+			struct tflow f = { 0 };
+
+			memset(buf, '.', sizeof(buf));
+			memcpy(buf + off, cards[c], len);
+			assert_int_equal(pl_sigs_scan(sigs, scratch, (const uint8_t *)buf,
+						      sizeof(buf), &r), 0);
+			assert_int_equal(r.card_found, 1);
+			assert_int_equal(r.card_last4, last4[c]);
+			r = seg(p, &f, 0, 1, buf, sizeof(buf), 1);
+			assert_int_equal(r.card_found, 1);
+			assert_int_equal(r.card_last4, last4[c]);
+			pl_sigs_streams_free(p);
+			for (cut = off + 1; cut < off + len; cut++) {
+				struct tflow g = { 0 };
+				int found;
+
+				p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+				r = seg(p, &g, 0, 1, buf, cut, 0);
+				found = r.card_found;
+				r = seg(p, &g, 0, 1 + cut, buf + cut, sizeof(buf) - cut, 1);
+				assert_int_equal(found + r.card_found, 1);
+				assert_int_equal(r.card_last4, last4[c]);
+				pl_sigs_streams_free(p);
+			}
+		}
+	}
+}
+
+/*
+ * A segment whose bytes (with the kept tail) cannot hold a card number is not fed to the
+ * card stream. A card that begins in it is still found when the next segment brings the
+ * rest: the card stream starts again from the kept tail. After a segment with no digits at
+ * all, a new card is found again, and nothing is joined across the skipped bytes.
+ */
+static void
+test_card_begun_in_a_segment_with_too_few_digits_to_scan_is_found(void **state)
+{
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct tflow f = { 0 };
+	struct pl_scan_result r;
+	char a[300], quiet[200];
+	uint32_t seq = 1;
+
+	assert_non_null(p);
+	/* 9 digits at the end of 300 bytes: no card can end here */
+	memset(a, '.', sizeof(a));
+	memcpy(a + sizeof(a) - 16, "card=4111 1111 1", 16);
+	r = seg(p, &f, 0, seq, a, sizeof(a), 0);
+	seq += sizeof(a);
+	assert_int_equal(r.card_found, 0);
+	r = str(p, &f, 0, seq, "111 1111 thanks");
+	seq += 15;
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(r.card_last4, 1111);
+	/* no digits: the card stream rests */
+	memset(quiet, '.', sizeof(quiet));
+	r = seg(p, &f, 0, seq, quiet, sizeof(quiet), 0);
+	seq += sizeof(quiet);
+	assert_int_equal(r.card_found, 0);
+	/* the end of one number and the start of another, skipped bytes between them */
+	r = str(p, &f, 0, seq, "ref 5500 0055 5");
+	seq += 15;
+	assert_int_equal(r.card_found, 0);
+	r = seg(p, &f, 0, seq, quiet, sizeof(quiet), 0);
+	seq += sizeof(quiet);
+	assert_int_equal(r.card_found, 0);
+	r = str(p, &f, 0, seq, "555 5559 end");
+	seq += 12;
+	assert_int_equal(r.card_found, 0);
+	r = str(p, &f, 0, seq, " pan 5500 0055 5555 5559 end");
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(r.card_last4, 5559);
+	assert_int_equal(f.ctr[PL_SCANC_scan_errors], 0);
+	pl_sigs_streams_free(p);
+}
+
 static void
 test_stream_state_is_measured_and_bounded(void **state)
 {
@@ -384,6 +484,8 @@ main(void)
 		cmocka_unit_test(test_cap_on_flows_scanned_at_once_is_counted),
 		cmocka_unit_test(test_released_and_stale_slots_never_read_another_flows_stream),
 		cmocka_unit_test(test_datagrams_are_scanned_alone_within_the_budget),
+		cmocka_unit_test(test_card_at_every_offset_against_the_digit_count_pieces_is_found),
+		cmocka_unit_test(test_card_begun_in_a_segment_with_too_few_digits_to_scan_is_found),
 		cmocka_unit_test(test_stream_state_is_measured_and_bounded),
 	};
 
