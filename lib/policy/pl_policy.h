@@ -321,9 +321,12 @@ struct pl_meter {
 void pl_meter_config(struct pl_meter *m, const struct rte_meter_trtcm_profile *p, uint64_t hz,
 		     uint64_t t0);
 
-/* floor(d / period), from floor((2^64 - 1) / period): the estimate is at most 2 short. */
+/*
+ * floor(d / period) and its remainder, from floor((2^64 - 1) / period): the estimate is at
+ * most 2 short.
+ */
 static inline uint64_t
-pl_meter_periods(uint64_t d, uint64_t period, uint64_t inv)
+pl_meter_divmod(uint64_t d, uint64_t period, uint64_t inv, uint64_t *rem)
 {
 	uint64_t q = (uint64_t)(((unsigned __int128)d * inv) >> 64);
 	uint64_t r = d - q * period;
@@ -332,7 +335,32 @@ pl_meter_periods(uint64_t d, uint64_t period, uint64_t inv)
 		q++;
 		r -= period;
 	}
+	*rem = r;
 	return q;
+}
+
+/* floor(d / period), from floor((2^64 - 1) / period). */
+static inline uint64_t
+pl_meter_periods(uint64_t d, uint64_t period, uint64_t inv)
+{
+	uint64_t r;
+
+	return pl_meter_divmod(d, period, inv, &r);
+}
+
+/*
+ * One token bucket brought to @p time (TSC): the whole periods since its last update add
+ * their bytes, up to its size; its time moves on by those periods, which is @p time less
+ * the remainder (no multiply).
+ */
+static inline uint64_t
+pl_meter_refill(uint64_t time, uint64_t *last, uint64_t period, uint64_t inv,
+		uint64_t bytes_per_period, uint64_t tokens, uint64_t size)
+{
+	uint64_t r, n = pl_meter_divmod(time - *last, period, inv, &r);
+
+	*last = time - r;
+	return RTE_MIN(tokens + n * bytes_per_period, size);
 }
 
 /**
@@ -342,14 +370,11 @@ pl_meter_periods(uint64_t d, uint64_t period, uint64_t inv)
 static inline enum rte_color
 pl_meter_colour_tsc(struct pl_meter *m, uint64_t time, uint32_t bytes)
 {
-	uint64_t nc = pl_meter_periods(time - m->time_tc, m->cir_period, m->cir_inv);
-	uint64_t np = pl_meter_periods(time - m->time_tp, m->pir_period, m->pir_inv);
-	uint64_t tc, tp;
+	uint64_t tc = pl_meter_refill(time, &m->time_tc, m->cir_period, m->cir_inv, m->cir_bytes,
+				      m->tc, m->cbs);
+	uint64_t tp = pl_meter_refill(time, &m->time_tp, m->pir_period, m->pir_inv, m->pir_bytes,
+				      m->tp, m->pbs);
 
-	m->time_tc += nc * m->cir_period;
-	m->time_tp += np * m->pir_period;
-	tc = RTE_MIN(m->tc + nc * m->cir_bytes, m->cbs);
-	tp = RTE_MIN(m->tp + np * m->pir_bytes, m->pbs);
 	if (tp < bytes) {
 		m->tc = tc;
 		m->tp = tp;
