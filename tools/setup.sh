@@ -23,7 +23,7 @@ packages=(gcc pkg-config meson ninja-build python3
 	tshark tcpreplay iproute2 ethtool curl python3-prometheus-client prometheus chromium nfdump pmacct
 	sip-tester dpkg-dev
 	zlib1g-dev libzstd-dev zstd
-	tmux stress-ng
+	tmux stress-ng linux-perf
 	clang libclang-rt-14-dev)
 
 install_missing() {

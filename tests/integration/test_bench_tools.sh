@@ -3,7 +3,8 @@
 # The benchmark tools still work (functionally; no timing is checked: figures are taken by
 # hand, docs/benchmarking.md): pl-bench-worker reports every stage and the scanned share,
 # with and without --new-flows; bench.py measures testpmd and portlens on a net_pcap source
-# and rejects a bad source; targets.py rejects bad options; pl-zeroloss.py's own checks pass
+# and rejects a bad source (with --on-cpu, both programs' RX lcores' on-CPU cycles, where
+# perf is installed); targets.py rejects bad options; pl-zeroloss.py's own checks pass
 # without pktgen. (bench.py's
 # memif source is left to the benchmark runs: its busy generator on a loaded 2-CPU CI machine
 # makes a flaky test.)
@@ -56,9 +57,26 @@ print(len(r) == 4 and all(x['mpps'] > 0 for x in r) and
           x['rx_minus_rxonly'] == x['rx_cycles_per_packet'] - r[0]['rx_cycles_per_packet'] and
           0 <= x['rx_drops'] <= 1 for x in r if x['run'].startswith('portlens')))" "$tmp/b.json" 2>/dev/null || echo False)"
 	[ "$fail" -eq 0 ] || cat "$tmp/b.txt"
+	if command -v perf >/dev/null; then
+		python3 "$root/tools/bench/bench.py" --source "pcap:$tmp/f.pcap" --rx 1 --workers 1 \
+			--cpus "0-$((cpus - 1))" --seconds 6 --portlens "$portlens" --rx-target --on-cpu \
+			--json "$tmp/o.json" >"$tmp/o.txt" 2>&1 || true
+		check "bench.py --rx-target --on-cpu: testpmd rxonly and portlens, on-CPU cycles of each" \
+			"$(python3 -c "
+import json,sys; r=json.load(open(sys.argv[1]))['results']
+print(len(r) == 2 and all(x['rx_on_cpu_cycles_per_packet'] > 0 for x in r) and
+      r[1]['rx_on_cpu_minus_rxonly'] == r[1]['rx_on_cpu_cycles_per_packet'] -
+      r[0]['rx_on_cpu_cycles_per_packet'])" "$tmp/o.json" 2>/dev/null || echo False)"
+		[ "$fail" -eq 0 ] || cat "$tmp/o.txt"
+	else
+		echo "skip: bench.py --on-cpu (no perf)"
+	fi
 else
 	echo "skip: bench.py (no dpdk-testpmd)"
 fi
+rc=0
+python3 "$root/tools/bench/bench.py" --source null --on-cpu --seconds 3 >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "bench.py: --on-cpu with too short a window exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "seconds 6 or more" "$tmp/e.txt" && echo True || echo False)"
 rc=0
 python3 "$root/tools/bench/bench.py" --source bogus >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "bench.py: a bad source exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "expected null, memif or pcap" "$tmp/e.txt" && echo True || echo False)"

@@ -29,16 +29,19 @@ are differenced between the window's first and last snapshots, so its start-up (
 touch of every mbuf, cold caches) counts no more than testpmd's. The drop share is over the
 window too. Both figures are TSC cycles, which keep running while the OS runs something
 else on the CPU: on a shared machine take the lowest of several interleaved runs
-(targets.py does).
+(targets.py does), or add --on-cpu: perf record -e cpu-clock samples each program's RX
+lcore threads (rte-worker-1..R) only while they run, from 2 s into the window to its end,
+and their on-CPU time times the TSC rate over the packets received meanwhile gives cycles a packet that preemption does not inflate (for both programs alike).
 
 usage: bench.py [--source pcap:FILE] [--source null] [--source memif] [--seconds 8] [--rx 1]
                 [--workers 2] [--cpus 0-15] [--gen-cpus 14-15] [--portlens build/app/portlens]
-                [--rx-target] [--json OUT]
+                [--rx-target] [--on-cpu] [--json OUT]
 """
 import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import struct
 import subprocess
@@ -154,7 +157,8 @@ class Generator:
         self.p = None
 
 
-def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp):
+def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp, on_cpu=False):
+    """testpmd's rate over the steady window, and (on_cpu) the RX lcores' perf view."""
     n = 1 + rx
     cmd = (["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
             "--file-prefix", "plb-tp-%d" % os.getpid()] + EAL_COMMON +
@@ -172,6 +176,7 @@ def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp):
     start = None
     give_up = time.time() + seconds + 120
     block = {}
+    perf = None
     for line in p.stdout:
         m = re.search(r"NIC statistics for port (\d+)", line)
         if m:
@@ -183,11 +188,77 @@ def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp):
                 samples.append((time.time(), sum(block.values())))
                 block = {}
                 start = start or time.time()
-        if (start and time.time() - start > seconds) or time.time() > give_up:
+                if on_cpu and perf is None and time.time() - start >= 2:
+                    perf = OnCpu(p.pid, rx, tmp)
+        if time.time() > give_up:
             break
+        if start and time.time() - start > seconds:
+            # with perf: stop it, and read on to a sample after it stopped
+            if perf is None or samples[-1][0] > perf.stop():
+                break
+    oncpu = perf.finish() if perf else None
     interrupt(p, 20)
     gen.stop()
-    return rate(samples)
+    return rate(samples), on_cpu_cycles(oncpu, samples, tsc_hz())
+
+
+class OnCpu:
+    """perf's view of the RX lcores: cpu-clock samples a thread only while it runs.
+
+    Started 2 s into the steady window and stopped at its end, it gives the RX lcores'
+    on-CPU time (samples over the sampling rate); with the packets received in the same
+    interval, their on-CPU cycles a packet, which preemption by other work on the CPU does
+    not inflate (TSC cycles do).
+    """
+    HZ = 10000
+
+    def __init__(self, pid, rx, tmp):
+        self.data = os.path.join(tmp, "oncpu.data")
+        self.threads = ["rte-worker-%d" % i for i in range(1, rx + 1)]
+        self.t0 = time.time()
+        self.p = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-F",
+                                   str(self.HZ), "-o", self.data, "-p", str(pid)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.t1 = None
+
+    def stop(self):
+        """Stop recording (as Ctrl-C does); returns the time it was told to."""
+        if self.t1 is None:
+            self.t1 = time.time()
+            interrupt(self.p, 60)
+        return self.t1
+
+    def finish(self):
+        """The RX lcores' on-CPU seconds and the interval perf recorded."""
+        self.stop()
+        out = subprocess.run(["perf", "report", "-i", self.data, "--sort", "comm", "-F",
+                              "sample,comm", "--stdio"], capture_output=True,
+                             text=True).stdout
+        n = 0
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 2 and f[0].isdigit() and f[1] in self.threads:
+                n += int(f[0])
+        return n / self.HZ, self.t0, self.t1
+
+
+def at(samples, t):
+    """Packets counted at time t, interpolated between (time, packets) samples."""
+    for (a, pa), (b, pb) in zip(samples, samples[1:]):
+        if a <= t <= b:
+            return pa + (pb - pa) * (t - a) / (b - a) if b > a else pa
+    return None
+
+
+def on_cpu_cycles(oncpu, samples, hz):
+    """On-CPU cycles a packet of the RX lcores from OnCpu.finish() and packet samples."""
+    if oncpu is None:
+        return 0.0
+    busy, t0, t1 = oncpu
+    a, b = at(samples, t0), at(samples, t1)
+    if a is None or b is None or b <= a:
+        return 0.0
+    return busy * hz / (b - a)
 
 
 def rate(samples):
@@ -198,7 +269,8 @@ def rate(samples):
     return (s[-1][1] - s[0][1]) / (s[-1][0] - s[0][0])
 
 
-def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, tmp):
+def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, tmp,
+                 on_cpu=False):
     n = 1 + rx + workers
     cfg = os.path.join(tmp, "bench.yaml")
     with open(cfg, "w") as f:
@@ -220,10 +292,24 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
     while p.poll() is None and time.time() < deadline and not (
             os.path.exists(jl) and os.path.getsize(jl) > 0):
         time.sleep(0.1)
+    perf, oncpu, end = None, None, time.time() + seconds
+    if on_cpu:
+        try:
+            p.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            perf = OnCpu(p.pid, rx, tmp)
     try:
-        p.wait(timeout=seconds)
+        p.wait(timeout=max(0.1, end - time.time()))
     except subprocess.TimeoutExpired:
         pass
+    if perf:
+        perf.stop()
+        # a snapshot after perf stopped (one a second), so its interval is covered
+        try:
+            p.wait(timeout=2.5)
+        except subprocess.TimeoutExpired:
+            pass
+        oncpu = perf.finish()
     interrupt(p, 60)
     gen.stop()
     snaps = []
@@ -231,11 +317,12 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
         print("bench.py: portlens exited %s without a snapshot: %s" % (p.returncode,
                                                                        " ".join(cmd)),
               file=sys.stderr)
-        return 0.0, 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0
     with open(jl) as f:
         for line in f:
             snaps.append(json.loads(line))
-    return steady(snaps)
+    rx_pkts = [(d["wall_ns"] / 1e9, lcore_sums(d, "rx")[1]) for d in snaps]
+    return steady(snaps) + (on_cpu_cycles(oncpu, rx_pkts, tsc_hz()),)
 
 
 def lcore_sums(snap, role):
@@ -292,10 +379,15 @@ def main():
                     help="CPUs of the memif generator (default: the last rx + 1 CPUs)")
     ap.add_argument("--portlens", default="build/app/portlens")
     ap.add_argument("--json")
+    ap.add_argument("--on-cpu", action="store_true",
+                    help="also the RX lcores' on-CPU cycles a packet (perf record -e "
+                         "cpu-clock), which preemption does not inflate")
     ap.add_argument("--rx-target", action="store_true",
                     help="only what the RX target compares: testpmd rxonly and portlens "
                          "without scanning")
     a = ap.parse_args()
+    if a.on_cpu and (a.seconds < 6 or shutil.which("perf") is None):
+        ap.error("--on-cpu needs perf (linux-perf) and --seconds 6 or more")
     sources = a.source or ["null"]
     for s in sources:
         if s not in ("null", "memif") and not (s.startswith("pcap:") and
@@ -308,37 +400,51 @@ def main():
     results = []
     with tempfile.TemporaryDirectory(prefix="plb-") as tmp:
         for src in sources:
-            base = run_testpmd(src, "rxonly", a.rx, a.seconds, cpus, gen_cpus, tmp)
+            base, base_on = run_testpmd(src, "rxonly", a.rx, a.seconds, cpus, gen_cpus, tmp,
+                                        a.on_cpu)
             base_c = hz / base if base else 0
-            rows = [("testpmd rxonly", base, base_c, 0, 0)]
+            rows = [("testpmd rxonly", base, base_c, 0, 0, base_on)]
             if not a.rx_target:
-                io = run_testpmd(src, "io", a.rx, a.seconds, cpus, gen_cpus, tmp)
-                rows.append(("testpmd io", io, hz / io if io else 0, 0, 0))
+                io, io_on = run_testpmd(src, "io", a.rx, a.seconds, cpus, gen_cpus, tmp,
+                                        a.on_cpu)
+                rows.append(("testpmd io", io, hz / io if io else 0, 0, 0, io_on))
             for scan in (False,) if a.rx_target else (False, True):
-                pps, rxc, wkc, drops = run_portlens(a.portlens, src, a.rx, a.workers, scan,
-                                                    a.seconds, cpus, gen_cpus, tmp)
+                pps, rxc, wkc, drops, rx_on = run_portlens(a.portlens, src, a.rx, a.workers,
+                                                           scan, a.seconds, cpus, gen_cpus,
+                                                           tmp, a.on_cpu)
                 rows.append(("portlens %dRX+%dW scan %s" % (a.rx, a.workers,
                                                              "on" if scan else "off"),
-                             pps, rxc, wkc, drops))
-            for name, pps, c_rx, c_wk, drops in rows:
+                             pps, rxc, wkc, drops, rx_on))
+            for name, pps, c_rx, c_wk, drops, c_on in rows:
                 pl = name.startswith("portlens")
                 results.append({"source": src, "run": name, "mpps": pps / 1e6,
                                 "rx_cycles_per_packet": c_rx,
                                 "worker_cycles_per_packet": c_wk,
                                 "rx_minus_rxonly": c_rx - base_c if pl and base_c else 0,
                                 "rx_drops": drops,
-                                "ratio_to_rxonly": pps / base if base else 0})
-    print("%-28s %-26s %8s %8s %8s %10s %7s %6s" % ("source", "run", "Mpps", "RX c/p",
-                                                    "W c/p", "RX-rxonly", "drops", "ratio"))
+                                "ratio_to_rxonly": pps / base if base else 0,
+                                "rx_on_cpu_cycles_per_packet": c_on,
+                                "rx_on_cpu_minus_rxonly": (c_on - base_on
+                                                           if pl and c_on and base_on else 0)})
+    print("%-28s %-26s %8s %8s %8s %10s %7s %6s%s" % ("source", "run", "Mpps", "RX c/p",
+                                                      "W c/p", "RX-rxonly", "drops", "ratio",
+                                                      " %8s %10s" % ("on-CPU", "on-rxonly")
+                                                      if a.on_cpu else ""))
     for r in results:
         pl = r["run"].startswith("portlens")
-        print("%-28s %-26s %8.2f %8.0f %8s %10s %7s %6.2f" % (
+        print("%-28s %-26s %8.2f %8.0f %8s %10s %7s %6.2f%s" % (
             r["source"][-28:], r["run"], r["mpps"], r["rx_cycles_per_packet"],
             "%.0f" % r["worker_cycles_per_packet"] if pl else "",
             "%+.0f" % r["rx_minus_rxonly"] if pl else "",
-            "%.1f%%" % (100 * r["rx_drops"]) if pl else "", r["ratio_to_rxonly"]))
+            "%.1f%%" % (100 * r["rx_drops"]) if pl else "", r["ratio_to_rxonly"],
+            " %8.0f %10s" % (r["rx_on_cpu_cycles_per_packet"],
+                             "%+.0f" % r["rx_on_cpu_minus_rxonly"] if pl else "")
+            if a.on_cpu else ""))
     print("TSC %.2f GHz; testpmd's cycles per packet: the clock over its rate (one busy "
           "core); portlens's: its lcores' own busy cycles over their packets" % (hz / 1e9))
+    if a.on_cpu:
+        print("on-CPU: the RX lcores' time on the CPU (perf cpu-clock samples) times the TSC "
+              "rate over the packets received meanwhile; preemption does not count")
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"cpus": cpus, "rx": a.rx, "workers": a.workers, "tsc_hz": hz,

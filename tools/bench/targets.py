@@ -25,7 +25,7 @@ bench.py needs dpdk-testpmd; --skip-bench leaves it out. Cycle figures need a qu
 machine: on a shared one, read the spread (min-max) next to the median.
 
 usage: targets.py [--build build] [--work DIR] [--runs 5] [--cpu 1] [--cpus 0-3]
-                  [--workers 2] [--seconds 8] [--skip-bench] [--json OUT]
+                  [--workers 2] [--seconds 8] [--skip-bench] [--on-cpu] [--json OUT]
 """
 import argparse
 import json
@@ -97,6 +97,8 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--skip-bench", action="store_true", help="no testpmd side-by-side")
+    ap.add_argument("--on-cpu", action="store_true",
+                    help="bench.py --on-cpu: also the RX lcores' on-CPU cycles (perf)")
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.runs < 1:
@@ -154,7 +156,7 @@ def main():
                 cmd = [sys.executable, os.path.join(HERE, "bench.py"), "--source",
                        "pcap:" + cap, "--rx", "1", "--workers", str(a.workers), "--cpus",
                        a.cpus, "--seconds", str(a.seconds), "--portlens", portlens,
-                       "--rx-target", "--json", js]
+                       "--rx-target", "--json", js] + (["--on-cpu"] if a.on_cpu else [])
                 if r == 0:
                     show(cmd)
                 subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -181,6 +183,12 @@ def main():
                   "target <= +%d (goal +%d): %s" %
                   (min(rx), min(tp), d, spread(diff), RX_LIMIT, RX_GOAL,
                    verdict(d, RX_LIMIT, RX_GOAL)))
+            if a.on_cpu:
+                on_tp = [x["testpmd rxonly"]["rx_on_cpu_cycles_per_packet"] for x in rows]
+                on_rx = [x[key]["rx_on_cpu_cycles_per_packet"] for x in rows]
+                print("  on the CPU (perf, preemption left out): testpmd rxonly %s | portlens "
+                      "RX %s | RX - rxonly, lowest: %+.0f" % (spread(on_tp), spread(on_rx),
+                                                            min(on_rx) - min(on_tp)))
             print("  RX + worker: %s; before %d + %d = %d, half %.0f: %s" %
                   (spread(both), old_rx, old_wk, old_rx + old_wk, half,
                    "met" if s <= half else "not met"))
