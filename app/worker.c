@@ -240,6 +240,59 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 }
 
 /*
+ * What a packet that opens a connection (@p opens), or any packet when a packet rate limit
+ * is set, is checked for: the class's connections, the port allowlist, the source's rate
+ * limits. Out of line: most packets open nothing and skip all of it.
+ */
+static void
+opens_and_rates(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
+		struct pkt_ctx *p, const struct pl_flow_event *ev, uint8_t cls, int opens)
+{
+	const struct pl_meta *meta = p->meta;
+	const uint8_t *src, *dst;
+	int family;
+
+	family = addrs(p, &src, &dst);
+	if (opens && cls != PL_CLASS_NONE)
+		b->class_conns[cls]++;
+	/* an attempt toward a local address on a port outside the allowlist; a UDP flow
+	 * whose first packet comes from an allowed service port to a port that is not
+	 * allowed is a reply whose request was not seen (capture started late, request
+	 * dropped), not an attempt */
+	if (opens && (meta->flags & PL_F_L4) &&
+	    (meta->dir == PL_DIR_IN || meta->dir == PL_DIR_INTERNAL) &&
+	    !pl_config_allowed(&rt->cfg, meta->dport) &&
+	    !(meta->l4_proto == IPPROTO_UDP && pl_config_allowed(&rt->cfg, meta->sport)))
+		report(b, rt, p, ev->flow, PL_FINDING_unauthorized_port, family, src, dst, 1,
+		       meta->dport, "%s%.0u", meta->l4_proto == IPPROTO_TCP ? "tcp" : "udp", 0);
+	/* a source's state is needed for its new connections, or for every packet when a
+	 * packet rate is set */
+	if ((opens && rt->conn_rate > 0) || rt->pkt_rate > 0) {
+		struct pl_source *s = pl_sources_get(wk->sources, family, src, rt->conn_burst,
+						     rt->pkt_burst, p->now);
+
+		if (s == NULL) {
+			b->v[PL_CTR_sources_full]++;
+		} else {
+			s->last_ns = p->now;
+			if (opens)
+				b->v[PL_CTR_sources_window_full] +=
+					(uint64_t)pl_sources_conn(wk->sources, s, family, dst,
+								  meta->dport, p->now);
+			if (opens && rt->conn_rate > 0 &&
+			    !pl_bucket_take(&s->conn, rt->conn_rate, rt->conn_burst, p->now))
+				report_rate(b, rt, p, ev->flow, family, src, s,
+					    "new connections above %s%u/s",
+					    (unsigned int)rt->cfg.conn_rate);
+			if (rt->pkt_rate > 0 &&
+			    !pl_bucket_take(&s->pkt, rt->pkt_rate, rt->pkt_burst, p->now))
+				report_rate(b, rt, p, ev->flow, family, src, s,
+					    "packets above %s%u/s", (unsigned int)rt->cfg.pkt_rate);
+		}
+	}
+}
+
+/*
  * Flow, rate limits, policy and QoS for one IP packet that is not a fragment: @p key, @p hash
  * and @p pos are its flow's tuple, hash and position from the burst's lookup; @p fc the
  * flow table's counters in the burst's bank.
@@ -252,8 +305,7 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	const struct pl_meta *meta = p->meta;
 	struct pl_flow_event ev;
 	uint8_t cls = PL_CLASS_NONE;
-	const uint8_t *src, *dst;
-	int family, opens;
+	int opens;
 
 	if (meta->flags & PL_F_L4) {
 		cls = pl_class_of(&rt->classes, meta->l4_proto, meta->sport, meta->dport);
@@ -291,46 +343,10 @@ analyse(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	/* a local server's answer to a client outside: outgoing traffic by service port */
 	if (ev.flow && ev.dir == 1 && meta->dir == PL_DIR_OUT && (meta->flags & PL_F_L4))
 		pl_ctr_port(b, PL_PORT_ROW_SERVICE, meta->sport, p->len);
-	family = addrs(p, &src, &dst);
 	/* a new connection: a TCP attempt, or the first packet of a UDP flow */
 	opens = ev.attempt || (ev.created && meta->l4_proto == IPPROTO_UDP);
-	if (opens && cls != PL_CLASS_NONE)
-		b->class_conns[cls]++;
-	/* an attempt toward a local address on a port outside the allowlist; a UDP flow
-	 * whose first packet comes from an allowed service port to a port that is not
-	 * allowed is a reply whose request was not seen (capture started late, request
-	 * dropped), not an attempt */
-	if (opens && (meta->flags & PL_F_L4) &&
-	    (meta->dir == PL_DIR_IN || meta->dir == PL_DIR_INTERNAL) &&
-	    !pl_config_allowed(&rt->cfg, meta->dport) &&
-	    !(meta->l4_proto == IPPROTO_UDP && pl_config_allowed(&rt->cfg, meta->sport)))
-		report(b, rt, p, ev.flow, PL_FINDING_unauthorized_port, family, src, dst, 1,
-		       meta->dport, "%s%.0u", meta->l4_proto == IPPROTO_TCP ? "tcp" : "udp", 0);
-	/* a source's state is needed for its new connections, or for every packet when a
-	 * packet rate is set */
-	if ((opens && rt->conn_rate > 0) || rt->pkt_rate > 0) {
-		struct pl_source *s = pl_sources_get(wk->sources, family, src, rt->conn_burst,
-						     rt->pkt_burst, p->now);
-
-		if (s == NULL) {
-			b->v[PL_CTR_sources_full]++;
-		} else {
-			s->last_ns = p->now;
-			if (opens)
-				b->v[PL_CTR_sources_window_full] +=
-					(uint64_t)pl_sources_conn(wk->sources, s, family, dst,
-								  meta->dport, p->now);
-			if (opens && rt->conn_rate > 0 &&
-			    !pl_bucket_take(&s->conn, rt->conn_rate, rt->conn_burst, p->now))
-				report_rate(b, rt, p, ev.flow, family, src, s,
-					    "new connections above %s%u/s",
-					    (unsigned int)rt->cfg.conn_rate);
-			if (rt->pkt_rate > 0 &&
-			    !pl_bucket_take(&s->pkt, rt->pkt_rate, rt->pkt_burst, p->now))
-				report_rate(b, rt, p, ev.flow, family, src, s,
-					    "packets above %s%u/s", (unsigned int)rt->cfg.pkt_rate);
-		}
-	}
+	if (unlikely(opens || rt->pkt_rate > 0))
+		opens_and_rates(wk, b, rt, p, &ev, cls, opens);
 	if (ev.flow && rt->sigs && !(ev.flow->scan & PL_SCAN_DONE) && (meta->payload_len ||
 	    (ev.flow->stream && (meta->tcp_flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))))
 		scan(wk, b, rt, p, &ev);
