@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <rte_eal.h>
@@ -51,12 +52,18 @@ enum pl_mark {
 };
 
 static uint64_t marks[PL_MARK_MAX];
+static long faults[PL_MARK_MAX]; /* page faults of the process so far: on a virtual machine
+				  * each costs microseconds, most of a step's time at start */
 static char run_line[320];
 
 static inline void
 mark(enum pl_mark m)
 {
+	struct rusage ru;
+
 	marks[m] = pl_clock_ns(CLOCK_MONOTONIC);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		faults[m] = ru.ru_minflt + ru.ru_majflt;
 }
 
 /* --timings: where the run's cycles went, from the final snapshot's lcore counters (the RX
@@ -103,20 +110,21 @@ timings_print(void)
 		PL_MARKS(X)
 #undef X
 	};
-	char buf[512];
+	char buf[768];
 	unsigned int i, prev = PL_MARK_MAIN;
 	int len = snprintf(buf, sizeof(buf), "portlens: timings:");
 
 	for (i = PL_MARK_MAIN + 1; i < PL_MARK_MAX && len < (int)sizeof(buf); i++) {
 		if (marks[i] == 0)
 			continue;
-		len += snprintf(buf + len, sizeof(buf) - len, " %s %.1f ms |", names[i],
-				(double)(marks[i] - marks[prev]) / 1e6);
+		len += snprintf(buf + len, sizeof(buf) - len, " %s %.1f ms (%ld faults) |",
+				names[i], (double)(marks[i] - marks[prev]) / 1e6,
+				faults[i] - faults[prev]);
 		prev = i;
 	}
 	if (len < (int)sizeof(buf))
-		snprintf(buf + len, sizeof(buf) - len, " total %.1f ms from main()",
-			 (double)(marks[prev] - marks[PL_MARK_MAIN]) / 1e6);
+		snprintf(buf + len, sizeof(buf) - len, " total %.1f ms from main() (%ld faults)",
+			 (double)(marks[prev] - marks[PL_MARK_MAIN]) / 1e6, faults[prev]);
 	fprintf(stderr, "%s\n", buf);
 	if (run_line[0])
 		fprintf(stderr, "%s\n", run_line);

@@ -15,6 +15,7 @@
 #include <rte_flow.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_version.h>
 
@@ -413,6 +414,40 @@ port_profile(struct pl_app *app, struct pl_port *pp, const char *driver)
 	return 0;
 }
 
+/*
+ * The offline pool: what rte_pktmbuf_pool_create() builds, but with no device to DMA into
+ * it, its mbufs need not each sit in one IOVA-contiguous run. Without the flag, a pool on
+ * 4 KiB pages (offline runs without hugepages) holds one 2.3 KiB mbuf a page, and each page
+ * costs a fault at start; packed, the pool takes 40 % fewer pages.
+ */
+static struct rte_mempool *
+offline_pool(unsigned int n, unsigned int cache, int socket)
+{
+	struct rte_pktmbuf_pool_private priv = {
+		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
+	};
+	struct rte_mempool *mp;
+	int rc;
+
+	mp = rte_mempool_create_empty("pl_mbufs", n, sizeof(struct rte_mbuf) +
+				      RTE_MBUF_DEFAULT_BUF_SIZE, cache, sizeof(priv), socket,
+				      RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (mp == NULL)
+		return NULL;
+	rc = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (rc == 0) {
+		rte_pktmbuf_pool_init(mp, &priv);
+		rc = rte_mempool_populate_default(mp);
+	}
+	if (rc < 0) {
+		rte_mempool_free(mp);
+		rte_errno = -rc;
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+}
+
 static int
 pool_create(struct pl_app *app, unsigned int need, unsigned int cache)
 {
@@ -427,8 +462,10 @@ pool_create(struct pl_app *app, unsigned int need, unsigned int cache)
 			PL_LOG(WARNING, "port %u is on socket %d, the mbuf pool on socket %d (port 0's)",
 			       p, app->port[p].socket, socket);
 
-	app->pool = rte_pktmbuf_pool_create("pl_mbufs", n, cache, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-					    socket == SOCKET_ID_ANY ? 0 : socket);
+	if (socket == SOCKET_ID_ANY)
+		socket = 0;
+	app->pool = app->offline ? offline_pool(n, cache, socket) :
+		rte_pktmbuf_pool_create("pl_mbufs", n, cache, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	if (app->pool == NULL) {
 		fprintf(stderr, "portlens: cannot create a pool of %u mbufs: %s%s\n", n,
 			rte_strerror(rte_errno), app->offline ? " (try --mem)" :

@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@
 #include "capture_priv.h"
 
 #define CAP_MAX_SEGS 256 /* mbufs in one chained frame */
+#define CAP_PREFETCH 4   /* frames ahead whose first lines are fetched before the copy */
+/* a prefetch for writing (DPDK 22.11's rte_prefetch0_write() is still experimental) */
+#define cap_prefetch_w(p) __builtin_prefetch((p), 1, 3)
 
 struct pl_capture {
 	unsigned int n;
@@ -49,6 +53,12 @@ struct pl_capture {
 	volatile unsigned int files_done;
 	int ts_off;
 	uint64_t ts_flag;
+	/* what a fresh mbuf of the pool looks like (PMD style: written whole, first cache
+	 * line only) and the room one holds; taken from the pool at its first burst */
+	const struct rte_mempool *mp;
+	uint64_t rearm;
+	uint32_t room;
+	size_t data;               /* from an mbuf to its data: the same in every mbuf of it */
 };
 
 /* ------------------------------------------------------------------ inputs */
@@ -471,16 +481,38 @@ fill_chain(struct rte_mempool *mp, struct rte_mbuf *m, const struct pl_capture_r
 	return 0;
 }
 
-/* One record into one mbuf (chained when long). -1 when the pool cannot give the chain. */
+/*
+ * The header of an mbuf taken raw from the pool, for a frame of @p len bytes in one segment
+ * (0 before a chain is built). A pool's free mbufs already have refcnt 1, one segment and
+ * no next (the free path leaves them so), so only what a PMD writes is written: the first
+ * cache line, from the pool's template. The TX offload lengths on the second line are left
+ * as they are: offline there is no TX, and the parser sets them where it has them.
+ */
+static inline void
+mbuf_init(const struct pl_capture *c, struct rte_mbuf *m, uint32_t len)
+{
+	memcpy((uint8_t *)m + offsetof(struct rte_mbuf, rearm_data), &c->rearm, 8);
+	m->ol_flags = c->ts_flag;
+	m->packet_type = 0;
+	m->pkt_len = len;
+	m->data_len = (uint16_t)len;
+	m->vlan_tci = 0;
+	m->vlan_tci_outer = 0;
+}
+
+/* One record into one raw mbuf (chained when long). -1 when the pool cannot give the
+ * chain (the mbuf is left fit to go back to the pool). */
 static inline int
 fill(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *m,
      const struct pl_capture_rec *r)
 {
 	uint8_t hdr[14];
 	uint32_t off, len = pl_capture_eth(r, hdr, &off);
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 
-	if (likely(len <= rte_pktmbuf_tailroom(m))) {
+	if (likely(len <= c->room)) {
+		uint8_t *d = (uint8_t *)m + c->data;
+
+		mbuf_init(c, m, len);
 		if (likely(r->linktype == 1)) {
 			rte_memcpy(d, r->data, len);
 		} else if (len) {
@@ -491,13 +523,28 @@ fill(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *m,
 			if (14 + pl < len)
 				memset(d + 14 + pl, 0, len - 14 - pl);
 		}
-		m->data_len = (uint16_t)len;
-		m->pkt_len = len;
-	} else if (fill_chain(mp, m, r, hdr, off, len) < 0) {
-		return -1;
+	} else {
+		mbuf_init(c, m, 0);
+		if (fill_chain(mp, m, r, hdr, off, len) < 0)
+			return -1;
 	}
 	*RTE_MBUF_DYNFIELD(m, c->ts_off, uint64_t *) = r->ts_ns;
-	m->ol_flags |= c->ts_flag;
+	return 0;
+}
+
+/* The pool's template for mbuf_init(): one mbuf allocated (so reset) and given back. */
+static int
+pool_template(struct pl_capture *c, struct rte_mempool *mp)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+
+	if (m == NULL)
+		return -1;
+	memcpy(&c->rearm, (const uint8_t *)m + offsetof(struct rte_mbuf, rearm_data), 8);
+	c->room = rte_pktmbuf_tailroom(m);
+	c->data = (size_t)(rte_pktmbuf_mtod(m, uint8_t *) - (uint8_t *)m);
+	c->mp = mp;
+	rte_pktmbuf_free(m);
 	return 0;
 }
 
@@ -513,23 +560,35 @@ burst_pcap_eth(struct pl_capture *c, struct cap_file *f, struct rte_mbuf **pkts,
 	       uint64_t *bytes)
 {
 	const int ts_off = c->ts_off;
-	const uint64_t ts_flag = c->ts_flag;
+	const uint32_t room = c->room;
+	const size_t data = c->data;
 	uint64_t sum = 0;
 	uint16_t i;
 
+	/* The worker freed these mbufs last: every line written here is first fetched from
+	 * its core. Ask for the headers (the first line, and the second where the time goes)
+	 * of the whole burst at once, and for each frame's first lines a few frames ahead. */
+	for (i = 0; i < n; i++) {
+		cap_prefetch_w(pkts[i]);
+		cap_prefetch_w((uint8_t *)pkts[i] + RTE_CACHE_LINE_SIZE);
+	}
+	for (i = 0; i < RTE_MIN(n, (uint16_t)CAP_PREFETCH); i++)
+		cap_prefetch_w((uint8_t *)pkts[i] + data);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint32_t len = f->cur.caplen;
 
-		if (unlikely(len > rte_pktmbuf_tailroom(m)))
+		if (unlikely(len > room))
 			break;
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		rte_memcpy(rte_pktmbuf_mtod(m, uint8_t *), f->cur.data, len);
-		m->data_len = (uint16_t)len;
-		m->pkt_len = len;
+		if (i + CAP_PREFETCH < n) {
+			uint8_t *ahead = (uint8_t *)pkts[i + CAP_PREFETCH] + data;
+
+			cap_prefetch_w(ahead);
+			cap_prefetch_w(ahead + RTE_CACHE_LINE_SIZE);
+		}
+		mbuf_init(c, m, len);
+		rte_memcpy((uint8_t *)m + data, f->cur.data, len);
 		*RTE_MBUF_DYNFIELD(m, ts_off, uint64_t *) = f->cur.ts_ns;
-		m->ol_flags |= ts_flag;
 		sum += len;
 		if (likely(cap_pcap_next_fast(f, &f->cur)))
 			continue;
@@ -568,7 +627,10 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 		c->ts_off = off;
 		c->ts_flag = flag;
 	}
-	if (c->state || rte_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
+	if (unlikely(c->mp != mp) && pool_template(c, mp) < 0)
+		return 0; /* the pool is short: like a failed bulk get */
+	/* raw: mbuf_init() writes what a frame needs (no reset of the second cache line) */
+	if (c->state || rte_mempool_get_bulk(mp, (void **)pkts, n) != 0)
 		return 0;
 	if (likely(c->nh == 1)) {
 		struct cap_file *f = &c->files[c->heap[0]];
@@ -584,8 +646,8 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 		bytes += pkts[i]->pkt_len;
 		advance(c, f);
 	}
-	if (i < n)
-		rte_pktmbuf_free_bulk(pkts + i, n - i);
+	if (i < n) /* still as the pool gave them */
+		rte_mempool_put_bulk(mp, (void **)(pkts + i), n - i);
 	c->delivered += i;
 	c->frame_bytes += bytes;
 	return i;

@@ -146,7 +146,10 @@ uint32_t pl_capture_eth(const struct pl_capture_rec *r, uint8_t hdr[14], uint32_
  * than one mbuf are chained. Nothing is consumed when the pool cannot give @p n mbufs.
  *
  * @param c     the capture.
- * @param mp    the pool.
+ * @param mp    the pool: packet mbufs laid out by rte_pktmbuf_init() (data at the same
+ *              offset in each; not a pinned external-buffer pool). Its mbufs are taken
+ *              raw and only the fields a received frame needs are written, as a PMD does
+ *              (the TX offload lengths are left as the last user left them).
  * @param pkts  receives the mbufs.
  * @param n     at most this many.
  * @return mbufs filled; 0 at the end, on an error, or when the pool is short (tell them

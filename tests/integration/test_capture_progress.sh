@@ -46,21 +46,25 @@ script -qec "'$portlens' --pcap '$work/in.pcap' --no-summary --no-progress" \
 check "--no-progress: no status line on a terminal" "$(grep -q "packets |" "$work/quiet.log" &&
 	echo False || echo True)"
 
-# --timings: the steps add up to the total, the run counts every packet
+# --timings: the steps add up to the total (faults: at most the total, which counts those
+# before main()), the run counts every packet
 "$portlens" --pcap "$work/in.pcap" --no-summary --timings 2>"$work/timings.err" >/dev/null
 res=$(python3 - "$work/timings.err" $n <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
 ok = len(lines) == 2 and lines[0].startswith("portlens: timings: EAL ")
 parts = lines[0].split(":", 2)[2].split("|") if ok else []
-steps = [float(re.fullmatch(r" ?[A-Za-z ,]+ ([0-9.]+) ms ?", p).group(1)) for p in parts[:-1]]
-total = re.search(r"total ([0-9.]+) ms from main", lines[0]) if ok else None
-ok = ok and len(steps) == 7 and total and abs(sum(steps) - float(total.group(1))) < 0.5
+steps = [re.fullmatch(r" ?[A-Za-z ,]+ ([0-9.]+) ms \(([0-9]+) faults\) ?", p) for p in parts[:-1]]
+ok = ok and all(steps)
+total = re.search(r"total ([0-9.]+) ms from main\(\) \(([0-9]+) faults\)$", lines[0]) if ok else None
+ok = ok and len(steps) == 7 and total and \
+    abs(sum(float(m.group(1)) for m in steps) - float(total.group(1))) < 0.5 and \
+    sum(int(m.group(2)) for m in steps) <= int(total.group(2))
 ok = ok and re.match(r"portlens: run: %s packets in [0-9.]+ ms \([0-9.]+ Mpps\); RX lcore "
                      r"[0-9]+ %% busy, [0-9]+ cycles a packet \(reading [0-9]+\); 1 worker "
                      r"[0-9]+ %% busy, [0-9]+ cycles a packet$" % sys.argv[2], lines[1])
 print(bool(ok))
 PY
 )
-check "--timings: seven steps adding up to the total, then the run's line" "$res"
+check "--timings: seven steps (time, page faults) adding up to the total, then the run's line" "$res"
 finish

@@ -258,6 +258,79 @@ test_burst_fills_mbufs_with_frames_and_time(void **state)
 	rte_mempool_free(mp);
 }
 
+/*
+ * The reader takes mbufs raw from the pool and writes only what a received frame needs:
+ * mbufs a worker used before (offsets moved, flags and types set, chained, then freed)
+ * come out as a fresh received frame would, on the Ethernet fast path and the general one.
+ */
+static void
+test_burst_mbufs_from_a_used_pool_are_set_as_received(void **state)
+{
+	static const unsigned int linktypes[] = { 1, 228 };
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("capused", 4, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct rte_mbuf *m[4], *fresh;
+	uint8_t frame[60] = { 0 };
+	uint16_t port;
+	unsigned int t, i;
+	uint64_t flag;
+	int off;
+
+	(void)state;
+	assert_non_null(mp);
+	fresh = rte_pktmbuf_alloc(mp);
+	assert_non_null(fresh);
+	port = fresh->port;
+	rte_pktmbuf_free(fresh);
+	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
+	memcpy(frame + 12, "\x08\x00", 2);
+	memcpy(frame + 14, ip4, 20);
+	for (t = 0; t < RTE_DIM(linktypes); t++) {
+		struct pl_capture *c;
+
+		/* every mbuf of the pool used and left as a worker may leave it */
+		assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, 4), 0);
+		for (i = 0; i < 4; i++) {
+			m[i]->data_off = 7;
+			m[i]->packet_type = RTE_PTYPE_L3_IPV4;
+			m[i]->vlan_tci = 5;
+			m[i]->vlan_tci_outer = 6;
+			m[i]->ol_flags = RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_RSS_HASH;
+			m[i]->port = 3;
+			m[i]->pkt_len = m[i]->data_len = 1000;
+		}
+		m[0]->next = m[1];
+		m[0]->nb_segs = 2;
+		m[0]->pkt_len = 2000;
+		rte_pktmbuf_free(m[0]);
+		rte_pktmbuf_free_bulk(m + 2, 2);
+		pcap_header(linktypes[t], 0);
+		for (i = 0; i < 4; i++)
+			pcap_record(3, i, t == 0 ? (const void *)frame : ip4, t == 0 ? 60 : 20);
+		c = open_buf();
+		assert_int_equal(pl_capture_burst(c, mp, m, 4), 4);
+		for (i = 0; i < 4; i++) {
+			assert_int_equal(m[i]->data_off, RTE_PKTMBUF_HEADROOM);
+			assert_int_equal(m[i]->nb_segs, 1);
+			assert_null(m[i]->next);
+			assert_int_equal(rte_mbuf_refcnt_read(m[i]), 1);
+			assert_int_equal(m[i]->packet_type, 0);
+			assert_int_equal(m[i]->vlan_tci, 0);
+			assert_int_equal(m[i]->vlan_tci_outer, 0);
+			assert_int_equal(m[i]->port, port);
+			assert_true(m[i]->ol_flags == flag);
+			assert_int_equal(m[i]->pkt_len, 60);
+			assert_int_equal(m[i]->data_len, 60);
+			assert_memory_equal(rte_pktmbuf_mtod_offset(m[i], uint8_t *, 14), ip4, 20);
+			assert_true(*RTE_MBUF_DYNFIELD(m[i], off, uint64_t *) == 3000000000ull + i * 1000);
+		}
+		rte_pktmbuf_free_bulk(m, 4);
+		pl_capture_close(c);
+	}
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
 /* A pcap file of @p n Ethernet records of varied lengths (some longer than an mbuf, one
  * longer than the reader's window) in a byte order, written to a temporary file. The
  * records' bytes are a function of (record, offset); @p lens gets their lengths. */
@@ -439,6 +512,7 @@ main(void)
 		cmocka_unit_test(test_unsupported_link_type_is_refused_in_one_line),
 		cmocka_unit_test(test_truncated_record_is_refused_unless_allowed),
 		cmocka_unit_test(test_burst_fills_mbufs_with_frames_and_time),
+		cmocka_unit_test(test_burst_mbufs_from_a_used_pool_are_set_as_received),
 		cmocka_unit_test(test_plain_file_streams_every_record_whole),
 		cmocka_unit_test(test_damage_in_a_file_stops_the_reader_where_it_is),
 	};
