@@ -568,7 +568,7 @@ burst_pcap_eth(struct pl_capture *c, struct cap_file *f, struct rte_mbuf **pkts,
 	/* The worker freed these mbufs last: every line written here is first fetched from
 	 * its core. Ask for the headers (the first line, and the second where the time goes)
 	 * of the whole burst at once, and for each frame's first lines a few frames ahead. */
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < RTE_MIN(n, (uint16_t)(2 * CAP_PREFETCH)); i++) {
 		cap_prefetch_w(pkts[i]);
 		cap_prefetch_w((uint8_t *)pkts[i] + RTE_CACHE_LINE_SIZE);
 	}
@@ -580,6 +580,10 @@ burst_pcap_eth(struct pl_capture *c, struct cap_file *f, struct rte_mbuf **pkts,
 
 		if (unlikely(len > room))
 			break;
+		if (i + 2 * CAP_PREFETCH < n) {
+			cap_prefetch_w(pkts[i + 2 * CAP_PREFETCH]);
+			cap_prefetch_w((uint8_t *)pkts[i + 2 * CAP_PREFETCH] + RTE_CACHE_LINE_SIZE);
+		}
 		if (i + CAP_PREFETCH < n) {
 			uint8_t *ahead = (uint8_t *)pkts[i + CAP_PREFETCH] + data;
 
