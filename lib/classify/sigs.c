@@ -684,43 +684,83 @@ pl_sigs_on_match(unsigned int id, unsigned long long from, unsigned long long to
 	return 0;   /* go on: other signatures may match further on */
 }
 
-/* ASCII digits among the @p len (<= 64) bytes at @p b. */
-static inline unsigned int
-digits64(const uint8_t *b, uint32_t len)
-{
-	uint8_t pad[64];
-	unsigned int n = 0;
-
-	if (len < 64) {
-		memset(pad, 0, sizeof(pad));
-		memcpy(pad, b, len);
-		b = pad;
-	}
 #ifdef __SSE2__
-	{
-		const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
-		__m128i acc = _mm_setzero_si128();
-		int k;
-
-		for (k = 0; k < 4; k++) {
-			__m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(b + 16 * k)),
-						 zero);
-
-			/* a digit's lane is all ones: subtracting it counts one */
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_min_epu8(v, nine), v));
-		}
-		acc = _mm_sad_epu8(acc, _mm_setzero_si128());
-		n = (unsigned int)(_mm_cvtsi128_si32(acc) + _mm_extract_epi16(acc, 4));
-	}
-#else
-	{
-		unsigned int i;
-
-		for (i = 0; i < 64; i++)
-			n += (unsigned int)(b[i] - '0') <= 9;
-	}
+/* A lane of all ones per ASCII digit: '0'..'9' moved to -128..-119, one signed compare. */
+static inline __m128i
+digit_lanes(__m128i v)
+{
+	return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
+}
 #endif
+
+#ifdef __SSE2__
+/* The count of digit lanes (all ones) in @p acc, each lane at most 255. */
+static inline unsigned int
+lanes_sum(__m128i acc)
+{
+	acc = _mm_sad_epu8(acc, _mm_setzero_si128());
+	return (unsigned int)(_mm_cvtsi128_si32(acc) + _mm_extract_epi16(acc, 4));
+}
+#endif
+
+/* ASCII digits among the 64 bytes at @p b. */
+static inline unsigned int
+digits64(const uint8_t *b)
+{
+#ifdef __SSE2__
+	__m128i acc = digit_lanes(_mm_loadu_si128((const __m128i *)b));
+
+	acc = _mm_add_epi8(acc, digit_lanes(_mm_loadu_si128((const __m128i *)(b + 16))));
+	acc = _mm_add_epi8(acc, digit_lanes(_mm_loadu_si128((const __m128i *)(b + 32))));
+	acc = _mm_add_epi8(acc, digit_lanes(_mm_loadu_si128((const __m128i *)(b + 48))));
+	/* each lane is minus its count of digits */
+	return lanes_sum(_mm_sub_epi8(_mm_setzero_si128(), acc));
+#else
+	unsigned int n = 0, i;
+
+	for (i = 0; i < 64; i++)
+		n += (unsigned int)(b[i] - '0') <= 9;
 	return n;
+#endif
+}
+
+/* ASCII digits among the @p len (< 64) bytes at @p b; reads no byte past them. */
+static unsigned int
+digits_short(const uint8_t *b, uint32_t len)
+{
+#ifdef __SSE2__
+	/* lanes 16 - r .. 15 of tail_mask + r are ones: the last r bytes of a 16-byte load */
+	static const int8_t tail_mask[32] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	__m128i acc = _mm_setzero_si128(), v;
+	uint32_t i = 0, r;
+	uint8_t pad[16];
+
+	for (; i + 16 <= len; i += 16)
+		acc = _mm_sub_epi8(acc, digit_lanes(_mm_loadu_si128((const __m128i *)(b + i))));
+	r = len - i;
+	if (r > 0) {
+		if (len >= 16) {
+			/* the last 16 bytes, less those counted already */
+			v = _mm_and_si128(digit_lanes(_mm_loadu_si128((const __m128i *)
+								       (b + len - 16))),
+					  _mm_loadu_si128((const __m128i *)(tail_mask + r)));
+		} else {
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, b, r);
+			v = digit_lanes(_mm_loadu_si128((const __m128i *)pad));
+		}
+		acc = _mm_sub_epi8(acc, v);
+	}
+	return lanes_sum(acc);
+#else
+	unsigned int n = 0;
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		n += (unsigned int)(b[i] - '0') <= 9;
+	return n;
+#endif
 }
 
 /* Two neighbouring 64-byte pieces hold every stretch of CARD_MAX_SPAN bytes. */
@@ -729,19 +769,21 @@ _Static_assert(CARD_MAX_SPAN <= 64, "pl_sigs_card_window() counts digits in 64-b
 int
 pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data, uint32_t len)
 {
-	unsigned int prev = tail_len > 0 ? digits64(tail, RTE_MIN(tail_len, 64u)) : 0, cur;
+	unsigned int prev = 0, cur;
 	uint32_t off;
 
+	if (tail_len > 0)
+		prev = tail_len >= 64 ? digits64(tail + tail_len - 64) : digits_short(tail, tail_len);
 	/* a match ending at data[0]: its closing \b is seen only with data[0] */
 	if (prev >= CARD_MIN_DIGITS)
 		return 1;
-	for (off = 0; off < len; off += 64) {
-		cur = digits64(data + off, RTE_MIN(len - off, 64u));
+	for (off = 0; off + 64 <= len; off += 64) {
+		cur = digits64(data + off);
 		if (prev + cur >= CARD_MIN_DIGITS)
 			return 1;
 		prev = cur;
 	}
-	return 0;
+	return off < len && prev + digits_short(data + off, len - off) >= CARD_MIN_DIGITS;
 }
 
 int
