@@ -128,6 +128,10 @@ struct pl_flow_table {
 	uint32_t limit;         /* most flows held: see pl_flow_create() */
 	uint32_t count;
 	uint32_t cursor;        /* next position pl_flow_age() examines */
+	uint32_t used_end;      /* 1 + the highest position ever given a flow: the end-of-run
+				 * and walk loops stop there (rte_hash hands out free positions
+				 * lowest first, so a short run touches a few pages of records,
+				 * not the whole table) */
 	uint64_t active_ns;     /* flow export: active timeout, 0 = off */
 	size_t memory;
 	void (*release)(void *arg, struct pl_flow *f);   /* pl_flow_set_release() */
@@ -723,6 +727,8 @@ pl_flow_update_at(struct pl_flow_table *t, const struct pl_tuple *key, uint32_t 
 			return;
 		}
 		emc_fill(t, &k, hash, pos);
+		if ((uint32_t)pos >= t->used_end)
+			t->used_end = (uint32_t)pos + 1;
 		if (t->nb_added < FLOW_ADDS_MAX)
 			t->added_hash[t->nb_added] = hash;
 		if (t->nb_added <= FLOW_ADDS_MAX)
@@ -806,7 +812,7 @@ pl_flow_finish(struct pl_flow_table *t, uint64_t end_ns, const struct pl_flow_ct
 {
 	uint32_t pos;
 
-	for (pos = 0; pos < t->capacity; pos++) {
+	for (pos = 0; pos < t->used_end; pos++) {
 		struct pl_flow *f = &t->hot.flows[pos];
 
 		if (!f->in_use || f->proto != IPPROTO_TCP)
@@ -860,7 +866,7 @@ pl_flow_walk(struct pl_flow_table *t,
 {
 	uint32_t pos;
 
-	for (pos = 0; pos < t->capacity; pos++) {
+	for (pos = 0; pos < t->used_end; pos++) {
 		const struct pl_flow *f = &t->hot.flows[pos];
 		struct pl_tuple k;
 		void *kp;
