@@ -99,13 +99,13 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 	const unsigned int nb_workers = app->nb_workers;
 	const int toff = pl_time_offset;
 	uint16_t worker[PL_BURST];
-	uint16_t i;
+	uint16_t i, read;
 	uint64_t bytes = 0;
 	/* the table in force for this burst (reconfig.c switches it by pointer) */
 	const struct pl_direction *dir = __atomic_load_n(&app->dir, __ATOMIC_ACQUIRE);
 	const uint64_t now = pl_now_ns(app);
 
-	pl_dist_pick(pkts, n, nb_workers, pp->use_nic_hash, worker);
+	read = pl_dist_pick(pkts, n, nb_workers, pp->use_nic_hash, worker);
 	/* packet time: the capture time when the port gives it, else the time of this burst */
 	if (pp->hw_time) {
 		const uint64_t flag = pl_time_flag, scale = pp->ts_scale;
@@ -127,7 +127,9 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 		}
 		rx->last_ns = RTE_MAX(rx->last_ns, now);
 	}
-	rx_directions(rx, b, pkts, n, dir);
+	/* with the NIC's hash no frame's addresses were read, as a rule: nothing to do */
+	if (read)
+		rx_directions(rx, b, pkts, n, dir);
 	b->v[PL_CTR_rx_packets] += n;
 	b->v[PL_CTR_rx_bytes] += bytes;
 	if (nb_workers == 1) {

@@ -325,13 +325,13 @@ pick_soft(struct rte_mbuf *m, struct pl_meta *meta, uint32_t nb_workers)
 	return (uint16_t)pl_dist_worker((uint32_t)h, nb_workers);
 }
 
-void
+uint16_t
 pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_nic,
 	     uint16_t *worker)
 {
 	/* a local copy: the byte stores into pl_meta would make the compiler reload it */
 	const int moff = pl_meta_offset;
-	uint16_t i;
+	uint16_t i, read = 0;
 
 	if (use_nic) {
 		/* the data is read only for the frames without a hash: no prefetch */
@@ -341,6 +341,7 @@ pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_ni
 
 			if (unlikely(!(m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))) {
 				worker[i] = pick_soft(m, meta, nb_workers);
+				read++;
 				continue;
 			}
 			/* the NIC's hash: not the tuple hash, so the flow table hashes itself */
@@ -349,7 +350,7 @@ pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_ni
 			meta->dir = PL_DIR_MAX;
 			worker[i] = (uint16_t)pl_dist_worker(m->hash.rss, nb_workers);
 		}
-		return;
+		return read;
 	}
 	for (i = 0; i < RTE_MIN(n, (uint16_t)PL_DIST_PREFETCH); i++)
 		prefetch_headers(pkts[i]);
@@ -362,4 +363,5 @@ pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_ni
 	for (; i < n; i++)
 		worker[i] = pick_soft(pkts[i], RTE_MBUF_DYNFIELD(pkts[i], moff, struct pl_meta *),
 				      nb_workers);
+	return n;
 }

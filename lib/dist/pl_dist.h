@@ -162,9 +162,12 @@ int pl_dist_udp_tunnel(uint16_t sport, uint16_t dport);
  * @param use_nic    non-zero to use the NIC's RSS hash where the mbuf carries one
  *                   (only when the port's RSS configuration is symmetric).
  * @param worker     out: worker index per packet.
+ * @return how many frames' data was read (the software hash or the parser): @p n without
+ *         @p use_nic; 0 means no frame of the burst has PL_F_TUPLE_HASH, so the caller can
+ *         skip whatever it does only for those.
  */
-void pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_nic,
-		  uint16_t *worker);
+uint16_t pl_dist_pick(struct rte_mbuf **pkts, uint16_t n, uint32_t nb_workers, int use_nic,
+		      uint16_t *worker);
 
 /**
  * Complete, on the worker, the pl_meta of a frame the fast read took (pl_dist_pick():

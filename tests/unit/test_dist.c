@@ -461,7 +461,8 @@ test_pick_uses_nic_hash_only_when_asked_and_present(void **state)
 	pkts[1]->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
 	pkts[1]->hash.rss = 0xffffffffu;
 
-	pl_dist_pick(pkts, 2, 4, 1, w);
+	/* one frame came without the NIC's hash: its data was read, the other's was not */
+	assert_int_equal(pl_dist_pick(pkts, 2, 4, 1, w), 1);
 	assert_int_equal(w[0], 3);
 	assert_int_equal(pkts[0]->hash.rss, 0xffffffffu);
 	/* the NIC's hash is not the tuple hash: the flow table must not take it */
@@ -470,8 +471,13 @@ test_pick_uses_nic_hash_only_when_asked_and_present(void **state)
 	assert_int_equal(pkts[1]->hash.rss, h);
 	assert_true(pl_meta(pkts[1])->flags & PL_F_TUPLE_HASH);
 
+	/* every frame with the NIC's hash: no frame's data read, none with the tuple hash */
+	assert_int_equal(pl_dist_pick(pkts, 1, 4, 1, w), 0);
+	assert_false(pl_meta(pkts[0])->flags & PL_F_TUPLE_HASH);
+
 	pkts[0]->hash.rss = 0xffffffffu;
-	pl_dist_pick(pkts, 1, 4, 0, w); /* NIC hash present but not trusted */
+	/* NIC hash present but not trusted: every frame read */
+	assert_int_equal(pl_dist_pick(pkts, 2, 4, 0, w), 2);
 	assert_int_equal(pkts[0]->hash.rss, h);
 	assert_int_equal(w[0], pl_dist_worker(h, 4));
 	rte_pktmbuf_free_bulk(pkts, 2);
