@@ -179,6 +179,10 @@ struct pl_worker_ctx {
 	/* inter-arrival state of the packets whose direction this worker looked up (NIC hash) */
 	uint64_t last_time[PL_DIR_MAX];
 	struct pl_ival_cache ival;            /* the interval of the last frame counted */
+	/* that interval's slot in the bank in use (NULL: none), valid while the counter block
+	 * has honoured flip request ival_ack: a flip leaves the bank to be drained */
+	struct pl_ival *ival_slot;
+	uint32_t ival_ack;
 	volatile uint32_t stall_ms;           /* fault injection: stop polling this long */
 	volatile int done;
 	/* heap bytes this worker took: in all, counter banks, flow table, source table */

@@ -418,7 +418,11 @@ meters_sync(struct pl_worker_ctx *wk, const struct pl_runtime *rt)
 /* Packets ahead whose headers the worker prefetches while completing a burst. */
 #define PL_WK_PREFETCH 4
 
-/* What every frame counts in as it arrives: its size, its interval, the time range. */
+/*
+ * What every frame counts in as it arrives: its size, its interval, the time range. A frame
+ * of the same interval as the last one goes straight to that interval's slot (a burst's
+ * frames mostly share one); arrivals_begin() forgets the slot when the bank changed.
+ */
 static inline uint32_t
 arrival(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf *m, uint64_t ival_ns)
 {
@@ -427,10 +431,28 @@ arrival(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf *m, uin
 
 	pl_ctr_size(b, len);
 	pl_ctr_time(b, t);
-	pl_ctr_ival(b, pl_ctr_ival_number(&wk->ival, t, ival_ns), len);
+	if (likely(wk->ival_slot != NULL && t >= wk->ival.lo_ns && t < wk->ival.hi_ns)) {
+		wk->ival_slot->packets++;
+		wk->ival_slot->bytes += len;
+	} else {
+		wk->ival_slot = pl_ctr_ival(b, pl_ctr_ival_number(&wk->ival, t, ival_ns), len);
+	}
 	if (t > wk->now_ns)
 		wk->now_ns = t;
 	return len;
+}
+
+/* A burst starts: the interval slot arrival() keeps belongs to the bank in use, if the
+ * counter block has not flipped banks since (the bank left is drained and cleared). */
+static inline void
+arrivals_begin(struct pl_worker_ctx *wk)
+{
+	uint32_t ack = wk->ctr->ack;
+
+	if (unlikely(ack != wk->ival_ack)) {
+		wk->ival_slot = NULL;
+		wk->ival_ack = ack;
+	}
 }
 
 /*
@@ -539,6 +561,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		wk->streams = rt->streams[wk->index];
 		pl_flow_set_release(wk->flows, stream_release, wk);
 	}
+	arrivals_begin(wk);
 	if (unlikely(__atomic_load_n(&pl_app.paused, __ATOMIC_RELAXED))) {
 		pass_on(wk, b, pkts, n);
 		return;

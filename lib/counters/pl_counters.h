@@ -527,8 +527,11 @@ pl_ctr_ival_number(struct pl_ival_cache *c, uint64_t t, uint64_t ival_ns)
  * @param b      the bank (with an interval window).
  * @param ival   interval number (packet time / interval length).
  * @param bytes  frame bytes.
+ * @return the interval's slot, where more frames of the same interval may be counted
+ *         directly (packets and bytes) until the bank is drained; NULL when the frame fell
+ *         outside the window (counted in ival_overflow).
  */
-static inline void
+static inline struct pl_ival *
 pl_ctr_ival(struct pl_ctr_bank *b, uint64_t ival, uint32_t bytes)
 {
 	uint64_t slot;
@@ -541,7 +544,7 @@ pl_ctr_ival(struct pl_ctr_bank *b, uint64_t ival, uint32_t bytes)
 	slot = ival - b->ival_base;
 	if (unlikely(ival < b->ival_base || slot >= PL_IVAL_SLOTS)) {
 		b->v[PL_CTR_ival_overflow]++;
-		return;
+		return NULL;
 	}
 	b->ival[slot].packets++;
 	b->ival[slot].bytes += bytes;
@@ -549,6 +552,7 @@ pl_ctr_ival(struct pl_ctr_bank *b, uint64_t ival, uint32_t bytes)
 		b->ival_lo = (uint32_t)slot;
 	if (slot >= b->ival_hi)
 		b->ival_hi = (uint32_t)slot + 1;
+	return &b->ival[slot];
 }
 
 /**
