@@ -400,6 +400,328 @@ compile(struct loader *ld)
 	return 0;
 }
 
+/* ---- the fixed first bytes of anchored signatures ---- */
+
+/*
+ * A datagram is scanned alone, and Hyperscan's block scan costs about 430 instructions a
+ * call even when every signature dies on the first bytes. Every non-card shipped signature is
+ * anchored (`^`) and starts with fixed bytes or classes, so the loader reads the first
+ * PREFIX_MAX of them from each pattern, and a datagram whose first bytes no signature accepts
+ * skips the call: a match starting at offset 0 must begin with them. The reading is
+ * deliberately narrow: only patterns starting with ^, flags dotall, singlematch and
+ * som_leftmost only, no alternation at the top, no \Q or inline options; atoms: a literal
+ * byte, \xHH, \r \n \t \f \v \e \a \d, an escaped punctuation byte, `.`, a class of such
+ * bytes and ranges, and a first group (?:...|...) of such atoms. Anything else ends what is
+ * known of the pattern, and one pattern not understood turns the shortcut off.
+ */
+struct bset {
+	uint64_t w[4];
+};
+
+static void
+bs_add(struct bset *b, unsigned int c)
+{
+	b->w[(c >> 6) & 3] |= 1ULL << (c & 63);
+}
+
+static int
+bs_has(const struct bset *b, unsigned int c)
+{
+	return (b->w[(c >> 6) & 3] >> (c & 63)) & 1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* An escape (after its backslash) into @p b; returns the characters read, 0: not understood. */
+static int
+px_escape(const char *p, struct bset *b)
+{
+	/* not \v: in PCRE and Hyperscan it is any vertical space, not one byte */
+	static const char named[] = "rntfea";
+	static const unsigned char byte[] = { 13, 10, 9, 12, 27, 7 };
+	const char *n;
+	unsigned int c;
+
+	if (p[0] == 'x' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+		bs_add(b, (unsigned int)(hexval(p[1]) * 16 + hexval(p[2])));
+		return 3;
+	}
+	if (p[0] == 'd') {
+		for (c = '0'; c <= '9'; c++)
+			bs_add(b, c);
+		return 1;
+	}
+	if (p[0] != '\0' && (n = strchr(named, p[0])) != NULL) {
+		bs_add(b, byte[n - named]);
+		return 1;
+	}
+	if (p[0] != '\0' && !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
+			      (p[0] >= '0' && p[0] <= '9')) && (unsigned char)p[0] < 0x80) {
+		bs_add(b, (unsigned char)p[0]);
+		return 1;
+	}
+	return 0;
+}
+
+/* One byte of a class (a range end): its value, the characters read in *n; -1: not one. */
+static int
+px_class_byte(const char *p, int *n)
+{
+	struct bset b = { { 0 } };
+	unsigned int c, found = 0, val = 0;
+
+	if (*p == '\\') {
+		*n = px_escape(p + 1, &b);
+		if (*n == 0)
+			return -1;
+		for (c = 0; c < 256; c++)
+			if (bs_has(&b, c)) {
+				found++;
+				val = c;
+			}
+		*n += 1;
+		return found == 1 ? (int)val : -1;
+	}
+	if (*p == '\0' || *p == '[' || (unsigned char)*p >= 0x80)
+		return -1;
+	*n = 1;
+	return (unsigned char)*p;
+}
+
+/* A class (after its '[') into @p b; returns the characters read through ']', 0: not understood. */
+static int
+px_class(const char *p, struct bset *b)
+{
+	const char *q = p;
+	struct bset t = { { 0 } };
+	int neg = 0, first = 1, lo, hi, n, i;
+	unsigned int c;
+
+	if (*q == '^') {
+		neg = 1;
+		q++;
+	}
+	while (*q != '\0' && (*q != ']' || first)) {
+		first = 0;
+		if (q[0] == '\\' && q[1] == 'd') {
+			px_escape(q + 1, &t);
+			q += 2;
+			continue;
+		}
+		lo = px_class_byte(q, &n);
+		if (lo < 0)
+			return 0;
+		q += n;
+		if (q[0] == '-' && q[1] != ']' && q[1] != '\0') {
+			hi = px_class_byte(q + 1, &n);
+			if (hi < lo)
+				return 0;
+			q += 1 + n;
+		} else {
+			hi = lo;
+		}
+		for (i = lo; i <= hi; i++)
+			bs_add(&t, (unsigned int)i);
+	}
+	if (*q != ']')
+		return 0;
+	for (c = 0; c < 256 && neg; c++)
+		if (bs_has(&t, c))
+			t.w[c >> 6] &= ~(1ULL << (c & 63));
+		else
+			bs_add(&t, c);
+	*b = t;
+	return (int)(q + 1 - p);
+}
+
+/* One atom at @p p into @p b; returns the characters read, 0: not an atom understood. */
+static int
+px_atom(const char *p, unsigned int flags, struct bset *b)
+{
+	unsigned int c;
+	int n;
+
+	memset(b, 0, sizeof(*b));
+	if (*p == '\\')
+		return (n = px_escape(p + 1, b)) > 0 ? n + 1 : 0;
+	if (*p == '.') {
+		for (c = 0; c < 256; c++)
+			if (c != '\n' || (flags & HS_FLAG_DOTALL))
+				bs_add(b, c);
+		return 1;
+	}
+	if (*p == '[')
+		return (n = px_class(p + 1, b)) > 0 ? n + 1 : 0;
+	if (*p == '\0' || strchr("^$|?*+(){}", *p) != NULL || (unsigned char)*p >= 0x80)
+		return 0;
+	bs_add(b, (unsigned char)*p);
+	return 1;
+}
+
+static int
+px_quantified(const char *p)
+{
+	return *p == '?' || *p == '*' || *p == '+' || *p == '{';
+}
+
+/*
+ * A pattern's shape allows reading its first bytes: it starts with ^, has no alternation
+ * outside parentheses, no (? other than (?:, its parentheses balance, and every escape is
+ * one of those that take no argument (so none can hide a parenthesis or a bar: no \Q, \c,
+ * \x{...}, \p{...}, back-references).
+ */
+static int
+px_anchored(const char *p)
+{
+	int depth = 0;
+
+	if (*p != '^')
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (p[1] == 'x' && hexval(p[2]) >= 0 && hexval(p[3]) >= 0)
+				p += 2;
+			else if (p[1] == '\0' || (((p[1] >= 'a' && p[1] <= 'z') ||
+						    (p[1] >= 'A' && p[1] <= 'Z') ||
+						    (p[1] >= '0' && p[1] <= '9')) &&
+						   strchr("dDwWsSbBhHvVrntfeazZAG", p[1]) == NULL))
+				return 0;
+			p++;
+		} else if (*p == '[') {
+			int n = px_class(p + 1, &(struct bset){ { 0 } });
+
+			if (n == 0)
+				return 0;
+			p += n;
+		} else if (*p == '(') {
+			if (p[1] == '?' && p[2] != ':')
+				return 0;
+			depth++;
+		} else if (*p == ')') {
+			if (--depth < 0)
+				return 0;
+		} else if (*p == '|' && depth == 0) {
+			return 0;
+		}
+	}
+	return depth == 0;
+}
+
+/*
+ * A group's alternatives (after its "(?:"): at offset j below the shortest alternative, the
+ * union of their atoms into sets[j]. Returns how many offsets, 0 when not understood.
+ */
+static int
+px_group(const char *p, unsigned int flags, struct bset sets[PREFIX_MAX])
+{
+	struct bset b;
+	int n, j = 0, shortest = PREFIX_MAX;
+
+	memset(sets, 0, sizeof(struct bset) * PREFIX_MAX);
+	for (;;) {
+		if (*p == '|' || *p == ')') {
+			if (j == 0)
+				return 0;
+			shortest = RTE_MIN(shortest, j);
+			if (*p == ')')
+				return px_quantified(p + 1) ? 0 : shortest;
+			p++;
+			j = 0;
+			continue;
+		}
+		n = px_atom(p, flags, &b);
+		if (n == 0 || px_quantified(p + n))
+			return 0;
+		if (j < PREFIX_MAX) {
+			sets[j].w[0] |= b.w[0];
+			sets[j].w[1] |= b.w[1];
+			sets[j].w[2] |= b.w[2];
+			sets[j].w[3] |= b.w[3];
+		}
+		j++;
+		p += n;
+	}
+}
+
+/* The known first bytes of @p pat into sets[]: how many, -1 when the pattern is not read. */
+static int
+px_prefix(const char *pat, unsigned int flags, struct bset sets[PREFIX_MAX])
+{
+	const unsigned int ok = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH | HS_FLAG_SOM_LEFTMOST;
+	struct bset g[PREFIX_MAX];
+	const char *p = pat + 1;
+	int k = 0, n, i;
+
+	if ((flags & ~ok) != 0 || !px_anchored(pat))
+		return -1;
+	while (k < PREFIX_MAX) {
+		if (p[0] == '(' && p[1] == '?' && p[2] == ':') {
+			n = px_group(p + 3, flags, g);
+			for (i = 0; i < n && k < PREFIX_MAX; i++)
+				sets[k++] = g[i];
+			break;   /* the alternatives may differ in length: what follows is unknown */
+		}
+		n = px_atom(p, flags, &sets[k]);
+		if (n == 0 || px_quantified(p + n))
+			break;
+		k++;
+		p += n;
+	}
+	return k;
+}
+
+/* Fill the first-byte tables from every signature but the card ones (prefix_ok 0: none). */
+static void
+build_prefix(struct pl_sigs *s)
+{
+	struct bset sets[PREFIX_MAX];
+	unsigned int id, c;
+	int i, k;
+
+	memset(s->prefix, 0, sizeof(s->prefix));
+	memset(s->prefix_short, 0, sizeof(s->prefix_short));
+	s->prefix_ok = 0;
+	for (id = 0; id < s->n; id++) {
+		if ((s->card_sigs >> id) & 1)
+			continue;
+		k = px_prefix(s->def[id].pattern, s->def[id].hs_flags, sets);
+		if (k < 0)
+			return;
+		for (i = 0; i < PREFIX_MAX; i++) {
+			if (i >= k)
+				s->prefix_short[i] |= 1ULL << id;
+			for (c = 0; c < 256; c++)
+				if (i >= k || bs_has(&sets[i], c))
+					s->prefix[i][c] |= 1ULL << id;
+		}
+	}
+	s->prefix_ok = 1;
+}
+
+/* Whether a non-card signature may match at the start of the @p len bytes at @p b. */
+static inline int
+prefix_may_match(const struct pl_sigs *s, const uint8_t *b, uint32_t len)
+{
+	uint64_t m = ~0ULL;
+	int i;
+
+	if (!s->prefix_ok)
+		return 1;
+	for (i = 0; i < PREFIX_MAX && m != 0; i++)
+		m &= (uint32_t)i < len ? s->prefix[i][b[i]] : s->prefix_short[i];
+	return m != 0;
+}
+
 static void
 build_home_ports(struct pl_sigs *s)
 {
@@ -474,6 +796,7 @@ pl_sigs_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	build_home_ports(s);
+	build_prefix(s);
 	return s;
 }
 
@@ -795,8 +1118,9 @@ pl_sigs_scan(const struct pl_sigs *s, void *scratch, const uint8_t *data, uint32
 	memset(res, 0, sizeof(*res));
 	if (len == 0)
 		return 0;
-	if ((s->db != NULL && hs_scan(s->db, (const char *)data, len, 0, scratch,
-				      pl_sigs_on_match, &c) != HS_SUCCESS) ||
+	if ((s->db != NULL && prefix_may_match(s, data, len) &&
+	     hs_scan(s->db, (const char *)data, len, 0, scratch, pl_sigs_on_match, &c) !=
+	     HS_SUCCESS) ||
 	    (s->cdb != NULL && pl_sigs_card_window(NULL, 0, data, len) &&
 	     hs_scan(s->cdb, (const char *)data, len, 0, scratch, pl_sigs_on_match, &c) !=
 	     HS_SUCCESS)) {

@@ -22,6 +22,8 @@
  * one-byte separator between each two). A stream keeps this many of its latest bytes, so a
  * match that began in an earlier segment can still be read whole. */
 #define CARD_MAX_SPAN 64
+/* How many first bytes of anchored signatures are known (pl_sigs.prefix). */
+#define PREFIX_MAX 8
 
 /*
  * The signatures are compiled into two databases per mode: the card-number signatures
@@ -39,6 +41,12 @@ struct pl_sigs {
 	 * a direction's card stream may skip segments and start again (stream.c) */
 	int card_bounded;
 	uint64_t card_sigs;                     /* bit per signature detecting card numbers */
+	/* first bytes of the other signatures (all anchored and understood: prefix_ok):
+	 * bit p of prefix[i][b] is set when signature p may have byte b at offset i of a match
+	 * starting at offset 0; prefix_short[i]: the signatures that need no byte at offset i */
+	int prefix_ok;
+	uint64_t prefix_short[PREFIX_MAX];
+	uint64_t prefix[PREFIX_MAX][256];
 	uint32_t homed;                         /* bit per protocol with home ports */
 	struct pl_sig_def def[PL_MAX_SIGS];
 	unsigned int line[PL_MAX_SIGS];         /* line of each signature's pattern */

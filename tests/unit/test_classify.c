@@ -5,8 +5,8 @@
  * the Luhn check; every shipped signature on its own protocol's payloads and on near misses,
  * other protocols' payloads and 10000 random payloads; card numbers inside HTTP text (only
  * the last four digits come back, Luhn-invalid numbers never); signature files refused with
- * "FILE:LINE: problem"; off-port detection; and two workers scanning at once with their own
- * scratches. No EAL is needed: tables are plain memory and Hyperscan runs on the heap.
+ * "FILE:LINE: problem"; off-port detection; two workers scanning at once with their own
+ * scratches; and the first-byte shortcut of datagram scans changing no result. No EAL is needed: tables are plain memory and Hyperscan runs on the heap.
  */
 #include <stdlib.h>
 #include <pthread.h>
@@ -602,6 +602,69 @@ write_file(const char *name, const char *text)
 	return path;
 }
 
+/*
+ * A datagram whose first bytes no anchored signature accepts skips the block scan of the
+ * non-card signatures. The shortcut must never change a result: the shipped file against the
+ * same file plus one unanchored signature that never matches here (which turns the shortcut
+ * off), on every sample with each of its first 9 bytes set to each of the 256 values, every
+ * sample cut short at each length, and 2000 random payloads.
+ */
+static void
+test_first_byte_shortcut_changes_no_result(void **state)
+{
+	static const char extra[] = "  - name: px_off\n    protocol: other\n"
+				    "    pattern: '\\xffzq\\xfe\\x01'\n";
+	char text[16384], err[512] = "";
+	uint8_t buf[600];
+	struct pl_sigs *off;
+	size_t n;
+	unsigned int i, pos, v, len;
+	void *sc;
+	FILE *f = fopen(PL_TEST_SIGS, "r");
+	uint64_t seed = 42;
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - sizeof(extra), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(text) - sizeof(extra));
+	memcpy(text + n, extra, sizeof(extra));
+	off = pl_sigs_load(write_file("off.yaml", text), err, sizeof(err));
+	if (off == NULL)
+		fail_msg("%s", err);
+	sc = pl_sigs_scratch(off);
+	assert_non_null(sc);
+#define SAME(d, l) do { \
+		struct pl_scan_result a_ = scan((d), (l)), b_; \
+		assert_int_equal(pl_sigs_scan(off, sc, (d), (l), &b_), 0); \
+		assert_int_equal(a_.sig_hits, b_.sig_hits); \
+		assert_int_equal(a_.protos, b_.protos); \
+		assert_int_equal(a_.card_found, b_.card_found); \
+	} while (0)
+	for (i = 0; i < RTE_DIM(samples); i++) {
+		len = RTE_MIN(samples[i].len, (uint32_t)sizeof(buf));
+		for (pos = 0; pos < 9 && pos < len; pos++) {
+			for (v = 0; v < 256; v++) {
+				memcpy(buf, samples[i].data, len);
+				buf[pos] = (uint8_t)v;
+				SAME(buf, len);
+			}
+		}
+		for (n = 0; n <= len; n++)
+			SAME(samples[i].data, (uint32_t)n);
+	}
+	for (i = 0; i < 2000; i++) {
+		len = 1 + (unsigned int)(i % 64);
+		for (n = 0; n < len; n++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf[n] = (uint8_t)(seed >> 56);
+		}
+		SAME(buf, len);
+	}
+#undef SAME
+	pl_sigs_scratch_free(sc);
+	pl_sigs_free(off);
+}
+
 /* @p text must be refused with "PATH:LINE: ..." holding @p what. */
 static void
 expect_refused(const char *text, unsigned int line, const char *what)
@@ -922,6 +985,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tls_on_a_port_not_listed_is_off_port,
 						files_setup, files_teardown),
 		cmocka_unit_test(test_two_workers_with_own_scratches_scan_alike),
+		cmocka_unit_test_setup_teardown(test_first_byte_shortcut_changes_no_result,
+						files_setup, files_teardown),
 	};
 	int failed;
 
