@@ -57,6 +57,18 @@ print(len(r) == 4 and all(x['mpps'] > 0 for x in r) and
           x['rx_minus_rxonly'] == x['rx_cycles_per_packet'] - r[0]['rx_cycles_per_packet'] and
           0 <= x['rx_drops'] <= 1 for x in r if x['run'].startswith('portlens')))" "$tmp/b.json" 2>/dev/null || echo False)"
 	[ "$fail" -eq 0 ] || cat "$tmp/b.txt"
+	# two RX lcores, each with its own replayed port: both programs' pools hold the capture
+	# twice, and testpmd's cycles are per forwarding core
+	python3 "$root/tools/bench/bench.py" --source "pcap:$tmp/f.pcap" --rx 2 --workers 1 \
+		--cpus "0-$((cpus - 1))" --seconds 2 --rx-target --portlens "$portlens" \
+		--json "$tmp/b2.json" >"$tmp/b2.txt" 2>&1 || true
+	check "bench.py --rx 2: testpmd rxonly and portlens each take both ports" \
+		"$(python3 -c "
+import json,sys; d=json.load(open(sys.argv[1])); r=d['results']; hz=d['tsc_hz']
+print(len(r) == 2 and all(x['mpps'] > 0 for x in r) and r[1]['rx_cycles_per_packet'] > 0 and
+      abs(r[0]['rx_cycles_per_packet'] - 2 * hz / (r[0]['mpps'] * 1e6)) < 1)" "$tmp/b2.json" \
+		2>/dev/null || echo False)"
+	if grep -q "exited" "$tmp/b2.txt"; then cat "$tmp/b2.txt"; fi
 	if command -v perf >/dev/null; then
 		python3 "$root/tools/bench/bench.py" --source "pcap:$tmp/f.pcap" --rx 1 --workers 1 \
 			--cpus "0-$((cpus - 1))" --seconds 6 --portlens "$portlens" --rx-target --on-cpu \

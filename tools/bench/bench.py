@@ -49,7 +49,12 @@ import sys
 import tempfile
 import time
 
-EAL_COMMON = ["--no-huge", "-m", "2048", "--no-pci", "--no-shconf", "--log-level=error"]
+EAL_COMMON = ["--no-pci", "--no-shconf", "--log-level=error"]
+
+
+def eal_memory(mbufs):
+    """--no-huge and the memory for a pool of mbufs (about 2.3 KB each) and the rest."""
+    return ["--no-huge", "-m", str(max(2048, 1024 + mbufs * 4096 // (1 << 20)))]
 # Most seconds a program may take to start (load a capture, come up on a loaded machine).
 START_LIMIT = 120
 
@@ -96,9 +101,9 @@ def pcap_frames(path):
             n += 1
 
 
-def pool_size(source):
-    """mbufs each program needs: a replayed capture's frames on top of the usual."""
-    return 32768 + (pcap_frames(source[5:]) if source.startswith("pcap:") else 0)
+def pool_size(source, rx):
+    """mbufs each program needs: each RX port's replayed capture on top of the usual."""
+    return 32768 + (rx * pcap_frames(source[5:]) if source.startswith("pcap:") else 0)
 
 
 def memif_sock(tmp, i):
@@ -131,7 +136,8 @@ class Generator:
             if os.path.exists(x):
                 os.unlink(x)
         cmd = (["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
-                "--file-prefix", "plb-gen-%d" % os.getpid()] + EAL_COMMON +
+                "--file-prefix", "plb-gen-%d" % os.getpid()] + eal_memory(32768) +
+               EAL_COMMON +
                sum([["--vdev", "net_memif%d,role=server,socket=%s,socket-abstract=no" %
                      (i, socks[i])] for i in range(count)], []) +
                ["--", "--no-mlockall", "-a", "--forward-mode=txonly", "--txpkts=64",
@@ -161,11 +167,12 @@ def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp, on_cpu=False):
     """testpmd's rate over the steady window, and (on_cpu) the RX lcores' perf view."""
     n = 1 + rx
     cmd = (["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
-            "--file-prefix", "plb-tp-%d" % os.getpid()] + EAL_COMMON +
+            "--file-prefix", "plb-tp-%d" % os.getpid()] +
+           eal_memory(pool_size(source, rx)) + EAL_COMMON +
            vdevs(source, rx, tmp) +
            ["--", "--no-mlockall", "-a", "--forward-mode=" + mode, "--stats-period", "1",
             "--nb-cores=%d" % rx, "--rxq=1", "--txq=1",
-            "--total-num-mbufs=%d" % pool_size(source)])
+            "--total-num-mbufs=%d" % pool_size(source, rx)])
     gen = Generator(source, rx, gen_cpus, tmp)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          stdin=subprocess.DEVNULL)
@@ -279,11 +286,12 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
     if os.path.exists(jl):
         os.unlink(jl)
     cmd = ([portlens, "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
-            "--file-prefix", "plb-pl-%d" % os.getpid()] + EAL_COMMON +
+            "--file-prefix", "plb-pl-%d" % os.getpid()] +
+           eal_memory(pool_size(source, rx)) + EAL_COMMON +
            vdevs(source, rx, tmp) +
            ["--", "--rx-lcores", "1-%d" % rx, "--worker-lcores",
             "%d-%d" % (rx + 1, rx + workers), "--config", cfg, "--json-lines", jl,
-            "--json-interval", "1", "--tick-ms", "500", "--mbufs", str(pool_size(source)),
+            "--json-interval", "1", "--tick-ms", "500", "--mbufs", str(pool_size(source, rx)),
             "--no-summary", "--quiet"])
     gen = Generator(source, rx, gen_cpus, tmp)
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
@@ -402,12 +410,13 @@ def main():
         for src in sources:
             base, base_on = run_testpmd(src, "rxonly", a.rx, a.seconds, cpus, gen_cpus, tmp,
                                         a.on_cpu)
-            base_c = hz / base if base else 0
+            # testpmd's cycles a packet on each forwarding core: R cores share the rate
+            base_c = a.rx * hz / base if base else 0
             rows = [("testpmd rxonly", base, base_c, 0, 0, base_on)]
             if not a.rx_target:
                 io, io_on = run_testpmd(src, "io", a.rx, a.seconds, cpus, gen_cpus, tmp,
                                         a.on_cpu)
-                rows.append(("testpmd io", io, hz / io if io else 0, 0, 0, io_on))
+                rows.append(("testpmd io", io, a.rx * hz / io if io else 0, 0, 0, io_on))
             for scan in (False,) if a.rx_target else (False, True):
                 pps, rxc, wkc, drops, rx_on = run_portlens(a.portlens, src, a.rx, a.workers,
                                                            scan, a.seconds, cpus, gen_cpus,
@@ -440,8 +449,9 @@ def main():
             " %8.0f %10s" % (r["rx_on_cpu_cycles_per_packet"],
                              "%+.0f" % r["rx_on_cpu_minus_rxonly"] if pl else "")
             if a.on_cpu else ""))
-    print("TSC %.2f GHz; testpmd's cycles per packet: the clock over its rate (one busy "
-          "core); portlens's: its lcores' own busy cycles over their packets" % (hz / 1e9))
+    print("TSC %.2f GHz; testpmd's cycles per packet: the clock over its rate per "
+          "forwarding core (each busy); portlens's: its lcores' own busy cycles over their "
+          "packets" % (hz / 1e9))
     if a.on_cpu:
         print("on-CPU: the RX lcores' time on the CPU (perf cpu-clock samples) times the TSC "
               "rate over the packets received meanwhile; preemption does not count")
