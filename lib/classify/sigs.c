@@ -18,6 +18,7 @@
  * four digits of the first valid number.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -680,6 +681,24 @@ px_prefix(const char *pat, unsigned int flags, struct bset sets[PREFIX_MAX])
 	return k;
 }
 
+/* The longest match of signature @p d, UINT32_MAX when unbounded or unknown. */
+static uint32_t
+sig_width(const struct pl_sig_def *d)
+{
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *ce = NULL;
+	uint32_t w = UINT32_MAX;
+
+	if (hs_expression_info(d->pattern, d->hs_flags, &info, &ce) != HS_SUCCESS) {
+		hs_free_compile_error(ce);
+		return w;
+	}
+	if (info->max_width != UINT_MAX)
+		w = info->max_width;
+	free(info);
+	return w;
+}
+
 /* Fill the first-byte tables from every signature but the card ones (prefix_ok 0: none). */
 static void
 build_prefix(struct pl_sigs *s)
@@ -697,6 +716,7 @@ build_prefix(struct pl_sigs *s)
 		k = px_prefix(s->def[id].pattern, s->def[id].hs_flags, sets);
 		if (k < 0)
 			return;
+		s->width[id] = sig_width(&s->def[id]);
 		for (i = 0; i < PREFIX_MAX; i++) {
 			if (i >= k)
 				s->prefix_short[i] |= 1ULL << id;
@@ -720,6 +740,36 @@ prefix_may_match(const struct pl_sigs *s, const uint8_t *b, uint32_t len)
 	for (i = 0; i < PREFIX_MAX && m != 0; i++)
 		m &= (uint32_t)i < len ? s->prefix[i][b[i]] : s->prefix_short[i];
 	return m != 0;
+}
+
+/*
+ * How many of a flow direction's first bytes its main stream (the non-card signatures) needs,
+ * given the direction's first @p len bytes at @p b: every such signature is anchored
+ * (prefix_ok), so a match ends within the longest width of those the first bytes leave
+ * possible; one byte more lets an assertion at the end (\b) see what follows. 0: none can
+ * match; UINT32_MAX: all of them.
+ */
+uint32_t
+pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len)
+{
+	uint64_t m = ~0ULL;
+	uint32_t reach = 0;
+	unsigned int id;
+	int i;
+
+	if (!s->prefix_ok)
+		return UINT32_MAX;
+	/* bytes not seen yet may be anything: only those seen narrow the set */
+	for (i = 0; i < PREFIX_MAX && (uint32_t)i < len && m != 0; i++)
+		m &= s->prefix[i][b[i]];
+	for (id = 0; id < s->n; id++) {
+		if (!((m >> id) & 1) || ((s->card_sigs >> id) & 1))
+			continue;
+		if (s->width[id] >= UINT32_MAX - 1)
+			return UINT32_MAX;
+		reach = RTE_MAX(reach, s->width[id] + 1);
+	}
+	return reach;
 }
 
 static void

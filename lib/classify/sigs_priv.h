@@ -47,6 +47,9 @@ struct pl_sigs {
 	int prefix_ok;
 	uint64_t prefix_short[PREFIX_MAX];
 	uint64_t prefix[PREFIX_MAX][256];
+	/* with prefix_ok: the longest match of each non-card signature (hs_expression_info's
+	 * max_width), UINT32_MAX when unbounded; an anchored signature's match ends there */
+	uint32_t width[PL_MAX_SIGS];
 	uint32_t homed;                         /* bit per protocol with home ports */
 	struct pl_sig_def def[PL_MAX_SIGS];
 	unsigned int line[PL_MAX_SIGS];         /* line of each signature's pattern */
@@ -86,6 +89,8 @@ int pl_sigs_on_match(unsigned int id, unsigned long long from, unsigned long lon
  * in whole 64-byte pieces, two at a time): it never says no wrongly. About half a cycle a
  * byte (SSE2).
  */
+uint32_t pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len);
+
 int pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data,
 			uint32_t len);
 

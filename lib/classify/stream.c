@@ -51,8 +51,10 @@ struct sdir {
 	uint32_t next_seq;      /* TCP sequence number of the next expected byte */
 	uint32_t scanned;       /* bytes fed to the main stream (its current offset) */
 	uint32_t card_shift;    /* the direction's offset of the card stream's first byte */
+	uint32_t reach;         /* the main stream takes the direction's first reach bytes */
 	uint8_t state;
 	uint8_t card_live;      /* the card stream was fed the direction's bytes up to now */
+	uint8_t main_cut;       /* the main stream was left bytes past its reach */
 	uint8_t tail_len;
 	uint8_t tail[CARD_MAX_SPAN];   /* the stream's last bytes */
 };
@@ -278,6 +280,7 @@ slot_free(struct pl_sigs_streams *p, uint32_t idx)
 		if (sl->d[d].card_live)
 			hs_reset_stream(stream_of(p, idx, d, STREAM_CARD), 0, NULL, NULL, NULL);
 		sl->d[d].card_live = 0;
+		sl->d[d].main_cut = 0;
 		sl->d[d].state = DIR_NEW;
 		sl->d[d].scanned = 0;
 		/* payload bytes do not outlive their flow */
@@ -337,8 +340,13 @@ dir_end(struct pl_sigs_streams *p, uint32_t idx, int dir, void *scratch, struct 
 		c->tail_len = d->tail_len;
 		c->shift = 0;
 		c->skip_to = 0;
+		/* a main stream cut at its reach ends before the direction does: no match
+		 * can end at the direction's end (past every width), nor at the cut */
 		if (p->s->sdb != NULL)
-			rc = hs_reset_stream(stream_of(p, idx, dir, STREAM_MAIN), 0, scratch,
+			rc = d->main_cut ?
+			     hs_reset_stream(stream_of(p, idx, dir, STREAM_MAIN), 0, NULL, NULL,
+					     NULL) :
+			     hs_reset_stream(stream_of(p, idx, dir, STREAM_MAIN), 0, scratch,
 					     pl_sigs_on_match, c);
 		if (d->card_live && rc == HS_SUCCESS) {
 			c->shift = d->card_shift;
@@ -387,6 +395,23 @@ card_feed(struct pl_sigs_streams *p, uint32_t idx, int dir, void *scratch, struc
 	c->shift = 0;
 	c->skip_to = 0;
 	return rc;
+}
+
+/*
+ * How many of @p n bytes at the direction's offset d->scanned its main stream takes: the
+ * first segment sets the reach (pl_sigs_reach), bytes past it are left out (main_cut).
+ */
+static inline uint32_t
+main_takes(const struct pl_sigs *s, struct sdir *d, const uint8_t *data, uint32_t n)
+{
+	uint32_t take;
+
+	if (d->scanned == 0)
+		d->reach = pl_sigs_reach(s, data, n);
+	take = d->reach > d->scanned ? RTE_MIN(n, d->reach - d->scanned) : 0;
+	if (take < n)
+		d->main_cut = 1;
+	return take;
 }
 
 /* A TLS record header at the start of a payload: content type 20-23, version 3.0-3.4. */
@@ -443,7 +468,7 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 {
 	struct scan_ctx c = { .s = p->s, .res = res };
 	const uint8_t *data = seg->data;
-	uint32_t len = seg->len, idx, n;
+	uint32_t len = seg->len, idx, n, m;
 	struct sslot *sl;
 	struct sdir *d;
 	int32_t delta;
@@ -505,8 +530,9 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 		c.base = d->scanned;
 		c.tail = d->tail;
 		c.tail_len = d->tail_len;
-		if ((p->s->sdb != NULL &&
-		     hs_scan_stream(stream_of(p, idx, dir, STREAM_MAIN), (const char *)data, n, 0,
+		m = p->s->sdb != NULL ? main_takes(p->s, d, data, n) : 0;
+		if ((m > 0 &&
+		     hs_scan_stream(stream_of(p, idx, dir, STREAM_MAIN), (const char *)data, m, 0,
 				    scratch, pl_sigs_on_match, &c) != HS_SUCCESS) ||
 		    (p->s->csdb != NULL && card_feed(p, idx, dir, scratch, &c) != HS_SUCCESS))
 			err = 1;

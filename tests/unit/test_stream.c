@@ -6,10 +6,12 @@
  * past the per-direction budget are not scanned, a TLS flow stops being scanned, gaps,
  * retransmissions and overlaps follow the documented rules, the cap on flows scanned at once
  * is counted, slots go back to the pool when a flow's scanning ends, a stale slot index
- * never reads another flow's stream, and card numbers are found wherever they lie although
- * the card signatures run only where enough digits are. No EAL is needed.
+ * never reads another flow's stream, card numbers are found wherever they lie although the
+ * card signatures run only where enough digits are, and feeding a direction's anchored
+ * signatures only the bytes where they can still match changes no result. No EAL is needed.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 
@@ -470,6 +472,146 @@ test_stream_state_is_measured_and_bounded(void **state)
 	assert_null(pl_sigs_streams_create(sigs, 4, 0, -1));
 }
 
+/* Every result a direction's segments give, OR-ed, with the end (FIN) at the last. */
+static struct pl_scan_result
+direction(void *sc, struct pl_sigs_streams *p, const uint8_t *b, uint32_t len,
+	  uint32_t step)
+{
+	struct pl_scan_result all = { 0 }, r;
+	struct tflow f = { 0 };
+	uint32_t off, n;
+
+	for (off = 0; off < len; off += n) {
+		struct pl_seg s = { .data = b + off, .seq = 1000 + off, .dir = 0, .tcp = 1 };
+
+		n = RTE_MIN(step, len - off);
+		s.len = n;
+		s.fin = (uint8_t)(off + n == len);
+		pl_sigs_stream_scan(p, sc, &f.slot, &f.scan, &f, &s, f.ctr, &r);
+		all.sig_hits |= r.sig_hits;
+		all.protos |= r.protos;
+		all.card_found |= r.card_found;
+	}
+	assert_int_equal(f.ctr[PL_SCANC_scan_errors], 0);
+	pl_sigs_stream_release(p, &f.slot, &f);
+	return all;
+}
+
+static int
+same(const struct pl_scan_result *x, const struct pl_scan_result *y)
+{
+	return x->sig_hits == y->sig_hits && x->protos == y->protos &&
+	       x->card_found == y->card_found;
+}
+
+/* The shipped signature file with @p more appended, loaded. */
+static struct pl_sigs *
+load_with(const char *more)
+{
+	char text[16384], path[] = "/tmp/pl_test_stream.XXXXXX", err[512] = "";
+	struct pl_sigs *s;
+	size_t n, m = strlen(more);
+	FILE *f = fopen(PL_TEST_SIGS, "r");
+	int fd;
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - m - 1, f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(text) - m - 1);
+	memcpy(text + n, more, m + 1);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, n + m), (ssize_t)(n + m));
+	close(fd);
+	s = pl_sigs_load(path, err, sizeof(err));
+	unlink(path);
+	if (s == NULL)
+		fail_msg("%s", err);
+	return s;
+}
+
+/*
+ * A direction's main stream takes only the bytes its first bytes leave a match possible in
+ * (the longest match of the anchored signatures they allow, one more for an assertion at
+ * the end), and a stream cut short ends without reporting. The cut must never change a
+ * result: the shipped file with two anchored signatures that end in assertions (\b, $)
+ * against the same plus one unanchored signature that never matches here (which makes every
+ * stream take every byte), on payloads that open as each signature's traffic does, with each
+ * of their first 16 bytes set to each of the 256 values, cut at each length up to 24 and fed
+ * in segments of 1, 5, 14 and all their bytes.
+ */
+static void
+test_main_stream_cut_at_its_reach_changes_no_result(void **state)
+{
+#define ENDS "  - name: ends_b\n    protocol: other\n    pattern: '^abc\\b'\n" \
+	     "  - name: ends_dollar\n    protocol: other\n    pattern: '^wxyz$'\n"
+#define HEAD(x) { x, sizeof(x) - 1 }
+	static const struct { const char *b; uint32_t len; } heads[] = {
+		HEAD("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"card\": "
+		     "\"4111 1111 1111 1111\"}"),
+		HEAD("HTTP/1.0 404\rx"),
+		HEAD("GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+		HEAD("GET /"),
+		HEAD("SSH-2.0-OpenSSH_9.2\r\n"),
+		HEAD("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n4111111111111111 "),
+		HEAD("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03rest of a client hello"),
+		HEAD("\x00\x00\x00\x08\x04\xd2\x16\x2f"),
+		HEAD("\x00\x00\x00\x29\x00\x03\x00\x00user\x00app\x00database\x00db\x00\x00"),
+		HEAD("pay 5500 0000 0000 0004 now"),
+		HEAD("abc def"),
+		HEAD("abc"),
+		HEAD("wxyz"),
+		HEAD("wxyz\nmore"),
+	};
+	static const uint32_t steps[] = { 1, 5, 14, 4096 };
+	struct pl_sigs *on = load_with("  - name: pad\n    protocol: other\n"
+				       "    pattern: '^\\x01\\x02\\x03'\n" ENDS);
+	struct pl_sigs *off = load_with("  - name: reach_off\n    protocol: other\n"
+					"    pattern: '\\xffzq\\xfe\\x01'\n" ENDS);
+	struct pl_sigs_streams *p, *q;
+	struct pl_scan_result x, y;
+	uint8_t b[256];
+	uint32_t h, len, pos, v, k, cut, cuts = 0;
+	void *sc = pl_sigs_scratch(on), *sc2 = pl_sigs_scratch(off);
+
+	p = pl_sigs_streams_create(on, 4, 65536, -1);
+	q = pl_sigs_streams_create(off, 4, 65536, -1);
+	assert_true(sc != NULL && sc2 != NULL && p != NULL && q != NULL);
+	for (h = 0; h < RTE_DIM(heads); h++) {
+		len = heads[h].len;
+		for (pos = 0; pos <= 16; pos++) {
+			for (v = 0; v < (pos < 16 && pos < len ? 256u : 1u); v++) {
+				memcpy(b, heads[h].b, len);
+				if (pos < 16 && pos < len)
+					b[pos] = (uint8_t)v;
+				for (cut = 1; cut <= len; cut++) {
+					if (cut > 24 && cut < len)
+						continue;
+					for (k = 0; k < RTE_DIM(steps); k++, cuts++) {
+						x = direction(sc, p, b, cut, steps[k]);
+						y = direction(sc2, q, b, cut, steps[k]);
+						if (!same(&x, &y))
+							fail_msg("head %u byte %u = %u, %u bytes "
+								 "in segments of %u: %#llx, "
+								 "%#llx", h, pos, v, cut, steps[k],
+								 (unsigned long long)x.sig_hits,
+								 (unsigned long long)y.sig_hits);
+					}
+				}
+			}
+		}
+	}
+	print_message("%u directions compared, cut and whole\n", cuts);
+	pl_sigs_streams_free(p);
+	pl_sigs_streams_free(q);
+	pl_sigs_scratch_free(sc);
+	pl_sigs_scratch_free(sc2);
+	pl_sigs_free(on);
+	pl_sigs_free(off);
+#undef HEAD
+#undef ENDS
+}
+
 int
 main(void)
 {
@@ -487,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_card_at_every_offset_against_the_digit_count_pieces_is_found),
 		cmocka_unit_test(test_card_begun_in_a_segment_with_too_few_digits_to_scan_is_found),
 		cmocka_unit_test(test_stream_state_is_measured_and_bounded),
+		cmocka_unit_test(test_main_stream_cut_at_its_reach_changes_no_result),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, setup, teardown);
