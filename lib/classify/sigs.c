@@ -351,29 +351,34 @@ compile_mode(struct loader *ld, int card, unsigned int mode, hs_database_t **db)
 	return -EINVAL;
 }
 
+/* The longest match of signature @p d, UINT32_MAX when unbounded or unknown. */
+static uint32_t
+sig_width(const struct pl_sig_def *d)
+{
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *ce = NULL;
+	uint32_t w = UINT32_MAX;
+
+	if (hs_expression_info(d->pattern, d->hs_flags, &info, &ce) != HS_SUCCESS) {
+		hs_free_compile_error(ce);
+		return w;
+	}
+	if (info->max_width != UINT_MAX)
+		w = info->max_width;
+	free(info);
+	return w;
+}
+
 /* Whether every card signature matches at most CARD_MAX_SPAN bytes. */
 static int
 card_bounded(const struct pl_sigs *s)
 {
-	hs_expr_info_t *info;
-	hs_compile_error_t *ce;
 	unsigned int i;
-	int ok = 1;
 
-	for (i = 0; i < s->n && ok; i++) {
-		if (!((s->card_sigs >> i) & 1))
-			continue;
-		info = NULL;
-		ce = NULL;
-		if (hs_expression_info(s->def[i].pattern, s->def[i].hs_flags, &info, &ce) !=
-		    HS_SUCCESS) {
-			hs_free_compile_error(ce);
+	for (i = 0; i < s->n; i++)
+		if (((s->card_sigs >> i) & 1) && sig_width(&s->def[i]) > CARD_MAX_SPAN)
 			return 0;
-		}
-		ok = info->max_width <= CARD_MAX_SPAN;
-		free(info);
-	}
-	return ok;
+	return 1;
 }
 
 static int
@@ -681,24 +686,6 @@ px_prefix(const char *pat, unsigned int flags, struct bset sets[PREFIX_MAX])
 	return k;
 }
 
-/* The longest match of signature @p d, UINT32_MAX when unbounded or unknown. */
-static uint32_t
-sig_width(const struct pl_sig_def *d)
-{
-	hs_expr_info_t *info = NULL;
-	hs_compile_error_t *ce = NULL;
-	uint32_t w = UINT32_MAX;
-
-	if (hs_expression_info(d->pattern, d->hs_flags, &info, &ce) != HS_SUCCESS) {
-		hs_free_compile_error(ce);
-		return w;
-	}
-	if (info->max_width != UINT_MAX)
-		w = info->max_width;
-	free(info);
-	return w;
-}
-
 /* Fill the first-byte tables from every signature but the card ones (prefix_ok 0: none). */
 static void
 build_prefix(struct pl_sigs *s)
@@ -728,18 +715,33 @@ build_prefix(struct pl_sigs *s)
 	s->prefix_ok = 1;
 }
 
-/* Whether a non-card signature may match at the start of the @p len bytes at @p b. */
-static inline int
-prefix_may_match(const struct pl_sigs *s, const uint8_t *b, uint32_t len)
+/*
+ * The non-card signatures (a bit each) that may match at the start of the @p len bytes at
+ * @p b, with prefix_ok. @p whole: the payload ends there (a datagram), so a signature that
+ * needs a byte past it cannot match; else the bytes after it are not known yet.
+ */
+static inline uint64_t
+prefix_possible(const struct pl_sigs *s, const uint8_t *b, uint32_t len, int whole)
 {
 	uint64_t m = ~0ULL;
 	int i;
 
-	if (!s->prefix_ok)
-		return 1;
-	for (i = 0; i < PREFIX_MAX && m != 0; i++)
-		m &= (uint32_t)i < len ? s->prefix[i][b[i]] : s->prefix_short[i];
-	return m != 0;
+	for (i = 0; i < PREFIX_MAX && m != 0; i++) {
+		if ((uint32_t)i < len)
+			m &= s->prefix[i][b[i]];
+		else if (whole)
+			m &= s->prefix_short[i];
+		else
+			break;
+	}
+	return m;
+}
+
+/* Whether a non-card signature may match at the start of the @p len bytes at @p b. */
+static inline int
+prefix_may_match(const struct pl_sigs *s, const uint8_t *b, uint32_t len)
+{
+	return !s->prefix_ok || prefix_possible(s, b, len, 1) != 0;
 }
 
 /*
@@ -752,16 +754,13 @@ prefix_may_match(const struct pl_sigs *s, const uint8_t *b, uint32_t len)
 uint32_t
 pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len)
 {
-	uint64_t m = ~0ULL;
 	uint32_t reach = 0;
 	unsigned int id;
-	int i;
+	uint64_t m;
 
 	if (!s->prefix_ok)
 		return UINT32_MAX;
-	/* bytes not seen yet may be anything: only those seen narrow the set */
-	for (i = 0; i < PREFIX_MAX && (uint32_t)i < len && m != 0; i++)
-		m &= s->prefix[i][b[i]];
+	m = prefix_possible(s, b, len, 0);
 	for (id = 0; id < s->n; id++) {
 		if (!((m >> id) & 1) || ((s->card_sigs >> id) & 1))
 			continue;

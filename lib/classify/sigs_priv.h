@@ -80,6 +80,9 @@ struct scan_ctx {
 int pl_sigs_on_match(unsigned int id, unsigned long long from, unsigned long long to,
 		     unsigned int flags, void *ctx);
 
+/* How many of a flow direction's first bytes the non-card signatures can match in (sigs.c). */
+uint32_t pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len);
+
 /*
  * Whether a card number can end in @p data: some stretch of at most CARD_MAX_SPAN bytes
  * ending in data (or at its very start) holds CARD_MIN_DIGITS ASCII digits or more, the
@@ -89,8 +92,6 @@ int pl_sigs_on_match(unsigned int id, unsigned long long from, unsigned long lon
  * in whole 64-byte pieces, two at a time): it never says no wrongly. About half a cycle a
  * byte (SSE2).
  */
-uint32_t pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len);
-
 int pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data,
 			uint32_t len);
 

@@ -343,11 +343,8 @@ dir_end(struct pl_sigs_streams *p, uint32_t idx, int dir, void *scratch, struct 
 		/* a main stream cut at its reach ends before the direction does: no match
 		 * can end at the direction's end (past every width), nor at the cut */
 		if (p->s->sdb != NULL)
-			rc = d->main_cut ?
-			     hs_reset_stream(stream_of(p, idx, dir, STREAM_MAIN), 0, NULL, NULL,
-					     NULL) :
-			     hs_reset_stream(stream_of(p, idx, dir, STREAM_MAIN), 0, scratch,
-					     pl_sigs_on_match, c);
+			rc = hs_reset_stream(stream_of(p, idx, dir, STREAM_MAIN), 0, scratch,
+					     d->main_cut ? NULL : pl_sigs_on_match, c);
 		if (d->card_live && rc == HS_SUCCESS) {
 			c->shift = d->card_shift;
 			rc = hs_reset_stream(stream_of(p, idx, dir, STREAM_CARD), 0, scratch,
