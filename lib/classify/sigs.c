@@ -7,9 +7,11 @@
  *
  * Card-number signatures must look at every byte of a payload, where the others are
  * anchored at its start: they are most of the cost of scanning. The match callback accepts
- * a card only with 13 to 19 digits in at most 64 bytes, so the card database runs only on
- * payloads where some 64 bytes hold 13 digits (pl_sigs_card_window(), a fraction of a cycle
- * a byte); on any other payload it could report nothing.
+ * a card only with 13 to 19 digits in at most 64 bytes and no digit just before or after
+ * them, so the card database runs only on payloads where some 64 bytes hold 13 digits that
+ * are not part of a run of 20 or more (pl_sigs_card_window(), about a cycle a byte where
+ * digits are dense, a fraction of one elsewhere); on any other payload it could report
+ * nothing.
  *
  * Loading is all or nothing and every refusal names the file and the line ("sigs.yaml:14:
  * signature 'x': unknown key 'prot'"). Scanning never allocates and never makes a system
@@ -1001,9 +1003,16 @@ byte_at(const struct scan_ctx *c, unsigned long long o)
 	return -1;
 }
 
+static inline int
+is_digit(int ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
 /*
  * A card-number candidate at stream offsets [from, to), possibly begun in an earlier
- * segment: its digits (separators skipped) must number 13 to 19 and pass the Luhn check.
+ * segment: not part of a longer number (no digit just before or after it, where those bytes
+ * are known), its digits (separators skipped) must number 13 to 19 and pass the Luhn check.
  * The first valid one leaves its last four digits in the result; the digits themselves stay
  * in this stack frame.
  */
@@ -1016,13 +1025,16 @@ card_valid(struct scan_ctx *c, unsigned long long from, unsigned long long to)
 
 	if (from >= to || to - from > CARD_MAX_SPAN)
 		return 0;
+	/* part of a longer number: a digit just before or just after (where known) */
+	if ((from > 0 && is_digit(byte_at(c, from - 1))) || is_digit(byte_at(c, to)))
+		return 0;
 	for (i = from; i < to; i++) {
 		int ch = byte_at(c, i);
 
 		if (ch < 0)
 			return 0;
 
-		if (ch >= '0' && ch <= '9') {
+		if (is_digit(ch)) {
 			if (n == CARD_MAX_DIGITS)
 				return 0;
 			digits[n++] = (char)ch;
@@ -1138,8 +1150,168 @@ digits_short(const uint8_t *b, uint32_t len)
 /* Two neighbouring 64-byte pieces hold every stretch of CARD_MAX_SPAN bytes. */
 _Static_assert(CARD_MAX_SPAN <= 64, "pl_sigs_card_window() counts digits in 64-byte pieces");
 
-int
-pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data, uint32_t len)
+/* Bit i set when byte i of the 64 at @p b is an ASCII digit. */
+static inline uint64_t
+digit_bits64(const uint8_t *b)
+{
+#ifdef __SSE2__
+	uint64_t m = 0;
+	int k;
+
+	for (k = 0; k < 4; k++)
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+			digit_lanes(_mm_loadu_si128((const __m128i *)(b + 16 * k)))) << (16 * k);
+	return m;
+#else
+	uint64_t m = 0;
+	int i;
+
+	for (i = 0; i < 64; i++)
+		m |= (uint64_t)((unsigned int)(b[i] - '0') <= 9) << i;
+	return m;
+#endif
+}
+
+/* The same for the @p len (1 to 64) bytes at @p b; reads no byte past them. */
+static inline uint64_t
+digit_bits(const uint8_t *b, uint32_t len)
+{
+	uint8_t pad[64];
+
+	if (len >= 64)
+		return digit_bits64(b);
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, b, len);
+	return digit_bits64(pad);
+}
+
+/* Bits 0-63 of the 128-bit value @p hi:@p lo shifted right by @p k (1-63). */
+static inline uint64_t
+shr128(uint64_t lo, uint64_t hi, unsigned int k)
+{
+	return (lo >> k) | (hi << (64 - k));
+}
+
+/* Bits 64-127 of @p hi:@p lo shifted left by @p k (1-63). */
+static inline uint64_t
+shl128(uint64_t lo, uint64_t hi, unsigned int k)
+{
+	return (hi << k) | (lo >> (64 - k));
+}
+
+/* Bits p of @p lo (the digit bits of a piece, @p hi those of the next) at which a run of
+ * CARD_MAX_DIGITS + 1 = 20 digits or more starts: p..p+19 all set. */
+static inline uint64_t
+long_run_starts(uint64_t lo, uint64_t hi)
+{
+	uint64_t a = lo & shr128(lo, hi, 1), ah = hi & (hi >> 1);          /* p..p+1 */
+	uint64_t b = a & shr128(a, ah, 2), bh = ah & (ah >> 2);            /* p..p+3 */
+	uint64_t c = b & shr128(b, bh, 4), ch = bh & (bh >> 4);            /* p..p+7 */
+	uint64_t d = c & shr128(c, ch, 8);                                  /* p..p+15 */
+
+	return d & shr128(b, bh, 16);                                       /* p..p+19 */
+}
+
+/* Bits of a piece that lie in a run of 20 digits or more: those at most 19 past a start
+ * (@p cur: the piece's starts, @p prev: the previous piece's). */
+static inline uint64_t
+long_run_bits(uint64_t prev, uint64_t cur)
+{
+	uint64_t lo = prev | (prev << 1), hi = cur | shl128(prev, cur, 1);  /* 0..1 past */
+
+	hi |= shl128(lo, hi, 2);
+	lo |= lo << 2;                                                      /* 0..3 */
+	hi |= shl128(lo, hi, 4);
+	lo |= lo << 4;                                                      /* 0..7 */
+	hi |= shl128(lo, hi, 8);
+	lo |= lo << 8;                                                      /* 0..15 */
+	return hi | shl128(lo, hi, 4);                                      /* 0..19 */
+}
+
+/* What the second test keeps from piece to piece. */
+struct digit_scan {
+	uint64_t prev;          /* digits of the previous piece that count (a bit each) */
+	uint32_t prev_at;       /* its first byte's offset */
+	uint32_t n;             /* offsets in at[] */
+	uint32_t at[16];        /* offsets of the latest digits that count, a ring */
+};
+
+/* Whether the digits of @p bits (a piece at offset @p base), after those in the ring, make
+ * CARD_MIN_DIGITS within CARD_MAX_SPAN bytes. */
+static int
+span_hit(struct digit_scan *w, uint64_t bits, uint32_t base)
+{
+	uint32_t o;
+
+	for (; bits != 0; bits &= bits - 1) {
+		o = base + (uint32_t)__builtin_ctzll(bits);
+		if (w->n >= CARD_MIN_DIGITS - 1 &&
+		    o - w->at[(w->n - (CARD_MIN_DIGITS - 1)) & 15] < CARD_MAX_SPAN)
+			return 1;
+		w->at[w->n++ & 15] = o;
+	}
+	return 0;
+}
+
+/* A piece's digits that count (@p bits, at offset @p base): a hit when some CARD_MAX_SPAN
+ * bytes ending in it hold CARD_MIN_DIGITS of them. Those bytes lie in it and the piece
+ * before, so the offsets are walked only where the two hold that many together. */
+static int
+piece_hit(struct digit_scan *w, uint64_t bits, uint32_t base)
+{
+	int hit = 0;
+
+	if (__builtin_popcountll(w->prev) + __builtin_popcountll(bits) >= CARD_MIN_DIGITS) {
+		w->n = 0;
+		hit = span_hit(w, w->prev, w->prev_at) || span_hit(w, bits, base);
+	}
+	w->prev = bits;
+	w->prev_at = base;
+	return hit;
+}
+
+/*
+ * The second test, where the first said yes, closer: digits that belong to a run of 20
+ * digits or more cannot be part of a card number (the callback takes 13 to 19 digits with
+ * no digit just before or after), so they do not count, and the CARD_MIN_DIGITS digits that
+ * count must lie within CARD_MAX_SPAN bytes (offsets compared, not piece counts). Runs are
+ * measured within the @p len bytes at @p b (offset @p base), whose edges count as a run's
+ * end: a run that goes on past them is measured short and its digits count, never wrongly
+ * left out.
+ */
+static int
+region_hit(struct digit_scan *w, const uint8_t *b, uint32_t len, uint32_t base)
+{
+	uint64_t cur, next, starts, prev_starts = 0;
+	uint32_t off;
+
+	if (len == 0)
+		return 0;
+	cur = digit_bits(b, len);
+	for (off = 0; off < len; off += 64) {
+		next = off + 64 < len ? digit_bits(b + off + 64, len - off - 64) : 0;
+		if (cur == ~0ULL) {
+			/* all digits (a long answer's number): none counts; a start at p
+			 * needs the next piece's first p - 44 bits set */
+			unsigned int r = next == ~0ULL ? 64 : (unsigned int)__builtin_ctzll(~next);
+
+			starts = r >= 19 ? ~0ULL : (1ULL << (45 + r)) - 1;
+			if (piece_hit(w, 0, base + off))
+				return 1;
+		} else {
+			starts = cur != 0 ? long_run_starts(cur, next) : 0;
+			if (piece_hit(w, cur & ~long_run_bits(prev_starts, starts), base + off))
+				return 1;
+		}
+		prev_starts = starts;
+		cur = next;
+	}
+	return 0;
+}
+
+/* The first test: every digit counts, in the same pieces. */
+static int
+digits_hit(const uint8_t *tail, uint32_t tail_len, const uint8_t *data, uint32_t len)
 {
 	unsigned int prev = 0, cur;
 	uint32_t off;
@@ -1156,6 +1328,21 @@ pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data,
 		prev = cur;
 	}
 	return off < len && prev + digits_short(data + off, len - off) >= CARD_MIN_DIGITS;
+}
+
+int
+pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data, uint32_t len)
+{
+	struct digit_scan w = { .n = 0 };
+
+	if (!digits_hit(tail, tail_len, data, len))
+		return 0;
+	/* the kept tail is one piece (at most 64 bytes), its edges a run's ends */
+	if (tail_len > 64) {
+		tail += tail_len - 64;
+		tail_len = 64;
+	}
+	return region_hit(&w, tail, tail_len, 0) || region_hit(&w, data, len, tail_len);
 }
 
 int

@@ -85,12 +85,14 @@ uint32_t pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len);
 
 /*
  * Whether a card number can end in @p data: some stretch of at most CARD_MAX_SPAN bytes
- * ending in data (or at its very start) holds CARD_MIN_DIGITS ASCII digits or more, the
- * stretch reaching back into @p tail (the tail_len bytes just before data) where data is
- * short. The match callback accepts a card only under that condition, so where this says
- * no, a card scan finds nothing. It may say yes where no such stretch is (it counts digits
- * in whole 64-byte pieces, two at a time): it never says no wrongly. About half a cycle a
- * byte (SSE2).
+ * ending in data (or at its very start) holds CARD_MIN_DIGITS ASCII digits or more that are
+ * not part of a run of more than CARD_MAX_DIGITS digits, the stretch reaching back into
+ * @p tail (the tail_len bytes just before data) where data is short. The match callback
+ * accepts a card only under that condition, so where this says no, a card scan finds
+ * nothing. It may say yes where no such stretch is (a run that goes on past the tail or
+ * the data is measured within them): it never says no wrongly. Digits are counted in 64-byte
+ * pieces first (SSE2, a fraction of a cycle a byte); only where two neighbouring pieces hold
+ * enough are runs measured and the digits' offsets compared.
  */
 int pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data,
 			uint32_t len);

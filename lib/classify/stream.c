@@ -29,7 +29,8 @@
  * where keeping digits as they stream by would need a second matcher beside Hyperscan's.
  *
  * The card stream runs only where a card number can end: a segment is fed to it when some
- * 64 bytes of the kept tail and the segment hold 13 digits (pl_sigs_card_window()), else
+ * 64 bytes of the kept tail and the segment hold 13 digits outside runs of 20 or more
+ * (pl_sigs_card_window()), else
  * the stream is reset and stays idle. When a later segment qualifies, the stream starts
  * again with the kept tail before the segment, so a card number that began in the skipped
  * bytes is whole again, and matches ending in the tail are ignored (they were judged with

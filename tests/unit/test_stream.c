@@ -7,8 +7,9 @@
  * retransmissions and overlaps follow the documented rules, the cap on flows scanned at once
  * is counted, slots go back to the pool when a flow's scanning ends, a stale slot index
  * never reads another flow's stream, card numbers are found wherever they lie although the
- * card signatures run only where enough digits are, and feeding a direction's anchored
- * signatures only the bytes where they can still match changes no result. No EAL is needed.
+ * card signatures run only where enough digits are (digits of long runs, and digits too
+ * far apart, left out), and feeding a direction's anchored signatures only the bytes where
+ * they can still match changes no result. No EAL is needed.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 
 #include "pl_classify.h"
 #include "pl_test.h"
+#include "sigs_priv.h"
 
 #ifndef PL_TEST_SIGS
 #error "PL_TEST_SIGS must name lib/classify/signatures.yaml"
@@ -612,6 +614,198 @@ test_main_stream_cut_at_its_reach_changes_no_result(void **state)
 #undef ENDS
 }
 
+/* A pseudo-random number (xorshift64), the same sequence on every run. */
+static uint64_t
+test_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* The most ASCII digits any 64 consecutive of the @p len bytes at @p b hold. */
+static unsigned int
+digits_within_64(const uint8_t *b, uint32_t len)
+{
+	unsigned int n = 0, most = 0;
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		n += b[i] >= '0' && b[i] <= '9';
+		if (i >= 64)
+			n -= b[i - 64] >= '0' && b[i - 64] <= '9';
+		most = RTE_MAX(most, n);
+	}
+	return most;
+}
+
+/* A Luhn-valid card number of @p n digits (13-19, first 2-6) from @p rnd, into @p out. */
+static void
+card_digits(uint64_t *rnd, unsigned int n, char *out)
+{
+	unsigned int i, sum = 0, d;
+
+	out[0] = (char)('2' + test_rand(rnd) % 5);
+	for (i = 1; i + 1 < n; i++)
+		out[i] = (char)('0' + test_rand(rnd) % 10);
+	/* the check digit: double every second digit counting leftwards from it */
+	for (i = 0; i + 1 < n; i++) {
+		d = (unsigned int)(out[n - 2 - i] - '0');
+		if (i % 2 == 0)
+			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+		sum += d;
+	}
+	out[n - 1] = (char)('0' + (10 - sum % 10) % 10);
+}
+
+/*
+ * Digits in runs of 20 or more cannot be part of a card number, so the test that keeps the
+ * card stream idle leaves them out: the shipped file (card stream fed only where the test
+ * says yes) against the same plus a card signature longer than 64 bytes that never matches
+ * here (which feeds every card stream every segment), segment by segment, on payloads of
+ * digit runs of every length up to 25 and longer ones (30, 63-65, 100, 300), valid card
+ * numbers with and without separators, and separators of every kind between them, cut into
+ * one to four segments. Also: the test itself on the answers it must give, and a card
+ * signature without word boundaries finds no card inside a longer number.
+ */
+static void
+test_digits_in_long_runs_change_no_card_result(void **state)
+{
+	static const char seps[] = " -,\"a.\n:";
+	static const unsigned int longs[] = { 30, 63, 64, 65, 100, 300 };
+	struct pl_sigs *all = load_with("  - name: card_ungated\n    protocol: card\n"
+					"    pattern: 'qq\\d{70}qq'\n");
+	struct pl_sigs_streams *p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	struct pl_sigs_streams *q = pl_sigs_streams_create(all, 4, 65536, -1);
+	void *sc2 = pl_sigs_scratch(all);
+	uint64_t rnd = 0x5eed0c4d;
+	unsigned int t, k, n, cuts, found = 0, idle = 0;
+	uint32_t len, at[5], i;
+	char b[1200], seven[960];
+
+	assert_true(p != NULL && q != NULL && sc2 != NULL);
+	/* the test's answers */
+	memset(seven, '7', sizeof(seven));
+	n = (unsigned int)snprintf(b, sizeof(b), "{\"balance\":\"%.900s\"}", seven);
+	assert_false(pl_sigs_card_window(NULL, 0, (const uint8_t *)b, n));
+	assert_true(pl_sigs_card_window(NULL, 0, (const uint8_t *)seven, 19));
+	assert_false(pl_sigs_card_window(NULL, 0, (const uint8_t *)seven, 20));
+	assert_false(pl_sigs_card_window((const uint8_t *)seven, 64, (const uint8_t *)"7 ab", 4));
+	assert_true(pl_sigs_card_window((const uint8_t *)"x7777777", 8,
+					(const uint8_t *)"777777 ab", 9));
+	n = (unsigned int)snprintf(b, sizeof(b), "%.300s 4111 1111 1111 1111 %.300s", seven,
+				   seven);
+	assert_true(pl_sigs_card_window(NULL, 0, (const uint8_t *)b, n));
+	/* 14 digits in 128 bytes, no 13 of them within 64 */
+	n = (unsigned int)snprintf(b, sizeof(b), "GET /api/v1/accounts/12345/balance HTTP/1.1"
+				   "\r\nHost: api.internal:8080\r\nUser-Agent: load/1.0\r\n\r\n");
+	assert_false(pl_sigs_card_window(NULL, 0, (const uint8_t *)b, n));
+	assert_true(pl_sigs_card_window(NULL, 0, (const uint8_t *)"1-2-3-4-5-6-7-8-9-0-1-2-3", 25));
+	/* 13 digits in 64 bytes exactly, and in 65 */
+	memset(b, '.', 70);
+	memcpy(b, "1234567", 7);
+	memcpy(b + 58, "123456", 6);
+	assert_true(pl_sigs_card_window(NULL, 0, (const uint8_t *)b, 70));
+	memcpy(b + 58, ".", 1);
+	memcpy(b + 64, "4", 1);
+	assert_false(pl_sigs_card_window(NULL, 0, (const uint8_t *)b, 70));
+
+	for (t = 0; t < 20000; t++) {
+		len = 0;
+		while (len < 700) {
+			k = (unsigned int)(test_rand(&rnd) % 4);
+			if (k == 0) {           /* a short run */
+				n = 1 + (unsigned int)(test_rand(&rnd) % 25);
+				for (i = 0; i < n; i++)
+					b[len + i] = (char)('0' + test_rand(&rnd) % 10);
+			} else if (k == 1) {    /* a long run */
+				n = longs[test_rand(&rnd) % RTE_DIM(longs)];
+				for (i = 0; i < n; i++)
+					b[len + i] = (char)('0' + test_rand(&rnd) % 10);
+			} else if (k == 2) {    /* a card, maybe grouped by 4 */
+				char d[19];
+				unsigned int m = 13 + (unsigned int)(test_rand(&rnd) % 7);
+				char g = test_rand(&rnd) % 3 == 0 ? seps[test_rand(&rnd) % 2] : 0;
+
+				card_digits(&rnd, m, d);
+				for (i = 0, n = 0; i < m; i++) {
+					if (g && i > 0 && i % 4 == 0)
+						b[len + n++] = g;
+					b[len + n++] = d[i];
+				}
+			} else {                /* separators */
+				n = 1 + (unsigned int)(test_rand(&rnd) % 2);
+				for (i = 0; i < n; i++)
+					b[len + i] = seps[test_rand(&rnd) % (sizeof(seps) - 1)];
+			}
+			len += n;
+		}
+		cuts = (unsigned int)(test_rand(&rnd) % 4);
+		at[0] = 0;
+		for (k = 1; k <= cuts; k++)
+			at[k] = at[k - 1] + 1 + (uint32_t)(test_rand(&rnd) % (len - at[k - 1] - 1 -
+									    (cuts - k)));
+		at[cuts + 1] = len;
+		{
+			struct tflow f = { 0 }, g = { 0 };
+
+			for (k = 0; k <= cuts; k++) {
+				struct pl_seg sg = { .data = (const uint8_t *)b + at[k],
+						     .len = at[k + 1] - at[k], .seq = 1 + at[k],
+						     .tcp = 1, .fin = (uint8_t)(k == cuts) };
+				struct pl_scan_result x, y;
+
+				/* 13 digits within 64 bytes, yet left out: long runs */
+				idle += !pl_sigs_card_window(NULL, 0, sg.data, sg.len) &&
+					digits_within_64(sg.data, sg.len) >= CARD_MIN_DIGITS;
+				pl_sigs_stream_scan(p, scratch, &f.slot, &f.scan, &f, &sg, f.ctr,
+						    &x);
+				pl_sigs_stream_scan(q, sc2, &g.slot, &g.scan, &g, &sg, g.ctr, &y);
+				if (x.card_found != y.card_found || x.card_last4 != y.card_last4 ||
+				    x.sig_hits != y.sig_hits)
+					fail_msg("payload %u segment %u: card %d %04u against %d "
+						 "%04u", t, k, x.card_found, x.card_last4,
+						 y.card_found, y.card_last4);
+				found += x.card_found;
+			}
+			assert_int_equal(f.ctr[PL_SCANC_scan_errors] + g.ctr[PL_SCANC_scan_errors],
+					 0);
+			pl_sigs_stream_release(p, &f.slot, &f);
+			pl_sigs_stream_release(q, &g.slot, &g);
+		}
+	}
+	print_message("20000 payloads: %u cards found alike, %u segments left to rest\n", found,
+		      idle);
+	assert_true(found > 5000);
+	assert_true(idle > 1000);
+
+	/* a card signature with no word boundaries: no card inside a longer number */
+	{
+		struct pl_sigs *nb = load_with("  - name: card_bare\n    protocol: card\n"
+					       "    pattern: '[2-6](?:[ -]?\\d){12,18}'\n");
+		void *sc3 = pl_sigs_scratch(nb);
+		struct pl_scan_result r;
+
+		assert_non_null(sc3);
+		assert_int_equal(pl_sigs_scan(nb, sc3, (const uint8_t *)"ab4111111111111111cd",
+					      20, &r), 0);
+		assert_int_equal(r.card_found, 1);
+		assert_int_equal(pl_sigs_scan(nb, sc3, (const uint8_t *)"ab74111111111111111cd",
+					      21, &r), 0);
+		assert_int_equal(r.card_found, 0);
+		assert_int_equal(pl_sigs_scan(nb, sc3, (const uint8_t *)"ab41111111111111119cd",
+					      21, &r), 0);
+		assert_int_equal(r.card_found, 0);
+		pl_sigs_scratch_free(sc3);
+		pl_sigs_free(nb);
+	}
+	pl_sigs_streams_free(p);
+	pl_sigs_streams_free(q);
+	pl_sigs_scratch_free(sc2);
+	pl_sigs_free(all);
+}
+
 int
 main(void)
 {
@@ -630,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_card_begun_in_a_segment_with_too_few_digits_to_scan_is_found),
 		cmocka_unit_test(test_stream_state_is_measured_and_bounded),
 		cmocka_unit_test(test_main_stream_cut_at_its_reach_changes_no_result),
+		cmocka_unit_test(test_digits_in_long_runs_change_no_card_result),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, setup, teardown);
