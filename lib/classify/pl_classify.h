@@ -126,6 +126,10 @@ void pl_sigs_free(struct pl_sigs *s);
 
 /** Number of signatures in a set, and each one's definition. */
 unsigned int pl_sigs_count(const struct pl_sigs *s);
+
+/** How many of the set's compiled databases were read from the compiled-signature cache
+ *  (lib/classify/sigcache.c) rather than compiled. */
+unsigned int pl_sigs_cached(const struct pl_sigs *s);
 const struct pl_sig_def *pl_sigs_def(const struct pl_sigs *s, unsigned int id);
 
 /**

@@ -329,6 +329,7 @@ compile_mode(struct loader *ld, int card, unsigned int mode, hs_database_t **db)
 	const char *exprs[PL_MAX_SIGS];
 	unsigned int flags[PL_MAX_SIGS], ids[PL_MAX_SIGS], i, k = 0, bad;
 	hs_compile_error_t *ce = NULL;
+	struct pl_sigcache_req req = { .exprs = exprs, .flags = flags, .ids = ids, .mode = mode };
 
 	*db = NULL;
 	for (i = 0; i < s->n; i++) {
@@ -338,8 +339,18 @@ compile_mode(struct loader *ld, int card, unsigned int mode, hs_database_t **db)
 		flags[k] = s->def[i].hs_flags;
 		ids[k++] = i;   /* matches report the signature's own number */
 	}
-	if (k == 0 || hs_compile_multi(exprs, flags, ids, k, mode, NULL, db, &ce) == HS_SUCCESS)
+	if (k == 0)
 		return 0;
+	/* an unchanged set compiled before: read from the cache (sigcache.c) */
+	req.n = k;
+	if (pl_sigcache_load(&req, db) == 0) {
+		s->from_cache++;
+		return 0;
+	}
+	if (hs_compile_multi(exprs, flags, ids, k, mode, NULL, db, &ce) == HS_SUCCESS) {
+		pl_sigcache_store(&req, *db);
+		return 0;
+	}
 	if (ce != NULL && ce->expression >= 0 && (unsigned int)ce->expression < k) {
 		bad = ids[ce->expression];
 		snprintf(ld->err, ld->errlen, "%s:%u: signature '%s': pattern: %s", ld->path,
@@ -861,6 +872,12 @@ pl_sigs_free(struct pl_sigs *s)
 	hs_free_database(s->sdb);
 	hs_free_database(s->csdb);
 	free(s);
+}
+
+unsigned int
+pl_sigs_cached(const struct pl_sigs *s)
+{
+	return s != NULL ? s->from_cache : 0;
 }
 
 unsigned int

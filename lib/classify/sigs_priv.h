@@ -50,6 +50,7 @@ struct pl_sigs {
 	/* with prefix_ok: the longest match of each non-card signature (hs_expression_info's
 	 * max_width), UINT32_MAX when unbounded; an anchored signature's match ends there */
 	uint32_t width[PL_MAX_SIGS];
+	unsigned int from_cache;                /* databases read from the cache (sigcache.c) */
 	uint32_t homed;                         /* bit per protocol with home ports */
 	struct pl_sig_def def[PL_MAX_SIGS];
 	unsigned int line[PL_MAX_SIGS];         /* line of each signature's pattern */
@@ -96,6 +97,20 @@ uint32_t pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len);
  */
 int pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data,
 			uint32_t len);
+
+/* One database's compile: its expressions, flags and ids (n of each) and mode. */
+struct pl_sigcache_req {
+	const char *const *exprs;
+	const unsigned int *flags;
+	const unsigned int *ids;
+	unsigned int n;
+	unsigned int mode;
+};
+
+/* The compiled-signature cache (sigcache.c): the database compiled from @p r before, into
+ * *db (0), or -1 (compile it); a database just compiled, kept for the next start. */
+int pl_sigcache_load(const struct pl_sigcache_req *r, hs_database_t **db);
+void pl_sigcache_store(const struct pl_sigcache_req *r, const hs_database_t *db);
 
 /* NUMA-aware allocation for Hyperscan's scratches and streams (sigs.c): memory on the node
  * pl_sigs_alloc_node() set for this thread, -1 for anywhere. */

@@ -9,7 +9,10 @@
  * scratches; and the first-byte shortcut of datagram scans changing no result. No EAL is needed: tables are plain memory and Hyperscan runs on the heap.
  */
 #include <stdlib.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <numa.h>
 #include <numaif.h>
@@ -946,6 +949,129 @@ test_two_workers_with_own_scratches_scan_alike(void **state)
 	assert_true(expect_hits >= RTE_DIM(samples) + NB_CORPUS / 10 - 3);
 }
 
+/* What cache_files() does to the files of a folder. */
+enum { FILES_COUNT, FILES_FLIP, FILES_OPEN, FILES_REMOVE };
+
+/*
+ * The files in folder @p dir, counted; FILES_FLIP: byte @p at (from the end when negative)
+ * of the @p which-th (from 1) flipped; FILES_OPEN: every one made writable by all;
+ * FILES_REMOVE: every one removed.
+ */
+static unsigned int
+cache_files(const char *dir, int op, unsigned int which, long at)
+{
+	char path[512];
+	unsigned int n = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	FILE *f;
+	int c;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n++;
+		if (op == FILES_OPEN)
+			assert_int_equal(chmod(path, 0666), 0);
+		else if (op == FILES_REMOVE)
+			unlink(path);
+		else if (op == FILES_FLIP && n == which) {
+			f = fopen(path, "r+b");
+			assert_non_null(f);
+			assert_int_equal(fseek(f, at, at >= 0 ? SEEK_SET : SEEK_END), 0);
+			c = fgetc(f);
+			assert_true(c != EOF);
+			assert_int_equal(fseek(f, -1, SEEK_CUR), 0);
+			fputc(c ^ 0x5a, f);
+			fclose(f);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* What a set finds in a few payloads (block mode), as one number per payload. */
+static void
+findings(const struct pl_sigs *s, uint64_t out[4])
+{
+	static const char *const p[] = {
+		"GET /x HTTP/1.1\r\nHost: a\r\n\r\n", "SSH-2.0-OpenSSH_9.2\r\n",
+		"pay 4111 1111 1111 1111 now", "HTTP/1.1 200 OK\r\n\r\n" };
+	void *sc = pl_sigs_scratch(s);
+	struct pl_scan_result r;
+	unsigned int i;
+
+	assert_non_null(sc);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pl_sigs_scan(s, sc, (const uint8_t *)p[i], (uint32_t)strlen(p[i]),
+					      &r), 0);
+		out[i] = r.sig_hits | (uint64_t)r.card_found << 63;
+		assert_true(out[i] != 0);
+	}
+	pl_sigs_scratch_free(sc);
+}
+
+/* Load the shipped file: @p cached of its databases must come from the cache; its findings
+ * into @p out, or compared with @p want. */
+static void
+load_cached(unsigned int cached, uint64_t out[4], const uint64_t want[4])
+{
+	char err[512];
+	struct pl_sigs *s = pl_sigs_load(PL_TEST_SIGS, err, sizeof(err));
+	uint64_t got[4];
+
+	if (s == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pl_sigs_cached(s), cached);
+	findings(s, out != NULL ? out : got);
+	if (want != NULL)
+		assert_memory_equal(want, got, sizeof(got));
+	pl_sigs_free(s);
+}
+
+/*
+ * The compiled databases of an unchanged signature file are read from the cache on the next
+ * load and scan alike; a damaged file (in its key or in the database, which Hyperscan's own
+ * checksum guards), one others may write, and an empty PORTLENS_CACHE_DIR are all compiled
+ * instead, and the damaged files replaced.
+ */
+static void
+test_compiled_databases_are_cached_and_checked(void **state)
+{
+	char dir[] = "/tmp/pl_sigcache.XXXXXX";
+	const char *before = getenv("PORTLENS_CACHE_DIR");
+	char *saved = before != NULL ? strdup(before) : NULL;
+	uint64_t want[4];
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(setenv("PORTLENS_CACHE_DIR", dir, 1), 0);
+	load_cached(0, want, NULL);
+	/* block and stream, card and other signatures */
+	assert_int_equal(cache_files(dir, FILES_COUNT, 0, 0), 4);
+	load_cached(4, NULL, want);
+	/* a byte of one file's key, of another's database: those two are compiled again */
+	cache_files(dir, FILES_FLIP, 1, 10);
+	cache_files(dir, FILES_FLIP, 2, -100);
+	load_cached(2, NULL, want);
+	load_cached(4, NULL, want);     /* replaced */
+	/* files others may write are not read */
+	cache_files(dir, FILES_OPEN, 0, 0);
+	load_cached(0, NULL, want);
+	/* set empty: no cache at all */
+	assert_int_equal(setenv("PORTLENS_CACHE_DIR", "", 1), 0);
+	load_cached(0, NULL, want);
+
+	cache_files(dir, FILES_REMOVE, 0, 0);
+	rmdir(dir);
+	if (saved != NULL)
+		setenv("PORTLENS_CACHE_DIR", saved, 1);
+	else
+		unsetenv("PORTLENS_CACHE_DIR");
+	free(saved);
+}
+
 int
 main(void)
 {
@@ -987,6 +1113,7 @@ main(void)
 		cmocka_unit_test(test_two_workers_with_own_scratches_scan_alike),
 		cmocka_unit_test_setup_teardown(test_first_byte_shortcut_changes_no_result,
 						files_setup, files_teardown),
+		cmocka_unit_test(test_compiled_databases_are_cached_and_checked),
 	};
 	int failed;
 
