@@ -382,6 +382,13 @@ uint32_t pl_flow_count(const struct pl_flow_table *t);
 uint32_t pl_flow_capacity(const struct pl_flow_table *t);
 size_t pl_flow_memory(const struct pl_flow_table *t);
 
+/**
+ * Bytes of the table mapped outside the EAL's heap: the flow records, when the EAL has no
+ * hugepages (they are then on transparent huge pages where the kernel allows); 0 otherwise.
+ * pl_flow_memory() counts them too.
+ */
+size_t pl_flow_records_mapped(const struct pl_flow_table *t);
+
 /** Most flows the table holds (the capacity, or 15/16 of it for a power of two). */
 uint32_t pl_flow_limit(const struct pl_flow_table *t);
 
