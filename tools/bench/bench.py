@@ -166,7 +166,11 @@ class Generator:
 def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp, on_cpu=False):
     """testpmd's rate over the steady window, and (on_cpu) the RX lcores' perf view."""
     n = 1 + rx
-    cmd = (["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
+    # each sample is timed when its lines arrive: testpmd's stdout into a pipe is
+    # block-buffered, so several samples could come at once with one time (a rate of 0);
+    # stdbuf makes it line-buffered
+    cmd = ((["stdbuf", "-oL"] if shutil.which("stdbuf") else []) +
+           ["dpdk-testpmd", "--lcores", lcores_arg(n, cpus), "--main-lcore", "0",
             "--file-prefix", "plb-tp-%d" % os.getpid()] +
            eal_memory(pool_size(source, rx)) + EAL_COMMON +
            vdevs(source, rx, tmp) +
