@@ -68,7 +68,7 @@ import json,sys; d=json.load(open(sys.argv[1])); r=d['results']; hz=d['tsc_hz']
 print(len(r) == 2 and all(x['mpps'] > 0 for x in r) and r[1]['rx_cycles_per_packet'] > 0 and
       abs(r[0]['rx_cycles_per_packet'] - 2 * hz / (r[0]['mpps'] * 1e6)) < 1)" "$tmp/b2.json" \
 		2>/dev/null || echo False)"
-	if grep -q "exited" "$tmp/b2.txt"; then cat "$tmp/b2.txt"; fi
+	[ "$fail" -eq 0 ] || cat "$tmp/b2.txt" "$tmp/b2.json"
 	if command -v perf >/dev/null; then
 		python3 "$root/tools/bench/bench.py" --source "pcap:$tmp/f.pcap" --rx 1 --workers 1 \
 			--cpus "0-$((cpus - 1))" --seconds 6 --portlens "$portlens" --rx-target --on-cpu \

@@ -57,6 +57,8 @@ def eal_memory(mbufs):
     return ["--no-huge", "-m", str(max(2048, 1024 + mbufs * 4096 // (1 << 20)))]
 # Most seconds a program may take to start (load a capture, come up on a loaded machine).
 START_LIMIT = 120
+# the fewest stats samples (testpmd) or snapshots (portlens) a window holds
+MIN_SAMPLES = 3
 
 
 def cpu_list(spec):
@@ -203,7 +205,9 @@ def run_testpmd(source, mode, rx, seconds, cpus, gen_cpus, tmp, on_cpu=False):
                     perf = OnCpu(p.pid, rx, tmp)
         if time.time() > give_up:
             break
-        if start and time.time() - start > seconds:
+        # the window is a time and at least MIN_SAMPLES samples: on a loaded machine a
+        # sample can come late, and fewer than two give no rate
+        if start and time.time() - start > seconds and len(samples) >= MIN_SAMPLES:
             # with perf: stop it, and read on to a sample after it stopped
             if perf is None or samples[-1][0] > perf.stop():
                 break
@@ -314,6 +318,9 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
         p.wait(timeout=max(0.1, end - time.time()))
     except subprocess.TimeoutExpired:
         pass
+    # and at least MIN_SAMPLES snapshots in the window, as for testpmd (bounded)
+    while p.poll() is None and time.time() < deadline and snapshots(jl) < MIN_SAMPLES:
+        time.sleep(0.1)
     if perf:
         perf.stop()
         # a snapshot after perf stopped (one a second), so its interval is covered
@@ -335,6 +342,15 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
             snaps.append(json.loads(line))
     rx_pkts = [(d["wall_ns"] / 1e9, lcore_sums(d, "rx")[1]) for d in snaps]
     return steady(snaps) + (on_cpu_cycles(oncpu, rx_pkts, tsc_hz()),)
+
+
+def snapshots(path):
+    """Complete JSON lines written so far to portlens's --json-lines file."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except OSError:
+        return 0
 
 
 def lcore_sums(snap, role):
