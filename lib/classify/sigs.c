@@ -1189,6 +1189,22 @@ digit_bits64(const uint8_t *b)
 #endif
 }
 
+/* Whether the 64 bytes at @p b are all ASCII digits (fewer steps than digit_bits64()). */
+static inline int
+all_digits64(const uint8_t *b)
+{
+#ifdef __SSE2__
+	__m128i a = _mm_and_si128(digit_lanes(_mm_loadu_si128((const __m128i *)b)),
+				  digit_lanes(_mm_loadu_si128((const __m128i *)(b + 16))));
+	__m128i c = _mm_and_si128(digit_lanes(_mm_loadu_si128((const __m128i *)(b + 32))),
+				  digit_lanes(_mm_loadu_si128((const __m128i *)(b + 48))));
+
+	return _mm_movemask_epi8(_mm_and_si128(a, c)) == 0xffff;
+#else
+	return digit_bits64(b) == ~0ULL;
+#endif
+}
+
 /* The same for the @p len (1 to 64) bytes at @p b; reads no byte past them. */
 static inline uint64_t
 digit_bits(const uint8_t *b, uint32_t len)
@@ -1200,6 +1216,19 @@ digit_bits(const uint8_t *b, uint32_t len)
 	memset(pad, 0, sizeof(pad));
 	memcpy(pad, b, len);
 	return digit_bits64(pad);
+}
+
+/* The digit bits of the piece at @p off of the @p len bytes at @p b (off < len): a short
+ * last piece of a region of 64 bytes or more is read as the region's last 64 bytes, shifted,
+ * rather than copied out. */
+static inline uint64_t
+piece_bits(const uint8_t *b, uint32_t len, uint32_t off)
+{
+	if (off + 64 <= len)
+		return digit_bits64(b + off);
+	if (len >= 64)
+		return digit_bits64(b + len - 64) >> (off + 64 - len);
+	return digit_bits(b + off, len - off);
 }
 
 /* Bits 0-63 of the 128-bit value @p hi:@p lo shifted right by @p k (1-63). */
@@ -1304,9 +1333,9 @@ region_hit(struct digit_scan *w, const uint8_t *b, uint32_t len, uint32_t base)
 
 	if (len == 0)
 		return 0;
-	cur = digit_bits(b, len);
+	cur = piece_bits(b, len, 0);
 	for (off = 0; off < len; off += 64) {
-		next = off + 64 < len ? digit_bits(b + off + 64, len - off - 64) : 0;
+		next = off + 64 < len ? piece_bits(b, len, off + 64) : 0;
 		if (cur == ~0ULL) {
 			/* all digits (a long answer's number): none counts; a start at p
 			 * needs the next piece's first p - 44 bits set */
@@ -1315,6 +1344,13 @@ region_hit(struct digit_scan *w, const uint8_t *b, uint32_t len, uint32_t base)
 			starts = r >= 19 ? ~0ULL : (1ULL << (45 + r)) - 1;
 			if (piece_hit(w, 0, base + off))
 				return 1;
+			/* the run goes on through the next piece: every whole piece of digits
+			 * after it would count nothing either and leave the state as it is
+			 * (nothing kept, every bit a start), so step over them with a test of
+			 * the piece alone; cur and next stay all digits */
+			if (next == ~0ULL)
+				while (off + 192 <= len && all_digits64(b + off + 128))
+					off += 64;
 		} else {
 			starts = cur != 0 ? long_run_starts(cur, next) : 0;
 			if (piece_hit(w, cur & ~long_run_bits(prev_starts, starts), base + off))
