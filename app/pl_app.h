@@ -309,7 +309,8 @@ int pl_stats_loop(struct pl_app *app);
 struct pl_snapshot *pl_stats_final(struct pl_app *app);
 
 /* tsc.c (static builds): the TSC frequency in Hz, rounded to 10 MHz, measured over a sleep
- * of @p nap_ns; 0 when the clocks could not be read close enough together. */
+ * of @p nap_ns; 0 when the clocks could not be read close enough together to bound its
+ * error to 1 MHz. */
 uint64_t pl_tsc_hz_measure(uint64_t nap_ns);
 
 /* Packet time for a burst received now, in ns since the epoch, from the TSC. */
