@@ -8,6 +8,7 @@
 #define PL_APP_H
 
 #include <limits.h>
+#include <sched.h>
 #include <stdint.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
@@ -312,6 +313,10 @@ struct pl_snapshot *pl_stats_final(struct pl_app *app);
  * of @p nap_ns; 0 when the clocks could not be read close enough together to bound its
  * error to 1 MHz. */
 uint64_t pl_tsc_hz_measure(uint64_t nap_ns);
+
+/* cpus.c (static builds): parse a kernel CPU list ("0-3,8\n") into @p set; -1 if it is not
+ * one. */
+int pl_cpulist_parse(const char *s, cpu_set_t *set);
 
 /* Packet time for a burst received now, in ns since the epoch, from the TSC. */
 static inline uint64_t

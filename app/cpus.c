@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The EAL's CPU discovery, answered from one reading of sysfs instead of one path lookup a
+ * question.
+ *
+ * DPDK 22.11's EAL asks, at start, for every lcore id up to RTE_MAX_LCORE (128) whether the
+ * CPU exists (access() on /sys/devices/system/cpu/cpuN/topology/core_id) and on which NUMA
+ * node it is (access() on /sys/devices/system/node/nodeS/cpuN for S = 0 .. 31 until one is
+ * there): about 5,000 sysfs path lookups, several milliseconds of every start on a virtual
+ * machine. Static builds link the EAL with -Wl,--wrap=eal_cpu_detected and
+ * -Wl,--wrap=eal_cpu_socket_id, so its calls come here: the online CPU list and each node's
+ * CPU list are read once, and the answers are the EAL's own:
+ *
+ * - a CPU outside the online list has no topology folder (the kernel removes it when the
+ *   CPU goes offline): not detected, without a lookup; a CPU in the list is asked of the
+ *   EAL itself (two lookups on a 2-CPU machine instead of 128);
+ * - a CPU's socket is the lowest node below RTE_MAX_NUMA_NODES whose list holds it, else 0,
+ *   as the EAL's search gives.
+ *
+ * Where the lists cannot be read, every question goes to the EAL's own functions.
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_config.h>
+
+#include "pl_app.h"
+
+/* the EAL's own (linker --wrap) */
+int __real_eal_cpu_detected(unsigned int cpu);
+unsigned int __real_eal_cpu_socket_id(unsigned int cpu);
+int __wrap_eal_cpu_detected(unsigned int cpu);
+unsigned int __wrap_eal_cpu_socket_id(unsigned int cpu);
+
+#define CPUS_SYS "/sys/devices/system"
+
+static struct {
+	int ok;                          /* the lists were read */
+	cpu_set_t online;
+	uint8_t node[CPU_SETSIZE];       /* the lowest node listing the CPU, 0 where none */
+	uint8_t listed[CPU_SETSIZE];     /* some node lists it */
+} cpus;
+static pthread_once_t cpus_once = PTHREAD_ONCE_INIT;
+
+/* Parse a kernel CPU list ("0-3,8,10-11\n") into @p set; -1 on anything else. */
+int
+pl_cpulist_parse(const char *s, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	while (*s != '\0' && *s != '\n') {
+		char *end;
+		unsigned long a = strtoul(s, &end, 10), b = a, i;
+
+		if (end == s)
+			return -1;
+		s = end;
+		if (*s == '-') {
+			b = strtoul(s + 1, &end, 10);
+			if (end == s + 1 || b < a)
+				return -1;
+			s = end;
+		}
+		if (b >= CPU_SETSIZE)
+			return -1;
+		for (i = a; i <= b; i++)
+			CPU_SET(i, set);
+		if (*s == ',')
+			s++;
+		else if (*s != '\0' && *s != '\n')
+			return -1;
+	}
+	return 0;
+}
+
+/* Read the CPU list file @p path into @p set. */
+static int
+read_list(const char *path, cpu_set_t *set)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	if (n == 0 || n == sizeof(buf) - 1)
+		return -1;
+	buf[n] = '\0';
+	return pl_cpulist_parse(buf, set);
+}
+
+static void
+cpus_load(void)
+{
+	char path[64];
+	struct dirent *e;
+	cpu_set_t set;
+	unsigned int node, c;
+	DIR *d;
+
+	if (read_list(CPUS_SYS "/cpu/online", &cpus.online) < 0)
+		return;
+	/* no node folder: a kernel without NUMA, every CPU on socket 0 (the EAL's answer) */
+	d = opendir(CPUS_SYS "/node");
+	if (d != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char *end;
+
+			if (strncmp(e->d_name, "node", 4) != 0)
+				continue;
+			node = (unsigned int)strtoul(e->d_name + 4, &end, 10);
+			if (end == e->d_name + 4 || *end != '\0' || node >= RTE_MAX_NUMA_NODES)
+				continue;
+			snprintf(path, sizeof(path), CPUS_SYS "/node/node%u/cpulist", node);
+			if (read_list(path, &set) < 0) {
+				closedir(d);
+				return;
+			}
+			for (c = 0; c < CPU_SETSIZE; c++)
+				if (CPU_ISSET(c, &set) && (!cpus.listed[c] || node < cpus.node[c])) {
+					cpus.node[c] = (uint8_t)node;
+					cpus.listed[c] = 1;
+				}
+		}
+		closedir(d);
+	}
+	cpus.ok = 1;
+}
+
+int
+__wrap_eal_cpu_detected(unsigned int cpu)
+{
+	pthread_once(&cpus_once, cpus_load);
+	if (cpus.ok && (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &cpus.online)))
+		return 0;
+	return __real_eal_cpu_detected(cpu);
+}
+
+unsigned int
+__wrap_eal_cpu_socket_id(unsigned int cpu)
+{
+	pthread_once(&cpus_once, cpus_load);
+	if (!cpus.ok || cpu >= CPU_SETSIZE)
+		return __real_eal_cpu_socket_id(cpu);
+	return cpus.node[cpu];
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit test of app/cpus.c: the answers a static EAL gets to "is CPU n there" and "on which
+ * NUMA node" from one reading of sysfs are, for every lcore id the EAL asks about and some
+ * beyond, the EAL's own (its path lookups); and the CPU-list parser takes what the kernel
+ * writes and refuses the rest. No EAL is needed.
+ */
+#include <sched.h>
+#include <stdint.h>
+
+#include <rte_config.h>
+
+#include "pl_app.h"
+#include "pl_test.h"
+
+int __real_eal_cpu_detected(unsigned int cpu);
+unsigned int __real_eal_cpu_socket_id(unsigned int cpu);
+int __wrap_eal_cpu_detected(unsigned int cpu);
+unsigned int __wrap_eal_cpu_socket_id(unsigned int cpu);
+
+static void
+test_answers_are_the_eals(void **state)
+{
+	unsigned int cpu, detected = 0;
+
+	(void)state;
+	for (cpu = 0; cpu < RTE_MAX_LCORE + 64; cpu++) {
+		assert_int_equal(__wrap_eal_cpu_detected(cpu), __real_eal_cpu_detected(cpu));
+		assert_int_equal(__wrap_eal_cpu_socket_id(cpu), __real_eal_cpu_socket_id(cpu));
+		detected += (unsigned int)__wrap_eal_cpu_detected(cpu);
+	}
+	print_message("%u CPUs detected\n", detected);
+	/* this process runs on one at least */
+	assert_true(detected >= 1);
+	assert_int_equal(__wrap_eal_cpu_detected((unsigned int)sched_getcpu()), 1);
+}
+
+static void
+test_cpu_lists(void **state)
+{
+	cpu_set_t s;
+
+	(void)state;
+	assert_int_equal(pl_cpulist_parse("0-3,8,10-11\n", &s), 0);
+	assert_int_equal(CPU_COUNT(&s), 7);
+	assert_true(CPU_ISSET(0, &s) && CPU_ISSET(3, &s) && !CPU_ISSET(4, &s) && CPU_ISSET(8, &s) &&
+		    !CPU_ISSET(9, &s) && CPU_ISSET(11, &s));
+	assert_int_equal(pl_cpulist_parse("5", &s), 0);
+	assert_true(CPU_COUNT(&s) == 1 && CPU_ISSET(5, &s));
+	/* an empty list (a node without CPUs) */
+	assert_int_equal(pl_cpulist_parse("\n", &s), 0);
+	assert_int_equal(CPU_COUNT(&s), 0);
+	assert_int_equal(pl_cpulist_parse("3-1", &s), -1);
+	assert_int_equal(pl_cpulist_parse("0-", &s), -1);
+	assert_int_equal(pl_cpulist_parse("a", &s), -1);
+	assert_int_equal(pl_cpulist_parse("1;2", &s), -1);
+	assert_int_equal(pl_cpulist_parse("0-99999", &s), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_answers_are_the_eals),
+		cmocka_unit_test(test_cpu_lists),
+	};
+
+	return cmocka_run_group_tests_name("cpus", tests, NULL, NULL);
+}
