@@ -197,6 +197,10 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 	} else          /* a datagram: the budget this direction spent before it (IP bytes) */
 		sg.seq = (uint32_t)RTE_MIN(flow->bytes[ev->dir] - ip_bytes(meta),
 					   (uint64_t)UINT32_MAX);
+	/* the payload was written on the RX lcore's core: ask for all its lines at once, so
+	 * that the scan's walk over it does not wait for them one after the other */
+	for (i = 0; i < sg.len; i += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(sg.data + i);
 	if (!pl_sigs_stream_scan(wk->streams, rt->scratch[wk->index], &flow->stream,
 				 &flow->scan, flow, &sg, &b->v[PL_CTR_scans], &res))
 		return;
