@@ -182,35 +182,41 @@ out:
 }
 
 int
-pl_sigcache_load(const struct pl_sigcache_req *r, hs_database_t **db)
+pl_sigcache_load(struct pl_sigcache_req *r, hs_database_t **db)
 {
-	char path[PATH_MAX];
-	uint8_t *key, *file = NULL;
-	size_t klen, flen = 0;
+	uint8_t *file = NULL;
+	size_t flen = 0;
 	uint64_t dblen;
 	uint32_t klen32;
 	int rc = -1;
 
 	*db = NULL;
-	key = cache_key(r, &klen);
-	if (key == NULL)
+	r->key = cache_key(r, &r->klen);
+	if (r->key == NULL)
 		return -1;
-	klen32 = (uint32_t)klen;
-	if (cache_path(key, klen, path, sizeof(path)) == 0)
-		file = read_trusted(path, &flen);
+	if (cache_path(r->key, r->klen, r->path, sizeof(r->path)) < 0 || r->klen > UINT32_MAX) {
+		free(r->key);
+		r->key = NULL;
+		return -1;
+	}
+	klen32 = (uint32_t)r->klen;
+	file = read_trusted(r->path, &flen);
 	/* the key, its length before it, the database's length after it, the database */
-	if (file != NULL && flen > klen + 12 && klen32 == klen && memcmp(file, &klen32, 4) == 0 &&
-	    memcmp(file + 4, key, klen) == 0) {
-		memcpy(&dblen, file + 4 + klen, sizeof(dblen));
-		if (dblen == flen - 12 - klen &&
-		    hs_deserialize_database((const char *)file + 12 + klen, (size_t)dblen, db) ==
-		    HS_SUCCESS)
+	if (file != NULL && flen > r->klen + 12 && memcmp(file, &klen32, 4) == 0 &&
+	    memcmp(file + 4, r->key, r->klen) == 0) {
+		memcpy(&dblen, file + 4 + r->klen, sizeof(dblen));
+		if (dblen == flen - 12 - r->klen &&
+		    hs_deserialize_database((const char *)file + 12 + r->klen, (size_t)dblen,
+					    db) == HS_SUCCESS)
 			rc = 0;
 		else
 			*db = NULL;
 	}
 	free(file);
-	free(key);
+	if (rc == 0) {
+		free(r->key);
+		r->key = NULL;
+	}
 	return rc;
 }
 
@@ -232,36 +238,33 @@ write_all(int fd, const void *p, size_t len)
 }
 
 void
-pl_sigcache_store(const struct pl_sigcache_req *r, const hs_database_t *db)
+pl_sigcache_store(struct pl_sigcache_req *r, const hs_database_t *db)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16];
+	char tmp[PATH_MAX + 16];
 	char *bytes = NULL;
-	uint8_t *key;
 	uint32_t klen32;
 	uint64_t dblen;
-	size_t klen, blen = 0;
+	size_t blen = 0;
 	int fd, ok;
 
-	key = cache_key(r, &klen);
-	if (key == NULL)
+	if (r->key == NULL)
 		return;
-	if (cache_path(key, klen, path, sizeof(path)) < 0 || klen > UINT32_MAX ||
-	    hs_serialize_database(db, &bytes, &blen) != HS_SUCCESS) {
-		free(key);
-		return;
+	if (db != NULL && hs_serialize_database(db, &bytes, &blen) == HS_SUCCESS) {
+		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", r->path);
+		fd = mkstemp(tmp);   /* mode 0600 */
+		if (fd >= 0) {
+			klen32 = (uint32_t)r->klen;
+			dblen = blen;
+			ok = write_all(fd, &klen32, 4) == 0 && write_all(fd, r->key, r->klen) == 0 &&
+			     write_all(fd, &dblen, sizeof(dblen)) == 0 &&
+			     write_all(fd, bytes, blen) == 0;
+			if (close(fd) != 0)
+				ok = 0;
+			if (!ok || rename(tmp, r->path) != 0)
+				unlink(tmp);
+		}
+		free(bytes);
 	}
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	fd = mkstemp(tmp);   /* mode 0600 */
-	if (fd >= 0) {
-		klen32 = (uint32_t)klen;
-		dblen = blen;
-		ok = write_all(fd, &klen32, 4) == 0 && write_all(fd, key, klen) == 0 &&
-		     write_all(fd, &dblen, sizeof(dblen)) == 0 && write_all(fd, bytes, blen) == 0;
-		if (close(fd) != 0)
-			ok = 0;
-		if (!ok || rename(tmp, path) != 0)
-			unlink(tmp);
-	}
-	free(bytes);
-	free(key);
+	free(r->key);
+	r->key = NULL;
 }

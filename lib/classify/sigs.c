@@ -351,6 +351,7 @@ compile_mode(struct loader *ld, int card, unsigned int mode, hs_database_t **db)
 		pl_sigcache_store(&req, *db);
 		return 0;
 	}
+	pl_sigcache_store(&req, NULL);
 	if (ce != NULL && ce->expression >= 0 && (unsigned int)ce->expression < k) {
 		bad = ids[ce->expression];
 		snprintf(ld->err, ld->errlen, "%s:%u: signature '%s': pattern: %s", ld->path,

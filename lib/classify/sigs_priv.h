@@ -10,6 +10,8 @@
 #ifndef PL_SIGS_PRIV_H
 #define PL_SIGS_PRIV_H
 
+#include <limits.h>
+
 #include <hs/hs.h>
 #include <rte_common.h>
 
@@ -98,19 +100,27 @@ uint32_t pl_sigs_reach(const struct pl_sigs *s, const uint8_t *b, uint32_t len);
 int pl_sigs_card_window(const uint8_t *tail, uint32_t tail_len, const uint8_t *data,
 			uint32_t len);
 
-/* One database's compile: its expressions, flags and ids (n of each) and mode. */
+/* One database's compile: its expressions, flags and ids (n of each) and mode; and, from
+ * pl_sigcache_load() to pl_sigcache_store(), its cache key and file. */
 struct pl_sigcache_req {
 	const char *const *exprs;
 	const unsigned int *flags;
 	const unsigned int *ids;
 	unsigned int n;
 	unsigned int mode;
+	uint8_t *key;           /* NULL when there is no cache to use */
+	size_t klen;
+	char path[PATH_MAX];
 };
 
-/* The compiled-signature cache (sigcache.c): the database compiled from @p r before, into
- * *db (0), or -1 (compile it); a database just compiled, kept for the next start. */
-int pl_sigcache_load(const struct pl_sigcache_req *r, hs_database_t **db);
-void pl_sigcache_store(const struct pl_sigcache_req *r, const hs_database_t *db);
+/*
+ * The compiled-signature cache (sigcache.c). pl_sigcache_load(): the database compiled from
+ * @p r before, into *db (0, nothing kept), or -1: compile it, then call pl_sigcache_store()
+ * with the database just compiled (NULL when the compile failed), which keeps it for the
+ * next start under the key and file load worked out, and frees them.
+ */
+int pl_sigcache_load(struct pl_sigcache_req *r, hs_database_t **db);
+void pl_sigcache_store(struct pl_sigcache_req *r, const hs_database_t *db);
 
 /* NUMA-aware allocation for Hyperscan's scratches and streams (sigs.c): memory on the node
  * pl_sigs_alloc_node() set for this thread, -1 for anywhere. */
