@@ -47,36 +47,6 @@ static struct {
 } cpus;
 static pthread_once_t cpus_once = PTHREAD_ONCE_INIT;
 
-/* Parse a kernel CPU list ("0-3,8,10-11\n") into @p set; -1 on anything else. */
-int
-pl_cpulist_parse(const char *s, cpu_set_t *set)
-{
-	CPU_ZERO(set);
-	while (*s != '\0' && *s != '\n') {
-		char *end;
-		unsigned long a = strtoul(s, &end, 10), b = a, i;
-
-		if (end == s)
-			return -1;
-		s = end;
-		if (*s == '-') {
-			b = strtoul(s + 1, &end, 10);
-			if (end == s + 1 || b < a)
-				return -1;
-			s = end;
-		}
-		if (b >= CPU_SETSIZE)
-			return -1;
-		for (i = a; i <= b; i++)
-			CPU_SET(i, set);
-		if (*s == ',')
-			s++;
-		else if (*s != '\0' && *s != '\n')
-			return -1;
-	}
-	return 0;
-}
-
 /* Read the CPU list file @p path into @p set. */
 static int
 read_list(const char *path, cpu_set_t *set)
@@ -92,7 +62,7 @@ read_list(const char *path, cpu_set_t *set)
 	if (n == 0 || n == sizeof(buf) - 1)
 		return -1;
 	buf[n] = '\0';
-	return pl_cpulist_parse(buf, set);
+	return pl_cpulist_parse(buf, '\n', CPU_SETSIZE, set);
 }
 
 static void

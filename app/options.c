@@ -211,28 +211,15 @@ parse_seconds(const char *opt, const char *s, double lo, double *out)
 static int
 check_lcore_list(const char *opt, const char *s, char *out, size_t len)
 {
-	const char *p = s;
+	int rc;
 
 	if (strlen(s) >= len || *s == '\0')
 		return bad(opt, s, "expected a list of lcores such as 1,3-5");
-	while (*p) {
-		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
-
-		if (end == p || a >= RTE_MAX_LCORE)
-			return bad(opt, s, "expected a list of lcores such as 1,3-5");
-		p = end;
-		if (*p == '-') {
-			b = strtoul(++p, &end, 10);
-			if (end == p || b < a || b >= RTE_MAX_LCORE)
-				return bad(opt, s, "bad lcore range");
-			p = end;
-		}
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return bad(opt, s, "expected a list of lcores such as 1,3-5");
-	}
+	rc = pl_cpulist_parse(s, '\0', RTE_MAX_LCORE, NULL);
+	if (rc == -2)
+		return bad(opt, s, "bad lcore range");
+	if (rc < 0)
+		return bad(opt, s, "expected a list of lcores such as 1,3-5");
 	strcpy(out, s);
 	return 0;
 }

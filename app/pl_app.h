@@ -314,9 +314,11 @@ struct pl_snapshot *pl_stats_final(struct pl_app *app);
  * error to 1 MHz. */
 uint64_t pl_tsc_hz_measure(uint64_t nap_ns);
 
-/* cpus.c (static builds): parse a kernel CPU list ("0-3,8\n") into @p set; -1 if it is not
- * one. */
-int pl_cpulist_parse(const char *s, cpu_set_t *set);
+/* cpulist.c: parse a list of CPUs or lcores ("0-3,8"), which ends at the string's end or at
+ * @p stop, every number below @p max, into @p set (NULL: check only). 0; -1 where a number
+ * is missing or too large or something other than a comma follows one; -2 for a range
+ * whose end is missing, below its start or too large. */
+int pl_cpulist_parse(const char *s, char stop, unsigned long max, cpu_set_t *set);
 
 /* Packet time for a burst received now, in ns since the epoch, from the TSC. */
 static inline uint64_t

@@ -2,8 +2,9 @@
 /*
  * Unit test of app/cpus.c: the answers a static EAL gets to "is CPU n there" and "on which
  * NUMA node" from one reading of sysfs are, for every lcore id the EAL asks about and some
- * beyond, the EAL's own (its path lookups); and the CPU-list parser takes what the kernel
- * writes and refuses the rest. No EAL is needed.
+ * beyond, the EAL's own (its path lookups); and the CPU-list parser (app/cpulist.c) takes
+ * what the kernel writes and the lcore options' lists, and refuses the rest. No EAL is
+ * needed.
  */
 #include <sched.h>
 #include <stdint.h>
@@ -35,26 +36,40 @@ test_answers_are_the_eals(void **state)
 	assert_int_equal(__wrap_eal_cpu_detected((unsigned int)sched_getcpu()), 1);
 }
 
+/* A kernel CPU list file's contents: up to its newline, CPUs below CPU_SETSIZE */
+static int
+kernel_list(const char *s, cpu_set_t *set)
+{
+	return pl_cpulist_parse(s, '\n', CPU_SETSIZE, set);
+}
+
 static void
 test_cpu_lists(void **state)
 {
 	cpu_set_t s;
 
 	(void)state;
-	assert_int_equal(pl_cpulist_parse("0-3,8,10-11\n", &s), 0);
+	assert_int_equal(kernel_list("0-3,8,10-11\n", &s), 0);
 	assert_int_equal(CPU_COUNT(&s), 7);
 	assert_true(CPU_ISSET(0, &s) && CPU_ISSET(3, &s) && !CPU_ISSET(4, &s) && CPU_ISSET(8, &s) &&
 		    !CPU_ISSET(9, &s) && CPU_ISSET(11, &s));
-	assert_int_equal(pl_cpulist_parse("5", &s), 0);
+	assert_int_equal(kernel_list("5", &s), 0);
 	assert_true(CPU_COUNT(&s) == 1 && CPU_ISSET(5, &s));
 	/* an empty list (a node without CPUs) */
-	assert_int_equal(pl_cpulist_parse("\n", &s), 0);
+	assert_int_equal(kernel_list("\n", &s), 0);
 	assert_int_equal(CPU_COUNT(&s), 0);
-	assert_int_equal(pl_cpulist_parse("3-1", &s), -1);
-	assert_int_equal(pl_cpulist_parse("0-", &s), -1);
-	assert_int_equal(pl_cpulist_parse("a", &s), -1);
-	assert_int_equal(pl_cpulist_parse("1;2", &s), -1);
-	assert_int_equal(pl_cpulist_parse("0-99999", &s), -1);
+	assert_int_equal(kernel_list("3-1", &s), -2);
+	assert_int_equal(kernel_list("0-", &s), -2);
+	assert_int_equal(kernel_list("a", &s), -1);
+	assert_int_equal(kernel_list("1;2", &s), -1);
+	assert_int_equal(kernel_list("0-99999", &s), -2);
+	assert_int_equal(kernel_list("99999", &s), -1);
+	/* the options' lists (--rx-lcores 1,3-5): the string's end only, lcores below 128,
+	 * checked without a set */
+	assert_int_equal(pl_cpulist_parse("1,3-5", '\0', 128, NULL), 0);
+	assert_int_equal(pl_cpulist_parse("1,3-5\n", '\0', 128, NULL), -1);
+	assert_int_equal(pl_cpulist_parse("128", '\0', 128, NULL), -1);
+	assert_int_equal(pl_cpulist_parse("1-128", '\0', 128, NULL), -2);
 }
 
 int
