@@ -105,6 +105,7 @@ struct pl_profile {
 	uint64_t rx_offloads, tx_offloads;
 	unsigned int mtu;
 	int promisc;
+	int pool_stack;      /* [pool] stack: the PMD takes mbufs from a LIFO stack pool */
 };
 
 /* One RX queue an RX lcore polls. */

@@ -189,6 +189,7 @@ static const char *const known[][8] = {
 	{ "rss", "enabled", "functions", "hash_function", "key", "symmetric", NULL },
 	{ "offloads", "rx", "tx", NULL },
 	{ "link", "mtu", "promiscuous", NULL },
+	{ "pool", "stack", NULL },
 };
 
 static int
@@ -261,6 +262,7 @@ pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen
 	p->rx_desc = p->tx_desc = 1024;
 	p->hash_func = RTE_ETH_HASH_FUNCTION_DEFAULT;
 	p->promisc = 1;
+	p->pool_stack = 1;
 	if (access(path, R_OK) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -errno;
@@ -337,6 +339,8 @@ pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen
 		goto bad_mtu;
 	if ((v = GET("link", "promiscuous")) && parse_yes(v, &p->promisc))
 		goto bad_promisc;
+	if ((v = GET("pool", "stack")) && parse_yes(v, &p->pool_stack))
+		goto bad_stack;
 #undef GET
 out:
 	rte_cfgfile_close(cf);
@@ -361,6 +365,7 @@ bad_txo: rte_cfgfile_close(cf); PERR("offloads", "tx", "unknown TX offload '%s'"
 bad_mtu: rte_cfgfile_close(cf); PERR("link", "mtu", "'%s': expected 68-65535", v);
 bad_promisc: rte_cfgfile_close(cf);
 	PERR("link", "promiscuous", "'%s': expected yes or no", v);
+bad_stack: rte_cfgfile_close(cf); PERR("pool", "stack", "'%s': expected yes or no", v);
 }
 
 /*
@@ -415,13 +420,43 @@ port_profile(struct pl_app *app, struct pl_port *pp, const char *driver)
 }
 
 /*
- * The offline pool: what rte_pktmbuf_pool_create() builds, but with no device to DMA into
- * it, its mbufs need not each sit in one IOVA-contiguous run. Without the flag, a pool on
- * 4 KiB pages (offline runs without hugepages) holds one 2.3 KiB mbuf a page, and each page
- * costs a fault at start; packed, the pool takes 40 % fewer pages.
+ * The pool's handler. The RX lcore allocates the mbufs and a worker frees them: a pipeline,
+ * where DPDK's default ring handler (FIFO) hands the RX lcore the mbuf freed longest ago, so
+ * every mbuf of the pool passes through the caches in turn and the PMD writes each frame
+ * into lines fetched from memory. The stack handler (LIFO) hands back the mbufs a worker
+ * freed last, still in the caches: the pool's footprint is what is in flight, however big
+ * the pool. Its lock is taken once per mempool-cache flush or refill (every 128 to 384
+ * mbufs an lcore), not per packet; the lock-free lf_stack walks a linked list whose nodes
+ * the other lcore wrote last, and cost the worker more than the stack saved the RX lcore
+ * (docs/benchmarking.md, "The mbuf pool's handler"). Only in place of the default (@p stack:
+ * every port's profile allows it, [pool] stack): the EAL's --mbuf-pool-ops-name, and a
+ * platform whose NICs need their own hardware pool, keep theirs.
+ */
+static int
+pool_set_ops(struct rte_mempool *mp, int stack)
+{
+	const char *best = rte_mbuf_best_mempool_ops();
+	int rc;
+
+	if (stack && rte_mbuf_user_mempool_ops() == NULL && strcmp(best, "ring_mp_mc") == 0 &&
+	    rte_mempool_set_ops_byname(mp, "stack", NULL) == 0)
+		return 0;
+	rc = rte_mempool_set_ops_byname(mp, best, NULL);
+	if (rc < 0 && rte_mbuf_user_mempool_ops() != NULL)
+		fprintf(stderr, "portlens: --mbuf-pool-ops-name %s: no such mempool handler "
+			"(built in: ring_mp_mc, stack, lf_stack)\n", best);
+	return rc;
+}
+
+/*
+ * The pool: what rte_pktmbuf_pool_create() builds, with pool_set_ops()'s handler. Offline
+ * (@p offline), with no device to DMA into it, its mbufs need not each sit in one
+ * IOVA-contiguous run. Without the flag, a pool on 4 KiB pages (offline runs without
+ * hugepages) holds one 2.3 KiB mbuf a page, and each page costs a fault at start; packed,
+ * the pool takes 40 % fewer pages.
  */
 static struct rte_mempool *
-offline_pool(unsigned int n, unsigned int cache, int socket)
+pool_build(unsigned int n, unsigned int cache, int socket, int offline, int stack)
 {
 	struct rte_pktmbuf_pool_private priv = {
 		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -431,10 +466,10 @@ offline_pool(unsigned int n, unsigned int cache, int socket)
 
 	mp = rte_mempool_create_empty("pl_mbufs", n, sizeof(struct rte_mbuf) +
 				      RTE_MBUF_DEFAULT_BUF_SIZE, cache, sizeof(priv), socket,
-				      RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+				      offline ? RTE_MEMPOOL_F_NO_IOVA_CONTIG : 0);
 	if (mp == NULL)
 		return NULL;
-	rc = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	rc = pool_set_ops(mp, stack);
 	if (rc == 0) {
 		rte_pktmbuf_pool_init(mp, &priv);
 		rc = rte_mempool_populate_default(mp);
@@ -455,23 +490,34 @@ pool_create(struct pl_app *app, unsigned int need, unsigned int cache)
 	/* the ports' socket: their PMDs write every mbuf (the first port's when they differ;
 	 * check_numa() in main.c says so) */
 	int socket = app->nb_ports ? app->port[0].socket : (int)rte_socket_id();
+	int stack = 1;
 	uint16_t p;
 
 	for (p = 1; p < app->nb_ports; p++)
 		if (app->port[p].socket != socket)
 			PL_LOG(WARNING, "port %u is on socket %d, the mbuf pool on socket %d (port 0's)",
 			       p, app->port[p].socket, socket);
+	for (p = 0; p < app->nb_ports; p++)
+		if (!app->port[p].prof.pool_stack) {
+			if (stack)
+				PL_LOG(INFO, "mempool: port %u's profile says [pool] stack = no (%s)",
+				       p, app->port[p].prof.path);
+			stack = 0;
+		}
 
 	if (socket == SOCKET_ID_ANY)
 		socket = 0;
-	app->pool = app->offline ? offline_pool(n, cache, socket) :
-		rte_pktmbuf_pool_create("pl_mbufs", n, cache, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	app->pool = pool_build(n, cache, socket, app->offline, stack);
+	if (app->pool == NULL && rte_errno == EINVAL && rte_mbuf_user_mempool_ops() != NULL)
+		return -EINVAL; /* the handler named: pool_set_ops() said why */
 	if (app->pool == NULL) {
 		fprintf(stderr, "portlens: cannot create a pool of %u mbufs: %s%s\n", n,
 			rte_strerror(rte_errno), app->offline ? " (try --mem)" :
 			" (reserve more hugepages or lower --mbufs)");
 		return -ENOMEM;
 	}
+	PL_LOG(INFO, "mempool: %u mbufs on socket %d, handler %s", n, socket,
+	       rte_mempool_get_ops(app->pool->ops_index)->name);
 	return 0;
 }
 

@@ -36,7 +36,7 @@ TX_OFFLOADS = {
 LINE_MAX = 64 + 256 + 4 - 1  # rte_cfgfile's line buffer, CFG_NAME_LEN + CFG_VALUE_LEN + 4
 # Keys that may be left out, and what their absence means.
 OPTIONAL = {("rss", "functions"): "", ("rss", "key"): "", ("offloads", "rx"): "",
-            ("offloads", "tx"): ""}
+            ("offloads", "tx"): "", ("pool", "stack"): "yes"}
 
 
 def is_pow2(n):
@@ -88,6 +88,9 @@ SCHEMA = {
     "link": {
         "mtu": lambda v: (check_uint(v) and 68 <= int(v) <= 16128, "not an MTU (68..16128)"),
         "promiscuous": lambda v: (v in YESNO, "not yes|no"),
+    },
+    "pool": {
+        "stack": lambda v: (v in YESNO, "not yes|no"),
     },
 }
 

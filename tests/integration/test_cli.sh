@@ -4,7 +4,8 @@
 # cannot be read and an --ipfix address whose port or host is bad stop portlens at start
 # (exit 2, nothing analysed, one line naming the option and what is wrong); live mode says
 # at start when dpdk-dumpcap cannot capture (no shared configuration, no hugepages); the
-# end-of-run summary has the capture window and the rates over it.
+# end-of-run summary has the capture window and the rates over it; the mbuf pool's handler
+# (stack by default, the EAL's --mbuf-pool-ops-name otherwise, an unknown name refused).
 # usage: test_cli.sh PORTLENS PL_GEN
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -76,6 +77,32 @@ check "dumpcap: without shared configuration, one line says so ($l)" "$([ "$(ech
 l=$(dumpcap_line --no-huge)
 check "dumpcap: without hugepages, one line says so ($l)" "$([ "$(echo "$l" | wc -l)" -eq 1 ] &&
 	echo "$l" | grep -q 'cannot capture: EAL runs without hugepages (--no-huge).*start without --no-huge' &&
+	echo True || echo False)"
+
+# the mbuf pool's handler: the stack (LIFO) in place of DPDK's default ring; the EAL's
+# --mbuf-pool-ops-name chooses another, and a name no driver registered stops the start
+pool_run() { # EAL options...: what portlens printed (stdout and stderr), then its exit code
+	local rc=0
+	printf 'quit\n' | "$portlens" $lc -m 512 --no-huge --no-pci --no-shconf \
+		--file-prefix "pl-cli-$$" --log-level portlens:info "$@" \
+		--vdev "net_pcap0,rx_pcap=$tmp/in.pcap" -- --workers 1 --tick-ms 100 -i \
+		--no-summary >"$tmp/pool.out" 2>&1 || rc=$?
+	echo "$rc"
+}
+rc=$(pool_run)
+l=$(grep 'mempool:' "$tmp/pool.out" | tr '\n' ' ')
+check "mempool: the stack handler by default, every mbuf back at the end (rc $rc: $l)" \
+	"$([ "$rc" -eq 0 ] && echo "$l" | grep -q 'mbufs on socket [0-9]*, handler stack ' &&
+	echo "$l" | grep -q 'all [0-9]* mbufs back' && echo True || echo False)"
+rc=$(pool_run --mbuf-pool-ops-name ring_mp_mc)
+l=$(grep 'mempool:' "$tmp/pool.out" | tr '\n' ' ')
+check "mempool: --mbuf-pool-ops-name ring_mp_mc is kept (rc $rc: $l)" \
+	"$([ "$rc" -eq 0 ] && echo "$l" | grep -q 'handler ring_mp_mc ' &&
+	echo "$l" | grep -q 'all [0-9]* mbufs back' && echo True || echo False)"
+rc=$(pool_run --mbuf-pool-ops-name nosuch)
+l=$(grep -v '^EAL:\|^TELEMETRY:' "$tmp/pool.out" | head -3 | tr '\n' ' ')
+check "mempool: an unknown --mbuf-pool-ops-name stops the start, exit 2 (rc $rc: $l)" \
+	"$([ "$rc" -eq 2 ] && grep -q '^portlens: --mbuf-pool-ops-name nosuch: no such mempool handler' "$tmp/pool.out" &&
 	echo True || echo False)"
 
 # a static DPDK build refuses driver plugins (-d) in one line instead of loading a second EAL

@@ -405,6 +405,16 @@ EOF
 if [ "$pmd" = af_xdp ]; then
 	say "XDP mode: $(grep -oE 'xdp(generic|drv)?' "$work/xdp-mode" 2>/dev/null | head -1 || echo unknown)"
 fi
+# the mbuf pool's handler: the profile's [pool] stack (net_af_xdp's says no: its UMEM is
+# the pool's memory)
+handler=ring_mp_mc
+[ "$pmd" = af_xdp ] || handler=stack
+if grep -q "mempool: [0-9]* mbufs on socket [0-9]*, handler $handler\$" "$work/portlens.log"; then
+	echo "ok    mempool handler $handler, as the $pmd profile says"
+else
+	echo "FAIL  mempool handler: $(grep 'handler' "$work/portlens.log" | head -1), expected $handler"
+	result=1
+fi
 if [ "$result" -ne 0 ]; then
 	echo "--- portlens log (tail)"
 	tail -n 40 "$work/portlens.log"
