@@ -411,6 +411,51 @@ test_sources_keep_state_per_address_and_age(void **state)
 		pl_sources_age(t, 15 * NS, 10 * NS, 64);
 	assert_int_equal(pl_sources_count(t), 1);
 	assert_ptr_equal(pl_sources_get(t, 4, a, 5, 0, NS), sa);
+	/* b is gone from the table itself: it comes back as a new source */
+	sb = pl_sources_get(t, 4, b, 5, 0, 16 * NS);
+	assert_non_null(sb);
+	assert_int_equal(pl_sources_count(t), 2);
+	assert_true(sb->last_ns == 16 * NS);
+	pl_sources_free(t);
+}
+
+/* IPv6 sources and an IPv4 source whose address is an IPv6 address's first four bytes:
+ * each its own record, each found again, each forgotten and added again by ageing. */
+static void
+test_sources_ipv6_and_ageing_by_key(void **state)
+{
+	struct pl_sources *t = pl_sources_create("test_srcs6", 64, SOCKET_ID_ANY);
+	uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	uint8_t b6[16], a4[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct pl_source *s6a, *s6b, *s4;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(t);
+	memcpy(b6, a6, 16);
+	b6[15] ^= 1;
+	s6a = pl_sources_get(t, 6, a6, 5, 0, NS);
+	s6b = pl_sources_get(t, 6, b6, 5, 0, NS);
+	s4 = pl_sources_get(t, 4, a4, 5, 0, NS);
+	assert_non_null(s6a);
+	assert_non_null(s6b);
+	assert_non_null(s4);
+	assert_ptr_not_equal(s6a, s6b);
+	assert_ptr_not_equal(s6a, s4);
+	assert_ptr_not_equal(s6b, s4);
+	assert_int_equal(pl_sources_count(t), 3);
+	assert_ptr_equal(pl_sources_get(t, 6, a6, 5, 0, NS), s6a);
+	assert_ptr_equal(pl_sources_get(t, 6, b6, 5, 0, NS), s6b);
+	assert_ptr_equal(pl_sources_get(t, 4, a4, 5, 0, NS), s4);
+	s6a->last_ns = s6b->last_ns = s4->last_ns = NS;
+	for (i = 0; i < 4; i++)
+		pl_sources_age(t, 15 * NS, 10 * NS, 64);
+	assert_int_equal(pl_sources_count(t), 0);
+	/* deleted from the hash table by their keys: each is added again, none found stale */
+	assert_non_null(pl_sources_get(t, 6, a6, 5, 0, 16 * NS));
+	assert_non_null(pl_sources_get(t, 6, b6, 5, 0, 16 * NS));
+	assert_non_null(pl_sources_get(t, 4, a4, 5, 0, 16 * NS));
+	assert_int_equal(pl_sources_count(t), 3);
 	pl_sources_free(t);
 }
 
@@ -660,6 +705,7 @@ main(void)
 		cmocka_unit_test(test_dscp_rewrite_keeps_ipv4_checksum_valid),
 		cmocka_unit_test(test_dscp_rewrite_sets_ipv6_traffic_class),
 		cmocka_unit_test(test_sources_keep_state_per_address_and_age),
+		cmocka_unit_test(test_sources_ipv6_and_ageing_by_key),
 		cmocka_unit_test(test_source_counts_its_peak_and_main_target),
 		cmocka_unit_test(test_source_peak_is_any_one_second_not_whole_seconds),
 		cmocka_unit_test(test_source_window_full_takes_the_oldest_out_and_says_so),
