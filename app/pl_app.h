@@ -125,6 +125,7 @@ struct pl_port {
 	struct pl_profile prof;
 	char name[64];
 	int stopped;               /* console `port stop`: RX lcores skip the port */
+	int started;               /* started at set-up (pl_ports_stop() stops only these) */
 };
 
 /* Pending transmissions of one lcore toward one port. */

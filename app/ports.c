@@ -442,9 +442,11 @@ pool_set_ops(struct rte_mempool *mp, int stack)
 	    rte_mempool_set_ops_byname(mp, "stack", NULL) == 0)
 		return 0;
 	rc = rte_mempool_set_ops_byname(mp, best, NULL);
-	if (rc < 0 && rte_mbuf_user_mempool_ops() != NULL)
+	if (rc < 0 && rte_mbuf_user_mempool_ops() != NULL) {
 		fprintf(stderr, "portlens: --mbuf-pool-ops-name %s: no such mempool handler "
 			"(built in: ring_mp_mc, stack, lf_stack)\n", best);
+		return -ENOENT; /* said: pool_create() adds nothing */
+	}
 	return rc;
 }
 
@@ -508,8 +510,8 @@ pool_create(struct pl_app *app, unsigned int need, unsigned int cache)
 	if (socket == SOCKET_ID_ANY)
 		socket = 0;
 	app->pool = pool_build(n, cache, socket, app->offline, stack);
-	if (app->pool == NULL && rte_errno == EINVAL && rte_mbuf_user_mempool_ops() != NULL)
-		return -EINVAL; /* the handler named: pool_set_ops() said why */
+	if (app->pool == NULL && rte_errno == ENOENT)
+		return -EINVAL; /* the handler named does not exist: pool_set_ops() said so */
 	if (app->pool == NULL) {
 		fprintf(stderr, "portlens: cannot create a pool of %u mbufs: %s%s\n", n,
 			rte_strerror(rte_errno), app->offline ? " (try --mem)" :
@@ -672,6 +674,7 @@ port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info
 			rte_strerror(-rc));
 		return rc;
 	}
+	pp->started = 1;
 	if (pp->prof.promisc)
 		rte_eth_promiscuous_enable(pp->id);
 	if (want_rss && pp->prof.symmetric) {
@@ -785,8 +788,11 @@ pl_ports_stop(struct pl_app *app)
 {
 	unsigned int p;
 
+	/* a port that never started (set-up stopped first) or that the console stopped is not
+	 * stopped again: ethdev would log that it already is, after the line saying why */
 	for (p = 0; p < app->nb_ports; p++) {
-		rte_eth_dev_stop(p);
+		if (app->port[p].started && !__atomic_load_n(&app->port[p].stopped, __ATOMIC_ACQUIRE))
+			rte_eth_dev_stop(p);
 		rte_eth_dev_close(p);
 	}
 	/* every mbuf received was transmitted or freed, and the queues gave theirs back:
