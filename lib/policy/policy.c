@@ -399,47 +399,18 @@ src_hash(const struct pl_src_key *k)
 	return rte_hash_crc(k, sizeof(*k), 0);
 }
 
-_Static_assert(sizeof(struct pl_src_key) == 20, "src_key() writes a key as 8 + 8 + 4 bytes");
-
-/*
- * Write the key of a source and return its hash (src_hash()'s), from the key's words as
- * registers: the key is written whole words at a time and the hash does not read it back,
- * where reading it back right after its byte-wise stores stalled every packet's lookup on
- * store-to-load forwarding (the key's 8-byte words span several smaller stores).
- */
-static inline uint32_t
-src_key(struct pl_src_key *k, int family, const uint8_t *addr)
-{
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	uint64_t w0, w1 = 0;
-	uint32_t a0, w2 = 0;
-
-	memcpy(&a0, addr, 4);
-	w0 = (uint64_t)(uint8_t)family | ((uint64_t)a0 << 32); /* family, 3 pad bytes, addr[0-3] */
-	if (family == 6) {
-		memcpy(&w1, addr + 4, 8);
-		memcpy(&w2, addr + 12, 4);
-	}
-	memcpy((uint8_t *)k, &w0, 8);
-	memcpy((uint8_t *)k + 8, &w1, 8);
-	memcpy((uint8_t *)k + 16, &w2, 4);
-	return rte_hash_crc_4byte(w2, rte_hash_crc_8byte(w1, rte_hash_crc_8byte(w0, 0)));
-#else
-	memset(k, 0, sizeof(*k));
-	k->family = (uint8_t)family;
-	memcpy(k->addr, addr, family == 6 ? 16 : 4);
-	return src_hash(k);
-#endif
-}
-
 struct pl_source *
 pl_sources_get(struct pl_sources *t, int family, const uint8_t *addr, double burst_conn,
 	       double burst_pkt, uint64_t now_ns)
 {
 	struct pl_src_key k;
-	uint32_t hash = src_key(&k, family, addr);
+	uint32_t hash;
 	int32_t pos;
 
+	memset(&k, 0, sizeof(k));
+	k.family = (uint8_t)family;
+	memcpy(k.addr, addr, family == 6 ? 16 : 4);
+	hash = src_hash(&k);
 	pos = rte_hash_lookup_with_hash(t->h, &k, hash);
 	if (pos >= 0) {
 		/* idle long enough for ageing to forget it: the same as forgotten */
