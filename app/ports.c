@@ -435,16 +435,22 @@ port_profile(struct pl_app *app, struct pl_port *pp, const char *driver)
 static int
 pool_set_ops(struct rte_mempool *mp, int stack)
 {
-	const char *best = rte_mbuf_best_mempool_ops();
+	const char *best = rte_mbuf_best_mempool_ops(), *user = rte_mbuf_user_mempool_ops();
 	int rc;
 
-	if (stack && rte_mbuf_user_mempool_ops() == NULL && strcmp(best, "ring_mp_mc") == 0 &&
+	if (stack && user == NULL && strcmp(best, "ring_mp_mc") == 0 &&
 	    rte_mempool_set_ops_byname(mp, "stack", NULL) == 0)
 		return 0;
 	rc = rte_mempool_set_ops_byname(mp, best, NULL);
-	if (rc < 0 && rte_mbuf_user_mempool_ops() != NULL) {
+	if (rc < 0 && user != NULL) {
+#ifdef PL_DPDK_STATIC
 		fprintf(stderr, "portlens: --mbuf-pool-ops-name %s: no such mempool handler "
-			"(built in: ring_mp_mc, stack, lf_stack)\n", best);
+			"(built in: ring_mp_mc, stack, lf_stack)\n", user);
+#else
+		fprintf(stderr, "portlens: --mbuf-pool-ops-name %s: no such mempool handler "
+			"among the drivers loaded (ring_mp_mc, stack, lf_stack with DPDK's "
+			"mempool plugins)\n", user);
+#endif
 		return -ENOENT; /* said: pool_create() adds nothing */
 	}
 	return rc;
