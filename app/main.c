@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -30,7 +32,7 @@
 #include "pl_parse.h"
 #include "pl_report.h"
 
-struct pl_app pl_app;
+struct pl_app pl_app = { .done_fd = -1 };
 int pl_logtype;
 
 /* --timings: the milestones of a run, each with the name of the step that ends there. */
@@ -473,6 +475,31 @@ linger(struct pl_app *app, double sec)
 		nanosleep(&ts, NULL);
 }
 
+/*
+ * The EAL's clean-up, then its runtime folder (/var/run/dpdk/PREFIX, or under
+ * $XDG_RUNTIME_DIR) if it is left empty: the EAL makes one per file prefix and leaves it
+ * behind, and offline runs take a prefix of their own (portlens-PID), so every run would
+ * leave one more. The folder goes at exit, after DPDK's telemetry has removed its socket
+ * from it (its own exit handler, registered by rte_eal_init(), so run before this one). A
+ * folder that still holds something (a shared configuration a secondary process may read)
+ * stays.
+ */
+static char eal_dir[PATH_MAX];
+
+static void
+eal_dir_remove(void)
+{
+	if (eal_dir[0] != '\0')
+		rmdir(eal_dir);
+}
+
+static void
+eal_cleanup(void)
+{
+	snprintf(eal_dir, sizeof(eal_dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -484,6 +511,7 @@ main(int argc, char **argv)
 	unsigned int lc;
 
 	mark(PL_MARK_MAIN);
+	atexit(eal_dir_remove); /* before rte_eal_init(): run after the EAL's own handlers */
 	/* Under systemd the journal reads stdout, and the EAL's default log stream writes each
 	 * line to stdout and to syslog, which the journal also collects: keep one copy. */
 	if (getenv("JOURNAL_STREAM") != NULL)
@@ -517,7 +545,7 @@ main(int argc, char **argv)
 		rc = rte_eal_init(i, eal);
 		if (pl_offline_open_wait(app) < 0) {
 			if (rc >= 0)
-				rte_eal_cleanup();
+				eal_cleanup();
 			return 2;
 		}
 		if (rc < 0) {
@@ -548,14 +576,14 @@ main(int argc, char **argv)
 		mark(PL_MARK_EAL);
 		argv[rc] = argv[0];
 		if (pl_options_parse(argc - rc, argv + rc, o) < 0) {
-			rte_eal_cleanup();
+			eal_cleanup();
 			return 2;
 		}
 		if (o->pcap) {
 			fprintf(stderr, "portlens: --pcap builds its own EAL arguments: use it "
 				"without EAL options, or give the capture as --vdev "
 				"net_pcap0,rx_pcap=FILE\n");
-			rte_eal_cleanup();
+			eal_cleanup();
 			return 2;
 		}
 	}
@@ -669,6 +697,8 @@ main(int argc, char **argv)
 
 	if (app->offline)
 		pl_offline_progress_start(app);
+	/* the stats role waits on it for the workers' end (none: it polls) */
+	app->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	for (i = 0; i < (int)app->nb_rx; i++)
 		rte_eal_remote_launch(app->offline ? pl_offline_rx_loop : pl_rx_loop, app->rx[i],
 				      app->rx_lcore[i]);
@@ -679,6 +709,10 @@ main(int argc, char **argv)
 	app->rx_stop = 1;
 	RTE_LCORE_FOREACH_WORKER(lc)
 		rte_eal_wait_lcore(lc);
+	if (app->done_fd >= 0) {
+		close(app->done_fd);
+		app->done_fd = -1;
+	}
 	mark(PL_MARK_RUN);
 	if (app->offline) {
 		pl_offline_progress_stop(app, !pl_offline_failed(app));
@@ -749,7 +783,7 @@ out:
 	 * lpm table without hugepages, 5 ms for the collector's). The EAL heap and the
 	 * process's memory go with the process. */
 	pl_bins_free(app->bins);
-	rte_eal_cleanup();
+	eal_cleanup();
 	if (pl_offline_failed(app))
 		fprintf(stderr, "portlens: --pcap %s\n", pl_capture_error(app->cap));
 	pl_offline_close(app);

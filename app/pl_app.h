@@ -204,6 +204,8 @@ struct pl_app {
 	volatile int force_quit;   /* signal: stop */
 	volatile int reload;       /* SIGHUP: reload --config */
 	volatile int rx_stop;      /* RX lcores: stop receiving */
+	int done_fd;               /* eventfd: a worker has returned (wakes the stats role at
+				    * once instead of at its next poll), -1 if none */
 	int offline;
 	struct pl_capture *cap;    /* offline mode: the capture the RX lcore reads (offline.c) */
 	uint16_t nb_ports;

@@ -5,8 +5,10 @@
  * stream when due. It also decides when the packet path stops: on a signal, after
  * --duration, or when every worker is done (end of a capture).
  */
+#include <poll.h>
 #include <stdio.h>
 #include <time.h>
+#include <sys/eventfd.h>
 
 #include <rte_cycles.h>
 
@@ -71,10 +73,20 @@ pl_stats_loop(struct pl_app *app)
 			break;
 		pl_flowexp_poll(app); /* paced flow export: what the bucket allows by now */
 		if (now < next) {
-			uint64_t wait = RTE_MIN(next - now, 2000000ULL); /* react within 2 ms */
+			/* until the next tick, a worker's return (the end of a capture), or
+			 * 2 ms (a signal's stop, --duration) */
+			uint64_t wait = RTE_MIN(next - now, 2000000ULL);
 			struct timespec ts = { 0, (long)wait };
 
-			nanosleep(&ts, NULL);
+			if (app->done_fd >= 0) {
+				struct pollfd pfd = { .fd = app->done_fd, .events = POLLIN };
+				eventfd_t v;
+
+				if (ppoll(&pfd, 1, &ts, NULL) > 0)
+					eventfd_read(app->done_fd, &v);
+			} else {
+				nanosleep(&ts, NULL);
+			}
 			continue;
 		}
 		next += tick_ns;

@@ -13,6 +13,7 @@
  */
 #include <sched.h>
 #include <string.h>
+#include <sys/eventfd.h>
 
 #include <netinet/in.h>
 #include <rte_cycles.h>
@@ -756,5 +757,7 @@ pl_worker_loop(void *arg)
 	}
 	rte_rcu_qsbr_thread_offline(app->rcu, wk->lcore);
 	wk->done = 1;
+	if (app->done_fd >= 0)
+		eventfd_write(app->done_fd, 1);
 	return 0;
 }

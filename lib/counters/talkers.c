@@ -23,12 +23,13 @@ pl_talkers_create(uint32_t max, int socket)
 	if (max == 0)
 		max = 1;
 	cap = pl_table_slots(max);
-	t = rte_zmalloc_socket("pl_talkers", sizeof(*t) + cap * sizeof(t->e[0]),
-			       RTE_CACHE_LINE_SIZE, socket);
+	t = rte_zmalloc_socket("pl_talkers", sizeof(*t) + cap * sizeof(t->e[0]) +
+			       max * sizeof(*t->used), RTE_CACHE_LINE_SIZE, socket);
 	if (t == NULL)
 		return NULL;
 	t->cap = cap;
 	t->max = max;
+	t->used = (uint32_t *)&t->e[cap];
 	return t;
 }
 
@@ -41,8 +42,10 @@ pl_talkers_free(struct pl_talkers *t)
 void
 pl_talkers_clear(struct pl_talkers *t)
 {
-	if (t->n)
-		memset(t->e, 0, t->cap * sizeof(t->e[0]));
+	uint32_t k;
+
+	for (k = 0; k < t->n; k++)
+		memset(&t->e[t->used[k]], 0, sizeof(t->e[0]));
 	t->n = 0;
 	t->over_packets = t->over_bytes = 0;
 }
@@ -75,7 +78,7 @@ pl_talkers_add(struct pl_talkers *t, int family, const uint8_t *addr, uint64_t p
 			memcpy(e->addr, addr, family == 6 ? 16 : 4);
 			e->packets = packets;
 			e->bytes = bytes;
-			t->n++;
+			t->used[t->n++] = i;
 			return 0;
 		}
 		if (e->family == family) {
@@ -107,10 +110,11 @@ pl_talkers_merge(struct pl_talkers *dst, const struct pl_talkers *src)
 
 	dst->over_packets += src->over_packets;
 	dst->over_bytes += src->over_bytes;
-	for (i = 0; src->n && i < src->cap; i++)
-		if (src->e[i].packets)
-			pl_talkers_add(dst, src->e[i].family, src->e[i].addr, src->e[i].packets,
-				       src->e[i].bytes);
+	for (i = 0; i < src->n; i++) {
+		const struct pl_talker *e = &src->e[src->used[i]];
+
+		pl_talkers_add(dst, e->family, e->addr, e->packets, e->bytes);
+	}
 }
 
 /* Bytes down, then packets down, then address up: a stable order. */
@@ -137,9 +141,8 @@ pl_talkers_top(const struct pl_talkers *t, struct pl_talker *out, uint32_t max)
 	all = malloc(t->n * sizeof(*all));
 	if (all == NULL)
 		return 0;
-	for (i = 0; i < t->cap; i++)
-		if (t->e[i].packets)
-			all[n++] = t->e[i];
+	for (i = 0; i < t->n; i++)
+		all[n++] = t->e[t->used[i]];
 	qsort(all, n, sizeof(*all), talker_cmp);
 	n = n < max ? n : max;
 	memcpy(out, all, n * sizeof(*out));

@@ -106,7 +106,12 @@ struct pl_snapshot {
 	struct pl_ctr_sum total;
 	uint32_t nb_lcores;
 	struct pl_snap_lcore lcore[PL_MAX_LCORES];
-	struct pl_port_ctr *ports;    /**< [PL_PORT_ROWS][65536]: directions, then service ports */
+	struct pl_port_ctr *ports;    /**< [PL_PORT_ROWS][65536]: directions, then service ports;
+				       *   a final snapshot's is the collector's own table, which
+				       *   lives as long as the collector: put it before
+				       *   pl_collector_fini() */
+	struct pl_port_ctr *ports_own; /**< the snapshot's own table while ports is the
+					*   collector's, else NULL */
 	const struct pl_bins *bin_def; /**< borrowed: lives as long as the collector */
 	struct pl_port_ctr *bins;     /**< [PL_DIR_MAX][bin_def->n] */
 	size_t bins_bytes;            /**< allocated size of bins */

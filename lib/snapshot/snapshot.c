@@ -20,37 +20,77 @@
 #define HUGE_2M (2u << 20)
 
 /*
- * A per-port table (collector totals, snapshots: 5 MiB each), zeroed when @p zero. Every
- * snapshot reads and writes it whole, so it is put on transparent huge pages where the
- * kernel allows them (madvise mode): three 2 MiB faults instead of 1280 4 KiB ones, which
- * cost about 20 us each on a virtual machine (a first snapshot took 50 ms of faults).
+ * The collector's per-port tables (totals and the baseline of a clear: 5 MiB each), zeroed:
+ * a mapping of their own, whose pages the kernel gives zeroed when first touched, so that
+ * the table costs no page nothing wrote (the collector writes only the ports that see
+ * traffic; a snapshot's copy reads untouched pages as the shared zero page). Snapshots read
+ * and write the table whole, so it is put on transparent huge pages where the kernel allows
+ * them (madvise mode): three 2 MiB faults instead of 1280 4 KiB ones, which cost about
+ * 20 us each on a virtual machine (a first snapshot took 50 ms of faults).
  */
-static struct pl_port_ctr *
-ports_alloc(int zero)
-{
-	size_t len = RTE_ALIGN_CEIL(PORTS_ENTRIES * sizeof(struct pl_port_ctr), HUGE_2M);
-	struct pl_port_ctr *p = aligned_alloc(HUGE_2M, len);
+#define PORTS_BYTES RTE_ALIGN_CEIL(PORTS_ENTRIES * sizeof(struct pl_port_ctr), (size_t)HUGE_2M)
 
-	if (p == NULL)
+static struct pl_port_ctr *
+ports_alloc(void)
+{
+	size_t full = PORTS_BYTES + HUGE_2M, head;
+	uint8_t *p = mmap(NULL, full, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t a;
+
+	if (p == MAP_FAILED)
 		return NULL;
-	madvise(p, len, MADV_HUGEPAGE); /* advice only: 4 KiB pages if refused */
-	if (zero)
-		memset(p, 0, len);
+	/* from a 2 MiB boundary, the rest of the mapping given back */
+	a = RTE_ALIGN_CEIL((uintptr_t)p, (uintptr_t)HUGE_2M);
+	head = a - (uintptr_t)p;
+	if (head > 0)
+		munmap(p, head);
+	if (full - head > PORTS_BYTES)
+		munmap((void *)(a + PORTS_BYTES), full - head - PORTS_BYTES);
+	madvise((void *)a, PORTS_BYTES, MADV_HUGEPAGE); /* advice only: 4 KiB pages if refused */
+	return (struct pl_port_ctr *)a;
+}
+
+static void
+ports_free(struct pl_port_ctr *p)
+{
+	if (p != NULL)
+		munmap(p, PORTS_BYTES);
+}
+
+/* A snapshot's table: written whole by every build that copies, on huge pages as above. */
+static struct pl_port_ctr *
+snap_ports_alloc(void)
+{
+	struct pl_port_ctr *p = aligned_alloc(HUGE_2M, PORTS_BYTES);
+
+	if (p != NULL)
+		madvise(p, PORTS_BYTES, MADV_HUGEPAGE); /* advice only */
 	return p;
+}
+
+/* A final snapshot shows the collector's own table instead of a copy (see
+ * pl_snapshot_build()): its own goes back in place before it is freed or kept for reuse. */
+static void
+snap_ports_return(struct pl_snapshot *s)
+{
+	if (s->ports_own != NULL) {
+		s->ports = s->ports_own;
+		s->ports_own = NULL;
+	}
 }
 
 int
 pl_collector_init(struct pl_collector *col, const struct pl_bins *bins, uint64_t ival_ns)
 {
 	memset(col, 0, sizeof(*col));
-	col->ports = ports_alloc(1);
+	col->ports = ports_alloc();
 	if (col->ports == NULL)
 		return -ENOMEM;
 	col->bins = bins;
 	col->ival_ns = ival_ns;
 	col->talkers = pl_talkers_create(PL_TALKERS_MAX, SOCKET_ID_ANY);
 	if (col->talkers == NULL) {
-		free(col->ports);
+		ports_free(col->ports);
 		col->ports = NULL;
 		return -ENOMEM;
 	}
@@ -111,7 +151,7 @@ baseline_free(struct pl_baseline *b)
 {
 	if (b == NULL)
 		return;
-	free(b->ports);
+	ports_free(b->ports);
 	pl_ival_sum_free(&b->ivals);
 	free(b);
 }
@@ -120,7 +160,7 @@ void
 pl_collector_fini(struct pl_collector *col)
 {
 	baseline_free(col->base);
-	free(col->ports);
+	ports_free(col->ports);
 	pl_ival_sum_free(&col->ivals);
 	pl_findings_free(col->findings);
 	pl_talkers_free(col->talkers);
@@ -231,7 +271,7 @@ pl_collector_clear(struct pl_collector *col)
 		b = calloc(1, sizeof(*b));
 		if (b == NULL)
 			return -ENOMEM;
-		b->ports = malloc(PORTS_ENTRIES * sizeof(*b->ports));
+		b->ports = ports_alloc();
 		if (b->ports == NULL) {
 			free(b);
 			return -ENOMEM;
@@ -421,6 +461,7 @@ static unsigned int nb_spare;
 static void
 snapshot_free(struct pl_snapshot *s)
 {
+	snap_ports_return(s);
 	free(s->findings);
 	free(s->ports);
 	free(s->bins);
@@ -460,7 +501,7 @@ snapshot_alloc(uint32_t nb_bins)
 		s = calloc(1, sizeof(*s));
 		if (s == NULL)
 			return NULL;
-		s->ports = ports_alloc(0); /* written whole by every build */
+		s->ports = snap_ports_alloc();
 		s->bins = malloc(bins_bytes);
 		s->bins_bytes = bins_bytes;
 	}
@@ -536,9 +577,21 @@ pl_snapshot_build(struct pl_collector *col, const struct pl_port_hw *hw, unsigne
 	}
 	s->labels = col->labels;
 	memcpy(s->inputs, col->inputs, sizeof(s->inputs));
-	memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
-	if (col->base)
-		tables_since(s, col->base);
+	if (final && col->base == NULL) {
+		/*
+		 * The last snapshot: nothing counts into the collector's table any more, and
+		 * it stays as it is as long as the collector lives (the console's clear, the
+		 * only other writer, keeps a baseline and changes copies). The snapshot shows
+		 * it as it is: no 5 MiB copy, no fault on the snapshot's own pages, at the end
+		 * of every offline run.
+		 */
+		s->ports_own = s->ports;
+		s->ports = col->ports;
+	} else {
+		memcpy(s->ports, col->ports, PORTS_ENTRIES * sizeof(*s->ports));
+		if (col->base)
+			tables_since(s, col->base);
+	}
 	s->refcnt = 1;
 	s->seq = ++col->seq;
 	s->wall_ns = pl_clock_ns(CLOCK_REALTIME);
@@ -581,6 +634,7 @@ pl_snapshot_put(struct pl_snapshot *s)
 {
 	if (s == NULL || __atomic_sub_fetch(&s->refcnt, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
+	snap_ports_return(s);
 	pthread_mutex_lock(&spare_lock);
 	if (nb_spare < PL_SNAP_SPARE) {
 		spare[nb_spare++] = s;

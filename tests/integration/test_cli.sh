@@ -5,7 +5,8 @@
 # (exit 2, nothing analysed, one line naming the option and what is wrong); live mode says
 # at start when dpdk-dumpcap cannot capture (no shared configuration, no hugepages); the
 # end-of-run summary has the capture window and the rates over it; the mbuf pool's handler
-# (stack by default, the EAL's --mbuf-pool-ops-name otherwise, an unknown name refused).
+# (stack by default, the EAL's --mbuf-pool-ops-name otherwise, an unknown name refused);
+# no run leaves the EAL's runtime folder behind.
 # usage: test_cli.sh PORTLENS PL_GEN
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -94,6 +95,24 @@ l=$(grep 'mempool:' "$tmp/pool.out" | tr '\n' ' ')
 check "mempool: the stack handler by default, every mbuf back at the end (rc $rc: $l)" \
 	"$([ "$rc" -eq 0 ] && echo "$l" | grep -q 'mbufs on socket [0-9]*, handler stack ' &&
 	echo "$l" | grep -q 'all [0-9]* mbufs back' && echo True || echo False)"
+# the EAL's runtime folder for a file prefix (as the EAL picks it) is gone after the run
+rundir() {
+	if [ "$(id -u)" -eq 0 ]; then echo "/var/run/dpdk/$1"
+	elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then echo "$XDG_RUNTIME_DIR/dpdk/$1"
+	else echo "/tmp/dpdk/$1"; fi
+}
+rc=0
+printf 'quit\n' | "$portlens" $lc -m 512 --no-huge --no-pci --no-shconf --file-prefix "pl-cli-rd-$$" \
+	--vdev "net_pcap0,rx_pcap=$tmp/in.pcap" -- --workers 1 -i --no-summary >/dev/null 2>&1 ||
+	rc=$?
+check "runtime folder: a live run leaves no $(rundir "pl-cli-rd-$$") (rc $rc)" \
+	"$([ "$rc" -eq 0 ] && [ ! -e "$(rundir "pl-cli-rd-$$")" ] && echo True || echo False)"
+rc=0
+sh -c 'echo $$ >"$1/pid"; exec "$2" --pcap "$1/in.pcap" --no-summary --quiet' sh "$tmp" \
+	"$portlens" || rc=$?
+check "runtime folder: an offline run leaves no $(rundir "portlens-$(cat "$tmp/pid")")" \
+	"$([ "$rc" -eq 0 ] && [ -s "$tmp/pid" ] &&
+	[ ! -e "$(rundir "portlens-$(cat "$tmp/pid")")" ] && echo True || echo False)"
 rc=$(pool_run --mbuf-pool-ops-name ring_mp_mc)
 l=$(grep 'mempool:' "$tmp/pool.out" | tr '\n' ' ')
 check "mempool: --mbuf-pool-ops-name ring_mp_mc is kept (rc $rc: $l)" \

@@ -759,6 +759,56 @@ test_talkers_count_equals_add(void **state)
 	pl_talkers_free(b);
 }
 
+/*
+ * Merging, ranking and clearing visit the slots in use only (the list of slots taken): a
+ * full table cleared is as empty as a new one, slot for slot, and takes new sources as a
+ * new one does; a merge and the top sources see every entry, whatever slot it landed in.
+ */
+static void
+test_talkers_clear_merge_top_by_used_slots(void **state)
+{
+	struct pl_talkers *a = pl_talkers_create(40, SOCKET_ID_ANY);
+	struct pl_talkers *fresh = pl_talkers_create(40, SOCKET_ID_ANY);
+	struct pl_talkers *sum = pl_talkers_create(100, SOCKET_ID_ANY);
+	struct pl_talker top[3];
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(fresh);
+	assert_non_null(sum);
+	for (i = 0; i < 60; i++) {  /* 40 kept, 20 over */
+		uint8_t addr[16] = { 192, 0, 2, (uint8_t)i };
+
+		pl_talkers_add(a, i % 3 ? 4 : 6, addr, 1, 100 + i);
+	}
+	assert_int_equal(a->n, 40);
+	pl_talkers_merge(sum, a);
+	assert_int_equal(sum->n, 40);
+	assert_int_equal(sum->over_packets, 20);
+	assert_int_equal(pl_talkers_top(sum, top, 3), 3);
+	assert_int_equal(top[0].bytes, 100 + 39); /* the last source kept, the largest */
+	pl_talkers_clear(a);
+	assert_int_equal(a->n, 0);
+	talkers_equal(a, fresh);
+	assert_int_equal(pl_talkers_top(a, top, 3), 0);
+	for (i = 0; i < 5; i++) {
+		uint8_t addr[16] = { 198, 51, 100, (uint8_t)i };
+
+		pl_talkers_add(a, 4, addr, 2, 1000 * (i + 1));
+		pl_talkers_add(fresh, 4, addr, 2, 1000 * (i + 1));
+	}
+	talkers_equal(a, fresh);
+	pl_talkers_merge(sum, a);
+	assert_int_equal(sum->n, 45);
+	assert_int_equal(pl_talkers_top(sum, top, 3), 3);
+	assert_int_equal(top[0].bytes, 5000);
+	assert_int_equal(top[2].bytes, 3000);
+	pl_talkers_free(a);
+	pl_talkers_free(fresh);
+	pl_talkers_free(sum);
+}
+
 int
 main(void)
 {
@@ -780,6 +830,7 @@ main(void)
 		cmocka_unit_test(test_concurrent_flip_and_drain_keeps_invariants_exact),
 		cmocka_unit_test(test_cidr_has_agrees_with_bitwise_definition),
 		cmocka_unit_test(test_talkers_count_equals_add),
+		cmocka_unit_test(test_talkers_clear_merge_top_by_used_slots),
 	};
 
 	return cmocka_run_group_tests_name("counters", tests, group_setup, group_teardown);

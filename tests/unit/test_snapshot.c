@@ -372,6 +372,9 @@ test_final_collection_drains_both_banks(void **state)
 	assert_int_equal(s->ivals.base, 10);
 	assert_int_equal(s->ivals.n, 4);
 	assert_int_equal(s->ivals.e[3].bytes, 400);
+	/* the last snapshot shows the collector's table itself, not a copy */
+	assert_ptr_equal(s->ports, r.col.ports);
+	assert_non_null(s->ports_own);
 	pl_snapshot_put(s);
 
 	/* both banks are empty now: a second final adds nothing */
@@ -379,6 +382,25 @@ test_final_collection_drains_both_banks(void **state)
 	s = pl_snapshot_build(&r.col, NULL, 0, 1);
 	assert_non_null(s);
 	assert_int_equal(s->total.v[PL_CTR_rx_packets], 107);
+	pl_snapshot_put(s);
+
+	/* a snapshot after it (the console over a finished capture) reuses a released one:
+	 * it has its own table back, a copy with the same counts */
+	s = pl_snapshot_build(&r.col, NULL, 0, 0);
+	assert_non_null(s);
+	assert_true(s->ports != r.col.ports);
+	assert_null(s->ports_own);
+	assert_int_equal(port_of(s, PL_DIR_IN, 443).packets, 37);
+	pl_snapshot_put(s);
+
+	/* after a clear, the last snapshot counts since it: a copy less the baseline */
+	assert_int_equal(pl_collector_clear(&r.col), 0);
+	pl_collector_final(&r.col);
+	s = pl_snapshot_build(&r.col, NULL, 0, 1);
+	assert_non_null(s);
+	assert_true(s->ports != r.col.ports);
+	assert_int_equal(port_of(s, PL_DIR_IN, 443).packets, 0);
+	assert_int_equal(r.col.ports[((size_t)PL_DIR_IN << 16) | 443].packets, 37);
 	pl_snapshot_put(s);
 	rig_fini(&r);
 }
