@@ -169,6 +169,8 @@ stream_release(void *arg, struct pl_flow *f)
 	pl_sigs_stream_release(wk->streams, &f->stream, f);
 }
 
+_Static_assert(PL_MAX_SIGS <= 64, "a bit of pl_scan_result.sig_hits per signature");
+
 /* Scan one packet's payload, in its direction's stream, and act on what it shows. */
 static void
 scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
@@ -186,6 +188,7 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 		.rst = (meta->tcp_flags & RTE_TCP_RST_FLAG) != 0,
 	};
 	struct pl_scan_result res;
+	uint64_t hits;
 	const uint8_t *src, *dst, *cli, *srv;
 	char detail[PL_FINDING_DETAIL_LEN];
 	int family;
@@ -205,9 +208,9 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 	if (!pl_sigs_stream_scan(wk->streams, rt->scratch[wk->index], &flow->stream,
 				 &flow->scan, flow, &sg, &b->v[PL_CTR_scans], &res))
 		return;
-	for (i = 0; res.sig_hits && i < PL_MAX_SIGS; i++)
-		if (res.sig_hits & (1ULL << i))
-			b->sig_hits[i]++;
+	/* each signature that matched, lowest first (PL_MAX_SIGS is 64: one bit each) */
+	for (hits = res.sig_hits; hits; hits &= hits - 1)
+		b->sig_hits[__builtin_ctzll(hits)]++;
 	fresh = res.protos & ~flow->app_protos;
 	flow->app_protos |= res.protos;
 	family = addrs(p, &src, &dst);
@@ -409,6 +412,32 @@ dispose(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime
 	pl_tx_one(&wk->tx[peer], m, (uint16_t)peer, wk->txq, b);
 }
 
+/*
+ * Free a burst's mbufs. Nearly always each is a direct mbuf of one segment that nobody else
+ * holds, all from one pool: then they go back to the pool in one put, as they are (what
+ * rte_pktmbuf_free_bulk() would leave them as: a free mbuf has one segment, no next and a
+ * reference count of 1), without its per-segment walk (callgrind: 41 instructions a
+ * packet). Anything else (a chain, a clone, an attached buffer, two pools) takes DPDK's
+ * path. The worker read both mbuf lines already.
+ */
+static inline void
+free_burst(struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mempool *mp = pkts[0]->pool;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(m->pool != mp || m->next != NULL || m->nb_segs != 1 ||
+			     rte_mbuf_refcnt_read(m) != 1 || !RTE_MBUF_DIRECT(m))) {
+			rte_pktmbuf_free_bulk(pkts, n);
+			return;
+		}
+	}
+	rte_mempool_put_bulk(mp, (void **)pkts, n);
+}
+
 /* Set the QoS meters up for the runtime in force (first burst, and after a change). */
 static void
 meters_sync(struct pl_worker_ctx *wk, const struct pl_runtime *rt)
@@ -486,7 +515,7 @@ pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
 	if (!pl_app.opt.inline_mode) {
 		b->v[PL_CTR_processed] += n;
 		b->v[PL_CTR_freed] += n;
-		rte_pktmbuf_free_bulk(pkts, n);
+		free_burst(pkts, n);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -640,7 +669,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		b->v[PL_CTR_freed] += n;
 	}
 	if (nfree)
-		rte_pktmbuf_free_bulk(freeb, nfree);
+		free_burst(freeb, nfree);
 	pl_flow_age(wk->flows, wk->now_ns, PL_AGE_FLOWS, &fc);
 	pl_sources_age(wk->sources, wk->now_ns, PL_SOURCE_IDLE_NS, PL_AGE_SOURCES);
 }

@@ -3,7 +3,8 @@
 # Live (EAL) mode on net_pcap vdevs, no hugepages:
 #  1. inline mode: port 0 reads a capture, every well-formed frame must leave on port 1
 #     (written by net_pcap to a file) and malformed frames are dropped by the default verdict;
-#     the balance must close with forwarded + dropped == received;
+#     the balance must close with forwarded + dropped == received; in monitor mode every
+#     frame, chained jumbo frames too, is freed and the pool is whole at the end;
 #  2. SIGTERM while running (net_pcap replaying a capture with infinite_rx, which takes no
 #     chained jumbo frames, hence a second capture without them): exit 0, the final snapshot written (final: true, in_flight 0),
 #     and --json-lines holds periodic snapshots followed by the final one.
@@ -51,6 +52,24 @@ check "inline: received = processed + dropped" "$r5"
 check "inline: port 1 transmitted exactly the forwarded frames ($out1)" "$r6"
 check "inline: nothing went back out of port 0" "$r7"
 check "inline: the capture had malformed frames" "$r8"
+
+# ---- 1b. monitor mode over the same capture: its chained jumbo frames and the rest are
+# freed by the workers, and the pool is whole once the ports stopped ----
+# shellcheck disable=SC2086
+"$portlens" $lc --no-huge -m 512 --no-pci --no-shconf --log-level portlens:info \
+	--file-prefix "pl-mon-$$" \
+	--vdev "net_pcap0,rx_pcap=$tmp/in.pcap" \
+	-- --workers 1 --ring-size 65536 --duration 2 --json "$tmp/mon.json" --no-summary \
+	>"$tmp/mon.out" 2>&1
+res=$(python3 - "$tmp/mon.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))["balance"]
+print(b["received"] == 3000 and b["freed"] == 3000 and b["in_flight"] == 0)
+PY
+)
+check "monitor: every frame received and freed, chained ones too ($res)" "$res"
+check "monitor: all mbufs back in the pool ($(grep 'mempool:' "$tmp/mon.out" | tail -1))" \
+	"$(grep -q 'mempool: all [0-9]* mbufs back' "$tmp/mon.out" && echo True || echo False)"
 
 # ---- 2. SIGTERM in monitor mode, with JSON lines ----
 # shellcheck disable=SC2086
