@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <rte_config.h>
+#include <rte_cpuflags.h>
 
 #include "pl_app.h"
 #include "pl_test.h"
@@ -18,6 +19,8 @@ int __real_eal_cpu_detected(unsigned int cpu);
 unsigned int __real_eal_cpu_socket_id(unsigned int cpu);
 int __wrap_eal_cpu_detected(unsigned int cpu);
 unsigned int __wrap_eal_cpu_socket_id(unsigned int cpu);
+int __real_rte_cpu_get_flag_enabled(enum rte_cpu_flag_t feature);
+int __wrap_rte_cpu_get_flag_enabled(enum rte_cpu_flag_t feature);
 
 static void
 test_answers_are_the_eals(void **state)
@@ -34,6 +37,33 @@ test_answers_are_the_eals(void **state)
 	/* this process runs on one at least */
 	assert_true(detected >= 1);
 	assert_int_equal(__wrap_eal_cpu_detected((unsigned int)sched_getcpu()), 1);
+}
+
+/*
+ * Every CPU feature's answer is the EAL's, asked first and asked again (then from what the
+ * wrap kept), and beyond the table the EAL's refusal; the CPU this runs on has SSE4.2 where
+ * the build targets it.
+ */
+static void
+test_cpu_flags_are_the_eals(void **state)
+{
+	unsigned int f, round, enabled = 0;
+
+	(void)state;
+	for (round = 0; round < 2; round++)
+		for (f = 0; f < RTE_CPUFLAG_NUMFLAGS + 2; f++) {
+			int want = __real_rte_cpu_get_flag_enabled((enum rte_cpu_flag_t)f);
+
+			assert_int_equal(__wrap_rte_cpu_get_flag_enabled((enum rte_cpu_flag_t)f),
+					 want);
+			enabled += round == 0 && want == 1;
+		}
+	print_message("%u CPU features enabled\n", enabled);
+	assert_true(enabled > 0);
+	assert_true(__wrap_rte_cpu_get_flag_enabled(RTE_CPUFLAG_NUMFLAGS) < 0);
+#ifdef __SSE4_2__
+	assert_int_equal(__wrap_rte_cpu_get_flag_enabled(RTE_CPUFLAG_SSE4_2), 1);
+#endif
 }
 
 /* A kernel CPU list file's contents: up to its newline, CPUs below CPU_SETSIZE */
@@ -77,6 +107,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_answers_are_the_eals),
+		cmocka_unit_test(test_cpu_flags_are_the_eals),
 		cmocka_unit_test(test_cpu_lists),
 	};
 
