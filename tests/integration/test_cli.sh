@@ -13,7 +13,14 @@ set -euo pipefail
 portlens=$1
 plgen=$2
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# the EAL's runtime folder for a file prefix, as the EAL picks it
+rundir() {
+	if [ "$(id -u)" -eq 0 ]; then echo "/var/run/dpdk/$1"
+	elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then echo "$XDG_RUNTIME_DIR/dpdk/$1"
+	else echo "/tmp/dpdk/$1"; fi
+}
+# live runs with the shared configuration leave the EAL's files in theirs: this test's go
+trap 'rm -rf "$tmp" "$(rundir "pl-cli-$$")"' EXIT
 "$plgen" --mix random-ports --count 500 --seed 5 --out "$tmp/in.pcap" >/dev/null
 
 # refused NAME EXPECTED-FRAGMENT OPTIONS...: exit 2, one line with the fragment, no output
@@ -96,11 +103,6 @@ check "mempool: the stack handler by default, every mbuf back at the end (rc $rc
 	"$([ "$rc" -eq 0 ] && echo "$l" | grep -q 'mbufs on socket [0-9]*, handler stack ' &&
 	echo "$l" | grep -q 'all [0-9]* mbufs back' && echo True || echo False)"
 # the EAL's runtime folder for a file prefix (as the EAL picks it) is gone after the run
-rundir() {
-	if [ "$(id -u)" -eq 0 ]; then echo "/var/run/dpdk/$1"
-	elif [ -n "${XDG_RUNTIME_DIR:-}" ]; then echo "$XDG_RUNTIME_DIR/dpdk/$1"
-	else echo "/tmp/dpdk/$1"; fi
-}
 rc=0
 printf 'quit\n' | "$portlens" $lc -m 512 --no-huge --no-pci --no-shconf --file-prefix "pl-cli-rd-$$" \
 	--vdev "net_pcap0,rx_pcap=$tmp/in.pcap" -- --workers 1 -i --no-summary >/dev/null 2>&1 ||

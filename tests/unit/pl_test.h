@@ -13,11 +13,23 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include <rte_eal.h>
+
+/* The EAL's runtime folder for this program's prefix: removed at exit once empty (the
+ * EAL leaves it; every test run would leave one more). */
+static char pl_test_eal_dir[256];
+
+static inline void
+pl_test_eal_dir_remove(void)
+{
+	if (pl_test_eal_dir[0] != '\0')
+		rmdir(pl_test_eal_dir);
+}
 
 /*
  * Start the EAL for test program @p name: no hugepages, no PCI, no shared config, one lcore,
@@ -35,10 +47,13 @@ pl_test_eal_init(const char *name)
 	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=pltest-%s-%d", name, (int)getpid());
+	/* before rte_eal_init(): runs after the EAL's own exit handlers (telemetry's socket) */
+	atexit(pl_test_eal_dir_remove);
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "%s: rte_eal_init failed\n", name);
 		return -1;
 	}
+	snprintf(pl_test_eal_dir, sizeof(pl_test_eal_dir), "%s", rte_eal_get_runtime_dir());
 	return 0;
 }
 

@@ -38,6 +38,7 @@ usage: bench.py [--source pcap:FILE] [--source null] [--source memif] [--seconds
                 [--rx-target] [--on-cpu] [--json OUT]
 """
 import argparse
+import atexit
 import json
 import os
 import re
@@ -396,7 +397,20 @@ def tsc_hz():
     return 0.0
 
 
+def runtime_dirs_remove():
+    """The EAL runtime folders of this run's prefixes, where left empty (testpmd's and the
+    generator's EAL leave theirs behind; a folder still holding files stays)."""
+    base = ("/var/run/dpdk" if os.geteuid() == 0 else
+            os.path.join(os.environ.get("XDG_RUNTIME_DIR") or "/tmp", "dpdk"))
+    for prefix in ("plb-tp", "plb-gen", "plb-pl"):
+        try:
+            os.rmdir(os.path.join(base, "%s-%d" % (prefix, os.getpid())))
+        except OSError:
+            pass
+
+
 def main():
+    atexit.register(runtime_dirs_remove)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--source", action="append", default=[])
     ap.add_argument("--seconds", type=int, default=8)
