@@ -2054,7 +2054,7 @@ wrap(uint8_t *o, const uint8_t *f, size_t len, enum encap e)
 		put16(o + off + 2, 0x88be);
 		put32(o + off + 4, h);
 		put16(o + off + 8, 0x1000 | 42);	/* version 1, VLAN 42 */
-		put16(o + off + 10, 7);		/* session 7 */
+		put16(o + off + 10, 7);		/* mirror ID 7 */
 		put32(o + off + 12, 0);
 		memcpy(o + off + 16, f, len);
 		return off + 16 + len;
