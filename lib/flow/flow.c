@@ -828,7 +828,7 @@ uint32_t
 pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
 	    const struct pl_flow_ctrs *c)
 {
-	uint32_t n, k, end = t->used_end;
+	uint32_t n, k, from, end = t->used_end;
 
 	/* positions from used_end on never held a flow: the sweep stays below it, so it
 	 * touches no page of records nothing else touched (a short run faulted in the whole
@@ -865,8 +865,8 @@ pl_flow_age(struct pl_flow_table *t, uint64_t now_ns, uint32_t budget,
 	/* the records the next sweep reads (one line each), on their way into L2 while the
 	 * caller's next burst runs: the sweep walks megabytes of records a few at a time, so
 	 * each one was a miss to L3 or memory where it waited (perf: most of this function) */
-	for (k = 0; k < budget; k++) {
-		uint32_t pos = (t->cursor < end ? t->cursor : 0) + k;
+	for (k = 0, from = t->cursor < end ? t->cursor : 0; k < budget; k++) {
+		uint32_t pos = from + k;
 
 		rte_prefetch1(&t->hot.flows[pos < end ? pos : pos - end]);
 	}
