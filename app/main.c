@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,8 +708,14 @@ main(int argc, char **argv)
 	mark(PL_MARK_LAUNCH);
 	pl_stats_loop(app);
 	app->rx_stop = 1;
-	RTE_LCORE_FOREACH_WORKER(lc)
+	RTE_LCORE_FOREACH_WORKER(lc) {
+		/* A lcore that shares this CPU (a worker beside the main lcore on a small
+		 * machine) needs the CPU to return: rte_eal_wait_lcore() spins, which holds it
+		 * until the scheduler preempts this thread (milliseconds). Yield instead. */
+		while (rte_eal_get_lcore_state(lc) == RUNNING)
+			sched_yield();
 		rte_eal_wait_lcore(lc);
+	}
 	if (app->done_fd >= 0) {
 		close(app->done_fd);
 		app->done_fd = -1;

@@ -5,17 +5,22 @@
  * the window with read(), a gzip or zstd file is decompressed into it, so no capture ever
  * sits whole in memory. A capture held in memory (tests, fuzzing) is its own window.
  *
- * Plain files are read, not mapped: on a virtual machine each page fault of a mapping
- * costs microseconds, and a mapped 287 MB capture took 160-270 ms of faults to walk where
- * read() into a 256 KiB window that stays in the L2 cache copied it in 40-50 ms
- * (docs/benchmarking.md, "Offline analysis").
+ * A plain file is mapped a chunk at a time (64 MiB) and its chunk is the window: the
+ * records are copied into mbufs straight from the page cache, with no read() copy before
+ * (docs/architecture.md, "The offline source"). A file cut shorter by another program
+ * while it is mapped would raise SIGBUS on the pages past its new end; the handler below
+ * puts zero pages there instead and marks the file, and the reader stops it with a one-line
+ * error. Where a mapping cannot be made (or PL_CAPTURE_READ asks), the file is read() into
+ * a 256 KiB window as compressed files are decompressed into theirs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +28,170 @@
 
 #define CAP_WINDOW (256u << 10)   /* bytes held at a time (grows for a longer block) */
 #define CAP_IN_CHUNK (256u << 10) /* compressed bytes read at a time */
+#define CAP_MAP_CHUNK (64u << 20) /* bytes of a plain file mapped at a time */
+#define CAP_GUARDS 64             /* mappings watched for SIGBUS at once */
+
+static size_t map_chunk = CAP_MAP_CHUNK;
+
+void
+pl_capture_map_chunk(size_t bytes)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	map_chunk = bytes == 0 ? CAP_MAP_CHUNK : (bytes + pg - 1) / pg * pg;
+}
+
+/* ------------------------------------------------------------------ SIGBUS guard */
+
+/* The mappings being read: [lo, hi) of file f. A slot is free while lo is NULL. */
+static struct {
+	uint8_t *volatile lo;
+	uint8_t *volatile hi;
+	struct cap_file *volatile f;
+} guard[CAP_GUARDS];
+static struct sigaction bus_before;
+static uintptr_t guard_page;
+volatile int cap_cut_seen;
+
+/*
+ * A read past the end of a file that another program made shorter while it was mapped. In
+ * one of ours: zero pages over the rest of the mapping (the read is retried and finds
+ * zeros), the file marked, the reader stops it (cap_file_cut()). Anyone else's: what was
+ * there before, or the default action.
+ */
+static void
+on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	uint8_t *a = si->si_addr;
+	unsigned int i;
+
+	for (i = 0; i < CAP_GUARDS; i++) {
+		uint8_t *lo = guard[i].lo, *hi = guard[i].hi;
+		uintptr_t pg;
+
+		if (lo == NULL || a < lo || a >= hi)
+			continue;
+		pg = (uintptr_t)a & ~(guard_page - 1);
+		if (mmap((void *)pg, (size_t)((uintptr_t)hi - pg), PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			break;
+		guard[i].f->cut = 1;
+		cap_cut_seen = 1;
+		return;
+	}
+	if ((bus_before.sa_flags & SA_SIGINFO) && bus_before.sa_sigaction != NULL) {
+		bus_before.sa_sigaction(sig, si, uc);
+	} else if (bus_before.sa_handler != SIG_DFL && bus_before.sa_handler != SIG_IGN) {
+		bus_before.sa_handler(sig);
+	} else {
+		/* the faulting read runs again on return, and the default action ends it */
+		signal(SIGBUS, SIG_DFL);
+	}
+}
+
+/* Watch [p, p + len) of @p f. 0, or -1 when every slot is taken (then: read() it). */
+static int
+guard_add(struct cap_file *f, uint8_t *p, size_t len)
+{
+	struct sigaction cur;
+	unsigned int i;
+
+	/* (again) when something replaced the handler, as the EAL does for a while when it
+	 * maps hugepages */
+	if (sigaction(SIGBUS, NULL, &cur) == 0 &&
+	    !((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_sigbus)) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		guard_page = (uintptr_t)sysconf(_SC_PAGESIZE);
+		if (sigaction(SIGBUS, &sa, &bus_before) < 0)
+			return -1;
+	}
+	for (i = 0; i < CAP_GUARDS; i++) {
+		uint8_t *none = NULL;
+
+		if (guard[i].lo != NULL || guard[i].f != NULL)
+			continue;
+		if (!__atomic_compare_exchange_n(&guard[i].f, (struct cap_file **)&none, f, 0,
+						 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			continue;
+		guard[i].hi = p + len;
+		__atomic_store_n(&guard[i].lo, p, __ATOMIC_RELEASE);
+		return 0;
+	}
+	return -1;
+}
+
+static void
+guard_del(const uint8_t *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < CAP_GUARDS; i++)
+		if (guard[i].lo == p) {
+			__atomic_store_n(&guard[i].lo, NULL, __ATOMIC_RELEASE);
+			__atomic_store_n(&guard[i].f, NULL, __ATOMIC_RELEASE);
+			return;
+		}
+}
+
+/*
+ * Map the chunk of a plain file that starts at the page of file byte @p at and holds at
+ * least @p want bytes from it (less at the end of the file); the window is that chunk.
+ * 0, or -1 (no mapping: errno set, the window as it was).
+ */
+static int
+map_at(struct cap_file *f, uint64_t at, size_t want)
+{
+	uint64_t from = at & ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1);
+	size_t len = (size_t)RTE_MIN(f->size - from, RTE_MAX((uint64_t)map_chunk,
+							     want + (at - from)));
+	uint8_t *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, f->fd, (off_t)from);
+
+	if (p == MAP_FAILED)
+		return -1;
+	if (guard_add(f, p, len) < 0) {
+		munmap(p, len);
+		errno = EMFILE;
+		return -1;
+	}
+	madvise(p, len, MADV_SEQUENTIAL);
+	if (f->mapped) {
+		guard_del(f->buf);
+		munmap(f->buf, f->cap);
+	}
+	f->mapped = 1;
+	f->buf = p;
+	f->cap = f->end = len;
+	f->pos = (size_t)(at - from);
+	f->base = from;
+	return 0;
+}
+
+int
+cap_file_shrank(struct cap_file *f)
+{
+	struct stat st;
+
+	if (f->mapped && !f->cut && fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < f->size)
+		f->cut = 1;
+	return f->cut;
+}
+
+int
+cap_file_cut(struct cap_file *f)
+{
+	struct stat st;
+	uint64_t now = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+
+	return cap_fail(f, "the file got shorter while being read (%" PRIu64 " bytes at open, "
+			"%" PRIu64 " now; near record %" PRIu64 " at byte %" PRIu64 "): another "
+			"program truncated or rewrote it; read a copy that nothing writes to",
+			f->size, now, f->rec, cap_off(f));
+}
 
 int
 cap_fail(struct cap_file *f, const char *fmt, ...)
@@ -162,6 +331,13 @@ cap_fill(struct cap_file *f, size_t want)
 {
 	if (f->end - f->pos >= want || f->state < 0 || (f->comp == CAP_PLAIN && f->fd < 0))
 		return f->end - f->pos;
+	if (f->mapped) {
+		/* the next chunk, unless this one reaches the end of the file */
+		if (f->base + f->end < f->size && map_at(f, cap_off(f), want) < 0)
+			cap_fail(f, "cannot map byte %" PRIu64 " on: %s; try again with more "
+				 "memory free", cap_off(f), strerror(errno));
+		return f->end - f->pos;
+	}
 	if (f->pos) {
 		memmove(f->buf, f->buf + f->pos, f->end - f->pos);
 		f->base += f->pos;
@@ -195,14 +371,17 @@ cap_stream_cut(const struct cap_file *f)
 static int
 setup_stream(struct cap_file *f)
 {
+	if (f->comp == CAP_PLAIN) {
+		posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		if (!(f->flags & PL_CAPTURE_READ) && map_at(f, 0, 0) == 0)
+			return 0;
+	}
 	f->cap = CAP_WINDOW;
 	f->buf = malloc(f->cap);
 	if (f->buf == NULL)
 		return cap_fail(f, "out of memory");
-	if (f->comp == CAP_PLAIN) {
-		posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (f->comp == CAP_PLAIN)
 		return 0;
-	}
 	if (f->comp == CAP_GZIP) {
 		if (inflateInit2(&f->z, 15 + 16) != Z_OK)
 			return cap_fail(f, "cannot start zlib");
@@ -299,8 +478,13 @@ cap_rewind(struct cap_file *f)
 void
 cap_file_close(struct cap_file *f)
 {
-	if (f->fd >= 0 || f->comp != CAP_PLAIN) /* a window of its own (not memory's) */
+	if (f->mapped) {
+		guard_del(f->buf);
+		munmap(f->buf, f->cap);
+		f->mapped = 0;
+	} else if (f->fd >= 0 || f->comp != CAP_PLAIN) { /* a window of its own */
 		free(f->buf);
+	}
 	if (f->z_init)
 		inflateEnd(&f->z);
 	ZSTD_freeDStream(f->zs);

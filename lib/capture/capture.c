@@ -195,8 +195,10 @@ heap_push(struct pl_capture *c, unsigned int i)
 }
 
 static int
-fail_file(struct pl_capture *c, const struct cap_file *f)
+fail_file(struct pl_capture *c, struct cap_file *f)
 {
+	if (f->cut) /* what it read past the cut was zeros: the cut is the error */
+		cap_file_cut(f);
 	snprintf(c->err, sizeof(c->err), "%s: %s", f->name, f->err);
 	c->state = -1;
 	return -1;
@@ -206,6 +208,11 @@ fail_file(struct pl_capture *c, const struct cap_file *f)
 static void
 file_ended(struct pl_capture *c, struct cap_file *f)
 {
+	/* a cut within the last page reads as zeros, without SIGBUS: the size tells */
+	if (unlikely(cap_file_shrank(f))) {
+		fail_file(c, f);
+		return;
+	}
 	if (f->err[0] && c->err[0] == '\0')
 		snprintf(c->err, sizeof(c->err), "%s: %s", f->name, f->err);
 	if (f->state == 0)
@@ -415,6 +422,22 @@ pl_capture_close(struct pl_capture *c)
 
 /* ------------------------------------------------------------------ reading */
 
+/* A file of the capture got shorter while mapped (the SIGBUS handler saw it): fail the
+ * capture. 1 if so, else 0. */
+static int
+cut_check(struct pl_capture *c)
+{
+	unsigned int i;
+
+	cap_cut_seen = 0;
+	for (i = 0; i < c->n; i++)
+		if (c->files[i].cut) {
+			fail_file(c, &c->files[i]);
+			return 1;
+		}
+	return 0;
+}
+
 int
 pl_capture_next(struct pl_capture *c, struct pl_capture_rec *r)
 {
@@ -425,6 +448,8 @@ pl_capture_next(struct pl_capture *c, struct pl_capture_rec *r)
 		c->pending = NULL;
 		advance(c, f);
 	}
+	if (unlikely(cap_cut_seen) && cut_check(c))
+		return -1;
 	if (c->state < 0)
 		return -1;
 	f = top(c);
@@ -652,6 +677,11 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 	}
 	if (i < n) /* still as the pool gave them */
 		rte_mempool_put_bulk(mp, (void **)(pkts + i), n - i);
+	if (unlikely(cap_cut_seen) && cut_check(c)) {
+		/* some may hold zeros read past the cut: the capture fails here */
+		rte_pktmbuf_free_bulk(pkts, i);
+		return 0;
+	}
 	c->delivered += i;
 	c->frame_bytes += bytes;
 	return i;

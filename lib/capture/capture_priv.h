@@ -41,6 +41,9 @@ struct cap_file {
 	uint8_t *buf;
 	size_t cap, pos, end;
 	uint64_t base;
+	/* a plain file read through a mapping (buf: a chunk of it, from file byte base) */
+	int mapped;
+	volatile int cut;           /* the file got shorter while mapped (SIGBUS) */
 	/* compressed input */
 	const uint8_t *in;          /* input chunk (inbuf, or the whole memory buffer) */
 	uint8_t *inbuf;
@@ -73,6 +76,9 @@ int cap_file_open(struct cap_file *f, const char *path, int flags);
 int cap_file_open_mem(struct cap_file *f, const void *buf, size_t len, const char *name,
 		      int flags);
 void cap_file_close(struct cap_file *f);
+int cap_file_cut(struct cap_file *f);
+int cap_file_shrank(struct cap_file *f);
+extern volatile int cap_cut_seen;
 size_t cap_fill(struct cap_file *f, size_t want);
 int cap_rewind(struct cap_file *f);
 uint64_t cap_in_done(const struct cap_file *f);

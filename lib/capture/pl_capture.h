@@ -49,6 +49,7 @@ extern "C" {
 
 /** Open flags. */
 #define PL_CAPTURE_ALLOW_TRUNCATED 0x1 /**< a file cut inside a record ends there, quietly */
+#define PL_CAPTURE_READ 0x2            /**< plain files with read(), not mapped */
 
 /** One record as stored in the file. */
 struct pl_capture_rec {
@@ -86,6 +87,13 @@ struct pl_capture;
  */
 int pl_capture_expand(const char *arg, char **paths, unsigned int *n, unsigned int max,
 		      char *err, size_t errlen);
+
+/**
+ * Bytes of a plain file mapped at a time (rounded up to whole pages; the default, 0 here,
+ * is 64 MiB). Records that straddle two chunks are read whole: the next chunk starts at
+ * the page of the first byte still needed. Tests set small chunks to walk many boundaries.
+ */
+void pl_capture_map_chunk(size_t bytes);
 
 /**
  * Open the input files of one capture and check them as far as their first record: each

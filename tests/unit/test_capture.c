@@ -401,9 +401,10 @@ check_varied(struct rte_mbuf **m, uint16_t n, unsigned int first, const uint32_t
 	}
 }
 
-/* A plain file is read through a window that slides and refills: every record comes out
- * whole and in order, in either byte order, across refills, chained when longer than an
- * mbuf, and one longer than the window itself. */
+/* A plain file is read through a window that slides and refills, mapped (in one chunk, or
+ * in chunks of three pages, smaller than the longest record) or read(): every record comes
+ * out whole and in order, in either byte order, across refills and chunk boundaries,
+ * chained when longer than an mbuf, and one longer than the window itself. */
 static void
 test_plain_file_streams_every_record_whole(void **state)
 {
@@ -420,12 +421,15 @@ test_plain_file_streams_every_record_whole(void **state)
 	(void)state;
 	assert_non_null(mp);
 	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
-	for (be = 0; be < 2; be++) {
+	for (be = 0; be < 6; be++) {
 		size_t size;
-		const char *path = write_varied(N, be, lens, &size);
-		struct pl_capture *c = pl_capture_open(&path, 1, 0, err, sizeof(err));
+		const char *path = write_varied(N, be & 1, lens, &size);
+		struct pl_capture *c;
 		unsigned int got = 0;
 		uint16_t n;
+
+		pl_capture_map_chunk(be >> 1 == 1 ? 3 * 4096 : 0);
+		c = pl_capture_open(&path, 1, be >> 1 == 2 ? PL_CAPTURE_READ : 0, err, sizeof(err));
 
 		if (c == NULL)
 			fail_msg("%s", err);
@@ -441,6 +445,72 @@ test_plain_file_streams_every_record_whole(void **state)
 		pl_capture_close(c);
 		unlink(path);
 	}
+	pl_capture_map_chunk(0);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
+/* A file that another program cuts shorter while it is mapped (a capture rewritten in
+ * place): the pages past its new end would raise SIGBUS; the reader instead stops the
+ * capture with one line that says so and loses no mbuf; the frames before the cut come out
+ * as they were. With the file in one chunk and in chunks of three pages (mapped after the
+ * cut too), and cut inside the last page (no SIGBUS: read as zeros, found by the size). */
+static void
+test_a_file_cut_while_mapped_is_refused_not_a_crash(void **state)
+{
+	enum { N = 3000 };
+	static uint32_t lens[N];
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("capcut", 512, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct rte_mbuf *m[32];
+	char err[512];
+	int small, off;
+	uint64_t flag;
+
+	(void)state;
+	assert_non_null(mp);
+	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
+	for (small = 0; small < 3; small++) {
+		size_t size, cut;
+		uint64_t at = 24;
+		unsigned int whole = 0;
+		const char *path = write_varied(N, 0, lens, &size);
+		struct pl_capture *c;
+		unsigned int got = 0;
+		uint16_t n;
+		int fd;
+
+		cut = small == 2 ? size - 100 : size / 3;
+		while (whole < N && at + 16 + lens[whole] <= cut)
+			at += 16 + lens[whole++];
+		pl_capture_map_chunk(small == 1 ? 3 * 4096 : 0);
+		c = pl_capture_open(&path, 1, 0, err, sizeof(err));
+		if (c == NULL)
+			fail_msg("%s", err);
+		n = pl_capture_burst(c, mp, m, 32);
+		assert_int_equal(n, 32);
+		check_varied(m, n, 0, lens, off);
+		got += n;
+		rte_pktmbuf_free_bulk(m, n);
+		fd = open(path, O_WRONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(ftruncate(fd, (off_t)cut), 0);
+		close(fd);
+		while ((n = pl_capture_burst(c, mp, m, 32)) > 0) {
+			/* the records whole before the cut are as written */
+			check_varied(m, RTE_MIN(n, (uint16_t)(whole > got ? whole - got : 0)), got,
+				     lens, off);
+			got += n;
+			rte_pktmbuf_free_bulk(m, n);
+		}
+		assert_int_equal(pl_capture_done(c), -1);
+		if (strstr(pl_capture_error(c), "got shorter while being read") == NULL ||
+		    strchr(pl_capture_error(c), '\n') != NULL)
+			fail_msg("'%s'", pl_capture_error(c));
+		pl_capture_close(c);
+		unlink(path);
+	}
+	pl_capture_map_chunk(0);
 	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 	rte_mempool_free(mp);
 }
@@ -514,6 +584,7 @@ main(void)
 		cmocka_unit_test(test_burst_fills_mbufs_with_frames_and_time),
 		cmocka_unit_test(test_burst_mbufs_from_a_used_pool_are_set_as_received),
 		cmocka_unit_test(test_plain_file_streams_every_record_whole),
+		cmocka_unit_test(test_a_file_cut_while_mapped_is_refused_not_a_crash),
 		cmocka_unit_test(test_damage_in_a_file_stops_the_reader_where_it_is),
 	};
 
