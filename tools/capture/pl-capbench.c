@@ -8,6 +8,7 @@
  *   ring     the same bursts handed through an ethdev first: enqueued on a net_ring port's
  *            RX ring (rte_eth_from_rings) and received with rte_eth_rx_burst, the extra hop
  *            a reader behind an ethdev costs the RX lcore
+ *   read     copy, the plain file read() into a 256 KiB window instead of mapped
  *   next     records one by one (pl_capture_next), copied into mbufs allocated in bulk
  *   extbuf   records one by one, mbufs attached as external buffers over the reader's
  *            window (no copy), one shared-info reference taken per mbuf as the attach
@@ -43,10 +44,10 @@ no_free(void *addr, void *opaque)
 }
 
 static struct pl_capture *
-open_file(const char *path)
+open_file(const char *path, int flags)
 {
 	char err[512];
-	struct pl_capture *c = pl_capture_open(&path, 1, 0, err, sizeof(err));
+	struct pl_capture *c = pl_capture_open(&path, 1, flags, err, sizeof(err));
 
 	if (c == NULL) {
 		fprintf(stderr, "pl-capbench: %s\n", err);
@@ -60,7 +61,7 @@ static uint64_t
 pass(const char *path, const char *mode, uint64_t *cycles)
 {
 	uint64_t n = 0, t0 = rte_rdtsc(); /* opening counts: it may read ahead */
-	struct pl_capture *c = open_file(path);
+	struct pl_capture *c = open_file(path, strcmp(mode, "read") == 0 ? PL_CAPTURE_READ : 0);
 	struct rte_mbuf *pkts[BURST], *got[BURST];
 	struct rte_mbuf_ext_shared_info shinfo = { .free_cb = no_free };
 	int by_record = strcmp(mode, "next") == 0 || strcmp(mode, "extbuf") == 0;
@@ -114,7 +115,7 @@ main(int argc, char **argv)
 {
 	char *eal[] = { "pl-capbench", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 			"--no-telemetry", "--log-level=error", "-l", "0", NULL };
-	const char *modes[8], *all[] = { "copy", "ring", "next", "extbuf" };
+	const char *modes[8], *all[] = { "copy", "read", "ring", "next", "extbuf" };
 	unsigned int nm = 0, rounds = 3, i, r;
 	const char *path = NULL;
 
@@ -127,11 +128,11 @@ main(int argc, char **argv)
 			modes[nm++] = argv[i];
 	}
 	if (path == NULL) {
-		fprintf(stderr, "usage: pl-capbench FILE [copy|ring|next|extbuf ...] [--rounds N]\n");
+		fprintf(stderr, "usage: pl-capbench FILE [copy|read|ring|next|extbuf ...] [--rounds N]\n");
 		return 2;
 	}
 	if (nm == 0)
-		for (nm = 0; nm < 4; nm++)
+		for (nm = 0; nm < RTE_DIM(all); nm++)
 			modes[nm] = all[nm];
 	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
 		return 1;
