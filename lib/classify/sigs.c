@@ -1353,8 +1353,13 @@ region_hit(struct digit_scan *w, const uint8_t *b, uint32_t len, uint32_t base)
 				while (off + 192 <= len && all_digits64(b + off + 128))
 					off += 64;
 		} else {
-			starts = cur != 0 ? long_run_starts(cur, next) : 0;
-			if (piece_hit(w, cur & ~long_run_bits(prev_starts, starts), base + off))
+			/* a run of 20 starting here has its digits in this piece and the next:
+			 * with fewer than 20 between them none starts here (most pieces) */
+			starts = cur != 0 && __builtin_popcountll(cur) +
+				 __builtin_popcountll(next) >= CARD_MAX_DIGITS + 1 ?
+				 long_run_starts(cur, next) : 0;
+			if (piece_hit(w, (prev_starts | starts) ?
+				      cur & ~long_run_bits(prev_starts, starts) : cur, base + off))
 				return 1;
 		}
 		prev_starts = starts;

@@ -529,10 +529,13 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 		c.tail = d->tail;
 		c.tail_len = d->tail_len;
 		m = p->s->sdb != NULL ? main_takes(p->s, d, data, n) : 0;
+		/* a TLS record is scanned for its handshake signature only: what the card
+		 * stream would find in it is dropped below, and the flow's scan ends with it */
 		if ((m > 0 &&
 		     hs_scan_stream(stream_of(p, idx, dir, STREAM_MAIN), (const char *)data, m, 0,
 				    scratch, pl_sigs_on_match, &c) != HS_SUCCESS) ||
-		    (p->s->csdb != NULL && card_feed(p, idx, dir, scratch, &c) != HS_SUCCESS))
+		    (p->s->csdb != NULL && !tls &&
+		     card_feed(p, idx, dir, scratch, &c) != HS_SUCCESS))
 			err = 1;
 		tail_push(d, data, n);
 		d->scanned += n;
