@@ -29,6 +29,7 @@
 static struct pl_port capture_port = {
 	.hw_time = 1,
 	.ts_scale = 1,
+	.demote = 1, /* the reader wrote every byte of each frame on this lcore */
 	.name = "capture",
 };
 

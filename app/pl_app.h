@@ -122,6 +122,7 @@ struct pl_port {
 	int use_nic_hash;          /* the NIC's RSS hash is symmetric: use it */
 	int hw_time;               /* mbufs carry capture timestamps */
 	uint32_t ts_scale;         /* ... in units of this many ns */
+	int demote;                /* this lcore wrote the frames: hand their lines to L3 */
 	struct pl_profile prof;
 	char name[64];
 	int stopped;               /* console `port stop`: RX lcores skip the port */
