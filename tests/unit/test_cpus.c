@@ -3,14 +3,18 @@
  * Unit test of app/cpus.c: the answers a static EAL gets to "is CPU n there" and "on which
  * NUMA node" from one reading of sysfs are, for every lcore id the EAL asks about and some
  * beyond, the EAL's own (its path lookups); and the CPU-list parser (app/cpulist.c) takes
- * what the kernel writes and the lcore options' lists, and refuses the rest. No EAL is
- * needed.
+ * what the kernel writes and the lcore options' lists, and refuses the rest. The last test
+ * starts an EAL with two lcores on one CPU: the wait for the lcores (rte_eal_init()'s, and
+ * one after a launch) returns once every lcore is back, with its result.
  */
 #include <sched.h>
 #include <stdint.h>
 
 #include <rte_config.h>
 #include <rte_cpuflags.h>
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
 
 #include "pl_app.h"
 #include "pl_test.h"
@@ -102,6 +106,46 @@ test_cpu_lists(void **state)
 	assert_int_equal(pl_cpulist_parse("1-128", '\0', 128, NULL), -2);
 }
 
+static volatile int lcore_ran;
+
+static int
+lcore_work(void *arg)
+{
+	volatile unsigned long spin = 0;
+
+	/* long enough that the wait finds it running, on the CPU the waiter shares */
+	while (spin < 20000000ul)
+		spin++;
+	lcore_ran = 1;
+	return (int)(uintptr_t)arg;
+}
+
+static void
+test_wait_for_lcores_sharing_a_cpu(void **state)
+{
+	char prefix[64];
+	char *argv[] = {
+		(char *)"pltest", (char *)"--no-huge", (char *)"-m", (char *)"64",
+		(char *)"--no-pci", (char *)"--no-shconf", prefix, (char *)"--log-level=error",
+		(char *)"--lcores", (char *)"0@0,1@0", (char *)"--main-lcore", (char *)"0", NULL,
+	};
+	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
+
+	(void)state;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=pltest-cpus-%d", (int)getpid());
+	atexit(pl_test_eal_dir_remove);
+	/* its own wait for the lcores comes to the wrap */
+	assert_true(rte_eal_init(argc, argv) >= 0);
+	snprintf(pl_test_eal_dir, sizeof(pl_test_eal_dir), "%s", rte_eal_get_runtime_dir());
+	assert_int_equal(rte_eal_get_lcore_state(1), WAIT);
+	assert_int_equal(rte_eal_remote_launch(lcore_work, (void *)(uintptr_t)42, 1), 0);
+	rte_eal_mp_wait_lcore();
+	assert_int_equal(lcore_ran, 1);
+	assert_int_equal(rte_eal_get_lcore_state(1), WAIT);
+	assert_int_equal(rte_eal_wait_lcore(1), 42);
+	rte_eal_cleanup();
+}
+
 int
 main(void)
 {
@@ -109,6 +153,7 @@ main(void)
 		cmocka_unit_test(test_answers_are_the_eals),
 		cmocka_unit_test(test_cpu_flags_are_the_eals),
 		cmocka_unit_test(test_cpu_lists),
+		cmocka_unit_test(test_wait_for_lcores_sharing_a_cpu),
 	};
 
 	return cmocka_run_group_tests_name("cpus", tests, NULL, NULL);
