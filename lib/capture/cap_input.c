@@ -5,7 +5,7 @@
  * the window with read(), a gzip or zstd file is decompressed into it, so no capture ever
  * sits whole in memory. A capture held in memory (tests, fuzzing) is its own window.
  *
- * A plain file is mapped a chunk at a time (64 MiB) and its chunk is the window: the
+ * A plain file is mapped a chunk at a time (16 MiB) and its chunk is the window: the
  * records are copied into mbufs straight from the page cache, with no read() copy before
  * (docs/architecture.md, "The offline source"). A file cut shorter by another program
  * while it is mapped would raise SIGBUS on the pages past its new end; the handler below
@@ -28,7 +28,7 @@
 
 #define CAP_WINDOW (256u << 10)   /* bytes held at a time (grows for a longer block) */
 #define CAP_IN_CHUNK (256u << 10) /* compressed bytes read at a time */
-#define CAP_MAP_CHUNK (64u << 20) /* bytes of a plain file mapped at a time */
+#define CAP_MAP_CHUNK (16u << 20) /* bytes of a plain file mapped at a time */
 #define CAP_GUARDS 64             /* mappings watched for SIGBUS at once */
 
 static size_t map_chunk = CAP_MAP_CHUNK;

@@ -90,7 +90,7 @@ int pl_capture_expand(const char *arg, char **paths, unsigned int *n, unsigned i
 
 /**
  * Bytes of a plain file mapped at a time (rounded up to whole pages; the default, 0 here,
- * is 64 MiB). Records that straddle two chunks are read whole: the next chunk starts at
+ * is 16 MiB). Records that straddle two chunks are read whole: the next chunk starts at
  * the page of the first byte still needed. Tests set small chunks to walk many boundaries.
  */
 void pl_capture_map_chunk(size_t bytes);
