@@ -111,12 +111,13 @@ guard_add(struct cap_file *f, uint8_t *p, size_t len)
 			return -1;
 	}
 	for (i = 0; i < CAP_GUARDS; i++) {
-		uint8_t *none = NULL;
+		struct cap_file *none = NULL;
 
 		if (guard[i].lo != NULL || guard[i].f != NULL)
 			continue;
-		if (!__atomic_compare_exchange_n(&guard[i].f, (struct cap_file **)&none, f, 0,
-						 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		/* the slot is taken by setting its file; its range is set after */
+		if (!__atomic_compare_exchange_n(&guard[i].f, &none, f, 0, __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED))
 			continue;
 		guard[i].hi = p + len;
 		__atomic_store_n(&guard[i].lo, p, __ATOMIC_RELEASE);
