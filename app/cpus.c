@@ -43,8 +43,6 @@
 #include <rte_common.h>
 #include <rte_config.h>
 #include <rte_cpuflags.h>
-#include <rte_launch.h>
-#include <rte_lcore.h>
 
 #include "pl_app.h"
 
@@ -169,10 +167,6 @@ void __wrap_rte_eal_mp_wait_lcore(void);
 void
 __wrap_rte_eal_mp_wait_lcore(void)
 {
-	unsigned int lc;
-
-	RTE_LCORE_FOREACH_WORKER(lc)
-		while (rte_eal_get_lcore_state(lc) == RUNNING)
-			sched_yield();
+	pl_lcores_yield_until_back();
 	__real_rte_eal_mp_wait_lcore();
 }

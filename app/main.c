@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,7 +508,6 @@ main(int argc, char **argv)
 	struct pl_snapshot *fin = NULL;
 	char *eal[32], err[256];
 	int i, sep = -1, rc, exit_code = 0;
-	unsigned int lc;
 
 	mark(PL_MARK_MAIN);
 	atexit(eal_dir_remove); /* before rte_eal_init(): run after the EAL's own handlers */
@@ -708,14 +706,8 @@ main(int argc, char **argv)
 	mark(PL_MARK_LAUNCH);
 	pl_stats_loop(app);
 	app->rx_stop = 1;
-	RTE_LCORE_FOREACH_WORKER(lc) {
-		/* A lcore that shares this CPU (a worker beside the main lcore on a small
-		 * machine) needs the CPU to return: rte_eal_wait_lcore() spins, which holds it
-		 * until the scheduler preempts this thread (milliseconds). Yield instead. */
-		while (rte_eal_get_lcore_state(lc) == RUNNING)
-			sched_yield();
-		rte_eal_wait_lcore(lc);
-	}
+	pl_lcores_yield_until_back();
+	rte_eal_mp_wait_lcore();
 	if (app->done_fd >= 0) {
 		close(app->done_fd);
 		app->done_fd = -1;

@@ -11,6 +11,8 @@
 #include <sched.h>
 #include <stdint.h>
 #include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -332,6 +334,23 @@ pl_now_ns(const struct pl_app *app)
 	uint64_t d = rte_rdtsc() - app->tsc_base;
 
 	return app->wall_base_ns + (uint64_t)((double)d * 1e9 / (double)app->tsc_hz);
+}
+
+/*
+ * Yield the CPU until every worker lcore has returned from what it was launched with. The
+ * EAL's waits (rte_eal_wait_lcore(), rte_eal_mp_wait_lcore()) spin, and a lcore that shares
+ * this thread's CPU (a worker beside the main lcore on a small machine) needs that CPU to
+ * return: the spin would hold it until the scheduler preempts this thread (milliseconds).
+ * Call before the EAL's wait, which then finds every lcore back.
+ */
+static inline void
+pl_lcores_yield_until_back(void)
+{
+	unsigned int lc;
+
+	RTE_LCORE_FOREACH_WORKER(lc)
+		while (rte_eal_get_lcore_state(lc) == RUNNING)
+			sched_yield();
 }
 
 /* Send what is buffered toward a port; frames the queue refuses are freed and counted. */

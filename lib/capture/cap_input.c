@@ -139,6 +139,15 @@ guard_del(const uint8_t *p)
 		}
 }
 
+/* Stop watching and unmap the chunk a file holds. */
+static void
+map_drop(struct cap_file *f)
+{
+	guard_del(f->buf);
+	munmap(f->buf, f->cap);
+	f->mapped = 0;
+}
+
 /*
  * Map the chunk of a plain file that starts at the page of file byte @p at and holds at
  * least @p want bytes from it (less at the end of the file); the window is that chunk.
@@ -160,10 +169,8 @@ map_at(struct cap_file *f, uint64_t at, size_t want)
 		return -1;
 	}
 	madvise(p, len, MADV_SEQUENTIAL);
-	if (f->mapped) {
-		guard_del(f->buf);
-		munmap(f->buf, f->cap);
-	}
+	if (f->mapped)
+		map_drop(f);
 	f->mapped = 1;
 	f->buf = p;
 	f->cap = f->end = len;
@@ -479,13 +486,10 @@ cap_rewind(struct cap_file *f)
 void
 cap_file_close(struct cap_file *f)
 {
-	if (f->mapped) {
-		guard_del(f->buf);
-		munmap(f->buf, f->cap);
-		f->mapped = 0;
-	} else if (f->fd >= 0 || f->comp != CAP_PLAIN) { /* a window of its own */
+	if (f->mapped)
+		map_drop(f);
+	else if (f->fd >= 0 || f->comp != CAP_PLAIN) /* a window of its own */
 		free(f->buf);
-	}
 	if (f->z_init)
 		inflateEnd(&f->z);
 	ZSTD_freeDStream(f->zs);

@@ -32,17 +32,19 @@ pl_test_eal_dir_remove(void)
 }
 
 /*
- * Start the EAL for test program @p name: no hugepages, no PCI, no shared config, one lcore,
- * a file prefix unique to this process. Returns 0 or -1 (cmocka group setup convention).
+ * Start the EAL for test program @p name on the lcores @p lcores (the EAL's --lcores form,
+ * lcore 0 the main one): no hugepages, no PCI, no shared config, a file prefix unique to
+ * this process, its runtime folder removed at exit. Returns 0 or -1.
  */
 static inline int
-pl_test_eal_init(const char *name)
+pl_test_eal_start(const char *name, const char *lcores)
 {
 	char prefix[64];
 	char *argv[] = {
 		(char *)"pltest", (char *)"--no-huge", (char *)"-m", (char *)"256",
 		(char *)"--no-pci", (char *)"--no-shconf", prefix, (char *)"--log-level=error",
-		(char *)"-l", (char *)"0", NULL,
+		(char *)"--lcores", (char *)(uintptr_t)lcores, (char *)"--main-lcore", (char *)"0",
+		NULL,
 	};
 	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
 
@@ -55,6 +57,13 @@ pl_test_eal_init(const char *name)
 	}
 	snprintf(pl_test_eal_dir, sizeof(pl_test_eal_dir), "%s", rte_eal_get_runtime_dir());
 	return 0;
+}
+
+/* The EAL for test program @p name on one lcore (cmocka group setup convention). */
+static inline int
+pl_test_eal_init(const char *name)
+{
+	return pl_test_eal_start(name, "0");
 }
 
 /* A frame under construction. */

@@ -123,20 +123,9 @@ lcore_work(void *arg)
 static void
 test_wait_for_lcores_sharing_a_cpu(void **state)
 {
-	char prefix[64];
-	char *argv[] = {
-		(char *)"pltest", (char *)"--no-huge", (char *)"-m", (char *)"64",
-		(char *)"--no-pci", (char *)"--no-shconf", prefix, (char *)"--log-level=error",
-		(char *)"--lcores", (char *)"0@0,1@0", (char *)"--main-lcore", (char *)"0", NULL,
-	};
-	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
-
 	(void)state;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=pltest-cpus-%d", (int)getpid());
-	atexit(pl_test_eal_dir_remove);
-	/* its own wait for the lcores comes to the wrap */
-	assert_true(rte_eal_init(argc, argv) >= 0);
-	snprintf(pl_test_eal_dir, sizeof(pl_test_eal_dir), "%s", rte_eal_get_runtime_dir());
+	/* two lcores on CPU 0; the EAL's own wait for them comes to the wrap */
+	assert_int_equal(pl_test_eal_start("cpus", "0@0,1@0"), 0);
 	assert_int_equal(rte_eal_get_lcore_state(1), WAIT);
 	assert_int_equal(rte_eal_remote_launch(lcore_work, (void *)(uintptr_t)42, 1), 0);
 	rte_eal_mp_wait_lcore();
