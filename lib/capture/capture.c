@@ -197,7 +197,10 @@ heap_push(struct pl_capture *c, unsigned int i)
 static int
 fail_file(struct pl_capture *c, struct cap_file *f)
 {
-	if (f->cut) /* what it read past the cut was zeros: the cut is the error */
+	/* A file cut shorter while mapped reads past its new end as zeros (SIGBUS handled),
+	 * or, while the kernel is still dropping the pages of a file just written, as zeros
+	 * and stale data without a signal: what looks like damage then is the cut. */
+	if (cap_file_shrank(f))
 		cap_file_cut(f);
 	snprintf(c->err, sizeof(c->err), "%s: %s", f->name, f->err);
 	c->state = -1;

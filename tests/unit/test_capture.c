@@ -454,7 +454,8 @@ test_plain_file_streams_every_record_whole(void **state)
  * place): the pages past its new end would raise SIGBUS; the reader instead stops the
  * capture with one line that says so and loses no mbuf; the frames before the cut come out
  * as they were. With the file in one chunk and in chunks of three pages (mapped after the
- * cut too), and cut inside the last page (no SIGBUS: read as zeros, found by the size). */
+ * cut too), cut inside the last page (no SIGBUS: read as zeros, found by the size), and
+ * cut then written on with other bytes (what the reader takes for damage is the cut). */
 static void
 test_a_file_cut_while_mapped_is_refused_not_a_crash(void **state)
 {
@@ -470,7 +471,7 @@ test_a_file_cut_while_mapped_is_refused_not_a_crash(void **state)
 	(void)state;
 	assert_non_null(mp);
 	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
-	for (small = 0; small < 3; small++) {
+	for (small = 0; small < 4; small++) {
 		size_t size, cut;
 		uint64_t at = 24;
 		unsigned int whole = 0;
@@ -495,6 +496,14 @@ test_a_file_cut_while_mapped_is_refused_not_a_crash(void **state)
 		fd = open(path, O_WRONLY);
 		assert_true(fd >= 0);
 		assert_int_equal(ftruncate(fd, (off_t)cut), 0);
+		if (small == 3) {
+			/* bytes that claim impossible record lengths, up to half the size */
+			static uint8_t junk[4096];
+
+			memset(junk, 0x7f, sizeof(junk));
+			while ((size_t)lseek(fd, 0, SEEK_END) < size / 2)
+				assert_int_equal(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+		}
 		close(fd);
 		while ((n = pl_capture_burst(c, mp, m, 32)) > 0) {
 			/* the records whole before the cut are as written */
