@@ -2,19 +2,22 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The benchmark tools still work (functionally; no timing is checked: figures are taken by
 # hand, docs/benchmarking.md): pl-bench-worker reports every stage and the scanned share,
-# with and without --new-flows; bench.py measures testpmd and portlens on a net_pcap source
+# with and without --new-flows; pl-bench-pipe runs the bare pipeline and the run-to-completion
+# loop and gives every mbuf back; bench.py measures testpmd, the bare pipeline and portlens on
+# a net_pcap source
 # and rejects a bad source (with --on-cpu, both programs' RX lcores' on-CPU cycles, where
 # perf is installed); targets.py rejects bad options; pl-zeroloss.py's own checks pass
 # without pktgen. (bench.py's
 # memif source is left to the benchmark runs: its busy generator on a loaded 2-CPU CI machine
 # makes a flaky test.)
-# usage: test_bench_tools.sh PORTLENS PL_GEN PL_BENCH_WORKER SOURCE_ROOT
+# usage: test_bench_tools.sh PORTLENS PL_GEN PL_BENCH_WORKER SOURCE_ROOT PL_BENCH_PIPE
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 portlens=$1
 plgen=$2
 bench=$3
 root=$4
+pipe=$5
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$plgen" --mix finmark --count 4000 --seed 7 --out "$tmp/f.pcap" >/dev/null
@@ -42,6 +45,36 @@ print(all(c[k] > 0 for k in $stages) and d['nic_hash'] is True)" "$tmp/h.json")"
 rc=0
 "$bench" --pcap "$tmp/f.pcap" --rounds 1 >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "pl-bench-worker: a bad option exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "rounds >= 2" "$tmp/e.txt" && echo True || echo False)"
+
+# ---- pl-bench-pipe ----
+# three lcores on whatever CPUs there are: main, RX lcore, sink (its own file prefix and no
+# hugepages, so it runs beside other tests)
+pipe_eal=(--lcores "0@0,1@$(($(nproc) - 1)),2@0" --main-lcore 0 --no-huge -m 512 --no-pci
+	--no-shconf --log-level=error --file-prefix "plbp$$"
+	--vdev "net_pcap0,rx_pcap=$tmp/f.pcap,infinite_rx=1")
+for mode in "pipe --rx-read --sink-read" "pipe" "rtc --rx-read"; do
+	rc=0
+	# shellcheck disable=SC2086
+	"$pipe" "${pipe_eal[@]}" -- --mode $mode --seconds 1 --warmup 1 --mbufs 16384 --json \
+		>"$tmp/p.json" 2>"$tmp/p.err" || rc=$?
+	check "pl-bench-pipe --mode $mode: packets through, cycles counted, every mbuf back" \
+		"$(python3 -c "
+import json,sys; d=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+pipe = d['mode'] == 'pipe'
+print(sys.argv[2] == '0' and d['mpps'] > 0 and d['rx_cycles_per_packet'] > 0 and
+      (d['sink_cycles_per_packet'] > 0) == pipe and d['mbufs_back'] == d['mbufs'] == 16384 and
+      0 <= d['rx_drops'] <= 1 and (pipe or d['rx_drops'] == 0))" "$tmp/p.json" "$rc" \
+		2>/dev/null || echo False)"
+	[ "$fail" -eq 0 ] || cat "$tmp/p.json" "$tmp/p.err"
+done
+rc=0
+"$pipe" "${pipe_eal[@]}" -- --mode fast >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "pl-bench-pipe: a bad mode exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "expected pipe or rtc" "$tmp/e.txt" && echo True || echo False)"
+rc=0
+"$pipe" --lcores 0@0,1@0 --no-huge -m 512 --no-pci --no-shconf --log-level=error \
+	--file-prefix "plbq$$" --vdev "net_pcap0,rx_pcap=$tmp/f.pcap,infinite_rx=1" -- \
+	--mode pipe >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "pl-bench-pipe: a pipeline without a sink lcore exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "two more (pipe)" "$tmp/e.txt" && echo True || echo False)"
 
 # ---- bench.py (testpmd from Debian's dpdk-dev) ----
 if command -v dpdk-testpmd >/dev/null; then
@@ -73,12 +106,16 @@ print(len(r) == 2 and all(x['mpps'] > 0 for x in r) and r[1]['rx_cycles_per_pack
 		python3 "$root/tools/bench/bench.py" --source "pcap:$tmp/f.pcap" --rx 1 --workers 1 \
 			--cpus "0-$((cpus - 1))" --seconds 6 --portlens "$portlens" --rx-target --on-cpu \
 			--json "$tmp/o.json" >"$tmp/o.txt" 2>&1 || true
-		check "bench.py --rx-target --on-cpu: testpmd rxonly and portlens, on-CPU cycles of each" \
+		check "bench.py --rx-target --on-cpu: testpmd rxonly, the bare pipeline and portlens, on-CPU cycles of testpmd and portlens, portlens's distance to the bare pipeline" \
 			"$(python3 -c "
 import json,sys; r=json.load(open(sys.argv[1]))['results']
-print(len(r) == 2 and all(x['rx_on_cpu_cycles_per_packet'] > 0 for x in r) and
-      r[1]['rx_on_cpu_minus_rxonly'] == r[1]['rx_on_cpu_cycles_per_packet'] -
-      r[0]['rx_on_cpu_cycles_per_packet'])" "$tmp/o.json" 2>/dev/null || echo False)"
+print([x['run'] for x in r][:2] == ['testpmd rxonly', 'bare pipeline'] and len(r) == 3 and
+      all(r[i]['rx_on_cpu_cycles_per_packet'] > 0 for i in (0, 2)) and
+      r[1]['mpps'] > 0 and r[1]['rx_cycles_per_packet'] > 0 and
+      r[2]['rx_on_cpu_minus_rxonly'] == r[2]['rx_on_cpu_cycles_per_packet'] -
+      r[0]['rx_on_cpu_cycles_per_packet'] and
+      r[2]['rx_minus_pipe'] == r[2]['rx_cycles_per_packet'] - r[1]['rx_cycles_per_packet'])" \
+			"$tmp/o.json" 2>/dev/null || echo False)"
 		[ "$fail" -eq 0 ] || cat "$tmp/o.txt"
 	else
 		echo "skip: bench.py --on-cpu (no perf)"

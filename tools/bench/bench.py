@@ -12,6 +12,12 @@ is +40 with the software hash). The RX lcore's cycles include frames dropped on 
 (their arrival statistics and free): with fewer worker CPUs than the traffic needs, read the
 figure with the drops in the JSON (rx_drops) in mind.
 
+With --rx-target and one RX lcore, the bare pipeline runs too (pl-bench-pipe, DPDK alone: an
+RX lcore that reads each frame's first line and enqueues it on a ring, an lcore that reads it
+and frees it), on the same source, pool size and CPUs: the RX lcore's floor in any design that
+hands packets from one lcore to another. "RX-rxonly" on its row is what the hand-over alone
+costs on the source; each portlens row's distance to it is printed below the table.
+
 memif: a generator, dpdk-testpmd in txonly mode (64-byte frames, --txonly-multi-flow: many
 flows) on its own CPUs (--gen-cpus), is the memif server of R interfaces; the measured
 program is the client of each, started once the server's sockets exist and stopped before
@@ -290,7 +296,9 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
     n = 1 + rx + workers
     cfg = os.path.join(tmp, "bench.yaml")
     with open(cfg, "w") as f:
-        f.write("scan:\n  budget: %d\n" % (65536 if scan else 0))
+        # scanning off as every build reads it (scan.packets 0 predates scan.budget), so
+        # that an older build can be measured with the same command (targets.py --before)
+        f.write("scan:\n  budget: 65536\n" if scan else "scan:\n  packets: 0\n")
     jl = os.path.join(tmp, "bench.jsonl")
     if os.path.exists(jl):
         os.unlink(jl)
@@ -343,6 +351,28 @@ def run_portlens(portlens, source, rx, workers, scan, seconds, cpus, gen_cpus, t
             snaps.append(json.loads(line))
     rx_pkts = [(d["wall_ns"] / 1e9, lcore_sums(d, "rx")[1]) for d in snaps]
     return steady(snaps) + (on_cpu_cycles(oncpu, rx_pkts, tsc_hz()),)
+
+
+def run_pipe(pipe, source, seconds, cpus, tmp):
+    """The bare pipeline (pl-bench-pipe: RX lcore -> ring -> an lcore that reads each
+    frame's first line and frees it; the RX lcore reads the first line too) on the same
+    source, pool size and CPUs: the RX lcore's floor in any design that hands packets to
+    another lcore. Returns its rate and RX cycles a packet (busy polls, as portlens's)."""
+    cmd = ([pipe, "--lcores", lcores_arg(3, cpus), "--main-lcore", "0",
+            "--file-prefix", "plb-pp-%d" % os.getpid()] +
+           eal_memory(pool_size(source, 1)) + EAL_COMMON + vdevs(source, 1, tmp) +
+           ["--", "--mode", "pipe", "--rx-read", "--sink-read", "--seconds", str(seconds),
+            "--mbufs", str(pool_size(source, 1)), "--json"])
+    res = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                         timeout=seconds + START_LIMIT)
+    for line in res.stdout.splitlines():
+        if line.startswith("{"):
+            r = json.loads(line)
+            return r["mpps"] * 1e6, r["rx_cycles_per_packet"], r["sink_cycles_per_packet"], \
+                r["rx_drops"]
+    print("bench.py: pl-bench-pipe gave no result: %s\n%s" % (" ".join(cmd), res.stderr),
+          file=sys.stderr)
+    return 0.0, 0.0, 0.0, 0.0
 
 
 def snapshots(path):
@@ -420,6 +450,10 @@ def main():
     ap.add_argument("--gen-cpus", default=None,
                     help="CPUs of the memif generator (default: the last rx + 1 CPUs)")
     ap.add_argument("--portlens", default="build/app/portlens")
+    ap.add_argument("--pipe", default=None,
+                    help="pl-bench-pipe (default: beside --portlens's build, "
+                         "tools/bench/pl-bench-pipe); with --rx-target and --rx 1, the bare "
+                         "pipeline runs on the same source and CPUs")
     ap.add_argument("--json")
     ap.add_argument("--on-cpu", action="store_true",
                     help="also the RX lcores' on-CPU cycles a packet (perf record -e "
@@ -436,6 +470,9 @@ def main():
                                                os.path.exists(s[5:])):
             ap.error("--source %s: expected null, memif or pcap:FILE (existing)" % s)
     cpus = cpu_list(a.cpus)
+    pipe = a.pipe or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
+        a.portlens))), "tools", "bench", "pl-bench-pipe")
+    with_pipe = a.rx_target and a.rx == 1 and os.access(pipe, os.X_OK)
     gen_cpus = (cpu_list(a.gen_cpus) if a.gen_cpus else
                 list(range(os.cpu_count()))[-(a.rx + 1):])
     hz = tsc_hz()
@@ -447,6 +484,10 @@ def main():
             # testpmd's cycles a packet on each forwarding core: R cores share the rate
             base_c = a.rx * hz / base if base else 0
             rows = [("testpmd rxonly", base, base_c, 0, 0, base_on)]
+            pipe_c = 0
+            if with_pipe:
+                pps, pipe_c, sink_c, drops = run_pipe(pipe, src, a.seconds, cpus, tmp)
+                rows.append(("bare pipeline", pps, pipe_c, sink_c, drops, 0))
             if not a.rx_target:
                 io, io_on = run_testpmd(src, "io", a.rx, a.seconds, cpus, gen_cpus, tmp,
                                         a.on_cpu)
@@ -459,11 +500,13 @@ def main():
                                                              "on" if scan else "off"),
                              pps, rxc, wkc, drops, rx_on))
             for name, pps, c_rx, c_wk, drops, c_on in rows:
-                pl = name.startswith("portlens")
+                pl = name.startswith("portlens") or name == "bare pipeline"
                 results.append({"source": src, "run": name, "mpps": pps / 1e6,
                                 "rx_cycles_per_packet": c_rx,
                                 "worker_cycles_per_packet": c_wk,
                                 "rx_minus_rxonly": c_rx - base_c if pl and base_c else 0,
+                                "rx_minus_pipe": (c_rx - pipe_c if pl and pipe_c and
+                                                  name != "bare pipeline" else 0),
                                 "rx_drops": drops,
                                 "ratio_to_rxonly": pps / base if base else 0,
                                 "rx_on_cpu_cycles_per_packet": c_on,
@@ -474,7 +517,7 @@ def main():
                                                       " %8s %10s" % ("on-CPU", "on-rxonly")
                                                       if a.on_cpu else ""))
     for r in results:
-        pl = r["run"].startswith("portlens")
+        pl = r["run"].startswith("portlens") or r["run"] == "bare pipeline"
         print("%-28s %-26s %8.2f %8.0f %8s %10s %7s %6.2f%s" % (
             r["source"][-28:], r["run"], r["mpps"], r["rx_cycles_per_packet"],
             "%.0f" % r["worker_cycles_per_packet"] if pl else "",
@@ -486,6 +529,10 @@ def main():
     print("TSC %.2f GHz; testpmd's cycles per packet: the clock over its rate per "
           "forwarding core (each busy); portlens's: its lcores' own busy cycles over their "
           "packets" % (hz / 1e9))
+    for r in results:
+        if r["rx_minus_pipe"]:
+            print("%s: portlens RX - bare pipeline RX: %+.0f cycles a packet (the bare "
+                  "pipeline's W c/p is its sink's)" % (r["source"][-28:], r["rx_minus_pipe"]))
     if a.on_cpu:
         print("on-CPU: the RX lcores' time on the CPU (perf cpu-clock samples) times the TSC "
               "rate over the packets received meanwhile; preemption does not count")

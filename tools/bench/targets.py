@@ -16,16 +16,24 @@ Writes the captures (pl-gen, fixed seeds), then:
   10,000 frames, a source that stays in the caches), --runs times each, the two programs
   interleaved; judged on the lowest figure of each (TSC cycles count whatever else ran on
   the CPU): portlens RX cycles per packet minus testpmd rxonly's <= 40 (goal 15);
+* the bare pipeline (pl-bench-pipe, which bench.py runs beside them: DPDK alone, an RX lcore
+  that reads each frame's first line and hands it through a ring to an lcore that reads it
+  and frees it): the floor of the RX lcore's figure in any design that hands packets to
+  another lcore, so that RX - testpmd rxonly splits into what the hand-over costs on the
+  source (bare pipeline - rxonly) and what portlens adds to it (portlens RX - bare pipeline);
 * RX + worker (bench.py's RX and worker cycles of the same run) against half of the figures
-  measured before the RX lcore was cut down (min64: RX 222, worker 206; FinMark: RX 379,
-  worker 331; the low ends of the ranges then measured, so the check is the strict one).
+  before the RX lcore was cut down: with --before PORTLENS (that build, 2b63d1f, measured by
+  the same bench.py command, interleaved with the build under test), half of its RX +
+  worker in this run; without, the figures taken then on another VM (min64: RX 222, worker
+  206; FinMark: RX 379, worker 331), which a different machine does not reproduce.
 
 Every command it runs is printed before its result, so a figure can be taken again by hand.
 bench.py needs dpdk-testpmd; --skip-bench leaves it out. Cycle figures need a quiet
 machine: on a shared one, read the spread (min-max) next to the median.
 
 usage: targets.py [--build build] [--work DIR] [--runs 5] [--cpu 1] [--cpus 0-3]
-                  [--workers 2] [--seconds 8] [--skip-bench] [--on-cpu] [--json OUT]
+                  [--workers 2] [--seconds 8] [--skip-bench] [--on-cpu] [--before PORTLENS]
+                  [--json OUT]
 """
 import argparse
 import json
@@ -99,6 +107,8 @@ def main():
     ap.add_argument("--skip-bench", action="store_true", help="no testpmd side-by-side")
     ap.add_argument("--on-cpu", action="store_true",
                     help="bench.py --on-cpu: also the RX lcores' on-CPU cycles (perf)")
+    ap.add_argument("--before", help="the build from before the RX lcore was cut down, "
+                    "measured with the same bench.py command in the same run")
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.runs < 1:
@@ -107,7 +117,8 @@ def main():
     gen = os.path.join(build, "tools/gen/pl-gen")
     bench = os.path.join(build, "tools/bench/pl-bench-worker")
     portlens = os.path.join(build, "app/portlens")
-    for p in (gen, bench, portlens):
+    pipe = os.path.join(build, "tools/bench/pl-bench-pipe")
+    for p in (gen, bench, portlens, pipe):
         if not os.access(p, os.X_OK):
             ap.error("%s: not built (--build names the build folder)" % p)
     json_out = os.path.abspath(a.json) if a.json else None
@@ -150,18 +161,23 @@ def main():
     if not a.skip_bench:
         print()
         for label, cap, (old_rx, old_wk) in BENCH_SOURCES:
-            rows = []
+            rows, before = [], []
             for r in range(a.runs):
-                js = "bench-%s-%d.json" % (cap.split(".")[0], r)
-                cmd = [sys.executable, os.path.join(HERE, "bench.py"), "--source",
-                       "pcap:" + cap, "--rx", "1", "--workers", str(a.workers), "--cpus",
-                       a.cpus, "--seconds", str(a.seconds), "--portlens", portlens,
-                       "--rx-target", "--json", js] + (["--on-cpu"] if a.on_cpu else [])
-                if r == 0:
-                    show(cmd)
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-                with open(js) as f:
-                    rows.append({x["run"]: x for x in json.load(f)["results"]})
+                for which, prog in (("", portlens), ("before-", a.before)):
+                    if prog is None:
+                        continue
+                    js = "bench-%s%s-%d.json" % (which, cap.split(".")[0], r)
+                    cmd = [sys.executable, os.path.join(HERE, "bench.py"), "--source",
+                           "pcap:" + cap, "--rx", "1", "--workers", str(a.workers),
+                           "--cpus", a.cpus, "--seconds", str(a.seconds), "--portlens",
+                           os.path.abspath(prog), "--pipe", pipe, "--rx-target", "--json",
+                           js] + (["--on-cpu"] if a.on_cpu else [])
+                    if r == 0:
+                        show(cmd)
+                    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                    with open(js) as f:
+                        (before if which else rows).append(
+                            {x["run"]: x for x in json.load(f)["results"]})
             key = [k for k in rows[0] if k.startswith("portlens") and k.endswith("off")][0]
             tp = [x["testpmd rxonly"]["rx_cycles_per_packet"] for x in rows]
             rx = [x[key]["rx_cycles_per_packet"] for x in rows]
@@ -174,6 +190,10 @@ def main():
             # ran on the CPU, so the least disturbed run of each program is the best estimate
             d = min(rx) - min(tp)
             s = statistics.median(both)
+            if before:
+                b_rx = statistics.median(x[key]["rx_cycles_per_packet"] for x in before)
+                b_wk = statistics.median(x[key]["worker_cycles_per_packet"] for x in before)
+                old_rx, old_wk = round(b_rx), round(b_wk)
             half = (old_rx + old_wk) / 2
             print("bench.py %s (%s), TSC cycles a packet, median (min-max) of %d runs:" %
                   (label, cap, a.runs))
@@ -189,13 +209,29 @@ def main():
                 print("  on the CPU (perf, preemption left out): testpmd rxonly %s | portlens "
                       "RX %s | RX - rxonly, lowest: %+.0f" % (spread(on_tp), spread(on_rx),
                                                             min(on_rx) - min(on_tp)))
-            print("  RX + worker: %s; before %d + %d = %d, half %.0f: %s" %
-                  (spread(both), old_rx, old_wk, old_rx + old_wk, half,
-                   "met" if s <= half else "not met"))
+            pp = [x["bare pipeline"] for x in rows if "bare pipeline" in x]
+            if pp:
+                p_rx = [x["rx_cycles_per_packet"] for x in pp]
+                p_sk = [x["worker_cycles_per_packet"] for x in pp]
+                print("  bare pipeline (no portlens): RX %s, its sink %s | hand-over alone, "
+                      "lowest - lowest: %+.0f over rxonly | portlens RX over the bare "
+                      "pipeline, lowest - lowest: %+.0f" %
+                      (spread(p_rx), spread(p_sk), min(p_rx) - min(tp),
+                       min(rx) - min(p_rx)))
+                print("  bare pipeline RX + sink: %s (the floor of RX + worker)" %
+                      spread([x + y for x, y in zip(p_rx, p_sk)]))
+            print("  RX + worker: %s; before %d + %d = %d (%s), half %.0f: %s" %
+                  (spread(both), old_rx, old_wk, old_rx + old_wk,
+                   "measured in this run, median" if before else "another VM's figures",
+                   half, "met" if s <= half else "not met"))
             out["bench"].append({"mix": label, "capture": cap, "testpmd_rxonly": tp, "rx": rx,
                                  "worker": wk, "rx_minus_rxonly": diff,
                                  "rx_minus_rxonly_lowest": d, "rx_plus_worker": both,
-                                 "ring_drops": drops, "before": [old_rx, old_wk]})
+                                 "ring_drops": drops, "before": [old_rx, old_wk],
+                                 "before_measured": bool(before),
+                                 "bare_pipeline": [[x["bare pipeline"]["rx_cycles_per_packet"],
+                                                    x["bare pipeline"]["worker_cycles_per_packet"]]
+                                                   for x in rows if "bare pipeline" in x]})
     if json_out:
         with open(json_out, "w") as f:
             json.dump(out, f, indent=1)
