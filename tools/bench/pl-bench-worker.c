@@ -16,6 +16,7 @@
  * usage: pl-bench-worker --pcap FILE [--config FILE] [--packets N] [--rounds R] [--new-flows]
  *                        [--nic-hash] [--json]
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
@@ -28,6 +29,7 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_mempool.h>
 #include <rte_ring.h>
 
 #include "pl_app.h"
@@ -42,6 +44,82 @@ struct pl_app pl_app = { .done_fd = -1 };
 int pl_logtype;
 
 #define MBUF_ROOM (16384 + RTE_PKTMBUF_HEADROOM)
+
+/*
+ * The bench's mbufs stay its own while the worker frees them as the program does. The pool's
+ * handler hands them out like a stack while the capture loads; sealed after that, it takes
+ * back nothing, so the worker's free of each burst is the program's (reference count 1, one
+ * put into this lcore's mempool cache, a flush when the cache overflows) and the bench
+ * replays the same mbufs the next round. (Holding a second reference instead made every free
+ * an atomic decrement, which the program never does.) Nothing allocates from the pool once
+ * it is sealed.
+ */
+struct keep {
+	unsigned int n;
+	int sealed;
+	void *obj[];
+};
+
+static int
+keep_alloc(struct rte_mempool *mp)
+{
+	struct keep *k = rte_zmalloc_socket("bench_keep", sizeof(*k) + mp->size * sizeof(void *),
+					    RTE_CACHE_LINE_SIZE, mp->socket_id);
+
+	if (k == NULL)
+		return -ENOMEM;
+	mp->pool_data = k;
+	return 0;
+}
+
+static void
+keep_free(struct rte_mempool *mp)
+{
+	rte_free(mp->pool_data);
+}
+
+static int
+keep_enqueue(struct rte_mempool *mp, void * const *objs, unsigned int n)
+{
+	struct keep *k = mp->pool_data;
+
+	if (k->sealed)
+		return 0;
+	memcpy(&k->obj[k->n], objs, n * sizeof(void *));
+	k->n += n;
+	return 0;
+}
+
+static int
+keep_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
+{
+	struct keep *k = mp->pool_data;
+	unsigned int i;
+
+	if (k->sealed || k->n < n)
+		return -ENOBUFS;
+	for (i = 0; i < n; i++)
+		objs[i] = k->obj[--k->n];
+	return 0;
+}
+
+static unsigned int
+keep_count(const struct rte_mempool *mp)
+{
+	const struct keep *k = mp->pool_data;
+
+	return k->n;
+}
+
+static const struct rte_mempool_ops keep_ops = {
+	.name = "pl_bench_keep",
+	.alloc = keep_alloc,
+	.free = keep_free,
+	.enqueue = keep_enqueue,
+	.dequeue = keep_dequeue,
+	.get_count = keep_count,
+};
+RTE_MEMPOOL_REGISTER_OPS(keep_ops);
 
 enum stage { ST_RX, ST_RING, ST_CLASS, ST_FLOW, ST_WORKER, ST_MAX };
 static const char *const stage_name[ST_MAX] = {
@@ -177,7 +255,10 @@ main(int argc, char **argv)
 	pl_app.tsc_hz = rte_get_tsc_hz();
 	pl_app.rt = pl_runtime_build(&pl_app, &cfg, err, sizeof(err));
 	pl_app.dir = pl_direction_create("bench_dir", 0, nets, pl_direction_defaults(nets));
-	mp = rte_pktmbuf_pool_create("bench", max + 1024, 0, 0, MBUF_ROOM, 0);
+	/* the program's mempool cache size, so that the worker's puts go where the program's
+	 * go */
+	mp = rte_pktmbuf_pool_create_by_ops("bench", max + 1024, 256, 0, MBUF_ROOM, 0,
+					    "pl_bench_keep");
 	pkts = calloc(max, sizeof(*pkts));
 	ts = calloc(max, sizeof(*ts));
 	wk = rte_zmalloc("bench_wk", sizeof(*wk), RTE_CACHE_LINE_SIZE);
@@ -212,6 +293,7 @@ main(int argc, char **argv)
 	n = (unsigned int)load(pcap_path, mp, pkts, ts, max);
 	if ((int)n <= 0)
 		return 1;
+	((struct keep *)mp->pool_data)->sealed = 1;
 	span = ts[n - 1] - ts[0] + 1000000000ULL;
 	for (i = 0; i < n; i++) {
 		pkts[i]->ol_flags |= pl_time_flag;
@@ -256,9 +338,8 @@ main(int argc, char **argv)
 				fprintf(stderr, "pl-bench-worker: ring lost packets\n");
 				return 1;
 			}
-			/* the worker frees what it analyses (monitor mode): keep the mbufs */
-			for (j = 0; j < k; j++)
-				rte_mbuf_refcnt_update(tmp[j], 1);
+			/* the worker frees what it analyses (monitor mode): into the sealed
+			 * pool, which keeps them for the next round */
 			t1 = rte_rdtsc_precise();
 			pl_worker_burst(wk, tmp, k, b);
 			t0 = rte_rdtsc_precise();
