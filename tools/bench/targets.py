@@ -229,9 +229,9 @@ def main():
                                  "rx_minus_rxonly_lowest": d, "rx_plus_worker": both,
                                  "ring_drops": drops, "before": [old_rx, old_wk],
                                  "before_measured": bool(before),
-                                 "bare_pipeline": [[x["bare pipeline"]["rx_cycles_per_packet"],
-                                                    x["bare pipeline"]["worker_cycles_per_packet"]]
-                                                   for x in rows if "bare pipeline" in x]})
+                                 "bare_pipeline": [[x["rx_cycles_per_packet"],
+                                                    x["worker_cycles_per_packet"]]
+                                                   for x in pp]})
     if json_out:
         with open(json_out, "w") as f:
             json.dump(out, f, indent=1)
