@@ -568,8 +568,11 @@ arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime 
 			pl_ctr_iat_since(b, wk->last_time, meta->dir, *pl_meta_time(m));
 		}
 		count_ip(b, meta, len);
-		pl_ctr_source(b, &rt->cfg, rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off,
-			      meta->flags & PL_F_IPV6, len);
+		/* its source is counted in the burst's second pass, its slot asked for now */
+		if (b->talkers)
+			pl_talkers_prefetch(b->talkers, meta->flags & PL_F_IPV6 ? 6 : 4,
+					    rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off +
+					    (meta->flags & PL_F_IPV6 ? 8 : 12));
 		return len;
 	case PL_KIND_MALFORMED:
 		b->v[PL_CTR_malformed]++;
@@ -657,10 +660,14 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 
 		/* non-IP and malformed frames were counted on arrival; they come here to be
 		 * disposed of (freed, transmitted, or dropped by the malformed verdict) */
-		if (likely(p.meta->kind == PL_KIND_IP) && !(p.meta->flags & PL_F_FRAGMENT)) {
-			p.now = *pl_meta_time(p.m);
-			analyse(wk, b, rt, &fc, &p, &keys[k], hashes[k], pos[k]);
-			k++;
+		if (likely(p.meta->kind == PL_KIND_IP)) {
+			pl_ctr_source(b, &rt->cfg, p.frame + p.meta->l3_off,
+				      p.meta->flags & PL_F_IPV6, p.len);
+			if (likely(!(p.meta->flags & PL_F_FRAGMENT))) {
+				p.now = *pl_meta_time(p.m);
+				analyse(wk, b, rt, &fc, &p, &keys[k], hashes[k], pos[k]);
+				k++;
+			}
 		}
 		dispose(wk, b, rt, &p, freeb, &nfree);
 	}

@@ -27,6 +27,7 @@
 #include <rte_cycles.h>
 #include <rte_hash_crc.h>
 #include <rte_lcore.h>
+#include <rte_prefetch.h>
 
 #include "pl_classify.h"
 #include "pl_config.h"
@@ -272,6 +273,17 @@ pl_talkers_count(struct pl_talkers *t, int family, const uint8_t *addr, uint32_t
 		return;
 	}
 	pl_talkers_add(t, family, addr, 1, bytes);
+}
+
+/**
+ * Ask for the slot pl_talkers_count() starts from, so that counting the source later in
+ * the burst does not wait for its line (a worker's table is a random access among the
+ * flows and payloads that pass through its caches).
+ */
+static inline void
+pl_talkers_prefetch(const struct pl_talkers *t, int family, const uint8_t *addr)
+{
+	rte_prefetch0(&t->e[pl_talkers_slot(t, family, addr)]);
 }
 
 /** Merge every entry and the overflow of @p src into @p dst. */
