@@ -560,10 +560,6 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 }
 
 /*
- * EAL arguments for offline mode. Lcore 0 (main: stats) and the RX lcore get CPUs of their
- * own where there are enough; workers take the CPUs that remain, round robin.
- */
-/*
  * Offline EAL memory when --mem is not given: what start-up allocates (the direction
  * tables, 132 MiB, then pool, rings and counter banks: about 140 MiB in all) plus per worker
  * its counter banks and scan state (16 MiB) and its flow and source tables (about 330 bytes
@@ -582,13 +578,12 @@ offline_mem_mb(const struct pl_options *o, unsigned int workers, unsigned int fl
 	return RTE_ALIGN_CEIL((unsigned int)(mb * 1.25), 64u);
 }
 
-int
-pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char **eal, int max)
+/* The CPUs portlens may use (its affinity when started), in order; how many. */
+static unsigned int
+offline_cpus(unsigned int *cpus)
 {
-	static char lcores[1024], mem[32], prefix[64];
-	unsigned int cpus[CPU_SETSIZE], nc = 0, i, nb_w = o->nb_workers ? o->nb_workers : 1;
+	unsigned int nc = 0, i;
 	cpu_set_t set;
-	int n = 0, len = 0;
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
 		for (i = 0; i < CPU_SETSIZE; i++)
@@ -597,11 +592,52 @@ pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char
 	}
 	if (nc == 0)
 		cpus[nc++] = 0;
-	/* main on the last CPU, RX on the first, workers from the second on, wrapping */
-	len += snprintf(lcores + len, sizeof(lcores) - len, "0@%u,1@%u", cpus[nc - 1], cpus[0]);
+	return nc;
+}
+
+/* Offline lcores: main on the last CPU, RX on the first, workers from the second on,
+ * wrapping. The CPU of lcore @p lc (0 main, 1 RX, 2... workers). */
+static unsigned int
+offline_lcore_cpu(const unsigned int *cpus, unsigned int nc, unsigned int lc)
+{
+	if (lc == 0)
+		return cpus[nc - 1];
+	if (lc == 1)
+		return cpus[0];
+	return cpus[nc > 1 ? 1 + (lc - 2) % (nc - 1) : 0];
+}
+
+unsigned int
+pl_offline_spare_cpus(const struct pl_options *o, cpu_set_t *spare)
+{
+	unsigned int cpus[CPU_SETSIZE], nc = offline_cpus(cpus), i;
+	unsigned int nb_w = o->nb_workers ? o->nb_workers : 1;
+
+	CPU_ZERO(spare);
+	for (i = 0; i < nc; i++)
+		CPU_SET(cpus[i], spare);
+	for (i = 0; i < 2 + nb_w; i++)
+		CPU_CLR(offline_lcore_cpu(cpus, nc, i), spare);
+	return (unsigned int)CPU_COUNT(spare);
+}
+
+/*
+ * EAL arguments for offline mode. Lcore 0 (main: stats) and the RX lcore get CPUs of their
+ * own where there are enough; workers take the CPUs that remain, round robin.
+ */
+int
+pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char **eal, int max)
+{
+	static char lcores[1024], mem[32], prefix[64];
+	unsigned int cpus[CPU_SETSIZE], nc = offline_cpus(cpus), i;
+	unsigned int nb_w = o->nb_workers ? o->nb_workers : 1;
+	int n = 0, len = 0;
+
+	len += snprintf(lcores + len, sizeof(lcores) - len, "0@%u,1@%u",
+			offline_lcore_cpu(cpus, nc, 0), offline_lcore_cpu(cpus, nc, 1));
 	for (i = 0; i < nb_w && len < (int)sizeof(lcores) - 16; i++)
 		len += snprintf(lcores + len, sizeof(lcores) - len, ",%u@%u", i + 2,
-				cpus[nc > 1 ? 1 + i % (nc - 1) : 0]);
+				offline_lcore_cpu(cpus, nc, i + 2));
 	snprintf(mem, sizeof(mem), "%u", o->mem_mb ? o->mem_mb :
 		 offline_mem_mb(o, nb_w, flow_capacity));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=portlens-%d", (int)getpid());

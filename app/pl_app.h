@@ -239,6 +239,8 @@ int pl_options_parse(int argc, char **argv, struct pl_options *o);
 void pl_options_usage(FILE *f);
 int pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char **eal,
 			int max);
+/* The CPUs of portlens's affinity that no offline lcore is placed on (@p spare); how many. */
+unsigned int pl_offline_spare_cpus(const struct pl_options *o, cpu_set_t *spare);
 
 /* offline.c: the capture source of offline mode */
 int pl_offline_open_start(struct pl_app *app);

@@ -381,7 +381,9 @@ setup_stream(struct cap_file *f)
 {
 	if (f->comp == CAP_PLAIN) {
 		posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		if (!(f->flags & PL_CAPTURE_READ) && map_at(f, 0, 0) == 0)
+		/* readahead: whole, so that the helper can fill it in ahead of the reader */
+		if (!(f->flags & PL_CAPTURE_READ) &&
+		    map_at(f, 0, (f->flags & PL_CAPTURE_READAHEAD) ? f->size : 0) == 0)
 			return 0;
 	}
 	f->cap = CAP_WINDOW;
@@ -486,6 +488,7 @@ cap_rewind(struct cap_file *f)
 void
 cap_file_close(struct cap_file *f)
 {
+	cap_ahead_del(f); /* before its mapping goes */
 	if (f->mapped)
 		map_drop(f);
 	else if (f->fd >= 0 || f->comp != CAP_PLAIN) /* a window of its own */

@@ -44,6 +44,7 @@ struct pl_capture {
 	unsigned int *heap, nh;    /* files with records left, earliest next record on top */
 	struct cap_file *pending;  /* pl_capture_next(): the file whose record was handed out */
 	int flags;
+	struct cap_ahead *ra;      /* the readahead helper (PL_CAPTURE_READAHEAD), or NULL */
 	int state;                 /* 0 reading, 1 ended, -1 failed */
 	char err[CAP_ERR + PATH_MAX + 8];
 	uint64_t records;          /* known before reading (all files plain), else 0 */
@@ -228,15 +229,26 @@ file_ended(struct pl_capture *c, struct cap_file *f)
 		c->state = 1;
 }
 
+/* A file's open flags: read ahead only while the helper has room for one more file (the
+ * others are mapped a chunk at a time, as without it). */
+static int
+ahead_flags(const struct pl_capture *c)
+{
+	return cap_ahead_room(c->ra) ? c->flags : c->flags & ~PL_CAPTURE_READAHEAD;
+}
+
 /* Open a file and read its first record into cur. 1 (a record), 0 (none), -1 (error). */
 static int
-file_start(struct cap_file *f, const char *path, int flags)
+file_start(struct pl_capture *c, struct cap_file *f, const char *path)
 {
 	char name[PATH_MAX];
 	int rc;
 
 	snprintf(name, sizeof(name), "%s", path);
-	if (cap_file_open(f, name, flags) < 0 || cap_format_start(f) < 0)
+	if (cap_file_open(f, name, ahead_flags(c)) < 0)
+		return -1;
+	cap_ahead_add(c->ra, f);
+	if (cap_format_start(f) < 0)
 		return -1;
 	rc = cap_format_next(f, &f->cur);
 	f->has_cur = rc == 1;
@@ -255,7 +267,7 @@ top(struct pl_capture *c)
 			return f;
 		if (c->parked[i]) {
 			c->parked[i] = 0;
-			if (file_start(f, f->name, c->flags) < 0) {
+			if (file_start(c, f, f->name) < 0) {
 				fail_file(c, f);
 				return NULL;
 			}
@@ -370,8 +382,11 @@ pl_capture_open(const char *const *paths, unsigned int n, int flags, char *err, 
 		snprintf(err, errlen, "%s: out of memory", paths[0]);
 		return NULL;
 	}
+	if (flags & PL_CAPTURE_READAHEAD)
+		c->ra = cap_ahead_start(); /* none: the reader faults the pages in itself */
 	for (i = 0; i < n; i++) {
-		cap_file_open(&c->files[i], paths[i], flags);
+		if (cap_file_open(&c->files[i], paths[i], ahead_flags(c)) == 0)
+			cap_ahead_add(c->ra, &c->files[i]);
 		if (cap_admit(c, i) < 0) {
 			snprintf(err, errlen, "%s", c->err);
 			pl_capture_close(c);
@@ -416,6 +431,7 @@ pl_capture_close(struct pl_capture *c)
 		return;
 	for (i = 0; c->files && i < c->n; i++)
 		cap_file_close(&c->files[i]);
+	cap_ahead_stop(c->ra);
 	free(c->files);
 	free(c->first_ts);
 	free(c->parked);
@@ -458,6 +474,7 @@ pl_capture_next(struct pl_capture *c, struct pl_capture_rec *r)
 	f = top(c);
 	if (f == NULL)
 		return c->state < 0 ? -1 : 0;
+	cap_ahead_seen(f);
 	*r = f->cur;
 	c->pending = f; /* advanced at the next call: r->data stays valid until then */
 	c->delivered++;
@@ -669,6 +686,7 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 
 		if (likely(f->has_cur && !f->pcapng && f->linktype == 1))
 			i = burst_pcap_eth(c, f, pkts, n, &bytes);
+		cap_ahead_seen(f);
 	}
 	for (; i < n; i++) {
 		struct cap_file *f = top(c);
@@ -677,6 +695,7 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 			break;
 		bytes += pkts[i]->pkt_len;
 		advance(c, f);
+		cap_ahead_seen(f);
 	}
 	if (i < n) /* still as the pool gave them */
 		rte_mempool_put_bulk(mp, (void **)(pkts + i), n - i);
@@ -688,6 +707,12 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 	c->delivered += i;
 	c->frame_bytes += bytes;
 	return i;
+}
+
+void
+pl_capture_ahead_settle(struct pl_capture *c, struct pl_capture_ahead_stats *st)
+{
+	cap_ahead_settle(c->ra, st);
 }
 
 int

@@ -44,6 +44,12 @@ struct cap_file {
 	/* a plain file read through a mapping (buf: a chunk of it, from file byte base) */
 	int mapped;
 	volatile int cut;           /* the file got shorter while mapped (SIGBUS) */
+	/* readahead of a file mapped whole (cap_ahead.c): the reader stores its position once a
+	 * burst; the rest is the helper's, under its lock */
+	struct cap_ahead *ra;
+	uint64_t ra_pos;
+	uint64_t ra_done, ra_dropped; /* filled in up to, emptied up to (file bytes) */
+	int ra_failed;              /* populating failed (a cut): only emptying goes on */
 	/* compressed input */
 	const uint8_t *in;          /* input chunk (inbuf, or the whole memory buffer) */
 	uint8_t *inbuf;
@@ -130,6 +136,23 @@ cap_pcap_next_fast(struct cap_file *f, struct pl_capture_rec *r)
 	f->pos += 16 + (size_t)caplen;
 	f->rec++;
 	return 1;
+}
+
+/* cap_ahead.c: the readahead helper */
+struct cap_ahead;
+struct cap_ahead *cap_ahead_start(void);
+void cap_ahead_stop(struct cap_ahead *a);
+int cap_ahead_room(struct cap_ahead *a);
+void cap_ahead_add(struct cap_ahead *a, struct cap_file *f);
+void cap_ahead_del(struct cap_file *f);
+void cap_ahead_settle(struct cap_ahead *a, struct pl_capture_ahead_stats *st);
+
+/* The reader is at its window's position: tell the readahead helper (one store). */
+static inline void
+cap_ahead_seen(struct cap_file *f)
+{
+	if (f->ra != NULL)
+		__atomic_store_n(&f->ra_pos, cap_off(f), __ATOMIC_RELAXED);
 }
 
 /* cap_format.c: the file's header, then its records */

@@ -50,6 +50,9 @@ extern "C" {
 /** Open flags. */
 #define PL_CAPTURE_ALLOW_TRUNCATED 0x1 /**< a file cut inside a record ends there, quietly */
 #define PL_CAPTURE_READ 0x2            /**< plain files with read(), not mapped */
+/** plain files mapped whole, a helper thread filling the mapping's page tables ahead of the
+ *  reader and emptying them behind it (pl_capture_readahead_window()) */
+#define PL_CAPTURE_READAHEAD 0x4
 
 /** One record as stored in the file. */
 struct pl_capture_rec {
@@ -67,6 +70,12 @@ struct pl_capture_progress {
 	uint64_t records;      /**< packet records delivered */
 	uint64_t frame_bytes;  /**< bytes of the Ethernet frames delivered (as in mbufs) */
 	unsigned int files_done, files;
+};
+
+/** What the readahead helper did (PL_CAPTURE_READAHEAD). */
+struct pl_capture_ahead_stats {
+	uint64_t populated;    /**< bytes of mappings filled in ahead of the reader */
+	uint64_t dropped;      /**< bytes emptied behind it */
 };
 
 struct pl_capture;
@@ -94,6 +103,23 @@ int pl_capture_expand(const char *arg, char **paths, unsigned int *n, unsigned i
  * the page of the first byte still needed. Tests set small chunks to walk many boundaries.
  */
 void pl_capture_map_chunk(size_t bytes);
+
+/**
+ * How far the readahead helper (PL_CAPTURE_READAHEAD) keeps each file's mapping filled
+ * ahead of the reader, and how much it keeps behind it before emptying (both rounded up to
+ * whole pages; 0 for the defaults, 256 MiB and 16 MiB). Applies to captures opened after.
+ * The filled part of a mapping is page cache the process maps: it shows in its RSS.
+ */
+void pl_capture_readahead_window(size_t ahead, size_t behind);
+
+/**
+ * Wait until the readahead helper has nothing left to do for where the reader is now, and
+ * say what it did so far. For tests and benchmarks: it blocks while the helper works.
+ *
+ * @param c   the capture (opened with PL_CAPTURE_READAHEAD, else @p st is zeroed).
+ * @param st  receives the helper's totals.
+ */
+void pl_capture_ahead_settle(struct pl_capture *c, struct pl_capture_ahead_stats *st);
 
 /**
  * Open the input files of one capture and check them as far as their first record: each

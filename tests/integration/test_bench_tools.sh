@@ -3,7 +3,9 @@
 # The benchmark tools still work (functionally; no timing is checked: figures are taken by
 # hand, docs/benchmarking.md): pl-bench-worker reports every stage and the scanned share,
 # with and without --new-flows; pl-bench-pipe runs the bare pipeline and the run-to-completion
-# loop and gives every mbuf back; bench.py measures testpmd, the bare pipeline and portlens on
+# loop and gives every mbuf back; pl-capbench reads a capture whole in each mode it is asked
+# for (the readahead helper filling the file in) and refuses a mode it does not know;
+# bench.py measures testpmd, the bare pipeline and portlens on
 # a net_pcap source
 # and rejects a bad source (with --on-cpu, both programs' RX lcores' on-CPU cycles, where
 # perf is installed); targets.py rejects bad options; pl-zeroloss.py's own checks pass
@@ -11,6 +13,7 @@
 # memif source is left to the benchmark runs: its busy generator on a loaded 2-CPU CI machine
 # makes a flaky test.)
 # usage: test_bench_tools.sh PORTLENS PL_GEN PL_BENCH_WORKER SOURCE_ROOT PL_BENCH_PIPE
+#        PL_CAPBENCH
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 portlens=$1
@@ -18,10 +21,24 @@ plgen=$2
 bench=$3
 root=$4
 pipe=$5
+capbench=$6
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$plgen" --mix finmark --count 4000 --seed 7 --out "$tmp/f.pcap" >/dev/null
 "$plgen" --mix imix-flows --count 12000 --seed 8 --out "$tmp/i.pcap" >/dev/null
+
+# ---- pl-capbench ----
+"$capbench" "$tmp/f.pcap" copy ahead read --rounds 2 >"$tmp/c.txt"
+check "pl-capbench: every mode reads all 4000 packets, the helper fills the file in" "$(python3 -c "
+import os, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+size = os.path.getsize(sys.argv[2]) / 1e6
+ok = len(lines) == 6 and all(' 4000 packets, ' in l for l in lines)
+filled = [float(m.group(1)) for l in lines for m in [re.search(r'([0-9.]+) MB filled in', l)] if m]
+print(ok and len(filled) == 2 and all(f >= size - 0.1 for f in filled))" "$tmp/c.txt" "$tmp/f.pcap")"
+rc=0
+"$capbench" "$tmp/f.pcap" copy mmap >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "pl-capbench: an unknown mode exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "mmap: not a mode" "$tmp/e.txt" && echo True || echo False)"
 
 # ---- pl-bench-worker ----
 stages='["rx","ring","class","flow","worker"]'

@@ -401,10 +401,28 @@ check_varied(struct rte_mbuf **m, uint16_t n, unsigned int first, const uint32_t
 	}
 }
 
-/* A plain file is read through a window that slides and refills, mapped (in one chunk, or
- * in chunks of three pages, smaller than the longest record) or read(): every record comes
- * out whole and in order, in either byte order, across refills and chunk boundaries,
- * chained when longer than an mbuf, and one longer than the window itself. */
+/* Read bursts from @p c until @p until records (from @p got on) or the end, checking each
+ * record against write_varied()'s; the records read in all. */
+static unsigned int
+read_varied(struct pl_capture *c, struct rte_mempool *mp, const uint32_t *lens, int ts_off,
+	    unsigned int got, unsigned int until)
+{
+	struct rte_mbuf *m[32];
+	uint16_t n;
+
+	while (got < until && (n = pl_capture_burst(c, mp, m, 32)) > 0) {
+		check_varied(m, n, got, lens, ts_off);
+		got += n;
+		rte_pktmbuf_free_bulk(m, n);
+	}
+	return got;
+}
+
+/* A plain file is read through a window that slides and refills, mapped (in one chunk, in
+ * chunks of three pages, smaller than the longest record, or whole with the readahead
+ * helper) or read(): every record comes out whole and in order, in either byte order,
+ * across refills and chunk boundaries, chained when longer than an mbuf, and one longer
+ * than the window itself. */
 static void
 test_plain_file_streams_every_record_whole(void **state)
 {
@@ -412,7 +430,6 @@ test_plain_file_streams_every_record_whole(void **state)
 	static uint32_t lens[N];
 	struct rte_mempool *mp = rte_pktmbuf_pool_create("capfile", 512, 0, 0,
 							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	struct rte_mbuf *m[32];
 	struct pl_capture_progress pr;
 	char err[512];
 	int be, off;
@@ -421,24 +438,18 @@ test_plain_file_streams_every_record_whole(void **state)
 	(void)state;
 	assert_non_null(mp);
 	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
-	for (be = 0; be < 6; be++) {
+	for (be = 0; be < 8; be++) {
 		size_t size;
 		const char *path = write_varied(N, be & 1, lens, &size);
 		struct pl_capture *c;
-		unsigned int got = 0;
-		uint16_t n;
 
 		pl_capture_map_chunk(be >> 1 == 1 ? 3 * 4096 : 0);
-		c = pl_capture_open(&path, 1, be >> 1 == 2 ? PL_CAPTURE_READ : 0, err, sizeof(err));
+		c = pl_capture_open(&path, 1, be >> 1 == 2 ? PL_CAPTURE_READ :
+				    be >> 1 == 3 ? PL_CAPTURE_READAHEAD : 0, err, sizeof(err));
 
 		if (c == NULL)
 			fail_msg("%s", err);
-		while ((n = pl_capture_burst(c, mp, m, 32)) > 0) {
-			check_varied(m, n, got, lens, off);
-			got += n;
-			rte_pktmbuf_free_bulk(m, n);
-		}
-		assert_int_equal(got, N);
+		assert_int_equal(read_varied(c, mp, lens, off, 0, N), N);
 		assert_int_equal(pl_capture_done(c), 1);
 		pl_capture_progress(c, &pr);
 		assert_true(pr.bytes_done == size && pr.bytes_total == size && pr.records == N);
@@ -450,12 +461,69 @@ test_plain_file_streams_every_record_whole(void **state)
 	rte_mempool_free(mp);
 }
 
+/* Readahead (PL_CAPTURE_READAHEAD): the helper fills a file's mapping in a window ahead of
+ * the reader, even before it starts, and no further; empties it behind the reader as it
+ * goes; and every record still comes out whole and in order. The window is made small
+ * (64 KiB ahead, 16 KiB behind) so that a 3000-record file takes many steps. */
+static void
+test_readahead_fills_ahead_of_the_reader_and_empties_behind(void **state)
+{
+	enum { N = 3000 };
+	static uint32_t lens[N];
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("capahead", 512, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct pl_capture_ahead_stats st, none;
+	struct pl_capture_progress pr;
+	char err[512];
+	size_t size;
+	const char *path = write_varied(N, 0, lens, &size);
+	struct pl_capture *c;
+	unsigned int got;
+	uint64_t flag;
+	int off;
+
+	(void)state;
+	assert_non_null(mp);
+	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
+	assert_true(size > (1u << 20));
+	pl_capture_readahead_window(64u << 10, 16u << 10);
+	c = pl_capture_open(&path, 1, PL_CAPTURE_READAHEAD, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	/* before the first burst: the window from the start, exactly */
+	pl_capture_ahead_settle(c, &st);
+	assert_int_equal(st.populated, 64u << 10);
+	assert_int_equal(st.dropped, 0);
+	got = read_varied(c, mp, lens, off, 0, N / 2);
+	/* half way: more filled in, and what lies behind the reader (less the 16 KiB kept)
+	 * emptied, none of what is ahead of it */
+	pl_capture_ahead_settle(c, &st);
+	pl_capture_progress(c, &pr);
+	assert_true(st.populated > 64u << 10);
+	assert_true(st.dropped > 0);
+	assert_true(st.dropped + (16u << 10) <= pr.bytes_done);
+	assert_int_equal(read_varied(c, mp, lens, off, got, N), N);
+	assert_int_equal(pl_capture_done(c), 1);
+	pl_capture_close(c);
+	/* without the flag there is no helper */
+	c = pl_capture_open(&path, 1, 0, err, sizeof(err));
+	assert_non_null(c);
+	pl_capture_ahead_settle(c, &none);
+	assert_true(none.populated == 0 && none.dropped == 0);
+	pl_capture_close(c);
+	pl_capture_readahead_window(0, 0);
+	unlink(path);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
 /* A file that another program cuts shorter while it is mapped (a capture rewritten in
  * place): the pages past its new end would raise SIGBUS; the reader instead stops the
  * capture with one line that says so and loses no mbuf; the frames before the cut come out
  * as they were. With the file in one chunk and in chunks of three pages (mapped after the
  * cut too), cut inside the last page (no SIGBUS: read as zeros, found by the size), and
- * cut then written on with other bytes (what the reader takes for damage is the cut). */
+ * cut then written on with other bytes (what the reader takes for damage is the cut), and
+ * mapped whole with the readahead helper's pages filled in past the cut. */
 static void
 test_a_file_cut_while_mapped_is_refused_not_a_crash(void **state)
 {
@@ -471,7 +539,7 @@ test_a_file_cut_while_mapped_is_refused_not_a_crash(void **state)
 	(void)state;
 	assert_non_null(mp);
 	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
-	for (small = 0; small < 4; small++) {
+	for (small = 0; small < 5; small++) {
 		size_t size, cut;
 		uint64_t at = 24;
 		unsigned int whole = 0;
@@ -485,11 +553,19 @@ test_a_file_cut_while_mapped_is_refused_not_a_crash(void **state)
 		while (whole < N && at + 16 + lens[whole] <= cut)
 			at += 16 + lens[whole++];
 		pl_capture_map_chunk(small == 1 ? 3 * 4096 : 0);
-		c = pl_capture_open(&path, 1, 0, err, sizeof(err));
+		c = pl_capture_open(&path, 1, small == 4 ? PL_CAPTURE_READAHEAD : 0, err,
+				    sizeof(err));
 		if (c == NULL)
 			fail_msg("%s", err);
 		n = pl_capture_burst(c, mp, m, 32);
 		assert_int_equal(n, 32);
+		if (small == 4) {
+			/* the helper has filled in the pages past the cut before it */
+			struct pl_capture_ahead_stats st;
+
+			pl_capture_ahead_settle(c, &st);
+			assert_true(st.populated >= cut);
+		}
 		check_varied(m, n, 0, lens, off);
 		got += n;
 		rte_pktmbuf_free_bulk(m, n);
@@ -593,6 +669,7 @@ main(void)
 		cmocka_unit_test(test_burst_fills_mbufs_with_frames_and_time),
 		cmocka_unit_test(test_burst_mbufs_from_a_used_pool_are_set_as_received),
 		cmocka_unit_test(test_plain_file_streams_every_record_whole),
+		cmocka_unit_test(test_readahead_fills_ahead_of_the_reader_and_empties_behind),
 		cmocka_unit_test(test_a_file_cut_while_mapped_is_refused_not_a_crash),
 		cmocka_unit_test(test_damage_in_a_file_stops_the_reader_where_it_is),
 	};

@@ -9,6 +9,9 @@
  *            RX ring (rte_eth_from_rings) and received with rte_eth_rx_burst, the extra hop
  *            a reader behind an ethdev costs the RX lcore
  *   read     copy, the plain file read() into a 256 KiB window instead of mapped
+ *   ahead    copy, the file mapped whole and its page tables filled ahead of the reader by
+ *            lib/capture's readahead helper, on the CPUs the reader's lcore is not on (as
+ *            portlens does where no lcore uses a CPU); with one CPU it shares the reader's
  *   next     records one by one (pl_capture_next), copied into mbufs allocated in bulk
  *   extbuf   records one by one, mbufs attached as external buffers over the reader's
  *            window (no copy), one shared-info reference taken per mbuf as the attach
@@ -16,6 +19,8 @@
  *
  * usage: pl-capbench FILE [MODE...] [--rounds N]   (default: every mode, 3 rounds each)
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,7 @@
 #define BURST 32
 
 static struct rte_mempool *pool;
+static cpu_set_t helper_cpus; /* the CPUs the program may use, less the reader's */
 static struct rte_ring *ring;
 static uint16_t ring_port;
 
@@ -56,12 +62,30 @@ open_file(const char *path, int flags)
 	return c;
 }
 
+/* Open with the readahead helper, which runs where the opening thread may run. */
+static struct pl_capture *
+open_ahead(const char *path)
+{
+	struct pl_capture *c;
+	cpu_set_t mine;
+
+	if (CPU_COUNT(&helper_cpus) == 0 ||
+	    pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine) != 0)
+		return open_file(path, PL_CAPTURE_READAHEAD);
+	pthread_setaffinity_np(pthread_self(), sizeof(helper_cpus), &helper_cpus);
+	c = open_file(path, PL_CAPTURE_READAHEAD);
+	pthread_setaffinity_np(pthread_self(), sizeof(mine), &mine);
+	return c;
+}
+
 /* One pass over the file in a mode; returns packets, adds cycles. */
 static uint64_t
-pass(const char *path, const char *mode, uint64_t *cycles)
+pass(const char *path, const char *mode, uint64_t *cycles, uint64_t *ahead)
 {
 	uint64_t n = 0, t0 = rte_rdtsc(); /* opening counts: it may read ahead */
-	struct pl_capture *c = open_file(path, strcmp(mode, "read") == 0 ? PL_CAPTURE_READ : 0);
+	struct pl_capture *c = strcmp(mode, "ahead") == 0 ? open_ahead(path) :
+		open_file(path, strcmp(mode, "read") == 0 ? PL_CAPTURE_READ : 0);
+	struct pl_capture_ahead_stats st;
 	struct rte_mbuf *pkts[BURST], *got[BURST];
 	struct rte_mbuf_ext_shared_info shinfo = { .free_cb = no_free };
 	int by_record = strcmp(mode, "next") == 0 || strcmp(mode, "extbuf") == 0;
@@ -106,6 +130,8 @@ pass(const char *path, const char *mode, uint64_t *cycles)
 		rte_pktmbuf_free_bulk(pkts, k);
 	}
 	*cycles += rte_rdtsc() - t0;
+	pl_capture_ahead_settle(c, &st);
+	*ahead = st.populated;
 	pl_capture_close(c);
 	return n;
 }
@@ -113,9 +139,10 @@ pass(const char *path, const char *mode, uint64_t *cycles)
 int
 main(int argc, char **argv)
 {
+	static char lcores[24] = "0@0";
 	char *eal[] = { "pl-capbench", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
-			"--no-telemetry", "--log-level=error", "-l", "0", NULL };
-	const char *modes[8], *all[] = { "copy", "read", "ring", "next", "extbuf" };
+			"--no-telemetry", "--log-level=error", "--lcores", NULL, NULL };
+	const char *modes[8], *all[] = { "copy", "ahead", "read", "ring", "next", "extbuf" };
 	unsigned int nm = 0, rounds = 3, i, r;
 	const char *path = NULL;
 
@@ -128,12 +155,34 @@ main(int argc, char **argv)
 			modes[nm++] = argv[i];
 	}
 	if (path == NULL) {
-		fprintf(stderr, "usage: pl-capbench FILE [copy|read|ring|next|extbuf ...] [--rounds N]\n");
+		fprintf(stderr, "usage: pl-capbench FILE [copy|ahead|read|ring|next|extbuf ...] "
+			"[--rounds N]\n");
 		return 2;
 	}
 	if (nm == 0)
 		for (nm = 0; nm < RTE_DIM(all); nm++)
 			modes[nm] = all[nm];
+	for (i = 0; i < nm; i++) {
+		for (r = 0; r < RTE_DIM(all) && strcmp(modes[i], all[r]) != 0; r++)
+			;
+		if (r == RTE_DIM(all)) {
+			fprintf(stderr, "pl-capbench: %s: not a mode (copy, ahead, read, ring, next, "
+				"extbuf)\n", modes[i]);
+			return 2;
+		}
+	}
+	/* the reader runs on lcore 0's CPU, the first of the program's; the helper on the rest */
+	if (sched_getaffinity(0, sizeof(helper_cpus), &helper_cpus) == 0) {
+		for (i = 0; i < CPU_SETSIZE && !CPU_ISSET(i, &helper_cpus); i++)
+			;
+		if (i < CPU_SETSIZE) {
+			snprintf(lcores, sizeof(lcores), "0@%u", i);
+			CPU_CLR(i, &helper_cpus);
+		}
+	} else {
+		CPU_ZERO(&helper_cpus);
+	}
+	eal[RTE_DIM(eal) - 2] = lcores;
 	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
 		return 1;
 	pool = rte_pktmbuf_pool_create("capbench", 4096, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
@@ -154,11 +203,14 @@ main(int argc, char **argv)
 	}
 	for (r = 0; r < rounds; r++) /* modes interleaved: the machine's noise hits them alike */
 		for (i = 0; i < nm; i++) {
-			uint64_t cyc = 0, n = pass(path, modes[i], &cyc);
+			uint64_t cyc = 0, ahead = 0, n = pass(path, modes[i], &cyc, &ahead);
 
-			printf("%-7s round %u: %" PRIu64 " packets, %.1f cycles/packet, %.3f s\n",
+			printf("%-7s round %u: %" PRIu64 " packets, %.1f cycles/packet, %.3f s",
 			       modes[i], r + 1, n, n ? (double)cyc / (double)n : 0,
 			       (double)cyc / (double)rte_get_tsc_hz());
+			if (strcmp(modes[i], "ahead") == 0)
+				printf(", %.1f MB filled in by the helper", (double)ahead / 1e6);
+			printf("\n");
 		}
 	rte_eth_dev_stop(ring_port);
 	rte_eal_cleanup();
