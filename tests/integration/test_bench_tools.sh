@@ -4,7 +4,7 @@
 # hand, docs/benchmarking.md): pl-bench-worker reports every stage and the scanned share,
 # with and without --new-flows; pl-bench-pipe runs the bare pipeline and the run-to-completion
 # loop and gives every mbuf back; pl-capbench reads a capture whole in each mode it is asked
-# for (the readahead helper filling the file in) and refuses a mode it does not know;
+# for (with the readahead helper too) and refuses a mode it does not know;
 # bench.py measures testpmd, the bare pipeline and portlens on
 # a net_pcap source
 # and rejects a bad source (with --on-cpu, both programs' RX lcores' on-CPU cycles, where
@@ -29,13 +29,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 # ---- pl-capbench ----
 "$capbench" "$tmp/f.pcap" copy ahead read --rounds 2 >"$tmp/c.txt"
-check "pl-capbench: every mode reads all 4000 packets, the helper fills the file in" "$(python3 -c "
-import os, re, sys
+# (how much the helper filled in before the reader got there depends on the scheduler; the
+# unit test checks the helper itself)
+check "pl-capbench: every mode reads all 4000 packets, ahead says what the helper did" "$(python3 -c "
+import re, sys
 lines = open(sys.argv[1]).read().splitlines()
-size = os.path.getsize(sys.argv[2]) / 1e6
 ok = len(lines) == 6 and all(' 4000 packets, ' in l for l in lines)
-filled = [float(m.group(1)) for l in lines for m in [re.search(r'([0-9.]+) MB filled in', l)] if m]
-print(ok and len(filled) == 2 and all(f >= size - 0.1 for f in filled))" "$tmp/c.txt" "$tmp/f.pcap")"
+ahead = [l for l in lines if l.startswith('ahead ')]
+print(ok and len(ahead) == 2 and all(re.search(r', [0-9.]+ MB filled in by the helper$', l) for l in ahead))" "$tmp/c.txt")"
 rc=0
 "$capbench" "$tmp/f.pcap" copy mmap >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "pl-capbench: an unknown mode exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "mmap: not a mode" "$tmp/e.txt" && echo True || echo False)"
