@@ -57,6 +57,11 @@ shlibs=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/bin/portlens" 2>/dev/null |
 # service's net_pcap, the AF_XDP and AF_PACKET drivers for NICs that stay with the kernel,
 # the ring mempool every port uses. The static build (the default) has them linked in.
 dpdk_abi=$(dpkg-query -W -f='${Version}' librte-eal23 2>/dev/null | cut -d- -f1)
+# the HTTP server's library is loaded when --http starts it (lib/http/mhd.c), not linked
+mhd_so=$(ldconfig -p | awk '$1 == "libmicrohttpd.so.12" {print $NF; exit}')
+mhd=$({ dpkg -S "$(readlink -f "${mhd_so:-/nonexistent}")" 2>/dev/null || true; } |
+	head -1 | cut -d: -f1)
+shlibs="$shlibs, ${mhd:-libmicrohttpd12}"
 depends="$shlibs, iproute2"
 if objdump -p "$stage/usr/bin/portlens" | grep -q 'NEEDED *librte_eal'; then
 	depends="$shlibs, librte-net-pcap23, librte-net-af-xdp23, librte-net-af-packet23, librte-mempool-ring23, iproute2"

@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 #include <rte_log.h>
 
+#include "mhd_priv.h"
 #include "pl_export.h"
 #include "pl_http.h"
 
@@ -191,7 +192,7 @@ static enum MHD_Result
 send_buf(struct MHD_Connection *c, unsigned int code, const char *type, void *buf, size_t len,
 	 enum MHD_ResponseMemoryMode mode, int html)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, buf, mode);
+	struct MHD_Response *r = pl_mhd.create_response_from_buffer(len, buf, mode);
 	enum MHD_Result ret;
 
 	if (r == NULL) {
@@ -199,28 +200,28 @@ send_buf(struct MHD_Connection *c, unsigned int code, const char *type, void *bu
 			free(buf);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	pl_mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	pl_mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	pl_mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (html) {
 		/* everything the page needs is in the page; it only talks to this server */
-		MHD_add_response_header(r, "Content-Security-Policy",
+		pl_mhd.add_response_header(r, "Content-Security-Policy",
 					"default-src 'none'; script-src 'unsafe-inline'; "
 					"style-src 'unsafe-inline'; img-src data:; "
 					"connect-src 'self'; base-uri 'none'; form-action 'none'; "
 					"frame-ancestors 'none'");
-		MHD_add_response_header(r, "X-Frame-Options", "DENY");
-		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+		pl_mhd.add_response_header(r, "X-Frame-Options", "DENY");
+		pl_mhd.add_response_header(r, "Referrer-Policy", "no-referrer");
 	}
 	/* what each status says the client should do next */
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		pl_mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (code == MHD_HTTP_SERVICE_UNAVAILABLE || code == MHD_HTTP_TOO_MANY_REQUESTS)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		pl_mhd.add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (code == MHD_HTTP_UNAUTHORIZED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+		pl_mhd.add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	ret = pl_mhd.queue_response(c, code, r);
+	pl_mhd.destroy_response(r);
 	return ret;
 }
 
@@ -257,7 +258,7 @@ send_json(struct MHD_Connection *c, json_t *o)
 static enum MHD_Result
 route_metrics(struct pl_http *h, struct MHD_Connection *c)
 {
-	const char *ports = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ports");
+	const char *ports = pl_mhd.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ports");
 	struct pl_prom_opts o = { .all_ports = 0, .top_n = PL_PROM_TOP_N };
 	struct pl_snapshot *s;
 	char *buf;
@@ -346,7 +347,7 @@ static int
 rate_ok(struct pl_http *h, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		pl_mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	uint8_t a[16] = { 0 };
 	struct client *cl = NULL, *oldest = &h->clients[0];
 	uint64_t now = pl_clock_ns(CLOCK_MONOTONIC);
@@ -410,7 +411,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	(void)upload;
 	if (r == NULL) {
 		/* headers are in: refuse an announced oversized body before reading it */
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		const char *cl = pl_mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 
 		r = calloc(1, sizeof(*r));
@@ -436,13 +437,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (url == NULL || url[0] != '/')
 		return send_error(c, MHD_HTTP_BAD_REQUEST, "bad request target");
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
-	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST) == NULL)
+	    pl_mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST) == NULL)
 		return send_error(c, MHD_HTTP_BAD_REQUEST, "HTTP/1.1 request without Host");
 	if (h->loopback &&
-	    !host_allowed(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+	    !host_allowed(pl_mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
 		return send_error(c, MHD_HTTP_FORBIDDEN, "host not allowed");
 	if (h->token[0] && !route_open(url) &&
-	    !token_ok(h, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    !token_ok(h, pl_mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(c, MHD_HTTP_UNAUTHORIZED, "a bearer token is required");
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
@@ -576,6 +577,10 @@ pl_http_start(const char *addr_port, struct pl_publisher *pub, const struct pl_h
 	struct pl_http *h;
 	int one = 1, e;
 
+	if (pl_mhd_load(err, errlen) < 0) {
+		errno = ENOENT;
+		return NULL;
+	}
 	h = calloc(1, sizeof(*h));
 	if (h == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -645,7 +650,7 @@ pl_http_start(const char *addr_port, struct pl_publisher *pub, const struct pl_h
 			}
 		}
 	}
-	h->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	h->d = pl_mhd.start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
 				(h->addr.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				0, NULL, NULL, on_request, h,
 				MHD_OPTION_LISTEN_SOCKET, h->fd,
@@ -684,6 +689,6 @@ pl_http_stop(struct pl_http *h)
 {
 	if (h == NULL)
 		return;
-	MHD_stop_daemon(h->d); /* joins the server thread and closes the listen socket */
+	pl_mhd.stop_daemon(h->d); /* joins the server thread and closes the listen socket */
 	free(h);
 }
