@@ -58,9 +58,9 @@ shlibs=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/bin/portlens" 2>/dev/null |
 # the ring mempool every port uses. The static build (the default) has them linked in.
 dpdk_abi=$(dpkg-query -W -f='${Version}' librte-eal23 2>/dev/null | cut -d- -f1)
 # the HTTP server's library is loaded when --http starts it (lib/http/mhd.c), not linked
-mhd_so=$(ldconfig -p | awk '$1 == "libmicrohttpd.so.12" {print $NF; exit}')
+mhd_so=$(ldconfig -p | awk '$1 == "libmicrohttpd.so.12" && !f {print $NF; f = 1}')
 mhd=$({ dpkg -S "$(readlink -f "${mhd_so:-/nonexistent}")" 2>/dev/null || true; } |
-	head -1 | cut -d: -f1)
+	awk -F: 'NR == 1 {print $1}')
 shlibs="$shlibs, ${mhd:-libmicrohttpd12}"
 depends="$shlibs, iproute2"
 if objdump -p "$stage/usr/bin/portlens" | grep -q 'NEEDED *librte_eal'; then
