@@ -578,6 +578,13 @@ offline_mem_mb(const struct pl_options *o, unsigned int workers, unsigned int fl
 	return RTE_ALIGN_CEIL((unsigned int)(mb * 1.25), 64u);
 }
 
+/* Offline workers: as many as asked for, one by default. */
+static unsigned int
+offline_workers(const struct pl_options *o)
+{
+	return o->nb_workers ? o->nb_workers : 1;
+}
+
 /* The CPUs portlens may use (its affinity when started), in order; how many. */
 static unsigned int
 offline_cpus(unsigned int *cpus)
@@ -611,7 +618,7 @@ unsigned int
 pl_offline_spare_cpus(const struct pl_options *o, cpu_set_t *spare)
 {
 	unsigned int cpus[CPU_SETSIZE], nc = offline_cpus(cpus), i;
-	unsigned int nb_w = o->nb_workers ? o->nb_workers : 1;
+	unsigned int nb_w = offline_workers(o);
 
 	CPU_ZERO(spare);
 	for (i = 0; i < nc; i++)
@@ -630,7 +637,7 @@ pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char
 {
 	static char lcores[1024], mem[32], prefix[64];
 	unsigned int cpus[CPU_SETSIZE], nc = offline_cpus(cpus), i;
-	unsigned int nb_w = o->nb_workers ? o->nb_workers : 1;
+	unsigned int nb_w = offline_workers(o);
 	int n = 0, len = 0;
 
 	len += snprintf(lcores + len, sizeof(lcores) - len, "0@%u,1@%u",

@@ -569,10 +569,8 @@ arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime 
 		}
 		count_ip(b, meta, len);
 		/* its source is counted in the burst's second pass, its slot asked for now */
-		if (b->talkers)
-			pl_talkers_prefetch(b->talkers, meta->flags & PL_F_IPV6 ? 6 : 4,
-					    rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off +
-					    (meta->flags & PL_F_IPV6 ? 8 : 12));
+		pl_ctr_source_prefetch(b, rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off,
+				       meta->flags & PL_F_IPV6);
 		return len;
 	case PL_KIND_MALFORMED:
 		b->v[PL_CTR_malformed]++;

@@ -16,8 +16,8 @@
  * entries of a read-only mapping leaves its bytes as they are (a dropped page read again is
  * faulted in again). The helper never runs on the fast path's behalf: the reader publishes
  * its position with one store per burst (cap_ahead_seen()), and the helper looks at it
- * every few milliseconds. The only lock is taken when a file joins or leaves (its mapping
- * must stay mapped while the helper advises it), so never per packet.
+ * every few milliseconds. The reader takes the helper's lock only when a file joins or
+ * leaves (its mapping must stay mapped while the helper advises it), so never per packet.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -71,12 +71,11 @@ populate(uint8_t *p, size_t len, int *touch)
 	if (!*touch) {
 		if (madvise(p, len, MADV_POPULATE_READ) == 0)
 			return 0;
-		if (errno != EINVAL)
-			return -1; /* EFAULT: past the end of a file cut short; the reader sees it */
+		if (errno != EINVAL) /* EFAULT: past the end of a file cut short */
+			return -1;   /* (the reader finds the cut itself) */
 		*touch = 1;
 	}
 	/* a read past a cut raises SIGBUS here as in the reader: the guard handles it */
-
 	for (o = 0; o < len; o += pg)
 		sink += p[o];
 	(void)sink;

@@ -633,6 +633,27 @@ pl_cidr_has(const struct pl_cidr *c, int family, const uint8_t *a)
 	}
 }
 
+/* The source address in an IPv4 or IPv6 header. */
+static inline const uint8_t *
+pl_ctr_ip_src(const uint8_t *ip, int v6)
+{
+	return ip + (v6 ? 8 : 12);
+}
+
+/**
+ * Ask for the talkers slot pl_ctr_source() will count this packet's source in, so that a
+ * count later in the burst does not wait for it.
+ *
+ * @param ip    the IP header.
+ * @param v6    non-zero for IPv6.
+ */
+static inline void
+pl_ctr_source_prefetch(const struct pl_ctr_bank *b, const uint8_t *ip, int v6)
+{
+	if (b->talkers)
+		pl_talkers_prefetch(b->talkers, v6 ? 6 : 4, pl_ctr_ip_src(ip, v6));
+}
+
 /**
  * Count an IP packet's source as a talker and its backend pools (workers, every IP
  * packet): the pools whose networks hold the source or the destination each count the
@@ -645,7 +666,7 @@ static inline void
 pl_ctr_source(struct pl_ctr_bank *b, const struct pl_config *cfg, const uint8_t *ip, int v6,
 	      uint32_t bytes)
 {
-	const uint8_t *src = ip + (v6 ? 8 : 12), *dst = ip + (v6 ? 24 : 16);
+	const uint8_t *src = pl_ctr_ip_src(ip, v6), *dst = ip + (v6 ? 24 : 16);
 	int family = v6 ? 6 : 4;
 	unsigned int i, j;
 

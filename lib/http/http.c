@@ -206,10 +206,10 @@ send_buf(struct MHD_Connection *c, unsigned int code, const char *type, void *bu
 	if (html) {
 		/* everything the page needs is in the page; it only talks to this server */
 		pl_mhd.add_response_header(r, "Content-Security-Policy",
-					"default-src 'none'; script-src 'unsafe-inline'; "
-					"style-src 'unsafe-inline'; img-src data:; "
-					"connect-src 'self'; base-uri 'none'; form-action 'none'; "
-					"frame-ancestors 'none'");
+					   "default-src 'none'; script-src 'unsafe-inline'; "
+					   "style-src 'unsafe-inline'; img-src data:; "
+					   "connect-src 'self'; base-uri 'none'; "
+					   "form-action 'none'; frame-ancestors 'none'");
 		pl_mhd.add_response_header(r, "X-Frame-Options", "DENY");
 		pl_mhd.add_response_header(r, "Referrer-Policy", "no-referrer");
 	}
@@ -412,7 +412,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (r == NULL) {
 		/* headers are in: refuse an announced oversized body before reading it */
 		const char *cl = pl_mhd.lookup_connection_value(c, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+								MHD_HTTP_HEADER_CONTENT_LENGTH);
 
 		r = calloc(1, sizeof(*r));
 		if (r == NULL)
@@ -444,7 +444,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return send_error(c, MHD_HTTP_FORBIDDEN, "host not allowed");
 	if (h->token[0] && !route_open(url) &&
 	    !token_ok(h, pl_mhd.lookup_connection_value(c, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_AUTHORIZATION)))
+							MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(c, MHD_HTTP_UNAUTHORIZED, "a bearer token is required");
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (strcmp(url, routes[i].path) != 0)
@@ -651,17 +651,17 @@ pl_http_start(const char *addr_port, struct pl_publisher *pub, const struct pl_h
 		}
 	}
 	h->d = pl_mhd.start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
-				(h->addr.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-				0, NULL, NULL, on_request, h,
-				MHD_OPTION_LISTEN_SOCKET, h->fd,
-				MHD_OPTION_CONNECTION_LIMIT, h->o.max_conns,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->o.per_ip,
-				MHD_OPTION_CONNECTION_TIMEOUT, h->o.timeout_s,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-				MHD_OPTION_STRICT_FOR_CLIENT, 1, /* malformed headers: 400 */
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
-				MHD_OPTION_END);
+				   (h->addr.ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				   0, NULL, NULL, on_request, h,
+				   MHD_OPTION_LISTEN_SOCKET, h->fd,
+				   MHD_OPTION_CONNECTION_LIMIT, h->o.max_conns,
+				   MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->o.per_ip,
+				   MHD_OPTION_CONNECTION_TIMEOUT, h->o.timeout_s,
+				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+				   MHD_OPTION_STRICT_FOR_CLIENT, 1, /* malformed headers: 400 */
+				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+				   MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+				   MHD_OPTION_END);
 	if (h->d == NULL) {
 		snprintf(err, errlen, "%s: the HTTP server did not start", h->addr.text);
 		errno = EIO;

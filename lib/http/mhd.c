@@ -2,7 +2,7 @@
 /*
  * libmicrohttpd, loaded when the first HTTP server starts instead of with the program.
  * Linked, it and the TLS stack it needs (GnuTLS and eight libraries under it, about 2,300
- * symbol relocations) were loaded and relocated at every start, about a millisecond, and
+ * symbol relocations) were loaded and relocated at every start, 1.7-2.4 ms, and
  * most runs (a capture read offline, an appliance scraped over rte_telemetry) serve no
  * HTTP (docs/benchmarking.md, "Where start-up goes before main()"). The package depends
  * on the library all the same (tools/package.sh).
