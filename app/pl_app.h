@@ -147,6 +147,7 @@ struct pl_rx_ctx {
 	uint64_t last_time[PL_DIR_MAX];     /* inter-arrival state, per direction */
 	uint64_t last_ns;                   /* newest packet time (read by workers at the end) */
 	struct pl_ival_cache ival;          /* interval of the last dropped frame counted */
+	int waited;                         /* offline: a ring was full at the last burst */
 	volatile int done;
 } __rte_cache_aligned;
 

@@ -6,7 +6,8 @@
  * addresses were read anyway and count the inter-arrival times per direction (they need
  * arrival order, which only the RX lcore sees), and enqueue on this lcore's SP/SC ring to
  * each worker. Everything else (the full parse, the counters, sizes, intervals, malformed
- * and non-IP frames) is the workers'. A full ring drops and counts (live) or waits
+ * and non-IP frames) is the workers', except that offline, while the worker is the slower,
+ * this lcore also completes the frames its fast read took (rx_directions()). A full ring drops and counts (live) or waits
  * (offline: a file can always wait, so the analysis stays exact). Offline, where this
  * lcore wrote the frames itself, the lines a worker reads first are demoted to the L3
  * before the enqueue (rx_demote()).
@@ -48,10 +49,16 @@ rx_arrival_dropped(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf 
  * RX lcore read anyway (every IP frame the software hash covered: not with a NIC hash,
  * not non-IP or malformed). A loop of its own, after the worker choice: the direction
  * lookup is a call, and around it this loop has few values to keep.
+ *
+ * With @p complete (offline, when the last burst had to wait for ring room: the worker is
+ * the slower, this lcore has time to spare), the frames the fast read took are completed
+ * here as well (pl_dist_complete(): the pl_meta the parser would give), from the header
+ * lines this lcore just wrote, and the worker finds them parsed (docs/architecture.md,
+ * "Parse once": the worker 39 instructions a packet fewer on FinMark).
  */
 static inline void
 rx_directions(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
-	      uint16_t n, const struct pl_direction *dir)
+	      uint16_t n, const struct pl_direction *dir, int complete)
 {
 	const int moff = pl_meta_offset, toff = pl_time_offset;
 	uint16_t i;
@@ -65,6 +72,8 @@ rx_directions(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf **pkt
 			continue;
 		d = (uint8_t)pl_direction_of(dir, rte_pktmbuf_mtod(m, const uint8_t *), meta);
 		meta->dir = d;
+		if (complete && meta->kind == PL_KIND_UNPARSED)
+			pl_dist_complete(rte_pktmbuf_mtod(m, const uint8_t *), meta);
 		pl_ctr_iat_since(b, rx->last_time, d, *RTE_MBUF_DYNFIELD(m, toff, uint64_t *));
 	}
 }
@@ -121,6 +130,8 @@ rx_enqueue(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, unsigned int w, struct r
 	uint16_t sent = (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)pkts, k, NULL);
 
 	/* offline: wait for the worker rather than lose a packet of the file */
+	if (sent < k && app->offline)
+		rx->waited = 1;
 	while (sent < k && app->offline && !app->force_quit) {
 		rte_pause();
 		sent += (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)pkts + sent,
@@ -149,6 +160,10 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 	const struct pl_direction *dir = __atomic_load_n(&app->dir, __ATOMIC_ACQUIRE);
 	const uint64_t now = pl_now_ns(app);
 
+	/* offline: the worker was the slower at the last burst, this lcore has time to spare */
+	const int complete = rx->waited;
+
+	rx->waited = 0;
 	read = pl_dist_pick(pkts, n, nb_workers, pp->use_nic_hash, worker);
 	/* packet time: the capture time when the port gives it, else the time of this burst */
 	if (pp->hw_time) {
@@ -173,7 +188,7 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 	}
 	/* with the NIC's hash no frame's addresses were read, as a rule: nothing to do */
 	if (read)
-		rx_directions(rx, b, pkts, n, dir);
+		rx_directions(rx, b, pkts, n, dir, complete);
 	b->v[PL_CTR_rx_packets] += n;
 	b->v[PL_CTR_rx_bytes] += bytes;
 	if (pp->demote)
