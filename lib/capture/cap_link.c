@@ -119,12 +119,13 @@ pl_capture_eth(const struct pl_capture_rec *r, uint8_t hdr[14], uint32_t *off)
 		type = be16(d);
 		break;
 	case 228: /* IPV4 */
-		hl = 0;
-		type = ETH_IPV4;
-		break;
 	case 229: /* IPV6 */
+		/* the version nibble says, as for raw IP: tcpdump reads an IPv6 packet in an
+		 * IPV4 capture, or the reverse, as what it is (tshark the first) */
 		hl = 0;
-		type = ETH_IPV6;
+		type = n && (d[0] >> 4) == 6 ? ETH_IPV6 :
+		       n && (d[0] >> 4) == 4 ? ETH_IPV4 :
+		       r->linktype == 228 ? ETH_IPV4 : ETH_IPV6;
 		break;
 	default: /* RAW, RAW12, RAW14: the version nibble says */
 		hl = 0;

@@ -114,6 +114,32 @@ test_raw_ip_becomes_a_padded_ethernet_frame(void **state)
 	assert_int_equal(pl_capture_eth(&r, hdr, &off), 0); /* nothing: an empty frame */
 }
 
+/* LINKTYPE_IPV4/IPV6 holding a packet of the other version (tcpdump's LINKTYPE_IPV4_invalid
+ * test capture): read by its version nibble, as tcpdump and tshark read it, not malformed */
+static void
+test_ipv4_and_ipv6_link_types_follow_the_version_nibble(void **state)
+{
+	struct pl_capture_rec r = { .data = ip6, .caplen = 40, .linktype = 228 };
+	uint8_t hdr[14], bad[20] = { 0x50 };
+	uint32_t off;
+
+	(void)state;
+	assert_int_equal(pl_capture_eth(&r, hdr, &off), 60);
+	assert_int_equal(hdr[12] << 8 | hdr[13], 0x86dd);
+	r.data = ip4;
+	r.caplen = 20;
+	r.linktype = 229;
+	assert_int_equal(pl_capture_eth(&r, hdr, &off), 60);
+	assert_int_equal(hdr[12] << 8 | hdr[13], 0x0800);
+	/* neither version: the link type's own (then malformed, bad version, in lib/parse) */
+	r.data = bad;
+	assert_int_equal(pl_capture_eth(&r, hdr, &off), 60);
+	assert_int_equal(hdr[12] << 8 | hdr[13], 0x86dd);
+	r.linktype = 228;
+	assert_int_equal(pl_capture_eth(&r, hdr, &off), 60);
+	assert_int_equal(hdr[12] << 8 | hdr[13], 0x0800);
+}
+
 static void
 test_null_and_loop_read_the_family_in_either_byte_order(void **state)
 {
@@ -661,6 +687,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pcap_microseconds_and_nanoseconds_give_ns),
 		cmocka_unit_test(test_raw_ip_becomes_a_padded_ethernet_frame),
+		cmocka_unit_test(test_ipv4_and_ipv6_link_types_follow_the_version_nibble),
 		cmocka_unit_test(test_null_and_loop_read_the_family_in_either_byte_order),
 		cmocka_unit_test(test_cooked_v1_and_v2_take_the_protocol_field),
 		cmocka_unit_test(test_pcapng_binary_resolution_and_offset),
