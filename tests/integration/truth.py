@@ -130,16 +130,16 @@ def default_bins():
     return bins
 
 
-def tshark_config_dir(inner=False):
-    """A fresh tshark configuration directory disabling every protocol not in KEEP_PROTOCOLS
-    (nor in TUNNEL_PROTOCOLS when inner)."""
+def tshark_config_dir(inner=False, keep=KEEP_PROTOCOLS):
+    """A fresh tshark configuration directory disabling every protocol not in keep (default
+    KEEP_PROTOCOLS) nor in TUNNEL_PROTOCOLS when inner."""
     d = tempfile.mkdtemp(prefix="pl-truth-ws.")
     out = subprocess.run(["tshark", "-G", "protocols"], check=True, capture_output=True,
                          text=True, env=dict(os.environ, WIRESHARK_CONFIG_DIR=d)).stdout
     names = [ln.split("\t")[2] for ln in out.splitlines() if ln.count("\t") >= 2]
     with open(os.path.join(d, "disabled_protos"), "w") as f:
         for n in names:
-            if not KEEP_PROTOCOLS.match(n) and not (inner and TUNNEL_PROTOCOLS.match(n)):
+            if not keep.match(n) and not (inner and TUNNEL_PROTOCOLS.match(n)):
                 f.write(n + "\n")
     return d
 
