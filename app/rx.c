@@ -35,7 +35,7 @@ rx_arrival_dropped(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf 
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
+		uint32_t len = pl_frame_len(pkts[i]);
 		uint64_t t = *pl_meta_time(pkts[i]);
 
 		pl_ctr_size(b, len);
@@ -176,13 +176,13 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 
 			last = RTE_MAX(last, ts);
 			*t = ts;
-			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			bytes += pl_frame_len(pkts[i]);
 		}
 		rx->last_ns = last;
 	} else {
 		for (i = 0; i < n; i++) {
 			*RTE_MBUF_DYNFIELD(pkts[i], toff, uint64_t *) = now;
-			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			bytes += pl_frame_len(pkts[i]);
 		}
 		rx->last_ns = RTE_MAX(rx->last_ns, now);
 	}

@@ -470,7 +470,7 @@ mbuf_prefetch(const struct rte_mbuf *m)
 static inline uint32_t
 arrival(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf *m, uint64_t ival_ns)
 {
-	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint32_t len = pl_frame_len(m);
 	uint64_t t = *pl_meta_time(m);
 
 	pl_ctr_size(b, len);
@@ -651,7 +651,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			.m = pkts[i],
 			.meta = pl_meta(pkts[i]),
 			.frame = rte_pktmbuf_mtod(pkts[i], const uint8_t *),
-			.len = rte_pktmbuf_pkt_len(pkts[i]),
+			.len = pl_frame_len(pkts[i]),
 			.verdict = PL_VERDICT_FORWARD,
 			.colour = 0xff,
 		};

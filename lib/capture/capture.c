@@ -30,6 +30,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "capture_priv.h"
+#include "pl_parse.h"
 
 #define CAP_MAX_SEGS 256 /* mbufs in one chained frame */
 #define CAP_PREFETCH 4   /* frames ahead whose first lines are fetched before the copy */
@@ -573,6 +574,12 @@ fill(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *m,
 		if (fill_chain(mp, m, r, hdr, off, len) < 0)
 			return -1;
 	}
+	if (unlikely(r->wirelen > r->caplen)) {
+		uint32_t wire = pl_capture_wire(r, len, off);
+
+		if (wire > len)
+			pl_frame_set_wire(m, wire);
+	}
 	*RTE_MBUF_DYNFIELD(m, c->ts_off, uint64_t *) = r->ts_ns;
 	return 0;
 }
@@ -637,6 +644,8 @@ burst_pcap_eth(struct pl_capture *c, struct cap_file *f, struct rte_mbuf **pkts,
 		}
 		mbuf_init(c, m, len);
 		rte_memcpy((uint8_t *)m + data, f->cur.data, len);
+		if (unlikely(f->cur.wirelen > len))
+			pl_frame_set_wire(m, pl_capture_wire(&f->cur, len, 0));
 		*RTE_MBUF_DYNFIELD(m, ts_off, uint64_t *) = f->cur.ts_ns;
 		sum += len;
 		if (likely(cap_pcap_next_fast(f, &f->cur)))
@@ -665,16 +674,15 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 		advance(c, f);
 	}
 	if (unlikely(c->ts_off < 0)) {
-		int off;
-		uint64_t flag;
-
-		if (rte_mbuf_dyn_rx_timestamp_register(&off, &flag) < 0) {
-			snprintf(c->err, sizeof(c->err), "cannot register the mbuf timestamp field");
+		/* the packet time and wire length fields (registered at start by an
+		 * application that parses; here for one that only reads) */
+		if (pl_snap_flag == 0 && pl_parse_init() < 0) {
+			snprintf(c->err, sizeof(c->err), "cannot register the mbuf dynamic fields");
 			c->state = -1;
 			return 0;
 		}
-		c->ts_off = off;
-		c->ts_flag = flag;
+		c->ts_off = pl_time_offset;
+		c->ts_flag = pl_time_flag;
 	}
 	if (unlikely(c->mp != mp) && pool_template(c, mp) < 0)
 		return 0; /* the pool is short: like a failed bulk get */

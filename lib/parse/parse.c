@@ -24,6 +24,8 @@ int pl_meta_offset = -1;
 static int decap_on = 1;
 int pl_time_offset = -1;
 uint64_t pl_time_flag;
+int pl_wire_offset = -1;
+uint64_t pl_snap_flag;
 
 /* Ethertypes of VLAN tags we step over: 802.1Q, 802.1ad and the legacy 0x9100 outer tag. */
 #define PL_ETHER_QINQ_LEGACY 0x9100
@@ -41,18 +43,32 @@ uint64_t pl_time_flag;
 int
 pl_parse_init(void)
 {
-	static const struct rte_mbuf_dynfield desc = {
+	static const struct rte_mbuf_dynfield meta = {
 		.name = "portlens_meta",
 		.size = sizeof(struct pl_meta),
 		.align = __alignof__(struct pl_meta),
 	};
-	int off = rte_mbuf_dynfield_register(&desc);
+	static const struct rte_mbuf_dynfield wire = {
+		.name = "portlens_wire_len",
+		.size = sizeof(uint32_t),
+		.align = __alignof__(uint32_t),
+	};
+	static const struct rte_mbuf_dynflag snapped = { .name = "portlens_snapped" };
+	int off = rte_mbuf_dynfield_register(&meta), bit;
 
 	if (off < 0)
 		return -rte_errno;
 	pl_meta_offset = off;
 	if (rte_mbuf_dyn_rx_timestamp_register(&pl_time_offset, &pl_time_flag) < 0)
 		return -rte_errno;
+	off = rte_mbuf_dynfield_register(&wire);
+	if (off < 0)
+		return -rte_errno;
+	pl_wire_offset = off;
+	bit = rte_mbuf_dynflag_register(&snapped);
+	if (bit < 0)
+		return -rte_errno;
+	pl_snap_flag = 1ULL << bit;
 	return 0;
 }
 
@@ -655,7 +671,7 @@ pl_parse_burst(struct rte_mbuf **pkts, uint16_t n)
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct pl_meta *meta = pl_meta(m);
-		uint32_t len = rte_pktmbuf_pkt_len(m);
+		uint32_t len = pl_frame_len(m), held = rte_pktmbuf_pkt_len(m);
 		uint32_t cap = rte_pktmbuf_data_len(m);
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 		uint8_t lin[PL_PARSE_LINEAR];
@@ -665,8 +681,8 @@ pl_parse_burst(struct rte_mbuf **pkts, uint16_t n)
 		/* Headers are normally in the first segment. A chained frame whose first
 		 * segment is short has its head copied out (once, bounded) so headers split
 		 * across segments still parse. */
-		if (unlikely(cap < len && cap < PL_PARSE_LINEAR)) {
-			cap = RTE_MIN(len, (uint32_t)PL_PARSE_LINEAR);
+		if (unlikely(cap < held && cap < PL_PARSE_LINEAR)) {
+			cap = RTE_MIN(held, (uint32_t)PL_PARSE_LINEAR);
 			d = rte_pktmbuf_read(m, 0, cap, lin);
 		}
 		pl_parse_frame(d, cap, len, meta);

@@ -174,10 +174,16 @@ extern int pl_meta_offset;
 extern int pl_time_offset;
 /** ol_flags bit a PMD sets when it filled the timestamp; set by pl_parse_init(). */
 extern uint64_t pl_time_flag;
+/** Offset of the wire length dynamic field (uint32), valid where pl_snap_flag is set. */
+extern int pl_wire_offset;
+/** ol_flags bit of a frame captured short of its length on the wire (a capture's snapshot
+ * length): its mbuf holds the first bytes, pl_wire_offset the length; set by
+ * pl_parse_init(), 0 before. */
+extern uint64_t pl_snap_flag;
 
 /**
- * Register the pl_meta dynamic field and the RX timestamp field. Call once after
- * rte_eal_init(), before ports start.
+ * Register the pl_meta dynamic field, the RX timestamp field and the wire length field and
+ * flag. Call once after rte_eal_init(), before ports start.
  *
  * @return 0, or a negative errno.
  */
@@ -193,6 +199,30 @@ static inline struct pl_meta *
 pl_meta(struct rte_mbuf *m)
 {
 	return RTE_MBUF_DYNFIELD(m, pl_meta_offset, struct pl_meta *);
+}
+
+/**
+ * A frame's length on the wire: the mbuf's packet length, or, for a frame a capture holds
+ * only the first bytes of (pl_snap_flag), the length the capture gives for it. Lengths in
+ * the headers are checked against it and every byte count counts it, as tcpdump and tshark
+ * count such a frame; only the bytes held are ever read.
+ */
+static inline uint32_t
+pl_frame_len(const struct rte_mbuf *m)
+{
+	if (unlikely(m->ol_flags & pl_snap_flag))
+		return *RTE_MBUF_DYNFIELD(m, pl_wire_offset, const uint32_t *);
+	return rte_pktmbuf_pkt_len(m);
+}
+
+/**
+ * Mark @p m as the first bytes of a frame of @p wire bytes (more than it holds).
+ */
+static inline void
+pl_frame_set_wire(struct rte_mbuf *m, uint32_t wire)
+{
+	m->ol_flags |= pl_snap_flag;
+	*RTE_MBUF_DYNFIELD(m, pl_wire_offset, uint32_t *) = wire;
 }
 
 /** Packet time of an mbuf, ns since the epoch (the RX timestamp dynfield). */

@@ -15,6 +15,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "pl_capture.h"
+#include "pl_parse.h"
 
 static uint8_t buf[4096];
 static size_t blen;
@@ -45,14 +46,21 @@ pcap_header(uint32_t linktype, int ns)
 	put32(linktype);
 }
 
+/* A record of @p len bytes captured of a frame of @p wire bytes on the wire. */
 static void
-pcap_record(uint32_t sec, uint32_t frac, const void *data, uint32_t len)
+pcap_record_cut(uint32_t sec, uint32_t frac, const void *data, uint32_t len, uint32_t wire)
 {
 	put32(sec);
 	put32(frac);
 	put32(len);
-	put32(len);
+	put32(wire);
 	put(data, len);
+}
+
+static void
+pcap_record(uint32_t sec, uint32_t frac, const void *data, uint32_t len)
+{
+	pcap_record_cut(sec, frac, data, len, len);
 }
 
 static struct pl_capture *
@@ -279,6 +287,74 @@ test_burst_fills_mbufs_with_frames_and_time(void **state)
 	rte_pktmbuf_free_bulk(m, n);
 	assert_int_equal(pl_capture_burst(c, mp, m, 4), 0);
 	assert_int_equal(pl_capture_done(c), 1);
+	pl_capture_close(c);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
+/*
+ * A capture with a snapshot length holds the first bytes of each frame: the mbuf holds
+ * those, and is marked with the frame's length on the wire (the link header replaced as
+ * for any frame of its link type, at most the longest record), which the parser checks
+ * the IP length against: a TCP packet cut at 64 bytes is a whole TCP packet, not a
+ * malformed one. Frames captured whole carry no mark.
+ */
+static void
+test_snapshot_length_keeps_the_length_on_the_wire(void **state)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("capsnap", 256, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	uint8_t eth[64] = { [12] = 0x08, [13] = 0x00 }, sll[16 + 50] = { [14] = 0x08 };
+	struct rte_mbuf *m[4];
+	struct pl_capture *c;
+	uint16_t n, k;
+
+	(void)state;
+	assert_non_null(mp);
+	/* IPv4 (total length 1500), TCP (data offset 5), source 10.0.0.1 */
+	memcpy(eth + 14, ip4, 20);
+	eth[14 + 2] = 1500 >> 8;
+	eth[14 + 3] = 1500 & 0xff;
+	eth[14 + 9] = 6;
+	eth[14 + 20 + 12] = 5 << 4;
+	memcpy(sll + 16, eth + 14, 50);
+	pcap_header(1, 0);
+	pcap_record_cut(1, 0, eth, 64, 1514);      /* the Ethernet fast path */
+	pcap_record(1, 1, eth, 60);
+	pcap_record_cut(1, 2, eth, 64, 1u << 30);  /* a claim past any record */
+	c = open_buf();
+	n = pl_capture_burst(c, mp, m, 4);
+	assert_int_equal(n, 3);
+	assert_int_equal(rte_pktmbuf_pkt_len(m[0]), 64);
+	assert_int_equal(rte_pktmbuf_data_len(m[0]), 64);
+	assert_true(m[0]->ol_flags & pl_snap_flag);
+	assert_int_equal(pl_frame_len(m[0]), 1514);
+	assert_false(m[1]->ol_flags & pl_snap_flag);
+	assert_int_equal(pl_frame_len(m[1]), 60);
+	assert_int_equal(pl_frame_len(m[2]), PL_CAPTURE_MAX_RECORD);
+	pl_parse_burst(m, 1);
+	assert_int_equal(pl_meta(m[0])->kind, PL_KIND_IP);
+	assert_int_equal(pl_meta(m[0])->l4_proto, 6);
+	assert_int_equal(pl_meta(m[0])->payload_len, 1500 - 40);
+	rte_pktmbuf_free_bulk(m, n);
+	pl_capture_close(c);
+
+	/* Linux cooked v1 (16-byte header): the frame as Ethernet, on the wire 14 + 1500 */
+	pcap_header(113, 0);
+	pcap_record_cut(2, 0, sll, sizeof(sll), 16 + 1500);
+	pcap_record(2, 1, sll, sizeof(sll));
+	c = open_buf();
+	n = pl_capture_burst(c, mp, m, 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(rte_pktmbuf_pkt_len(m[0]), 64);
+	assert_int_equal(pl_frame_len(m[0]), 14 + 1500);
+	assert_false(m[1]->ol_flags & pl_snap_flag);
+	for (k = 0; k < n; k++)
+		pl_parse_burst(&m[k], 1);
+	assert_int_equal(pl_meta(m[0])->kind, PL_KIND_IP);
+	/* the same bytes captured whole claim 1500: past the frame, malformed */
+	assert_int_equal(pl_meta(m[1])->kind, PL_KIND_MALFORMED);
+	rte_pktmbuf_free_bulk(m, n);
 	pl_capture_close(c);
 	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 	rte_mempool_free(mp);
@@ -695,6 +771,7 @@ main(void)
 		cmocka_unit_test(test_truncated_record_is_refused_unless_allowed),
 		cmocka_unit_test(test_burst_fills_mbufs_with_frames_and_time),
 		cmocka_unit_test(test_burst_mbufs_from_a_used_pool_are_set_as_received),
+		cmocka_unit_test(test_snapshot_length_keeps_the_length_on_the_wire),
 		cmocka_unit_test(test_plain_file_streams_every_record_whole),
 		cmocka_unit_test(test_readahead_fills_ahead_of_the_reader_and_empties_behind),
 		cmocka_unit_test(test_a_file_cut_while_mapped_is_refused_not_a_crash),

@@ -170,8 +170,7 @@ def ng_section(order, records):
             units //= 1000
         elif resol == 7:
             units //= 100
-        if len(data) != len(frame):
-            wire = len(data)
+        wire = len(data) + max(0, wire - len(frame))  # a frame cut by a snapshot length
         out.append(block(order, 6, struct.pack(order + "IIIII", ifid, units >> 32,
                                                units & 0xffffffff, len(data), wire) + data))
         if i % 1000 == 999:  # interface statistics now and then
@@ -205,7 +204,8 @@ def encode(kind, records):
         if data is None:
             skipped += 1
             continue
-        out.append((ts, data, len(data) + (wire - len(frame) if kind in ("sll", "sll2") else 0)))
+        # the link header changed; a frame cut by a snapshot length keeps what was cut
+        out.append((ts, data, len(data) + max(0, wire - len(frame))))
     return pcap_bytes(out, LINKTYPE[kind]), skipped
 
 
