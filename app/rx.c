@@ -7,10 +7,10 @@
  * arrival order, which only the RX lcore sees), and enqueue on this lcore's SP/SC ring to
  * each worker. Everything else (the full parse, the counters, sizes, intervals, malformed
  * and non-IP frames) is the workers', except that offline, while the worker is the slower,
- * this lcore also completes the frames its fast read took (rx_directions()). A full ring drops and counts (live) or waits
- * (offline: a file can always wait, so the analysis stays exact). Offline, where this
- * lcore wrote the frames itself, the lines a worker reads first are demoted to the L3
- * before the enqueue (rx_demote()).
+ * this lcore also completes the frames its fast read took (rx_directions()). A full ring
+ * drops and counts (live) or waits (offline: a file can always wait, so the analysis stays
+ * exact). Offline, where this lcore wrote the frames itself, the lines a worker reads
+ * first are demoted to the L3 before the enqueue (rx_demote()).
  */
 #include <sched.h>
 

@@ -7,8 +7,9 @@
  * direction, fragments, exact per-destination-port counters; then, for TCP/UDP/ICMP
  * packets that are not fragments, the service class and its QoS meter, the flow and its TCP
  * state, the source's rate limits, payload signatures streamed over each direction of a
- * flow (lib/classify's pl_sigs_stream_scan()), and the policy checks that produce findings and verdicts. Then it disposes of the
- * burst: free (monitor) or transmit to the peer port (inline), unless the verdict drops.
+ * flow (lib/classify's pl_sigs_stream_scan()), and the policy checks that produce findings
+ * and verdicts. Then it disposes of the burst: free (monitor) or transmit to the peer port
+ * (inline), unless the verdict drops.
  * It exits once every RX lcore is done and its rings are empty, so nothing is in flight.
  */
 #include <sched.h>
@@ -532,9 +533,10 @@ pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
 
 /*
  * Complete and count one frame as it arrives: what the parser would give, from the headers
- * the RX lcore's fast read checked (pl_dist_complete()), or the full parse where the NIC's
- * hash placed it unread; the direction (and its inter-arrival time, in this worker's order) if the RX lcore
- * used the NIC's hash, then what every frame counts in: size, interval, time range,
+ * the RX lcore's fast read checked (pl_dist_complete(); offline the RX lcore may have done
+ * it already), or the full parse where the NIC's hash placed it unread; the direction (and
+ * its inter-arrival time, in this worker's order) if the RX lcore used the NIC's hash,
+ * then what every frame counts in: size, interval, time range,
  * malformed or non-IP, or the IP counters. Returns the frame's bytes: the caller counts
  * packets and bytes once a burst.
  */
