@@ -644,10 +644,15 @@ burst_pcap_eth(struct pl_capture *c, struct cap_file *f, struct rte_mbuf **pkts,
 		}
 		mbuf_init(c, m, len);
 		rte_memcpy((uint8_t *)m + data, f->cur.data, len);
-		if (unlikely(f->cur.wirelen > len))
-			pl_frame_set_wire(m, pl_capture_wire(&f->cur, len, 0));
 		*RTE_MBUF_DYNFIELD(m, ts_off, uint64_t *) = f->cur.ts_ns;
-		sum += len;
+		if (unlikely(f->cur.wirelen > len)) {
+			uint32_t wire = pl_capture_wire(&f->cur, len, 0);
+
+			pl_frame_set_wire(m, wire);
+			sum += wire;
+		} else {
+			sum += len;
+		}
 		if (likely(cap_pcap_next_fast(f, &f->cur)))
 			continue;
 		advance(c, f);
@@ -701,7 +706,7 @@ pl_capture_burst(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *
 
 		if (unlikely(f == NULL) || unlikely(fill(c, mp, pkts[i], &f->cur) < 0))
 			break;
-		bytes += pkts[i]->pkt_len;
+		bytes += pl_frame_len(pkts[i]);
 		advance(c, f);
 		cap_ahead_seen(f);
 	}

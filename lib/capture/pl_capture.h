@@ -68,7 +68,8 @@ struct pl_capture_progress {
 	uint64_t bytes_done;   /**< input bytes consumed (compressed bytes for compressed files) */
 	uint64_t bytes_total;  /**< input bytes in all files */
 	uint64_t records;      /**< packet records delivered */
-	uint64_t frame_bytes;  /**< bytes of the Ethernet frames delivered (as in mbufs) */
+	uint64_t frame_bytes;  /**< bytes of the Ethernet frames delivered, on the wire (a frame
+	                        *   cut by a snapshot length counts its length on the wire) */
 	unsigned int files_done, files;
 };
 

@@ -305,6 +305,7 @@ test_snapshot_length_keeps_the_length_on_the_wire(void **state)
 	struct rte_mempool *mp = rte_pktmbuf_pool_create("capsnap", 256, 0, 0,
 							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	uint8_t eth[64] = { [12] = 0x08, [13] = 0x00 }, sll[16 + 50] = { [14] = 0x08 };
+	struct pl_capture_progress pr;
 	struct rte_mbuf *m[4];
 	struct pl_capture *c;
 	uint16_t n, k;
@@ -332,6 +333,8 @@ test_snapshot_length_keeps_the_length_on_the_wire(void **state)
 	assert_false(m[1]->ol_flags & pl_snap_flag);
 	assert_int_equal(pl_frame_len(m[1]), 60);
 	assert_int_equal(pl_frame_len(m[2]), PL_CAPTURE_MAX_RECORD);
+	pl_capture_progress(c, &pr); /* the capture's port counts the frames on the wire */
+	assert_true(pr.frame_bytes == 1514 + 60 + PL_CAPTURE_MAX_RECORD);
 	pl_parse_burst(m, 1);
 	assert_int_equal(pl_meta(m[0])->kind, PL_KIND_IP);
 	assert_int_equal(pl_meta(m[0])->l4_proto, 6);
@@ -349,6 +352,8 @@ test_snapshot_length_keeps_the_length_on_the_wire(void **state)
 	assert_int_equal(rte_pktmbuf_pkt_len(m[0]), 64);
 	assert_int_equal(pl_frame_len(m[0]), 14 + 1500);
 	assert_false(m[1]->ol_flags & pl_snap_flag);
+	pl_capture_progress(c, &pr);
+	assert_true(pr.frame_bytes == 14 + 1500 + 64);
 	for (k = 0; k < n; k++)
 		pl_parse_burst(&m[k], 1);
 	assert_int_equal(pl_meta(m[0])->kind, PL_KIND_IP);
