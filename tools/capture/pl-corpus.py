@@ -38,16 +38,16 @@ Known definition differences, named on the lines they explain:
               malformed (DESIGN.md); tshark may still show its IP or L4 layer. When portlens
               counts fewer than tshark, its malformed frames cover the whole shortfall, and so
               do the IP frames tshark itself finds broken (`_ws.malformed` or an expert error),
-              warns about (a length beyond the frame) or that were cut by the snapshot length,
-              the line says `explained: malformed` with portlens's reasons and those numbers;
-              a shortfall they do not cover is `unexplained`.
+              warns about (a length beyond the frame) or marks as ending inside a header
+              (`_ws.short`: the capture kept less than the headers; portlens counts such a
+              frame malformed, `*_truncated`), the line says `explained:
+              malformed` with portlens's reasons and those numbers; a shortfall they do not
+              cover is `unexplained`.
   version     a LINKTYPE_IPV6 (229) record holding an IPv4 packet: portlens reads the version
               nibble, as tcpdump does (and tshark for LINKTYPE_IPV4 holding IPv6); tshark
               calls it a bogus IPv6 version and shows no IP layer.
-  snaplen     a record cut by the capture's snapshot length (captured length < original
-              length) is judged on the bytes captured: a header or an IP length beyond them is
-              malformed for portlens; tshark knows the original length and still shows the
-              layer.
+A record cut by the capture's snapshot length is read at its length on the wire, by portlens
+as by tshark: it explains nothing (the count of such frames is shown, not used).
 
 usage: pl-corpus.py PORTLENS CAPTURE_OR_FOLDER... [--tshark-timeout S] [--json-out FILE]
   a folder stands for its files named *.pcap, *.pcapng or *.cap (.gz, .zst), in name order;
@@ -82,7 +82,7 @@ COUNTS = ["packets", "ipv4", "ipv6", "tcp", "udp", "icmp", "other", "fragments"]
 SEVERE = {"crash", "refused-too-many-lines", "wrong-exit"}
 FIELDS = ["frame.protocols", "ip.proto", "frame.len", "frame.cap_len", "ip.flags.mf",
           "ip.frag_offset", "ipv6.fraghdr.offset", "ipv6.fraghdr.more", "_ws.expert.severity",
-          "_ws.expert.message", "_ws.malformed"]	# last: its text may contain anything but a tab
+          "_ws.expert.message", "_ws.short", "_ws.malformed"]	# last: any text but a tab
 # _ws.expert.severity of an error (PI_ERROR) and a warning (PI_WARN): tshark found the packet
 # broken, or a length in it beyond what the frame holds (IPv6 payload length, for one).
 PI_ERROR = 0x00800000
@@ -163,7 +163,7 @@ def tshark_counts(path, cfg, timeout):
     except subprocess.TimeoutExpired:
         return None, "tshark timed out"
     c = collections.Counter({k: 0 for k in COUNTS})
-    c["snapcut"] = c["flagged"] = c["warned"] = c["bogus"] = 0
+    c["snapcut"] = c["short"] = c["flagged"] = c["warned"] = c["bogus"] = 0
     for line in p.stdout.splitlines():
         v = dict(zip(FIELDS, line.split("\t", len(FIELDS) - 1) + [""] * len(FIELDS)))
         c["packets"] += 1
@@ -174,16 +174,21 @@ def tshark_counts(path, cfg, timeout):
         i = next((k for k, x in enumerate(protos) if x in ("ip", "ipv6")), None)
         if i is None or any(x not in LINK_LAYERS for x in protos[:i]):
             continue
-        # an IP frame tshark finds broken, or one cut by the snapshot length: where portlens
-        # counting it malformed is the documented definition, not a disagreement
+        # an IP frame tshark finds broken or warns about: where portlens counting it
+        # malformed is the documented definition, not a disagreement. A frame cut by the
+        # snapshot length is no excuse (portlens reads it at its length on the wire, as
+        # tshark does): it is counted only to be shown.
         if v["frame.cap_len"] and v["frame.len"] and int(v["frame.cap_len"]) < int(v["frame.len"]):
             c["snapcut"] += 1
-        else:
-            sev = {int(x, 0) for x in v["_ws.expert.severity"].split(",") if x}
-            if v["_ws.malformed"] or PI_ERROR in sev:
-                c["flagged"] += 1
-            elif PI_WARN in sev:
-                c["warned"] += 1
+        sev = {int(x, 0) for x in v["_ws.expert.severity"].split(",") if x}
+        if v["_ws.short"]:
+            # the capture ends inside a header ("Packet size limited during capture"):
+            # tshark counts the layers it began, portlens needs the headers it reads whole
+            c["short"] += 1
+        elif v["_ws.malformed"] or PI_ERROR in sev:
+            c["flagged"] += 1
+        elif PI_WARN in sev:
+            c["warned"] += 1
         if protos[i] == "ip" and protos[i + 1:i + 2] == ["ipv6"] and not v["ip.proto"]:
             i += 1	# an IPv6 packet the IPv4 dissector handed on by its version nibble
         net = protos[i]
@@ -253,10 +258,10 @@ def explain(pl, ts, snap):
             and short_ip <= mal and max(shorts) <= mal:
         reasons = snap.get("malformed_reasons") or {}
         r = ",".join("%s=%s" % (k, v) for k, v in sorted(reasons.items()) if v)
-        cover = ts["flagged"] + ts["warned"] + ts["snapcut"]
+        cover = ts["flagged"] + ts["warned"] + ts["short"]
         why = "malformed (%s); of tshark's IP frames %d are broken for tshark too, %d draw " \
-              "a tshark warning, %d were cut by the snapshot length" \
-              % (r, ts["flagged"], ts["warned"], ts["snapcut"])
+              "a tshark warning, %d end inside a header (%d were cut by the snapshot " \
+              "length)" % (r, ts["flagged"], ts["warned"], ts["short"], ts["snapcut"])
         if short_ip <= cover and max(shorts) <= cover:
             return "explained: " + why
         return "unexplained: " + why
