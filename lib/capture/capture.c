@@ -546,6 +546,28 @@ mbuf_init(const struct pl_capture *c, struct rte_mbuf *m, uint32_t len)
 	m->vlan_tci_outer = 0;
 }
 
+/*
+ * A frame whose record the capture cut (its length on the wire above its captured length:
+ * a snapshot length) is marked with the length it had on the wire: the link header
+ * replaced as pl_capture_eth() replaced it (@p off), at most PL_CAPTURE_MAX_RECORD.
+ * Returns the frame's length on the wire (@p len for a frame captured whole).
+ */
+static inline uint32_t
+mark_wire(struct rte_mbuf *m, const struct pl_capture_rec *r, uint32_t len, uint32_t off)
+{
+	uint32_t wire;
+
+	if (likely(r->wirelen <= r->caplen) || len == 0)
+		return len;
+	wire = RTE_MIN(r->wirelen, PL_CAPTURE_MAX_RECORD);
+	if (r->linktype != 1)
+		wire = 14 + wire - off;
+	if (wire <= len)
+		return len;
+	pl_frame_set_wire(m, wire);
+	return wire;
+}
+
 /* One record into one raw mbuf (chained when long). -1 when the pool cannot give the
  * chain (the mbuf is left fit to go back to the pool). */
 static inline int
@@ -574,12 +596,7 @@ fill(struct pl_capture *c, struct rte_mempool *mp, struct rte_mbuf *m,
 		if (fill_chain(mp, m, r, hdr, off, len) < 0)
 			return -1;
 	}
-	if (unlikely(r->wirelen > r->caplen)) {
-		uint32_t wire = pl_capture_wire(r, len, off);
-
-		if (wire > len)
-			pl_frame_set_wire(m, wire);
-	}
+	mark_wire(m, r, len, off);
 	*RTE_MBUF_DYNFIELD(m, c->ts_off, uint64_t *) = r->ts_ns;
 	return 0;
 }
@@ -645,14 +662,7 @@ burst_pcap_eth(struct pl_capture *c, struct cap_file *f, struct rte_mbuf **pkts,
 		mbuf_init(c, m, len);
 		rte_memcpy((uint8_t *)m + data, f->cur.data, len);
 		*RTE_MBUF_DYNFIELD(m, ts_off, uint64_t *) = f->cur.ts_ns;
-		if (unlikely(f->cur.wirelen > len)) {
-			uint32_t wire = pl_capture_wire(&f->cur, len, 0);
-
-			pl_frame_set_wire(m, wire);
-			sum += wire;
-		} else {
-			sum += len;
-		}
+		sum += mark_wire(m, &f->cur, len, 0);
 		if (likely(cap_pcap_next_fast(f, &f->cur)))
 			continue;
 		advance(c, f);

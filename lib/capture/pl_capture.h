@@ -176,35 +176,11 @@ int pl_capture_next(struct pl_capture *c, struct pl_capture_rec *r);
 uint32_t pl_capture_eth(const struct pl_capture_rec *r, uint8_t hdr[14], uint32_t *off);
 
 /**
- * The length on the wire of a record's Ethernet frame: for a record the capture holds only
- * the first bytes of (its length on the wire above its captured length: a snapshot length),
- * the frame's length had it been captured whole, at most PL_CAPTURE_MAX_RECORD; else
- * @p len.
- *
- * @param r    the record.
- * @param len  its Ethernet frame's length, from pl_capture_eth().
- * @param off  the offset pl_capture_eth() gave.
- * @return at least @p len.
- */
-static inline uint32_t
-pl_capture_wire(const struct pl_capture_rec *r, uint32_t len, uint32_t off)
-{
-	uint32_t wire;
-
-	if (likely(r->wirelen <= r->caplen) || len == 0)
-		return len;
-	wire = r->wirelen < PL_CAPTURE_MAX_RECORD ? r->wirelen : PL_CAPTURE_MAX_RECORD;
-	if (r->linktype != 1)
-		wire = 14 + wire - off;   /* the link header replaced as in pl_capture_eth() */
-	return wire > len ? wire : len;
-}
-
-/**
  * Fill mbufs with the next records, as Ethernet frames, packet time in the standard RX
  * timestamp dynamic field (ns since the epoch) with its ol_flags bit set. Frames longer
  * than one mbuf are chained. A record cut by the capture's snapshot length holds its
- * captured bytes and is marked with its length on the wire (pl_frame_set_wire(),
- * pl_capture_wire()). Nothing is consumed when the pool cannot give @p n mbufs.
+ * captured bytes and is marked with its length on the wire (pl_frame_set_wire(): the
+ * link header replaced as for any frame of its link type, at most PL_CAPTURE_MAX_RECORD). Nothing is consumed when the pool cannot give @p n mbufs.
  *
  * @param c     the capture.
  * @param mp    the pool: packet mbufs laid out by rte_pktmbuf_init() (data at the same
