@@ -106,7 +106,7 @@ pl_options_usage(FILE *f)
 "  --rx-lcores LIST       RX lcores, e.g. 1,2 or 1-2 (EAL form)\n"
 "  --worker-lcores LIST   worker lcores, e.g. 3-7 (EAL form)\n"
 "  --ring-size N          entries of each RX->worker ring, power of two\n"
-"                         (default 4096; offline 1024)\n"
+"                         (default 4096; offline 512)\n"
 "  --mbufs N              mbufs in the pool (default: enough for descriptors and rings)\n"
 "  --mem MB               offline mode: EAL memory (default: sized for the workers,\n"
 "                         flows.capacity and a console or HTTP server; 256 for one\n"

@@ -616,9 +616,8 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	/*
 	 * Burst-wide stages first, so that the cache misses of the big tables overlap instead
 	 * of queueing one packet at a time. Each frame is completed and counted as it arrives
-	 * (headers prefetched a few packets ahead); the per-port counters (a 4 MiB table hit
-	 * at the packets' destination ports) are prefetched, and the flows of the burst's
-	 * packets are looked up together (lib/flow's cache of recent flows, then one bulk
+	 * (headers prefetched a few packets ahead), and the flows of the burst's packets are
+	 * looked up together (lib/flow's cache of recent flows, then one bulk
 	 * lookup of what it misses; the records found are prefetched). The RX lcore's tuple
 	 * hash is reused. The keys are built for exactly the packets analyse() will see, in
 	 * order.
@@ -638,8 +637,6 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		bytes += arrive(wk, b, rt, dir, m, ival_ns);
 		if (meta->kind != PL_KIND_IP || (meta->flags & PL_F_FRAGMENT))
 			continue;
-		if (meta->flags & PL_F_L4)
-			rte_prefetch0(&b->ports[((uint32_t)meta->dir << 16) | meta->dport]);
 		pl_dist_tuple(rte_pktmbuf_mtod(m, const uint8_t *), meta, &keys[nk]);
 		hashes[nk] = (meta->flags & PL_F_TUPLE_HASH) ? m->hash.rss :
 			     pl_dist_hash_tuple(&keys[nk]);

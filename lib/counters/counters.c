@@ -62,6 +62,7 @@ bank_create(int ports, int ivals, int socket)
 fail:
 	rte_free(b->ports);
 	rte_free(b->touched);
+	rte_free(b->flowrec);
 	pl_findings_free(b->findings);
 	pl_talkers_free(b->talkers);
 	rte_free(b);
@@ -76,6 +77,7 @@ bank_free(struct pl_ctr_bank *b)
 	rte_free(b->ports);
 	rte_free(b->touched);
 	rte_free(b->ival);
+	rte_free(b->flowrec);
 	pl_findings_free(b->findings);
 	pl_talkers_free(b->talkers);
 	rte_free(b);
