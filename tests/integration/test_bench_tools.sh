@@ -8,7 +8,8 @@
 # bench.py measures testpmd, the bare pipeline and portlens on
 # a net_pcap source
 # and rejects a bad source (with --on-cpu, both programs' RX lcores' on-CPU cycles, where
-# perf is installed); targets.py rejects bad options; pl-zeroloss.py's own checks pass
+# perf is installed); targets.py rejects bad options; cachestate.py tells how the page cache
+# holds a capture and puts it there as a read from disk would; pl-zeroloss.py's own checks pass
 # without pktgen. (bench.py's
 # memif source is left to the benchmark runs: its busy generator on a loaded 2-CPU CI machine
 # makes a flaky test.)
@@ -155,6 +156,23 @@ check "targets.py: --runs 0 exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "at 
 rc=0
 python3 "$root/tools/bench/targets.py" --build "$tmp/nowhere" >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "targets.py: a build folder without the programs exits 2 naming it" "$([ "$rc" -eq 2 ] && grep -q "not built" "$tmp/e.txt" && echo True || echo False)"
+
+# ---- cachestate.py ----
+# --fresh leaves the whole capture in the page cache (wherever the test's folder is: a
+# tmpfs keeps it, a disk file system reads it back); the folio shares are numbers as root,
+# "unknown" otherwise; a file that is not there is refused in one line, exit 2
+python3 "$root/tools/bench/cachestate.py" --fresh "$tmp/f.pcap" "$tmp/i.pcap" >"$tmp/cs.txt"
+check "cachestate.py --fresh: both captures whole in the page cache, their folios told" "$(python3 -c "
+import os, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+pat = r': (\d+) pages, 100\.0 % in the page cache, (\d+\.\d %+ in large folios, \d+\.\d %+ in 2 MiB ones|unknown \(needs root\))$'
+m = [re.search(pat, l) for l in lines]
+root = os.geteuid() == 0
+print(len(lines) == 2 and all(m) and all((x.group(2) != 'unknown (needs root)') == root for x in m)
+      and int(m[0].group(1)) == (os.path.getsize(sys.argv[2]) + 4095) // 4096)" "$tmp/cs.txt" "$tmp/f.pcap")"
+rc=0
+python3 "$root/tools/bench/cachestate.py" "$tmp/none.pcap" >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "cachestate.py: a missing file exits 2 in one line naming it" "$([ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/e.txt")" -eq 1 ] && grep -q "none.pcap: No such file" "$tmp/e.txt" && echo True || echo False)"
 
 # ---- pl-zeroloss.py ----
 check "pl-zeroloss.py --self-check" "$(python3 "$root/tools/pktgen/pl-zeroloss.py" --self-check >/dev/null 2>&1 && echo True || echo False)"
