@@ -25,6 +25,7 @@
 #include <rte_malloc.h>
 
 #include "pl_app.h"
+#include "pl_count.h"
 #include "pl_capture.h"
 #include "pl_console.h"
 #include "pl_export.h"
@@ -332,7 +333,9 @@ build_lcores(struct pl_app *app)
 			return -ENOMEM;
 		rx->lcore = app->rx_lcore[i];
 		rx->index = i;
-		rx->ctr = pl_ctr_create(rx->lcore, PL_ROLE_RX, i, 0, 1, socket);
+		/* offline it may count arrivals for the workers (rx.c, rx_assist()): per-port
+		 * and talkers tables as theirs */
+		rx->ctr = pl_ctr_create(rx->lcore, PL_ROLE_RX, i, app->offline, 1, socket);
 		if (rx->ctr == NULL)
 			return -ENOMEM;
 		app->rx[i] = rx;
@@ -623,7 +626,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "portlens: local networks: %s\n", rte_strerror(rte_errno));
 		goto out;
 	}
-	if (pl_parse_init() < 0) {
+	if (pl_parse_init() < 0 || pl_count_init() < 0) {
 		fprintf(stderr, "portlens: mbuf dynamic field: %s\n", rte_strerror(rte_errno));
 		goto out;
 	}

@@ -28,7 +28,7 @@ enum {
 	OPT_IPFIX_MODE, OPT_IPFIX_RATE, OPT_IPFIX_TEMPLATE_REFRESH,
 	OPT_TIMINGS, OPT_INLINE, OPT_DURATION, OPT_QUIET, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_PROFILE,
 	OPT_RING, OPT_MBUFS, OPT_MEM, OPT_MALFORMED, OPT_IDLE_YIELD, OPT_NO_IDLE_YIELD,
-	OPT_HTTP, OPT_LINGER, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_DECAP,
+	OPT_HTTP, OPT_LINGER, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_DECAP, OPT_RX_ASSIST,
 	OPT_HELP, OPT_VERSION, OPT_CONFIG, OPT_CMDLINE_FILE, OPT_PRINT_CONFIG,
 };
 
@@ -73,6 +73,7 @@ static const struct option longopts[] = {
 	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "timings", no_argument, NULL, OPT_TIMINGS },
+	{ "rx-assist", required_argument, NULL, OPT_RX_ASSIST },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "cmdline-file", required_argument, NULL, OPT_CMDLINE_FILE },
@@ -99,6 +100,10 @@ pl_options_usage(FILE *f)
 "  --timings              at exit, where the time went on stderr: start-up steps, the run\n"
 "                         (reading, RX, workers), the final snapshot and the release,\n"
 "                         each with its time and page faults\n"
+"  --rx-assist auto|on|off\n"
+"                         the RX lcore also completes and counts the plain TCP/UDP\n"
+"                         frames it reads: while the workers are the slower (auto, the\n"
+"                         default), always (on) or never (off); the results are the same\n"
 "\n"
 "lcores and rings:\n"
 "  --workers N            worker lcores (offline default 1; else all lcores left)\n"
@@ -297,6 +302,7 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 	o->malformed_drop = 1;
 	o->idle_yield = -1;
 	o->progress = -1;
+	o->rx_assist = -1;
 	o->ring_size = 4096;
 	o->mem_mb = 0; /* offline: sized for the lcores and the flow tables */
 	optind = 1;
@@ -481,6 +487,16 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		case OPT_TIMINGS:
 			o->timings = 1;
 			break;
+		case OPT_RX_ASSIST:
+			if (strcmp(optarg, "auto") == 0)
+				o->rx_assist = -1;
+			else if (strcmp(optarg, "on") == 0)
+				o->rx_assist = 1;
+			else if (strcmp(optarg, "off") == 0)
+				o->rx_assist = 0;
+			else
+				return bad("rx-assist", optarg, "expected auto, on or off");
+			break;
 		case OPT_NO_PROGRESS:
 			o->progress = 0;
 			break;
@@ -561,9 +577,10 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 
 /*
  * Offline EAL memory when --mem is not given: what start-up allocates (the direction
- * tables, 132 MiB, then pool, rings and counter banks: about 140 MiB in all) plus per worker
- * its counter banks and scan state (16 MiB) and its flow and source tables (about 330 bytes
- * a flow of flows.capacity), a quarter more for slack, in steps of 64 MiB. A console or an
+ * tables, 132 MiB, then pool, rings and counter banks: about 140 MiB in all; the RX lcore's
+ * banks with their per-port and talkers tables, 11 MiB, as it may count for the workers)
+ * plus per worker its counter banks and scan state (16 MiB) and its flow and source tables
+ * (about 330 bytes a flow of flows.capacity), a quarter more for slack, in steps of 64 MiB. A console or an
  * HTTP server can change the local networks while the capture is read, which builds a
  * second direction table beside the one in force: room for it then. Every MiB costs
  * start-up time (the EAL zeroes a descriptor per 4 KiB page), so no more than that.
@@ -571,7 +588,7 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 static unsigned int
 offline_mem_mb(const struct pl_options *o, unsigned int workers, unsigned int flow_capacity)
 {
-	double mb = 140 + workers * (16 + flow_capacity * 330.0 / 1048576);
+	double mb = 140 + 11 + workers * (16 + flow_capacity * 330.0 / 1048576);
 
 	if (o->interactive || o->cmdline_file || o->http)
 		mb += 132;

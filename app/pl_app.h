@@ -78,6 +78,7 @@ struct pl_options {
 	unsigned int mem_mb;       /* offline mode: EAL memory */
 	int malformed_drop;        /* inline: drop malformed frames (else forward) */
 	int no_decap;              /* --no-decap: tunnels analysed by their outer headers */
+	int rx_assist;             /* --rx-assist: -1 auto, 0 off, 1 on (offline) */
 	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
 	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
 	const char *http_token;    /* --http-token FILE: bearer token required */
@@ -147,7 +148,7 @@ struct pl_rx_ctx {
 	uint64_t last_time[PL_DIR_MAX];     /* inter-arrival state, per direction */
 	uint64_t last_ns;                   /* newest packet time (read by workers at the end) */
 	struct pl_ival_cache ival;          /* interval of the last dropped frame counted */
-	int waited;                         /* offline: a ring was full at the last burst */
+	int behind;                         /* a ring was over half full at the last burst */
 	volatile int done;
 } __rte_cache_aligned;
 

@@ -6,11 +6,11 @@
  * addresses were read anyway and count the inter-arrival times per direction (they need
  * arrival order, which only the RX lcore sees), and enqueue on this lcore's SP/SC ring to
  * each worker. Everything else (the full parse, the counters, sizes, intervals, malformed
- * and non-IP frames) is the workers', except that offline, while the worker is the slower,
- * this lcore also completes the frames its fast read took (rx_directions()). A full ring
- * drops and counts (live) or waits (offline: a file can always wait, so the analysis stays
- * exact). Offline, where this lcore wrote the frames itself, the lines a worker reads
- * first are demoted to the L3 before the enqueue (rx_demote()).
+ * and non-IP frames) is the workers', except that offline, while the workers are the
+ * slower, this lcore also completes and counts the frames its fast read took (rx_assist()).
+ * A full ring drops and counts (live) or waits (offline: a file can always wait, so the
+ * analysis stays exact). Offline, where this lcore wrote the frames itself, the lines a
+ * worker reads first are demoted to the L3 before the enqueue (rx_demote()).
  */
 #include <sched.h>
 
@@ -20,8 +20,23 @@
 #include <rte_rcu_qsbr.h>
 
 #include "pl_app.h"
+#include "pl_count.h"
 #include "pl_dist.h"
 #include "pl_parse.h"
+
+uint64_t pl_counted_flag;
+
+int
+pl_count_init(void)
+{
+	static const struct rte_mbuf_dynflag counted = { .name = "portlens_counted" };
+	int bit = rte_mbuf_dynflag_register(&counted);
+
+	if (bit < 0)
+		return -rte_errno;
+	pl_counted_flag = 1ULL << bit;
+	return 0;
+}
 
 /*
  * Frames dropped on a full ring never reach a worker, which counts every frame's size,
@@ -45,20 +60,45 @@ rx_arrival_dropped(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf 
 }
 
 /*
+ * Assist (offline, the workers the slower): what the worker would do first for a frame the
+ * fast read took, done here from the header lines this lcore has just written: complete it
+ * (the pl_meta the parser would give) and add what every frame counts as it arrives (size,
+ * time, interval, protocols, direction, ports, source) to this lcore's bank. The frame is
+ * marked (pl_counted_flag) and the worker goes straight to its flow.
+ */
+static inline void
+rx_assist(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf *m,
+	  struct pl_meta *meta, const struct pl_config *cfg, uint64_t t)
+{
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = pl_frame_len(m);
+
+	if (meta->kind == PL_KIND_UNPARSED)
+		pl_dist_complete(frame, meta);
+	pl_ctr_size(b, len);
+	pl_ctr_time(b, t);
+	pl_ctr_ival(b, pl_ctr_ival_number(&rx->ival, t, pl_app.opt.ival_ns), len);
+	pl_ctr_encap(b, meta->encap, len);
+	pl_count_ip(b, meta, len);
+	pl_ctr_source(b, cfg, frame + meta->l3_off, meta->flags & PL_F_IPV6, len);
+	m->ol_flags |= pl_counted_flag;
+}
+
+/*
  * Inter-arrival times per direction, in arrival order, for the frames whose addresses the
  * RX lcore read anyway (every IP frame the software hash covered: not with a NIC hash,
  * not non-IP or malformed). A loop of its own, after the worker choice: the direction
  * lookup is a call, and around it this loop has few values to keep.
  *
- * With @p complete (offline, when the last burst had to wait for ring room: the worker is
- * the slower, this lcore has time to spare), the frames the fast read took are completed
- * here as well (pl_dist_complete(): the pl_meta the parser would give), from the header
- * lines this lcore just wrote, and the worker finds them parsed (docs/architecture.md,
- * "Parse once": the worker 39 instructions a packet fewer on FinMark).
+ * With @p assist (offline, when a ring was more than half full at the last burst: the
+ * workers are the slower and this lcore has time to spare; or always, --rx-assist on),
+ * those frames
+ * are completed and counted here as well (rx_assist()), the backends' networks from
+ * @p assist (docs/architecture.md, "The RX lcore assists").
  */
 static inline void
 rx_directions(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
-	      uint16_t n, const struct pl_direction *dir, int complete)
+	      uint16_t n, const struct pl_direction *dir, const struct pl_config *assist)
 {
 	const int moff = pl_meta_offset, toff = pl_time_offset;
 	uint16_t i;
@@ -66,15 +106,17 @@ rx_directions(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf **pkt
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct pl_meta *meta = RTE_MBUF_DYNFIELD(m, moff, struct pl_meta *);
+		uint64_t t;
 		uint8_t d;
 
 		if (!(meta->flags & PL_F_TUPLE_HASH))
 			continue;
 		d = (uint8_t)pl_direction_of(dir, rte_pktmbuf_mtod(m, const uint8_t *), meta);
 		meta->dir = d;
-		if (complete && meta->kind == PL_KIND_UNPARSED)
-			pl_dist_complete(rte_pktmbuf_mtod(m, const uint8_t *), meta);
-		pl_ctr_iat_since(b, rx->last_time, d, *RTE_MBUF_DYNFIELD(m, toff, uint64_t *));
+		t = *RTE_MBUF_DYNFIELD(m, toff, uint64_t *);
+		if (assist)
+			rx_assist(rx, b, m, meta, assist, t);
+		pl_ctr_iat_since(b, rx->last_time, d, t);
 	}
 }
 
@@ -127,11 +169,14 @@ rx_enqueue(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, unsigned int w, struct r
 	   uint16_t k)
 {
 	struct pl_app *app = &pl_app;
-	uint16_t sent = (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)pkts, k, NULL);
+	unsigned int room;
+	uint16_t sent = (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)pkts, k, &room);
 
+	/* a ring more than half full: its worker is the slower (offline: the RX lcore then
+	 * assists, rx_assist()) */
+	if (room < rte_ring_get_capacity(rx->ring[w]) / 2)
+		rx->behind = 1;
 	/* offline: wait for the worker rather than lose a packet of the file */
-	if (sent < k && app->offline)
-		rx->waited = 1;
 	while (sent < k && app->offline && !app->force_quit) {
 		rte_pause();
 		sent += (uint16_t)rte_ring_sp_enqueue_burst(rx->ring[w], (void **)pkts + sent,
@@ -160,10 +205,15 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 	const struct pl_direction *dir = __atomic_load_n(&app->dir, __ATOMIC_ACQUIRE);
 	const uint64_t now = pl_now_ns(app);
 
-	/* offline: the worker was the slower at the last burst, this lcore has time to spare */
-	const int complete = rx->waited;
+	/* offline: a worker was behind at the last burst, this lcore has time to spare
+	 * (or --rx-assist on); not while the analysis is stopped, which counts arrivals only */
+	const struct pl_config *assist = NULL;
 
-	rx->waited = 0;
+	if (app->offline && pl_counted_flag &&
+	    (app->opt.rx_assist > 0 || (app->opt.rx_assist < 0 && rx->behind)) &&
+	    !__atomic_load_n(&app->paused, __ATOMIC_RELAXED))
+		assist = &__atomic_load_n(&app->rt, __ATOMIC_ACQUIRE)->cfg;
+	rx->behind = 0;
 	read = pl_dist_pick(pkts, n, nb_workers, pp->use_nic_hash, worker);
 	/* packet time: the capture time when the port gives it, else the time of this burst */
 	if (pp->hw_time) {
@@ -188,7 +238,7 @@ pl_rx_burst(struct pl_rx_ctx *rx, const struct pl_port *pp, struct rte_mbuf **pk
 	}
 	/* with the NIC's hash no frame's addresses were read, as a rule: nothing to do */
 	if (read)
-		rx_directions(rx, b, pkts, n, dir, complete);
+		rx_directions(rx, b, pkts, n, dir, assist);
 	b->v[PL_CTR_rx_packets] += n;
 	b->v[PL_CTR_rx_bytes] += bytes;
 	if (pp->demote)

@@ -23,6 +23,7 @@
 #include <rte_tcp.h>
 
 #include "pl_app.h"
+#include "pl_count.h"
 #include "pl_dist.h"
 #include "pl_parse.h"
 
@@ -52,35 +53,6 @@ struct pkt_ctx {
 	uint8_t verdict;   /* enum pl_verdict */
 	uint8_t colour;    /* QoS colour, 0xff if not metered */
 };
-
-/* Count one IP packet: protocols, direction, ports (packets and bytes: once a burst). */
-static inline void
-count_ip(struct pl_ctr_bank *b, const struct pl_meta *meta, uint32_t len)
-{
-	b->v[(meta->flags & PL_F_IPV6) ? PL_CTR_ipv6 : PL_CTR_ipv4]++;
-	b->dir_packets[meta->dir]++;
-	b->dir_bytes[meta->dir] += len;
-	if (meta->flags & PL_F_FRAGMENT) {
-		b->v[PL_CTR_fragments]++;
-		return;
-	}
-	switch (meta->l4_proto) {
-	case IPPROTO_TCP:
-		b->v[PL_CTR_tcp]++;
-		break;
-	case IPPROTO_UDP:
-		b->v[PL_CTR_udp]++;
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		b->v[PL_CTR_icmp]++;
-		return;
-	default:
-		b->v[PL_CTR_l4_other]++;
-		return;
-	}
-	pl_ctr_port(b, meta->dir, meta->dport, len);
-}
 
 /* The bytes a flow counts for a packet: IP (header and payload), as IPFIX's octets. */
 static inline uint32_t
@@ -512,7 +484,8 @@ pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
 	uint16_t i;
 
 	for (i = 0; i < n; i++)
-		arrival(wk, b, pkts[i], pl_app.opt.ival_ns);
+		if (!(pkts[i]->ol_flags & pl_counted_flag))
+			arrival(wk, b, pkts[i], pl_app.opt.ival_ns);
 	if (!pl_app.opt.inline_mode) {
 		b->v[PL_CTR_processed] += n;
 		b->v[PL_CTR_freed] += n;
@@ -533,19 +506,29 @@ pass_on(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
 
 /*
  * Complete and count one frame as it arrives: what the parser would give, from the headers
- * the RX lcore's fast read checked (pl_dist_complete(); offline the RX lcore may have done
- * it already), or the full parse where the NIC's hash placed it unread; the direction (and
- * its inter-arrival time, in this worker's order) if the RX lcore used the NIC's hash,
- * then what every frame counts in: size, interval, time range,
- * malformed or non-IP, or the IP counters. Returns the frame's bytes: the caller counts
- * packets and bytes once a burst.
+ * the RX lcore's fast read checked (pl_dist_complete()), or the full parse where the NIC's
+ * hash placed it unread; the direction (and its inter-arrival time, in this worker's order)
+ * if the RX lcore used the NIC's hash, then what every frame counts in: size, interval,
+ * time range, malformed or non-IP, or the IP counters. Offline the RX lcore may have done
+ * all of that already (pl_counted_flag): then only the worker's clock moves. Returns the
+ * frame's bytes: the caller counts packets and bytes once a burst.
  */
 static inline uint32_t
 arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
        const struct pl_direction *dir, struct rte_mbuf *m, uint64_t ival_ns)
 {
 	struct pl_meta *meta = pl_meta(m);
-	uint32_t len = arrival(wk, b, m, ival_ns);
+	uint32_t len;
+
+	if (m->ol_flags & pl_counted_flag) {
+		/* the RX lcore completed and counted it (rx.c, rx_assist()): only the clock */
+		uint64_t t = *pl_meta_time(m);
+
+		if (t > wk->now_ns)
+			wk->now_ns = t;
+		return pl_frame_len(m);
+	}
+	len = arrival(wk, b, m, ival_ns);
 
 	if (likely(meta->kind == PL_KIND_UNPARSED && (meta->flags & PL_F_TUPLE_HASH))) {
 		/* the fast read took it: a plain TCP/UDP packet, completed from what it
@@ -569,7 +552,7 @@ arrive(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime 
 							    meta);
 			pl_ctr_iat_since(b, wk->last_time, meta->dir, *pl_meta_time(m));
 		}
-		count_ip(b, meta, len);
+		pl_count_ip(b, meta, len);
 		/* its source is counted in the burst's second pass, its slot asked for now */
 		pl_ctr_source_prefetch(b, rte_pktmbuf_mtod(m, const uint8_t *) + meta->l3_off,
 				       meta->flags & PL_F_IPV6);
@@ -658,8 +641,9 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		/* non-IP and malformed frames were counted on arrival; they come here to be
 		 * disposed of (freed, transmitted, or dropped by the malformed verdict) */
 		if (likely(p.meta->kind == PL_KIND_IP)) {
-			pl_ctr_source(b, &rt->cfg, p.frame + p.meta->l3_off,
-				      p.meta->flags & PL_F_IPV6, p.len);
+			if (!(p.m->ol_flags & pl_counted_flag))
+				pl_ctr_source(b, &rt->cfg, p.frame + p.meta->l3_off,
+					      p.meta->flags & PL_F_IPV6, p.len);
 			if (likely(!(p.meta->flags & PL_F_FRAGMENT))) {
 				p.now = *pl_meta_time(p.m);
 				analyse(wk, b, rt, &fc, &p, &keys[k], hashes[k], pos[k]);

@@ -26,7 +26,7 @@ bank_reset(struct pl_ctr_bank *b)
 }
 
 static struct pl_ctr_bank *
-bank_create(int ports, int ivals, int socket)
+bank_create(int ports, int worker, int ivals, int socket)
 {
 	struct pl_ctr_bank *b = rte_zmalloc_socket("pl_ctr_bank", sizeof(*b),
 						   RTE_CACHE_LINE_SIZE, socket);
@@ -38,18 +38,19 @@ bank_create(int ports, int ivals, int socket)
 					      socket);
 		b->touched = rte_zmalloc_socket("pl_ctr_touched", TOUCHED_WORDS * 8,
 						RTE_CACHE_LINE_SIZE, socket);
+		b->talkers = pl_talkers_create(PL_BANK_TALKERS, socket);
+		if (b->ports == NULL || b->touched == NULL || b->talkers == NULL)
+			goto fail;
+	}
+	if (ports && worker) {
 		b->findings = pl_findings_create(PL_BANK_FINDINGS, socket);
 		b->flowrec = rte_zmalloc_socket("pl_ctr_flowrec", sizeof(*b->flowrec) +
 						PL_BANK_FLOWRECS * sizeof(b->flowrec->rec[0]),
 						RTE_CACHE_LINE_SIZE, socket);
-		if (b->flowrec) {
-			b->flowrec->cap = PL_BANK_FLOWRECS;
-			b->flowrec->reserve = PL_BANK_FLOWRECS_RESERVE;
-		}
-		b->talkers = pl_talkers_create(PL_BANK_TALKERS, socket);
-		if (b->ports == NULL || b->touched == NULL || b->findings == NULL ||
-		    b->talkers == NULL)
+		if (b->findings == NULL || b->flowrec == NULL)
 			goto fail;
+		b->flowrec->cap = PL_BANK_FLOWRECS;
+		b->flowrec->reserve = PL_BANK_FLOWRECS_RESERVE;
 	}
 	if (ivals) {
 		b->ival = rte_zmalloc_socket("pl_ctr_ival", sizeof(struct pl_ival) * PL_IVAL_SLOTS,
@@ -94,8 +95,8 @@ pl_ctr_create(unsigned int lcore, enum pl_role role, unsigned int index, int por
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	c->bank[0] = bank_create(ports, ivals, socket);
-	c->bank[1] = bank_create(ports, ivals, socket);
+	c->bank[0] = bank_create(ports, role == PL_ROLE_WORKER, ivals, socket);
+	c->bank[1] = bank_create(ports, role == PL_ROLE_WORKER, ivals, socket);
 	if (c->bank[0] == NULL || c->bank[1] == NULL) {
 		pl_ctr_free(c);
 		rte_errno = ENOMEM;

@@ -346,9 +346,10 @@ struct pl_lcore_ctr {
  * @param lcore   owner lcore id.
  * @param role    enum pl_role.
  * @param index   index within the role.
- * @param ports   non-zero to give the banks per-port tables (workers).
- * @param ivals   non-zero to give the banks interval windows (RX lcores).
- * (workers' banks, those with ports, also get a findings table)
+ * @param ports   non-zero to give the banks per-port tables and a talkers table (workers,
+ *                and offline RX lcores, which may count arrivals for the workers).
+ * @param ivals   non-zero to give the banks interval windows.
+ * (workers' banks, those with ports, also get a findings table and a flow-export buffer)
  * @param socket  NUMA socket (the owner's).
  * @return the block, or NULL with rte_errno set.
  */

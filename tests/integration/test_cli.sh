@@ -39,6 +39,8 @@ v=$("$portlens" --version)
 check "--version names DPDK once ($v)" "$(echo "$v" | grep -qE '^portlens [0-9.]+ \(DPDK [0-9]' &&
 	! echo "$v" | grep -q 'DPDK DPDK' && echo True || echo False)"
 
+refused "--rx-assist with a value it does not take" \
+	"portlens: --rx-assist 'sometimes': expected auto, on or off" --rx-assist sometimes
 refused "--cmdline-file missing: refused at start" \
 	"portlens: --cmdline-file $tmp/nothere.txt: No such file or directory" \
 	--cmdline-file "$tmp/nothere.txt"
