@@ -626,10 +626,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "portlens: local networks: %s\n", rte_strerror(rte_errno));
 		goto out;
 	}
-	if (pl_parse_init() < 0 || pl_count_init() < 0) {
+	if (pl_parse_init() < 0) {
 		fprintf(stderr, "portlens: mbuf dynamic field: %s\n", rte_strerror(rte_errno));
 		goto out;
 	}
+	/* without its flag (every dynamic flag bit taken) the RX lcore never assists */
+	if (pl_count_init() < 0)
+		PL_LOG(INFO, "mbuf dynamic flag portlens_counted: %s; the RX lcore will not "
+		       "assist the workers", rte_strerror(rte_errno));
 	exit_code = 1;
 	if (pl_collector_init(&app->col, app->bins, o->ival_ns) < 0 ||
 	    pl_collector_findings(&app->col, app->rt->cfg.findings_max) < 0 ||

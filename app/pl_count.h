@@ -17,7 +17,7 @@
 #include "pl_parse.h"
 
 /** ol_flags bit of a frame whose arrival counts the RX lcore added; 0 until
- * pl_count_init() registered it (then only the worker counts). */
+ * pl_count_init() registers it (and where it could not: then only workers count). */
 extern uint64_t pl_counted_flag;
 
 /** Register pl_counted_flag (once, after pl_parse_init()). 0, or a negative errno. */

@@ -92,9 +92,8 @@ rx_assist(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf *m,
  *
  * With @p assist (offline, when a ring was more than half full at the last burst: the
  * workers are the slower and this lcore has time to spare; or always, --rx-assist on),
- * those frames
- * are completed and counted here as well (rx_assist()), the backends' networks from
- * @p assist (docs/architecture.md, "The RX lcore assists").
+ * those frames are completed and counted here as well (rx_assist()), the backends'
+ * networks from @p assist (docs/architecture.md, "The RX lcore assists").
  */
 static inline void
 rx_directions(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf **pkts,
