@@ -24,19 +24,6 @@
 #include "pl_dist.h"
 #include "pl_parse.h"
 
-uint64_t pl_counted_flag;
-
-int
-pl_count_init(void)
-{
-	static const struct rte_mbuf_dynflag counted = { .name = "portlens_counted" };
-	int bit = rte_mbuf_dynflag_register(&counted);
-
-	if (bit < 0)
-		return -rte_errno;
-	pl_counted_flag = 1ULL << bit;
-	return 0;
-}
 
 /*
  * Frames dropped on a full ring never reach a worker, which counts every frame's size,

@@ -27,6 +27,22 @@
 #include "pl_dist.h"
 #include "pl_parse.h"
 
+/* Defined with the worker, which every program driving the packet path links (the RX
+ * lcore's assist sets it, rx.c). */
+uint64_t pl_counted_flag;
+
+int
+pl_count_init(void)
+{
+	static const struct rte_mbuf_dynflag counted = { .name = "portlens_counted" };
+	int bit = rte_mbuf_dynflag_register(&counted);
+
+	if (bit < 0)
+		return -rte_errno;
+	pl_counted_flag = 1ULL << bit;
+	return 0;
+}
+
 /* The flow table's counters in a bank; ended flows go to the bank's export buffer when
  * flows are exported (--ipfix). */
 static inline struct pl_flow_ctrs
