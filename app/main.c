@@ -25,8 +25,8 @@
 #include <rte_malloc.h>
 
 #include "pl_app.h"
-#include "pl_count.h"
 #include "pl_capture.h"
+#include "pl_count.h"
 #include "pl_console.h"
 #include "pl_export.h"
 #include "pl_http.h"

@@ -580,9 +580,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
  * tables, 132 MiB, then pool, rings and counter banks: about 140 MiB in all; the RX lcore's
  * banks with their per-port and talkers tables, 11 MiB, as it may count for the workers)
  * plus per worker its counter banks and scan state (16 MiB) and its flow and source tables
- * (about 330 bytes a flow of flows.capacity), a quarter more for slack, in steps of 64 MiB. A console or an
- * HTTP server can change the local networks while the capture is read, which builds a
- * second direction table beside the one in force: room for it then. Every MiB costs
+ * (about 330 bytes a flow of flows.capacity), a quarter more for slack, in steps of 64 MiB.
+ * A console or an HTTP server can change the local networks while the capture is read,
+ * which builds a second direction table beside the one in force: room for it then. Every MiB costs
  * start-up time (the EAL zeroes a descriptor per 4 KiB page), so no more than that.
  */
 static unsigned int

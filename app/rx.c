@@ -24,6 +24,16 @@
 #include "pl_dist.h"
 #include "pl_parse.h"
 
+/* What every frame counts as it arrives, into this lcore's bank: its size, its time, its
+ * interval (the frames a full ring dropped, and those this lcore assists with). */
+static inline void
+rx_arrival(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, uint32_t len, uint64_t t,
+	   uint64_t ival_ns)
+{
+	pl_ctr_size(b, len);
+	pl_ctr_time(b, t);
+	pl_ctr_ival(b, pl_ctr_ival_number(&rx->ival, t, ival_ns), len);
+}
 
 /*
  * Frames dropped on a full ring never reach a worker, which counts every frame's size,
@@ -36,14 +46,8 @@ rx_arrival_dropped(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf 
 {
 	uint16_t i;
 
-	for (i = 0; i < n; i++) {
-		uint32_t len = pl_frame_len(pkts[i]);
-		uint64_t t = *pl_meta_time(pkts[i]);
-
-		pl_ctr_size(b, len);
-		pl_ctr_time(b, t);
-		pl_ctr_ival(b, pl_ctr_ival_number(&rx->ival, t, ival_ns), len);
-	}
+	for (i = 0; i < n; i++)
+		rx_arrival(rx, b, pl_frame_len(pkts[i]), *pl_meta_time(pkts[i]), ival_ns);
 }
 
 /*
@@ -62,9 +66,7 @@ rx_assist(struct pl_rx_ctx *rx, struct pl_ctr_bank *b, struct rte_mbuf *m,
 
 	if (meta->kind == PL_KIND_UNPARSED)
 		pl_dist_complete(frame, meta);
-	pl_ctr_size(b, len);
-	pl_ctr_time(b, t);
-	pl_ctr_ival(b, pl_ctr_ival_number(&rx->ival, t, pl_app.opt.ival_ns), len);
+	rx_arrival(rx, b, len, t, pl_app.opt.ival_ns);
 	pl_ctr_encap(b, meta->encap, len);
 	pl_count_ip(b, meta, len);
 	pl_ctr_source(b, cfg, frame + meta->l3_off, meta->flags & PL_F_IPV6, len);

@@ -616,10 +616,9 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	 * Burst-wide stages first, so that the cache misses of the big tables overlap instead
 	 * of queueing one packet at a time. Each frame is completed and counted as it arrives
 	 * (headers prefetched a few packets ahead), and the flows of the burst's packets are
-	 * looked up together (lib/flow's cache of recent flows, then one bulk
-	 * lookup of what it misses; the records found are prefetched). The RX lcore's tuple
-	 * hash is reused. The keys are built for exactly the packets analyse() will see, in
-	 * order.
+	 * looked up together (lib/flow's cache of recent flows, then one bulk lookup of what
+	 * it misses; the records found are prefetched). The RX lcore's tuple hash is reused.
+	 * The keys are built for exactly the packets analyse() will see, in order.
 	 */
 	for (i = 0; i < RTE_MIN(n, (uint16_t)(2 * PL_WK_PREFETCH)); i++)
 		mbuf_prefetch(pkts[i]);

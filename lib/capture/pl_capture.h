@@ -180,7 +180,8 @@ uint32_t pl_capture_eth(const struct pl_capture_rec *r, uint8_t hdr[14], uint32_
  * timestamp dynamic field (ns since the epoch) with its ol_flags bit set. Frames longer
  * than one mbuf are chained. A record cut by the capture's snapshot length holds its
  * captured bytes and is marked with its length on the wire (pl_frame_set_wire(): the
- * link header replaced as for any frame of its link type, at most PL_CAPTURE_MAX_RECORD). Nothing is consumed when the pool cannot give @p n mbufs.
+ * link header replaced as for any frame of its link type, at most PL_CAPTURE_MAX_RECORD).
+ * Nothing is consumed when the pool cannot give @p n mbufs.
  *
  * @param c     the capture.
  * @param mp    the pool: packet mbufs laid out by rte_pktmbuf_init() (data at the same
