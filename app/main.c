@@ -57,7 +57,7 @@ enum pl_mark {
 static uint64_t marks[PL_MARK_MAX];
 static long faults[PL_MARK_MAX]; /* page faults of the process so far: on a virtual machine
 				  * each costs microseconds, most of a step's time at start */
-static char run_line[320];
+static char run_line[448];
 
 static inline void
 mark(enum pl_mark m)
@@ -77,6 +77,7 @@ timings_run(const struct pl_app *app, const struct pl_snapshot *fin)
 	double ms = (double)(marks[PL_MARK_RUN] - marks[PL_MARK_LAUNCH]) / 1e6;
 	uint64_t pkts = fin->total.v[PL_CTR_rx_packets], wb = 0, wt = 0, wp = 0, rb = 0, rt = 0;
 	double per = pkts ? (double)pkts : 1;
+	char note[128];
 	unsigned int i;
 	int len;
 
@@ -95,9 +96,11 @@ timings_run(const struct pl_app *app, const struct pl_snapshot *fin)
 	len = snprintf(run_line, sizeof(run_line), "portlens: run: %" PRIu64 " packets in %.1f ms "
 		       "(%.2f Mpps); RX lcore %.0f %% busy, %.0f cycles a packet", pkts, ms,
 		       ms > 0 ? pkts / ms / 1e3 : 0, rt ? 100.0 * rb / rt : 0, rb / per);
-	if (app->offline && len > 0 && len < (int)sizeof(run_line))
-		len += snprintf(run_line + len, sizeof(run_line) - len, " (reading %.0f)",
-				pl_offline_read_cycles() / per);
+	if (app->offline && len > 0 && len < (int)sizeof(run_line)) {
+		pl_offline_io_note(app, note, sizeof(note));
+		len += snprintf(run_line + len, sizeof(run_line) - len, " (reading %.0f%s)",
+				pl_offline_read_cycles() / per, note);
+	}
 	if (len > 0 && len < (int)sizeof(run_line))
 		snprintf(run_line + len, sizeof(run_line) - len, "; %u worker%s %.0f %% busy, %.0f "
 			 "cycles a packet", app->nb_workers, app->nb_workers == 1 ? "" : "s",

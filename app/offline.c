@@ -87,6 +87,11 @@ pl_offline_open_start(struct pl_app *app)
 	 * where there is none, the helper would only take CPU time from the lcores. */
 	if (pl_offline_spare_cpus(o, &open_job.spare) > 0)
 		open_job.flags |= PL_CAPTURE_READAHEAD;
+	/* mapped or read(): measured at the first large file unless --capture-io says */
+	if (o->capture_io > 0)
+		open_job.flags |= PL_CAPTURE_READ;
+	else if (o->capture_io < 0)
+		open_job.flags |= PL_CAPTURE_PROBE;
 	if (pthread_create(&open_job.tid, NULL, open_thread, NULL) != 0)
 		open_thread(NULL);
 	else
@@ -133,6 +138,23 @@ uint64_t
 pl_offline_read_cycles(void)
 {
 	return read_cycles;
+}
+
+void
+pl_offline_io_note(const struct pl_app *app, char *buf, size_t len)
+{
+	struct pl_capture_probe p;
+
+	pl_capture_probe_get(&p);
+	if (app->opt.capture_io >= 0)
+		snprintf(buf, len, ", plain files %s (--capture-io)",
+			 app->opt.capture_io ? "read()" : "mapped");
+	else if (p.done)
+		snprintf(buf, len, ", plain files %s: a KiB mapped %.0f cycles, read() %.0f",
+			 p.read ? "read()" : "mapped", p.map_cycles, p.read_cycles);
+	else
+		snprintf(buf, len, ", plain files mapped (none of %u MiB to measure)",
+			 PL_CAPTURE_PROBE_MIN >> 20);
 }
 
 /* The RX role on a capture: bursts from the reader through the RX handler. */

@@ -79,6 +79,7 @@ struct pl_options {
 	int malformed_drop;        /* inline: drop malformed frames (else forward) */
 	int no_decap;              /* --no-decap: tunnels analysed by their outer headers */
 	int rx_assist;             /* --rx-assist: -1 auto, 0 off, 1 on (offline) */
+	int capture_io;            /* --capture-io: -1 auto (measured), 0 map, 1 read() */
 	int idle_yield;            /* idle lcores yield the CPU (default in offline mode) */
 	const char *http;          /* --http ADDR:PORT, NULL = no HTTP server */
 	const char *http_token;    /* --http-token FILE: bearer token required */
@@ -258,6 +259,8 @@ void pl_offline_inputs(struct pl_app *app);
 void pl_offline_notice(struct pl_app *app);
 /* TSC cycles the RX lcore spent in the capture reader (filling mbufs), for --timings. */
 uint64_t pl_offline_read_cycles(void);
+/* How plain files were read, for --timings: ", files read()" and the like, or "". */
+void pl_offline_io_note(const struct pl_app *app, char *buf, size_t len);
 void pl_offline_close(struct pl_app *app);
 
 /* ports.c */

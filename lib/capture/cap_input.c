@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_prefetch.h>
 
 #include "capture_priv.h"
 
@@ -376,13 +380,142 @@ cap_stream_cut(const struct cap_file *f)
 	return f->frame_open < 0;
 }
 
+/* ------------------------------------------------------------------ mapped or read()? */
+
+/*
+ * Which way a plain file is read fastest depends on the machine more than on the file. A
+ * mapping saves the copy into a window, but each page costs a fault and a page-table entry
+ * (a few microseconds on one VM, tens on a paravirtualised one, where every entry is
+ * shadowed by the hypervisor), and the copy out of it is a walk over memory the reader
+ * streams itself; read() has the kernel copy the file in large runs (which some CPUs do
+ * much faster than any walk) into a window that then sits in the reader's cache. So
+ * PL_CAPTURE_PROBE measures both on the first plain file large enough: a region copied
+ * out of a fresh mapping, the next read() into a window and copied out of it, in
+ * record-sized pieces with the reader's prefetch, PROBE_ROUNDS times each; read() is
+ * taken when its best is at least a fifth cheaper (it costs a second copy of each byte,
+ * through the cache the reader shares with the mbufs it writes), else the mapping.
+ */
+#define PROBE_REGION (1u << 20)  /* bytes copied by one measurement */
+#define PROBE_ROUNDS 3
+#define PROBE_PIECE 288          /* bytes copied at a time: a FinMark frame on average */
+#define PROBE_SCRATCH (64u << 10)
+
+static struct pl_capture_probe probe;
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+probe_copy(const uint8_t *src, size_t len, uint8_t *dst)
+{
+	size_t o, d = 0, k;
+
+	for (o = 0; o + PROBE_PIECE <= len; o += PROBE_PIECE) {
+		for (k = 0; k < PROBE_PIECE && o + CAP_AHEAD + k < len; k += RTE_CACHE_LINE_SIZE)
+			rte_prefetch0(src + o + CAP_AHEAD + k);
+		memcpy(dst + d, src + o, PROBE_PIECE);
+		d = d + 2 * PROBE_PIECE > PROBE_SCRATCH ? 0 : d + PROBE_PIECE;
+	}
+}
+
+/* TSC cycles to copy the region at @p off out of a fresh mapping (0: could not map). The
+ * unmapping is left out: the reader's chunks are 16 times larger, and so is what that
+ * costs per byte here. */
+static uint64_t
+probe_map(struct cap_file *f, uint64_t off, uint8_t *scratch)
+{
+	uint64_t t0 = rte_rdtsc(), t;
+	uint8_t *p = mmap(NULL, PROBE_REGION, PROT_READ, MAP_PRIVATE, f->fd, (off_t)off);
+
+	if (p == MAP_FAILED)
+		return 0;
+	if (guard_add(f, p, PROBE_REGION) < 0) {
+		munmap(p, PROBE_REGION);
+		return 0;
+	}
+	madvise(p, PROBE_REGION, MADV_SEQUENTIAL);
+	probe_copy(p, PROBE_REGION, scratch);
+	t = rte_rdtsc() - t0;
+	guard_del(p);
+	munmap(p, PROBE_REGION);
+	return t;
+}
+
+/* TSC cycles to read() the region at @p off into a window and copy it out (0: a short
+ * read). */
+static uint64_t
+probe_read(struct cap_file *f, uint64_t off, uint8_t *win, uint8_t *scratch)
+{
+	uint64_t t0 = rte_rdtsc();
+	size_t done;
+
+	for (done = 0; done < PROBE_REGION; done += CAP_WINDOW) {
+		if (pread(f->fd, win, CAP_WINDOW, (off_t)(off + done)) != (ssize_t)CAP_WINDOW)
+			return 0;
+		probe_copy(win, CAP_WINDOW, scratch);
+	}
+	return rte_rdtsc() - t0;
+}
+
+/* Measure on @p f (a plain file of at least PL_CAPTURE_PROBE_MIN bytes), once. */
+static void
+probe_take(struct cap_file *f)
+{
+	uint64_t best[2] = { UINT64_MAX, UINT64_MAX }, off = PROBE_REGION;
+	uint8_t *win = malloc(CAP_WINDOW), *scratch = malloc(PROBE_SCRATCH);
+	unsigned int r, way;
+
+	if (win == NULL || scratch == NULL)
+		goto out;
+	for (r = 0; r < PROBE_ROUNDS; r++)
+		for (way = 0; way < 2; way++, off += PROBE_REGION) {
+			uint64_t t = way ? probe_read(f, off, win, scratch) :
+				probe_map(f, off, scratch);
+
+			if (t == 0)
+				goto out;
+			best[way] = RTE_MIN(best[way], t);
+		}
+	probe.map_cycles = (double)best[0] / (PROBE_REGION >> 10);
+	probe.read_cycles = (double)best[1] / (PROBE_REGION >> 10);
+	probe.read = best[1] * 5 < best[0] * 4;
+	probe.done = 1;
+out:
+	free(win);
+	free(scratch);
+}
+
+/* Should plain file @p f be read(), not mapped? */
+static int
+plain_read(struct cap_file *f)
+{
+	int r;
+
+	if (f->flags & PL_CAPTURE_READ)
+		return 1;
+	if (!(f->flags & PL_CAPTURE_PROBE))
+		return 0;
+	pthread_mutex_lock(&probe_lock);
+	if (!probe.done && f->size >= PL_CAPTURE_PROBE_MIN)
+		probe_take(f);
+	r = probe.done && probe.read;
+	pthread_mutex_unlock(&probe_lock);
+	return r;
+}
+
+void
+pl_capture_probe_get(struct pl_capture_probe *p)
+{
+	pthread_mutex_lock(&probe_lock);
+	*p = probe;
+	pthread_mutex_unlock(&probe_lock);
+}
+
 static int
 setup_stream(struct cap_file *f)
 {
 	if (f->comp == CAP_PLAIN) {
 		posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 		/* readahead: whole, so that the helper can fill it in ahead of the reader */
-		if (!(f->flags & PL_CAPTURE_READ) &&
+		if (!plain_read(f) &&
 		    map_at(f, 0, (f->flags & PL_CAPTURE_READAHEAD) ? f->size : 0) == 0)
 			return 0;
 	}

@@ -31,6 +31,9 @@ struct cap_if {
 };
 
 /* One input file. */
+/* bytes of the window ahead of the record being copied that the reader asks for */
+#define CAP_AHEAD 2048
+
 struct cap_file {
 	char name[PATH_MAX];
 	enum cap_comp comp;

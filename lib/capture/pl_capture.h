@@ -53,6 +53,22 @@ extern "C" {
 /** plain files mapped whole, a helper thread filling the mapping's page tables ahead of the
  *  reader and emptying them behind it (pl_capture_readahead_window()) */
 #define PL_CAPTURE_READAHEAD 0x4
+/** plain files mapped or read(), as a measurement of both decides (pl_capture_probe_get());
+ *  PL_CAPTURE_READ wins over it */
+#define PL_CAPTURE_PROBE 0x8
+
+/** The measurement behind PL_CAPTURE_PROBE, taken once a process on the first plain file
+ *  large enough (PL_CAPTURE_PROBE_MIN bytes); until then plain files are mapped. */
+struct pl_capture_probe {
+	int done;              /**< 1 once measured */
+	int read;              /**< 1: plain files are read(); 0: mapped */
+	double map_cycles;     /**< TSC cycles a KiB copied out of a fresh mapping */
+	double read_cycles;    /**< TSC cycles a KiB read() into a window and copied out */
+};
+#define PL_CAPTURE_PROBE_MIN (8u << 20)
+
+/** What the measurement of PL_CAPTURE_PROBE found (done 0: none taken yet). */
+void pl_capture_probe_get(struct pl_capture_probe *p);
 
 /** One record as stored in the file. */
 struct pl_capture_rec {

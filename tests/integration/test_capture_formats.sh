@@ -9,7 +9,8 @@
 # --pcap, rotated gzip files) equal the single plain file. Frames rewritten from link types
 # without an Ethernet header count as the Ethernet frame they would have been, padded to 60
 # bytes (docs/operator-guide.md, "Link types"). A capture cut by a snapshot length, and its
-# rewrites, give the original's analysis too.
+# rewrites, give the original's analysis too. A plain file is read the same mapped, with
+# read() and as the reader's measurement of both decides (--capture-io).
 #
 # usage: test_capture_formats.sh PORTLENS PL_GEN [SRC_DIR]
 set -euo pipefail
@@ -129,6 +130,24 @@ run "rotated gzip" "$work/rotgz.json" --pcap "$work/rotz/trace.pcap.gz*" --worke
 run "rotated zstd + pcapng" "$work/mix.json" --pcap "$work/rotz/trace.zst" \
 	--pcap "$work/rotz/trace.zst1" &&
 	same "rotated zstd files" "$work/orig.w1.json" "$work/mix.json"
+
+# a plain file large enough for the reader to measure mapping against read() (8 MiB): read
+# mapped, with read() and as the measurement decides, the same analysis; --timings says
+# how the files were read and, with auto, what the measurement found
+big=$work/big.pcap
+"$pl_gen" --mix finmark --count 32000 --seed 7 --out "$big"
+for io in map read auto; do
+	run "--capture-io $io" "$work/big.$io.json" --pcap "$big" --capture-io "$io" --timings ||
+		continue
+	case $io in
+	map) want="plain files mapped \\(--capture-io\\)" ;;
+	read) want="plain files read\\(\\) \\(--capture-io\\)" ;;
+	auto) want="plain files (mapped|read\(\)): a KiB mapped [0-9]+ cycles, read\(\) [0-9]+" ;;
+	esac
+	grep -Eq "reading [0-9]+, $want\)" "$work/run.log" ||
+		{ grep "run:" "$work/run.log"; fail "--capture-io $io: --timings does not say '$want'"; }
+	[ "$io" = map ] || same "--capture-io $io" "$work/big.map.json" "$work/big.$io.json"
+done
 
 # bytes without an Ethernet header: the Ethernet frame it would have been, at least 60
 "$pl_gen" --mix min64 --count 3000 --seed 5 --out "$work/min.pcap"

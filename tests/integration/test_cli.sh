@@ -41,6 +41,8 @@ check "--version names DPDK once ($v)" "$(echo "$v" | grep -qE '^portlens [0-9.]
 
 refused "--rx-assist with a value it does not take" \
 	"portlens: --rx-assist 'sometimes': expected auto, on or off" --rx-assist sometimes
+refused "--capture-io with a value it does not take" \
+	"portlens: --capture-io 'mmap': expected auto, map or read" --capture-io mmap
 refused "--cmdline-file missing: refused at start" \
 	"portlens: --cmdline-file $tmp/nothere.txt: No such file or directory" \
 	--cmdline-file "$tmp/nothere.txt"

@@ -568,6 +568,55 @@ test_plain_file_streams_every_record_whole(void **state)
 	rte_mempool_free(mp);
 }
 
+/* PL_CAPTURE_PROBE: no measurement on a file under PL_CAPTURE_PROBE_MIN bytes (mapped, as
+ * without the flag); one on the first file large enough, taken once a process, whose rule
+ * (read() when a fifth cheaper) decides; every record comes out whole either way. */
+static void
+test_probe_measures_once_on_a_large_file(void **state)
+{
+	enum { SMALL = 3000, LARGE = 12000 };
+	static uint32_t lens[LARGE];
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("capprobe", 512, 0, 0,
+							 RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	struct pl_capture_probe p, again;
+	unsigned int round, n;
+	char err[512];
+	uint64_t flag;
+	int off;
+
+	(void)state;
+	assert_non_null(mp);
+	assert_int_equal(rte_mbuf_dyn_rx_timestamp_register(&off, &flag), 0);
+	for (round = 0; round < 3; round++) {
+		size_t size;
+		const char *path;
+		struct pl_capture *c;
+
+		n = round == 0 ? SMALL : LARGE;
+		path = write_varied(n, 0, lens, &size);
+		assert_true(round == 0 ? size < PL_CAPTURE_PROBE_MIN : size >= PL_CAPTURE_PROBE_MIN);
+		c = pl_capture_open(&path, 1, PL_CAPTURE_PROBE, err, sizeof(err));
+		if (c == NULL)
+			fail_msg("%s", err);
+		pl_capture_probe_get(round < 2 ? &p : &again);
+		if (round == 0) {
+			assert_int_equal(p.done, 0);
+		} else {
+			assert_int_equal(p.done, 1);
+			assert_true(p.map_cycles > 0 && p.read_cycles > 0);
+			assert_int_equal(p.read, p.read_cycles * 5 < p.map_cycles * 4);
+		}
+		if (round == 2) /* not measured again */
+			assert_memory_equal(&p, &again, sizeof(p));
+		assert_int_equal(read_varied(c, mp, lens, off, 0, n), n);
+		assert_int_equal(pl_capture_done(c), 1);
+		pl_capture_close(c);
+		unlink(path);
+	}
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+	rte_mempool_free(mp);
+}
+
 /* Readahead (PL_CAPTURE_READAHEAD): the helper fills a file's mapping in a window ahead of
  * the reader, even before it starts, and no further; empties it behind the reader as it
  * goes; and every record still comes out whole and in order. The window is made small
@@ -778,6 +827,7 @@ main(void)
 		cmocka_unit_test(test_burst_mbufs_from_a_used_pool_are_set_as_received),
 		cmocka_unit_test(test_snapshot_length_keeps_the_length_on_the_wire),
 		cmocka_unit_test(test_plain_file_streams_every_record_whole),
+		cmocka_unit_test(test_probe_measures_once_on_a_large_file),
 		cmocka_unit_test(test_readahead_fills_ahead_of_the_reader_and_empties_behind),
 		cmocka_unit_test(test_a_file_cut_while_mapped_is_refused_not_a_crash),
 		cmocka_unit_test(test_damage_in_a_file_stops_the_reader_where_it_is),

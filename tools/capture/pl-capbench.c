@@ -9,6 +9,8 @@
  *            RX ring (rte_eth_from_rings) and received with rte_eth_rx_burst, the extra hop
  *            a reader behind an ethdev costs the RX lcore
  *   read     copy, the plain file read() into a 256 KiB window instead of mapped
+ *   probe    copy, mapped or read() as lib/capture's measurement at open decides (as
+ *            portlens does by default; the measurement counts in the first round)
  *   ahead    copy, the file mapped whole and its page tables filled ahead of the reader by
  *            lib/capture's readahead helper, on the CPUs the reader's lcore is not on (as
  *            portlens does where no lcore uses a CPU); with one CPU it shares the reader's
@@ -84,7 +86,8 @@ pass(const char *path, const char *mode, uint64_t *cycles, uint64_t *ahead)
 {
 	uint64_t n = 0, t0 = rte_rdtsc(); /* opening counts: it may read ahead */
 	struct pl_capture *c = strcmp(mode, "ahead") == 0 ? open_ahead(path) :
-		open_file(path, strcmp(mode, "read") == 0 ? PL_CAPTURE_READ : 0);
+		open_file(path, strcmp(mode, "read") == 0 ? PL_CAPTURE_READ :
+			  strcmp(mode, "probe") == 0 ? PL_CAPTURE_PROBE : 0);
 	struct pl_capture_ahead_stats st;
 	struct rte_mbuf *pkts[BURST], *got[BURST];
 	struct rte_mbuf_ext_shared_info shinfo = { .free_cb = no_free };
@@ -142,7 +145,8 @@ main(int argc, char **argv)
 	static char lcores[24] = "0@0";
 	char *eal[] = { "pl-capbench", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 			"--no-telemetry", "--log-level=error", "--lcores", NULL, NULL };
-	const char *modes[8], *all[] = { "copy", "ahead", "read", "ring", "next", "extbuf" };
+	const char *modes[9], *all[] = { "copy", "ahead", "read", "probe", "ring", "next",
+					      "extbuf" };
 	unsigned int nm = 0, rounds = 3, i, r;
 	const char *path = NULL;
 
@@ -151,11 +155,11 @@ main(int argc, char **argv)
 			rounds = (unsigned int)atoi(argv[++i]);
 		else if (path == NULL)
 			path = argv[i];
-		else if (nm < 8)
+		else if (nm < 9)
 			modes[nm++] = argv[i];
 	}
 	if (path == NULL) {
-		fprintf(stderr, "usage: pl-capbench FILE [copy|ahead|read|ring|next|extbuf ...] "
+		fprintf(stderr, "usage: pl-capbench FILE [copy|ahead|read|probe|ring|next|extbuf ...] "
 			"[--rounds N]\n");
 		return 2;
 	}
@@ -166,8 +170,8 @@ main(int argc, char **argv)
 		for (r = 0; r < RTE_DIM(all) && strcmp(modes[i], all[r]) != 0; r++)
 			;
 		if (r == RTE_DIM(all)) {
-			fprintf(stderr, "pl-capbench: %s: not a mode (copy, ahead, read, ring, next, "
-				"extbuf)\n", modes[i]);
+			fprintf(stderr, "pl-capbench: %s: not a mode (copy, ahead, read, probe, "
+				"ring, next, extbuf)\n", modes[i]);
 			return 2;
 		}
 	}
@@ -210,6 +214,18 @@ main(int argc, char **argv)
 			       (double)cyc / (double)rte_get_tsc_hz());
 			if (strcmp(modes[i], "ahead") == 0)
 				printf(", %.1f MB filled in by the helper", (double)ahead / 1e6);
+			if (strcmp(modes[i], "probe") == 0) {
+				struct pl_capture_probe pr;
+
+				pl_capture_probe_get(&pr);
+				if (pr.done)
+					printf(", %s (a KiB: mapped %.0f cycles, read() %.0f)",
+					       pr.read ? "read()" : "mapped", pr.map_cycles,
+					       pr.read_cycles);
+				else
+					printf(", mapped (no measurement: file under %u MiB)",
+					       PL_CAPTURE_PROBE_MIN >> 20);
+			}
 			printf("\n");
 		}
 	rte_eth_dev_stop(ring_port);
