@@ -61,7 +61,8 @@ ok = ok and len(steps) == 7 and total and \
     abs(sum(float(m.group(1)) for m in steps) - float(total.group(1))) < 0.5 and \
     sum(int(m.group(2)) for m in steps) <= int(total.group(2))
 ok = ok and re.match(r"portlens: run: %s packets in [0-9.]+ ms \([0-9.]+ Mpps\); RX lcore "
-                     r"[0-9]+ %% busy, [0-9]+ cycles a packet \(reading [0-9]+\); 1 worker "
+                     r"[0-9]+ %% busy, [0-9]+ cycles a packet \(reading [0-9]+, plain files "
+                     r"(mapped|read\(\))[^;]*\); 1 worker "
                      r"[0-9]+ %% busy, [0-9]+ cycles a packet$" % sys.argv[2], lines[1])
 print(bool(ok))
 PY
