@@ -598,7 +598,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	uint32_t hashes[PL_BURST];
 	int32_t pos[PL_BURST];
 	uint64_t bytes = 0;
-	uint16_t nfree = 0, nk = 0, k = 0, i;
+	uint16_t nfree = 0, nk = 0, k = 0, nx, i;
 
 	if (unlikely(wk->meter_gen != rt->gen))
 		meters_sync(wk, rt);
@@ -624,6 +624,8 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		mbuf_prefetch(pkts[i]);
 	for (i = 0; i < RTE_MIN(n, (uint16_t)PL_WK_PREFETCH); i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	nx = wk->nb_next;
+	wk->nb_next = 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct pl_meta *meta = pl_meta(m);
@@ -632,6 +634,13 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			mbuf_prefetch(pkts[i + 2 * PL_WK_PREFETCH]);
 		if (i + PL_WK_PREFETCH < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PL_WK_PREFETCH], void *));
+		/* the next burst's lines, one frame's a packet: they come from the RX lcore's
+		 * core, and a few packets ahead is too short a time for that (its data's
+		 * address is taken as the last burst's, not read from the mbuf) */
+		if (i < nx) {
+			mbuf_prefetch(wk->next[i]);
+			rte_prefetch0(RTE_PTR_ADD(wk->next[i], wk->data_off));
+		}
 		bytes += arrive(wk, b, rt, dir, m, ival_ns);
 		if (meta->kind != PL_KIND_IP || (meta->flags & PL_F_FRAGMENT))
 			continue;
@@ -718,6 +727,22 @@ traffic_end(void)
 	return end;
 }
 
+/* The mbufs that ring @p r holds next, up to @p max, left in it: the worker is its only
+ * consumer, so they stay there until it dequeues them (the producer wrote them before it
+ * moved the tail read here). */
+static inline uint16_t
+ring_peek(const struct rte_ring *r, struct rte_mbuf **obj, unsigned int max)
+{
+	const uint32_t head = r->cons.head;
+	const uint32_t avail = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE) - head;
+	struct rte_mbuf *const *slot = (struct rte_mbuf *const *)&r[1];
+	unsigned int i, k = RTE_MIN(avail, max);
+
+	for (i = 0; i < k; i++)
+		obj[i] = slot[(head + i) & r->mask];
+	return (uint16_t)k;
+}
+
 int
 pl_worker_loop(void *arg)
 {
@@ -761,6 +786,9 @@ pl_worker_loop(void *arg)
 				continue;
 			got += n;
 			rx_done = 0;
+			wk->nb_next = ring_peek(wk->ring[r], wk->next, PL_BURST);
+			wk->data_off = (uint16_t)RTE_PTR_DIFF(rte_pktmbuf_mtod(pkts[0], void *),
+							      pkts[0]);
 			pl_worker_burst(wk, pkts, (uint16_t)n, b);
 		}
 		if (app->opt.inline_mode) {
