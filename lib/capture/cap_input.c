@@ -10,8 +10,9 @@
  * (docs/architecture.md, "The offline source"). A file cut shorter by another program
  * while it is mapped would raise SIGBUS on the pages past its new end; the handler below
  * puts zero pages there instead and marks the file, and the reader stops it with a one-line
- * error. Where a mapping cannot be made (or PL_CAPTURE_READ asks), the file is read() into
- * a 256 KiB window as compressed files are decompressed into theirs.
+ * error. Where a mapping cannot be made, where PL_CAPTURE_READ asks, or where
+ * PL_CAPTURE_PROBE's measurement finds it the cheaper (below), the file is read() into a
+ * 256 KiB window as compressed files are decompressed into theirs.
  */
 #include <errno.h>
 #include <fcntl.h>
