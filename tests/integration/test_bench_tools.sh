@@ -9,7 +9,8 @@
 # a net_pcap source
 # and rejects a bad source (with --on-cpu, both programs' RX lcores' on-CPU cycles, where
 # perf is installed); targets.py rejects bad options; cachestate.py tells how the page cache
-# holds a capture and puts it there as a read from disk would; pl-zeroloss.py's own checks pass
+# holds a capture and puts it there as a read from disk would; interleave.py times commands
+# round by round; pl-zeroloss.py's own checks pass
 # without pktgen. (bench.py's
 # memif source is left to the benchmark runs: its busy generator on a loaded 2-CPU CI machine
 # makes a flaky test.)
@@ -173,6 +174,26 @@ print(len(lines) == 2 and all(m) and all((x.group(2) != 'unknown (needs root)') 
 rc=0
 python3 "$root/tools/bench/cachestate.py" "$tmp/none.pcap" >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "cachestate.py: a missing file exits 2 in one line naming it" "$([ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/e.txt")" -eq 1 ] && grep -q "none.pcap: No such file" "$tmp/e.txt" && echo True || echo False)"
+
+# ---- interleave.py ----
+# every command once a round; the medians are the commands' own (sleep sets a least time),
+# the steady state their difference's rate; bad arguments and a failing command: exit 2
+python3 "$root/tools/bench/interleave.py" --rounds 3 --warmup 1 --steady long,short,4000000 \
+	"short=sleep 0.01" "long=sleep 0.05" >"$tmp/il.txt"
+check "interleave.py: a row per command, their medians ordered, the steady state from them" "$(python3 -c "
+import re, sys
+t = open(sys.argv[1]).read()
+rows = dict((m.group(1), float(m.group(2))) for m in re.finditer(r'^\| (\w+) \| ([0-9.]+) \|', t, re.M))
+st = re.search(r'steady state \(long - short, 4000000 packets\): ([0-9.]+) Mpps; by round: (\S+) (\S+) (\S+)$', t, re.M)
+print(set(rows) == {'short', 'long'} and rows['long'] >= 50 and 10 <= rows['short'] < rows['long'] and
+      st is not None and abs(float(st.group(1)) / (4000 / (rows['long'] - rows['short'])) - 1) < 0.01)" \
+	"$tmp/il.txt")"
+rc=0
+python3 "$root/tools/bench/interleave.py" --rounds 2 "a=true" "b=false" >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "interleave.py: a command that fails exits 2 naming it" "$([ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/e.txt")" -eq 1 ] && grep -q "b: exited with 1" "$tmp/e.txt" && echo True || echo False)"
+rc=0
+python3 "$root/tools/bench/interleave.py" --steady x,y,10 "a=true" >/dev/null 2>"$tmp/e.txt" || rc=$?
+check "interleave.py: --steady naming no command exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "not both among the commands" "$tmp/e.txt" && echo True || echo False)"
 
 # ---- pl-zeroloss.py ----
 check "pl-zeroloss.py --self-check" "$(python3 "$root/tools/pktgen/pl-zeroloss.py" --self-check >/dev/null 2>&1 && echo True || echo False)"
