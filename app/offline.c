@@ -153,8 +153,8 @@ pl_offline_io_note(const struct pl_app *app, char *buf, size_t len)
 		snprintf(buf, len, ", plain files %s: a KiB mapped %.0f cycles, read() %.0f",
 			 p.read ? "read()" : "mapped", p.map_cycles, p.read_cycles);
 	else
-		snprintf(buf, len, ", plain files mapped (none of %u MiB to measure)",
-			 PL_CAPTURE_PROBE_MIN >> 20);
+		snprintf(buf, len, ", plain files mapped (no plain file of %u MiB or more to "
+			 "measure)", PL_CAPTURE_PROBE_MIN >> 20);
 }
 
 /* The RX role on a capture: bursts from the reader through the RX handler. */

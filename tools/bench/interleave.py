@@ -40,7 +40,8 @@ def main(argv):
                     fail("--steady %s: expected LONG,SHORT,PACKETS" % v)
                 steady = (parts[0], parts[1], int(parts[2]))
             elif not v.isdigit() or (a == "--rounds" and int(v) < 1):
-                fail("%s %s: expected a whole number%s" % (a, v, " of at least 1" if a == "--rounds" else ""))
+                least = " of at least 1" if a == "--rounds" else ""
+                fail("%s %s: expected a whole number%s" % (a, v, least))
             elif a == "--rounds":
                 rounds = int(v)
             else:
@@ -62,7 +63,8 @@ def main(argv):
         for name, cmd in cmds.items():
             t0 = time.perf_counter()
             try:
-                rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+                rc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL).returncode
             except OSError as e:
                 fail("%s: %s" % (name, e))
             t1 = time.perf_counter()
