@@ -184,6 +184,28 @@ bad(const char *opt, const char *val, const char *why)
 	return -1;
 }
 
+/* Parse one of @p n words: @p words[i] sets @p vals[i]; anything else is refused, naming
+ * the words expected ("expected a, b or c"). */
+static int
+parse_word(const char *opt, const char *s, const char *const *words, const int *vals,
+	   unsigned int n, int *out)
+{
+	char why[128];
+	unsigned int i;
+	int len;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, words[i]) == 0) {
+			*out = vals[i];
+			return 0;
+		}
+	len = snprintf(why, sizeof(why), "expected");
+	for (i = 0; i < n && len > 0 && len < (int)sizeof(why); i++)
+		len += snprintf(why + len, sizeof(why) - len, "%s%s",
+				i == 0 ? " " : i + 1 == n ? " or " : ", ", words[i]);
+	return bad(opt, s, why);
+}
+
 /* Parse an unsigned number in [lo, hi]. */
 static int
 parse_uint(const char *opt, const char *s, unsigned long lo, unsigned long hi,
@@ -460,14 +482,15 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 			if (parse_uint("mem", optarg, 64, 1 << 20, &o->mem_mb))
 				return -1;
 			break;
-		case OPT_MALFORMED:
-			if (strcmp(optarg, "drop") == 0)
-				o->malformed_drop = 1;
-			else if (strcmp(optarg, "forward") == 0)
-				o->malformed_drop = 0;
-			else
-				return bad("malformed-verdict", optarg, "expected forward or drop");
+		case OPT_MALFORMED: {
+			static const char *const words[] = { "forward", "drop" };
+			static const int vals[] = { 0, 1 };
+
+			if (parse_word("malformed-verdict", optarg, words, vals, 2,
+				       &o->malformed_drop))
+				return -1;
 			break;
+		}
 		case OPT_IDLE_YIELD:
 			o->idle_yield = 1;
 			break;
@@ -494,26 +517,22 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 		case OPT_TIMINGS:
 			o->timings = 1;
 			break;
-		case OPT_RX_ASSIST:
-			if (strcmp(optarg, "auto") == 0)
-				o->rx_assist = -1;
-			else if (strcmp(optarg, "on") == 0)
-				o->rx_assist = 1;
-			else if (strcmp(optarg, "off") == 0)
-				o->rx_assist = 0;
-			else
-				return bad("rx-assist", optarg, "expected auto, on or off");
+		case OPT_RX_ASSIST: {
+			static const char *const words[] = { "auto", "on", "off" };
+			static const int vals[] = { -1, 1, 0 };
+
+			if (parse_word("rx-assist", optarg, words, vals, 3, &o->rx_assist))
+				return -1;
 			break;
-		case OPT_CAPTURE_IO:
-			if (strcmp(optarg, "auto") == 0)
-				o->capture_io = -1;
-			else if (strcmp(optarg, "map") == 0)
-				o->capture_io = 0;
-			else if (strcmp(optarg, "read") == 0)
-				o->capture_io = 1;
-			else
-				return bad("capture-io", optarg, "expected auto, map or read");
+		}
+		case OPT_CAPTURE_IO: {
+			static const char *const words[] = { "auto", "map", "read" };
+			static const int vals[] = { -1, 0, 1 };
+
+			if (parse_word("capture-io", optarg, words, vals, 3, &o->capture_io))
+				return -1;
 			break;
+		}
 		case OPT_NO_PROGRESS:
 			o->progress = 0;
 			break;
@@ -599,8 +618,9 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
  * plus per worker its counter banks and scan state (16 MiB) and its flow and source tables
  * (about 330 bytes a flow of flows.capacity), a quarter more for slack, in steps of 64 MiB.
  * A console or an HTTP server can change the local networks while the capture is read,
- * which builds a second direction table beside the one in force: room for it then. Every MiB costs
- * start-up time (the EAL zeroes a descriptor per 4 KiB page), so no more than that.
+ * which builds a second direction table beside the one in force: room for it then. Every
+ * MiB costs start-up time (the EAL zeroes a descriptor per 4 KiB page), so no more than
+ * that.
  */
 static unsigned int
 offline_mem_mb(const struct pl_options *o, unsigned int workers, unsigned int flow_capacity)
