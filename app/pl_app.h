@@ -195,11 +195,9 @@ struct pl_worker_ctx {
 	volatile uint32_t stall_ms;           /* fault injection: stop polling this long */
 	volatile int done;
 	/* the mbufs its ring holds after the burst being worked on, whose lines are asked for
-	 * while it is (pl_worker_loop()); how many; where a frame's data starts in an mbuf (as
-	 * in the last burst's first) */
+	 * while it is (pl_worker_loop()), and how many */
 	struct rte_mbuf *next[PL_BURST];
 	uint16_t nb_next;
-	uint16_t data_off;
 	/* heap bytes this worker took: in all, counter banks, flow table, source table */
 	size_t mem_total, mem_ctr, mem_flows, mem_sources;
 } __rte_cache_aligned;

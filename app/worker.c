@@ -599,6 +599,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	int32_t pos[PL_BURST];
 	uint64_t bytes = 0;
 	uint16_t nfree = 0, nk = 0, k = 0, nx, i;
+	size_t doff;
 
 	if (unlikely(wk->meter_gen != rt->gen))
 		meters_sync(wk, rt);
@@ -624,6 +625,8 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		mbuf_prefetch(pkts[i]);
 	for (i = 0; i < RTE_MIN(n, (uint16_t)PL_WK_PREFETCH); i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* where a frame's data starts in an mbuf, as a rule: as in this burst's first */
+	doff = n ? RTE_PTR_DIFF(rte_pktmbuf_mtod(pkts[0], void *), pkts[0]) : 0;
 	nx = wk->nb_next;
 	wk->nb_next = 0;
 	for (i = 0; i < n; i++) {
@@ -636,10 +639,10 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PL_WK_PREFETCH], void *));
 		/* the next burst's lines, one frame's a packet: they come from the RX lcore's
 		 * core, and a few packets ahead is too short a time for that (its data's
-		 * address is taken as the last burst's, not read from the mbuf) */
+		 * address is taken as this burst's, not read from the mbuf) */
 		if (i < nx) {
 			mbuf_prefetch(wk->next[i]);
-			rte_prefetch0(RTE_PTR_ADD(wk->next[i], wk->data_off));
+			rte_prefetch0(RTE_PTR_ADD(wk->next[i], doff));
 		}
 		bytes += arrive(wk, b, rt, dir, m, ival_ns);
 		if (meta->kind != PL_KIND_IP || (meta->flags & PL_F_FRAGMENT))
@@ -787,8 +790,6 @@ pl_worker_loop(void *arg)
 			got += n;
 			rx_done = 0;
 			wk->nb_next = ring_peek(wk->ring[r], wk->next, PL_BURST);
-			wk->data_off = (uint16_t)RTE_PTR_DIFF(rte_pktmbuf_mtod(pkts[0], void *),
-							      pkts[0]);
 			pl_worker_burst(wk, pkts, (uint16_t)n, b);
 		}
 		if (app->opt.inline_mode) {
