@@ -543,7 +543,8 @@ main(int argc, char **argv)
 		/* the configuration is read now (the EAL memory depends on it) and its
 		 * signatures compiled meanwhile too */
 		pl_runtime_prepare(o);
-		if (pl_offline_eal_args(o, pl_runtime_flow_capacity(), eal, RTE_DIM(eal)) < 0)
+		if (pl_offline_eal_args(o, pl_runtime_flow_capacity(),
+					pl_runtime_direction_mem_mb(o), eal, RTE_DIM(eal)) < 0)
 			return 2;
 		for (i = 0; eal[i]; i++)
 			;

@@ -120,8 +120,8 @@ pl_options_usage(FILE *f)
 "                         (default 4096; offline 512)\n"
 "  --mbufs N              mbufs in the pool (default: enough for descriptors and rings)\n"
 "  --mem MB               offline mode: EAL memory (default: sized for the workers,\n"
-"                         flows.capacity and a console or HTTP server; 256 for one\n"
-"                         worker and the default capacity)\n"
+"                         flows.capacity, the local networks and a console or HTTP\n"
+"                         server; 96 for one worker and the defaults)\n"
 "  --idle-yield, --no-idle-yield\n"
 "                         idle lcores yield the CPU (default on offline, off live)\n"
 "analysis:\n"
@@ -613,23 +613,25 @@ pl_options_parse(int argc, char **argv, struct pl_options *o)
 
 /*
  * Offline EAL memory when --mem is not given: what start-up allocates (the direction
- * tables, 132 MiB, then pool, rings and counter banks: about 140 MiB in all; the RX lcore's
- * banks with their per-port and talkers tables, 11 MiB, as it may count for the workers)
- * plus per worker its counter banks and scan state (16 MiB) and its flow and source tables
- * (about 330 bytes a flow of flows.capacity), a quarter more for slack, in steps of 64 MiB.
- * A console or an HTTP server can change the local networks while the capture is read,
- * which builds a second direction table beside the one in force: room for it then. Every
+ * table's LPM tables, @p dir_mb, where a family has more local networks than compares serve;
+ * the pool, rings and counter banks, 8 MiB; the RX lcore's banks with their per-port and
+ * talkers tables, 11 MiB, as it may count for the workers) plus per worker its counter
+ * banks and scan state (16 MiB) and its flow and source tables (about 330 bytes a flow of
+ * flows.capacity), a quarter more for slack, in steps of 32 MiB. A console or an HTTP
+ * server can change the local networks while the capture is read, which builds a second
+ * direction table beside the one in force: room for one with both LPM tables then. Every
  * MiB costs start-up time (the EAL zeroes a descriptor per 4 KiB page), so no more than
  * that.
  */
 static unsigned int
-offline_mem_mb(const struct pl_options *o, unsigned int workers, unsigned int flow_capacity)
+offline_mem_mb(const struct pl_options *o, unsigned int workers, unsigned int flow_capacity,
+	       unsigned int dir_mb)
 {
-	double mb = 140 + 11 + workers * (16 + flow_capacity * 330.0 / 1048576);
+	double mb = dir_mb + 8 + 11 + workers * (16 + flow_capacity * 330.0 / 1048576);
 
 	if (o->interactive || o->cmdline_file || o->http)
-		mb += 132;
-	return RTE_ALIGN_CEIL((unsigned int)(mb * 1.25), 64u);
+		mb += PL_DIRECTION_MEM_MAX_MB;
+	return RTE_ALIGN_CEIL((unsigned int)(mb * 1.25), 32u);
 }
 
 /* Offline workers: as many as asked for, one by default. */
@@ -687,7 +689,8 @@ pl_offline_spare_cpus(const struct pl_options *o, cpu_set_t *spare)
  * own where there are enough; workers take the CPUs that remain, round robin.
  */
 int
-pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char **eal, int max)
+pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, unsigned int dir_mb,
+		    char **eal, int max)
 {
 	static char lcores[1024], mem[32], prefix[64];
 	unsigned int cpus[CPU_SETSIZE], nc = offline_cpus(cpus), i;
@@ -700,7 +703,7 @@ pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char
 		len += snprintf(lcores + len, sizeof(lcores) - len, ",%u@%u", i + 2,
 				offline_lcore_cpu(cpus, nc, i + 2));
 	snprintf(mem, sizeof(mem), "%u", o->mem_mb ? o->mem_mb :
-		 offline_mem_mb(o, nb_w, flow_capacity));
+		 offline_mem_mb(o, nb_w, flow_capacity, dir_mb));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=portlens-%d", (int)getpid());
 	eal[n++] = "portlens";
 	eal[n++] = "--lcores";

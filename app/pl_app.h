@@ -244,8 +244,8 @@ extern struct pl_app pl_app;
 /* options.c */
 int pl_options_parse(int argc, char **argv, struct pl_options *o);
 void pl_options_usage(FILE *f);
-int pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity, char **eal,
-			int max);
+int pl_offline_eal_args(const struct pl_options *o, unsigned int flow_capacity,
+			unsigned int dir_mb, char **eal, int max);
 /* The CPUs of portlens's affinity that no offline lcore is placed on (@p spare); how many. */
 unsigned int pl_offline_spare_cpus(const struct pl_options *o, cpu_set_t *spare);
 
@@ -281,6 +281,10 @@ void pl_runtime_prepare(const struct pl_options *o);
 /* flows.capacity of the configuration pl_runtime_prepare() read (the default if it could
  * not be read: the error comes from pl_runtime_load()). */
 unsigned int pl_runtime_flow_capacity(void);
+/* The memory of the direction table of the local networks in force (the command line's,
+ * else the configuration's pl_runtime_prepare() read, else the defaults), in MiB:
+ * pl_direction_mem_mb(). */
+unsigned int pl_runtime_direction_mem_mb(const struct pl_options *o);
 int pl_runtime_load(struct pl_app *app);
 /* The configuration file used without --config: /etc/portlens/portlens.yaml when installed,
  * else the source tree's lib/config/portlens.yaml; NULL when neither exists. */

@@ -238,6 +238,18 @@ pl_runtime_flow_capacity(void)
 	return def.flow_capacity;
 }
 
+unsigned int
+pl_runtime_direction_mem_mb(const struct pl_options *o)
+{
+	struct pl_cidr defs[PL_DIRECTION_FEW];
+
+	if (o->nb_nets)
+		return pl_direction_mem_mb(o->nets, o->nb_nets);
+	if (prep.prepared && prep.rc == 0 && prep.cfg.nb_nets)
+		return pl_direction_mem_mb(prep.cfg.nets, prep.cfg.nb_nets);
+	return pl_direction_mem_mb(defs, pl_direction_defaults(defs));
+}
+
 /*
  * Load the configuration (--config, else the installed or shipped file, else built-in
  * defaults), apply the command line over it (--local-net, --bins win), and build the

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Direction tables over DPDK's LPM. Every local network is added with next hop 1; a lookup
- * hit means "local". Two lookups per packet (source and destination) give the direction.
- * A family with few networks (the usual case: RFC 1918 and fc00::/7) is also kept as a short
- * list of (network, mask) pairs, matched with a few compares and no memory beyond the
- * table itself: rte_lpm's 64 MiB first level misses the caches for addresses spread wide.
+ * Direction tables. Two lookups per packet (source and destination) give the direction. A
+ * family with few networks (the usual case: RFC 1918 and fc00::/7) is kept as a short list
+ * of (network, mask) pairs, matched with a few compares and no memory beyond the table
+ * itself; a family with more goes into DPDK's LPM, every network with next hop 1, a hit
+ * meaning "local". The LPM is built only where it is used: rte_lpm's and rte_lpm6's 64 MiB
+ * first levels miss the caches for addresses spread wide, and their memory costs start-up
+ * time (offline, the EAL zeroes a descriptor per 4 KiB page of its memory).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,8 +22,15 @@
 
 #include "pl_direction.h"
 
-/* Most networks of one family matched by compares instead of the LPM. */
-#define DIR_FEW 8
+#define DIR_FEW PL_DIRECTION_FEW
+
+/* The LPM tables' sizes: the rules, then the first level (2^24 entries of 4 bytes each)
+ * and the second-level groups (256 entries of 4 bytes each); rte_lpm6's rules live in a
+ * hash of its own. */
+#define DIR_LPM4_TBL8S 256
+#define DIR_LPM6_TBL8S (1 << 12)
+#define DIR_LPM4_MB 65
+#define DIR_LPM6_MB 69
 
 struct pl_direction {
 	struct rte_lpm *lpm4;
@@ -168,9 +177,10 @@ few_add(struct pl_direction *d, const struct pl_cidr *c)
 struct pl_direction *
 pl_direction_create(const char *name, int socket, const struct pl_cidr *nets, unsigned int n)
 {
-	struct rte_lpm_config c4 = { .max_rules = PL_DIRECTION_MAX_NETS, .number_tbl8s = 256 };
+	struct rte_lpm_config c4 = { .max_rules = PL_DIRECTION_MAX_NETS,
+				     .number_tbl8s = DIR_LPM4_TBL8S };
 	struct rte_lpm6_config c6 = { .max_rules = PL_DIRECTION_MAX_NETS,
-				      .number_tbl8s = 1 << 12 };
+				      .number_tbl8s = DIR_LPM6_TBL8S };
 	struct pl_direction *d;
 	char nm[RTE_LPM_NAMESIZE];
 	unsigned int i;
@@ -185,29 +195,48 @@ pl_direction_create(const char *name, int socket, const struct pl_cidr *nets, un
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	for (i = 0; i < n; i++) {
+		d->nets[i] = nets[i];
+		few_add(d, &nets[i]);
+	}
+	d->n = n;
+	/* an LPM table only for a family with too many networks for the compares */
 	snprintf(nm, sizeof(nm), "%s4", name);
-	d->lpm4 = rte_lpm_create(nm, socket, &c4);
+	if (d->nb_few4 < 0 && (d->lpm4 = rte_lpm_create(nm, socket, &c4)) == NULL)
+		goto fail;
 	snprintf(nm, sizeof(nm), "%s6", name);
-	d->lpm6 = rte_lpm6_create(nm, socket, &c6);
-	if (d->lpm4 == NULL || d->lpm6 == NULL)
+	if (d->nb_few6 < 0 && (d->lpm6 = rte_lpm6_create(nm, socket, &c6)) == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		int rc = lpm_add(d, &nets[i]);
+		int lpm = nets[i].family == 4 ? d->lpm4 != NULL : d->lpm6 != NULL;
+		int rc = lpm ? lpm_add(d, &nets[i]) : 0;
 
 		if (rc < 0) {
 			rte_errno = -rc;
 			goto fail;
 		}
-		d->nets[i] = nets[i];
-		few_add(d, &nets[i]);
 	}
-	d->n = n;
 	return d;
 fail:
 	i = rte_errno;
 	pl_direction_free(d);
 	rte_errno = i ? i : ENOMEM;
 	return NULL;
+}
+
+unsigned int
+pl_direction_mem_mb(const struct pl_cidr *nets, unsigned int n)
+{
+	unsigned int n4 = 0, n6 = 0, i;
+
+	for (i = 0; i < n; i++) {
+		/* a /0 goes into an LPM as two /1s, but the compares take it as one */
+		if (nets[i].family == 4)
+			n4++;
+		else
+			n6++;
+	}
+	return (n4 > DIR_FEW ? DIR_LPM4_MB : 0) + (n6 > DIR_FEW ? DIR_LPM6_MB : 0);
 }
 
 void

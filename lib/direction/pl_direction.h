@@ -3,9 +3,11 @@
  * @file
  * Direction: is each endpoint of a packet on a local network?
  *
- * The local networks (IPv4 and IPv6 CIDRs) are compiled into an rte_lpm and an rte_lpm6
- * table. A table is immutable once built: a configuration change builds a new one and the
- * packet path switches to it by pointer (the old one is freed after every lcore has moved on).
+ * The local networks (IPv4 and IPv6 CIDRs) of a family are matched by a few compares when
+ * there are at most PL_DIRECTION_FEW of them (the usual case), and compiled into an rte_lpm
+ * or rte_lpm6 table when there are more. A table is immutable once built: a configuration
+ * change builds a new one and the packet path switches to it by pointer (the old one is freed
+ * after every lcore has moved on).
  */
 #ifndef PL_DIRECTION_H
 #define PL_DIRECTION_H
@@ -54,6 +56,19 @@ char *pl_cidr_format(const struct pl_cidr *c, char *buf, size_t len);
  * @return number written (4).
  */
 unsigned int pl_direction_defaults(struct pl_cidr *out);
+
+/** Most networks of one family matched by compares, without an LPM table. */
+#define PL_DIRECTION_FEW 8
+
+/**
+ * The memory a direction table of @p nets takes beyond its own few lines: the LPM tables of
+ * the families with more than PL_DIRECTION_FEW networks (about 64 MiB for IPv4, 68 for
+ * IPv6), rounded up to whole MiB; 0 when compares serve both families.
+ */
+unsigned int pl_direction_mem_mb(const struct pl_cidr *nets, unsigned int n);
+
+/** What pl_direction_mem_mb() gives at most: both families in LPM tables. */
+#define PL_DIRECTION_MEM_MAX_MB 134
 
 /**
  * Build a direction table.

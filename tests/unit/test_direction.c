@@ -3,15 +3,19 @@
  * Unit tests of lib/direction: CIDR parsing (host bits masked, /0, /32, /128, garbage and
  * out-of-range depths refused with nothing written), the default local networks, lookups on
  * the edges of 172.16.0.0/12 and fc00::/7, the four directions of IPv4 and IPv6 packets,
- * and pl_direction_burst() on real mbufs. rte_lpm needs a running EAL; one table takes some
- * 130 MB (rte_lpm and rte_lpm6 tbl24), so each test holds at most one within -m 256.
+ * and pl_direction_burst() on real mbufs; the LPM tables built only for a family with more
+ * networks than the compares serve, and pl_direction_mem_mb() saying what they take.
+ * rte_lpm needs a running EAL; a table with both LPM tables takes some 130 MB (rte_lpm and
+ * rte_lpm6 tbl24), so each test holds at most one within -m 256.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 
 #include <rte_errno.h>
 #include <rte_ether.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "pl_direction.h"
@@ -345,6 +349,70 @@ test_few_and_many_networks_agree_with_a_prefix_match(void **state)
 	}
 }
 
+/* Heap bytes allocated on every socket now. */
+static size_t
+heap_used(void)
+{
+	struct rte_malloc_socket_stats st;
+	size_t sum = 0;
+	unsigned int s;
+
+	for (s = 0; s < rte_socket_count(); s++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(s), &st) == 0)
+			sum += st.heap_allocsz_bytes;
+	return sum;
+}
+
+static void
+test_lpm_tables_only_for_a_family_with_many_networks(void **state)
+{
+	/* the default networks (three IPv4, one IPv6) and eight of a family: compares only,
+	 * a few hundred bytes; nine IPv4 networks: the IPv4 LPM (about 64 MiB), not the IPv6
+	 * one; nine of each: both. pl_direction_mem_mb() says as much, and covers what the
+	 * heap gave each table. */
+	struct pl_cidr nets[18];
+	char text[32];
+	unsigned int i, n, def = pl_direction_defaults(nets);
+	size_t before = heap_used(), took;
+	struct pl_direction *d = pl_direction_create("pltest_mem_def", SOCKET_ID_ANY, nets, def);
+
+	assert_non_null(d);
+	assert_true(heap_used() - before < 4096);
+	assert_int_equal(pl_direction_mem_mb(nets, def), 0);
+	pl_direction_free(d);
+	for (n = 8; n <= 18; n++) {
+		if (n != 8 && n != 9 && n != 18)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (n == 18 && i >= 9)
+				snprintf(text, sizeof(text), "fd00:%x::/32", i);
+			else
+				snprintf(text, sizeof(text), "10.%u.0.0/16", i);
+			assert_int_equal(pl_cidr_parse(text, &nets[i]), 0);
+		}
+		before = heap_used();
+		d = pl_direction_create("pltest_mem", SOCKET_ID_ANY, nets, n);
+		assert_non_null(d);
+		took = heap_used() - before;
+		if (n == 8) {
+			assert_true(took < 4096);
+			assert_int_equal(pl_direction_mem_mb(nets, n), 0);
+		} else if (n == 9) {
+			assert_true(took > (60u << 20) && took < (70u << 20));
+			assert_true(pl_direction_mem_mb(nets, n) << 20 >= took);
+			assert_true(pl_direction_mem_mb(nets, n) < 70);
+		} else {
+			assert_true(took > (130u << 20));
+			assert_true((size_t)pl_direction_mem_mb(nets, n) << 20 >= took);
+			assert_int_equal(pl_direction_mem_mb(nets, n), PL_DIRECTION_MEM_MAX_MB);
+		}
+		/* and the table answers as built */
+		assert_true(pl_direction_is_local(d, 4, (const uint8_t[]){ 10, 3, 1, 2 }));
+		assert_false(pl_direction_is_local(d, 4, (const uint8_t[]){ 10, 200, 1, 2 }));
+		pl_direction_free(d);
+	}
+}
+
 /* A parsed UDP packet between two addresses of one family, in @p f. */
 static void
 build(struct pl_fb *f, struct pl_meta *m, int family, const char *src, const char *dst,
@@ -457,6 +525,7 @@ main(void)
 		cmocka_unit_test(test_create_refuses_too_many_networks),
 		cmocka_unit_test(test_empty_table_has_nothing_local),
 		cmocka_unit_test(test_few_and_many_networks_agree_with_a_prefix_match),
+		cmocka_unit_test(test_lpm_tables_only_for_a_family_with_many_networks),
 		cmocka_unit_test_setup_teardown(test_direction_of_ipv4_and_ipv6_packets, defaults_setup,
 						defaults_teardown),
 		cmocka_unit_test_setup_teardown(test_burst_sets_dir_on_ip_packets_only, defaults_setup,
