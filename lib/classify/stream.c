@@ -75,6 +75,7 @@ struct pl_sigs_streams {
 	uint32_t n;             /* slots */
 	uint32_t used;
 	uint32_t free_head;     /* index + 1, 0: none free */
+	uint32_t untaken;       /* slots from here on were never taken (nor written) */
 	uint32_t budget;
 	int card_gate;          /* the card stream skips segments where no card can end */
 	size_t state_bytes;     /* hs_stream_size per direction, both streams */
@@ -165,7 +166,6 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 	static int allocator_set;
 	struct pl_sigs_streams *p;
 	size_t size, head, need[2] = { 0, 0 }, sz;
-	uint32_t i;
 
 	if (s == NULL || (s->sdb == NULL && s->csdb == NULL) || flows == 0 ||
 	    flows > PL_SCAN_FLOWS_MAX ||
@@ -193,8 +193,10 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 		errno = ENOMEM;
 		return NULL;
 	}
-	/* the streams' room is written by hs_copy_stream() when a slot is first used */
-	memset(p, 0, head);
+	/* the slots and the streams' room are written when a slot is first taken (slot_take():
+	 * the slots from p->untaken on are free), so set-up touches no more than it uses: a
+	 * 4 KiB fault a page is most of start-up on a virtual machine */
+	memset(p, 0, sizeof(*p));
 	p->s = s;
 	p->n = flows;
 	p->budget = budget;
@@ -204,8 +206,6 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 	p->need[1] = need[1];
 	p->room = 2 * (need[0] + need[1]);
 	p->arena = (uint8_t *)p + head;
-	for (i = 0; i < flows; i++)
-		p->slot[i].next_free = i + 2 <= flows ? i + 2 : 0;
 	/* a slot's streams are copies of these (hs_copy_stream(), a copy of the state, where
 	 * hs_open_stream() builds it: a few hundred instructions less a stream) */
 	if ((s->sdb != NULL && hs_open_stream(s->sdb, 0, &p->fresh[STREAM_MAIN]) != HS_SUCCESS) ||
@@ -215,6 +215,8 @@ pl_sigs_streams_create(const struct pl_sigs *s, uint32_t flows, uint32_t budget,
 		return NULL;
 	}
 	/* the first slot now: a stream that does not fit its room fails here, not later */
+	memset(&p->slot[0], 0, sizeof(p->slot[0]));
+	p->untaken = 1;
 	if (!slot_open(p, 0)) {
 		pl_sigs_streams_free(p);
 		errno = ENOMEM;
@@ -300,7 +302,7 @@ pl_sigs_stream_release(struct pl_sigs_streams *p, uint16_t *slot, const void *ow
 {
 	uint32_t idx = (uint32_t)*slot - 1;
 
-	if (p != NULL && *slot != 0 && idx < p->n && p->slot[idx].owner == owner)
+	if (p != NULL && *slot != 0 && idx < p->untaken && p->slot[idx].owner == owner)
 		slot_free(p, idx);
 	*slot = 0;
 }
@@ -448,9 +450,17 @@ slot_take(struct pl_sigs_streams *p, const void *owner)
 {
 	uint32_t idx;
 
-	if (p->free_head == 0)
+	if (p->free_head != 0) {
+		idx = p->free_head - 1;
+	} else if (p->untaken < p->n) {
+		/* the freed slots first, then one never taken, its first use */
+		idx = p->untaken++;
+		memset(&p->slot[idx], 0, sizeof(p->slot[idx]));
+		p->slot[idx].next_free = p->free_head;
+		p->free_head = idx + 1;
+	} else {
 		return 0;
-	idx = p->free_head - 1;
+	}
 	if (!p->slot[idx].opened && !slot_open(p, idx))
 		return 0;
 	p->free_head = p->slot[idx].next_free;
@@ -490,7 +500,7 @@ pl_sigs_stream_scan(struct pl_sigs_streams *p, void *scratch, uint16_t *slot, ui
 		ctr[PL_SCANC_scan_flows]++;
 	}
 	idx = (uint32_t)*slot - 1;
-	if (idx >= p->n || p->slot[idx].owner != owner) {
+	if (idx >= p->untaken || p->slot[idx].owner != owner) {
 		/* the index belongs to an older pool: this flow is not scanned further */
 		*slot = 0;
 		*scan |= PL_SCAN_DONE;

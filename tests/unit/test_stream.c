@@ -334,6 +334,25 @@ test_released_and_stale_slots_never_read_another_flows_stream(void **state)
 	pl_sigs_stream_release(p, &f.slot, &f);   /* nothing: g keeps its slot */
 	assert_int_equal(pl_sigs_streams_used(p), 1);
 	pl_sigs_streams_free(p);
+	/* an older pool's index of a slot this pool never handed out (its slots are written
+	 * when first taken): stale as well, and the next flows take the slots in order */
+	p = pl_sigs_streams_create(sigs, 4, 65536, -1);
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	f.slot = 4;
+	r = str(p, &f, 0, 1, "card 4111111111111111 ");
+	assert_int_equal(r.card_found, 0);
+	assert_int_equal(f.ctr[PL_SCANC_scan_stale], 1);
+	pl_sigs_stream_release(p, &f.slot, &f);
+	assert_int_equal(pl_sigs_streams_used(p), 0);
+	r = str(p, &g, 0, 1, "card 4111111111111111 ");
+	assert_int_equal(r.card_found, 1);
+	assert_int_equal(g.slot, 1);
+	memset(&f, 0, sizeof(f));
+	str(p, &f, 0, 1, "GET / HTTP/1.1\r\n");
+	assert_int_equal(f.slot, 2);
+	assert_int_equal(pl_sigs_streams_used(p), 2);
+	pl_sigs_streams_free(p);
 }
 
 static void
