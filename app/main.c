@@ -613,6 +613,7 @@ main(int argc, char **argv)
 	exit_code = 2;
 	if (assign_roles(app) < 0)
 		goto out;
+	pl_ports_prepare(app); /* offline: the pool, beside the set-up below */
 	if (pl_runtime_load(app) < 0)
 		goto out;
 	mark(PL_MARK_CONFIG);
@@ -642,7 +643,11 @@ main(int argc, char **argv)
 	if (pl_collector_init(&app->col, app->bins, o->ival_ns) < 0 ||
 	    pl_collector_findings(&app->col, app->rt->cfg.findings_max) < 0 ||
 	    pl_publisher_init(&app->pub, 3600) < 0 || build_lcores(app) < 0) {
-		fprintf(stderr, "portlens: out of memory setting up lcores (try --mem)\n");
+		/* offline the pool was built meanwhile: where that failed, its line says it */
+		if (pl_ports_prepared() < 0)
+			exit_code = 2;
+		else
+			fprintf(stderr, "portlens: out of memory setting up lcores (try --mem)\n");
 		goto out;
 	}
 	mark(PL_MARK_SETUP);

@@ -270,6 +270,12 @@ void pl_offline_close(struct pl_app *app);
 
 /* ports.c */
 int pl_profile_load(const char *path, struct pl_profile *p, char *err, size_t errlen);
+/* Offline: start building the mbuf pool on a thread of its own, on the RX lcore's CPU (idle
+ * until launch), so its page faults overlap main's set-up; pl_ports_init() takes it. */
+void pl_ports_prepare(struct pl_app *app);
+/* Wait for the pool pl_ports_prepare() started: 0 built, negative failed (its line
+ * printed), 1 none started. */
+int pl_ports_prepared(void);
 int pl_ports_init(struct pl_app *app);
 void pl_ports_stop(struct pl_app *app);
 unsigned int pl_ports_hw(struct pl_app *app, struct pl_port_hw *hw, unsigned int max);

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,8 +497,9 @@ pool_create(struct pl_app *app, unsigned int need, unsigned int cache)
 {
 	unsigned int n = app->opt.mbufs ? app->opt.mbufs : need;
 	/* the ports' socket: their PMDs write every mbuf (the first port's when they differ;
-	 * check_numa() in main.c says so) */
-	int socket = app->nb_ports ? app->port[0].socket : (int)rte_socket_id();
+	 * check_numa() in main.c says so); offline the RX lcore's, which fills them */
+	int socket = app->nb_ports ? app->port[0].socket :
+		     (int)rte_lcore_to_socket_id(app->rx_lcore[0]);
 	int stack = 1;
 	uint16_t p;
 
@@ -696,6 +698,61 @@ port_setup(struct pl_app *app, struct pl_port *pp, const struct rte_eth_dev_info
 	return 0;
 }
 
+/*
+ * Offline, the RX lcore waits for room instead of dropping, so the pool only needs to fill
+ * the rings, the lcores' mempool caches (a cache holds up to 1.5 times its size) and a burst
+ * each: every mbuf costs page faults at start (no hugepages offline), and fewer mbufs stay
+ * warmer in the caches.
+ */
+static int
+offline_pool(struct pl_app *app)
+{
+	return pool_create(app, app->nb_workers * app->opt.ring_size +
+			   (app->nb_workers + app->nb_rx) * (PL_OFFLINE_POOL_CACHE * 3 / 2 + PL_BURST),
+			   PL_OFFLINE_POOL_CACHE);
+}
+
+/* The offline pool built beside main's set-up (pl_ports_prepare()). */
+static struct {
+	pthread_t tid;
+	int started;
+	int joined;
+	int rc;
+} pool_prep;
+
+static void *
+pool_thread(void *arg)
+{
+	pool_prep.rc = offline_pool(arg);
+	return NULL;
+}
+
+void
+pl_ports_prepare(struct pl_app *app)
+{
+	rte_cpuset_t cpus = rte_lcore_cpuset(app->rx_lcore[0]);
+	pthread_attr_t attr;
+
+	if (!app->offline || pool_prep.started || pthread_attr_init(&attr) != 0)
+		return;
+	/* on the RX lcore's CPU, idle until launch: main's CPU is busy with the tables */
+	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	if (pthread_create(&pool_prep.tid, &attr, pool_thread, app) == 0)
+		pool_prep.started = 1;
+	pthread_attr_destroy(&attr);
+}
+
+int
+pl_ports_prepared(void)
+{
+	if (pool_prep.started) {
+		pthread_join(pool_prep.tid, NULL);
+		pool_prep.started = 0;
+		pool_prep.joined = 1;
+	}
+	return pool_prep.joined ? pool_prep.rc : 1;
+}
+
 int
 pl_ports_init(struct pl_app *app)
 {
@@ -704,16 +761,11 @@ pl_ports_init(struct pl_app *app)
 	uint16_t nb_txq = (uint16_t)app->nb_workers; /* only workers transmit */
 	int rc;
 
-	/* offline, the capture reader fills the mbufs itself (offline.c): a pool, no port;
-	 * the RX lcore waits for room instead of dropping, so the pool only needs to fill
-	 * the rings, the lcores' mempool caches (a cache holds up to 1.5 times its size) and
-	 * a burst each: every mbuf costs page faults at start (no hugepages offline), and
-	 * fewer mbufs stay warmer in the caches */
-	if (app->offline)
-		return pool_create(app, app->nb_workers * app->opt.ring_size +
-				   (app->nb_workers + app->nb_rx) * (PL_OFFLINE_POOL_CACHE * 3 / 2 +
-								     PL_BURST),
-				   PL_OFFLINE_POOL_CACHE);
+	/* offline, the capture reader fills the mbufs itself (offline.c): a pool, no port */
+	if (app->offline) {
+		rc = pl_ports_prepared();
+		return rc == 1 ? offline_pool(app) : rc;
+	}
 	app->nb_ports = rte_eth_dev_count_avail();
 	if (app->nb_ports == 0) {
 		fprintf(stderr, "portlens: no ports: give NIC ports (bound to a DPDK driver) or "
@@ -793,6 +845,9 @@ void
 pl_ports_stop(struct pl_app *app)
 {
 	unsigned int p;
+
+	/* set-up stopped before it took the pool: its thread is done with the EAL first */
+	pl_ports_prepared();
 
 	/* a port that never started (set-up stopped first) or that the console stopped is not
 	 * stopped again: ethdev would log that it already is, after the line saying why */

@@ -6,7 +6,7 @@
 # at start when dpdk-dumpcap cannot capture (no shared configuration, no hugepages); the
 # end-of-run summary has the capture window and the rates over it; the mbuf pool's handler
 # (stack by default, the EAL's --mbuf-pool-ops-name otherwise, an unknown name refused);
-# no run leaves the EAL's runtime folder behind.
+# no run leaves the EAL's runtime folder behind; a pool too large for --mem is one line.
 # usage: test_cli.sh PORTLENS PL_GEN
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +43,11 @@ refused "--rx-assist with a value it does not take" \
 	"portlens: --rx-assist 'sometimes': expected auto, on or off" --rx-assist sometimes
 refused "--capture-io with a value it does not take" \
 	"portlens: --capture-io 'mmap': expected auto, map or read" --capture-io mmap
+# offline the pool is built while the tables are: a pool too large for --mem is still one
+# line, the pool's
+refused "--mbufs beyond --mem: the pool's line alone" \
+	"portlens: cannot create a pool of 100000 mbufs: Cannot allocate memory (try --mem)" \
+	--mem 64 --mbufs 100000
 refused "--cmdline-file missing: refused at start" \
 	"portlens: --cmdline-file $tmp/nothere.txt: No such file or directory" \
 	--cmdline-file "$tmp/nothere.txt"
