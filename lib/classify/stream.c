@@ -450,17 +450,15 @@ slot_take(struct pl_sigs_streams *p, const void *owner)
 {
 	uint32_t idx;
 
-	if (p->free_head != 0) {
-		idx = p->free_head - 1;
-	} else if (p->untaken < p->n) {
-		/* the freed slots first, then one never taken, its first use */
-		idx = p->untaken++;
-		memset(&p->slot[idx], 0, sizeof(p->slot[idx]));
-		p->slot[idx].next_free = p->free_head;
-		p->free_head = idx + 1;
-	} else {
-		return 0;
+	if (p->free_head == 0) {
+		/* no slot freed: the first one never taken joins the (empty) free list, zeroed
+		 * at its first use */
+		if (p->untaken == p->n)
+			return 0;
+		memset(&p->slot[p->untaken], 0, sizeof(p->slot[0]));
+		p->free_head = ++p->untaken;
 	}
+	idx = p->free_head - 1;
 	if (!p->slot[idx].opened && !slot_open(p, idx))
 		return 0;
 	p->free_head = p->slot[idx].next_free;

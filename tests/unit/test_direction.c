@@ -370,9 +370,10 @@ test_lpm_tables_only_for_a_family_with_many_networks(void **state)
 	 * a few hundred bytes; nine IPv4 networks: the IPv4 LPM (about 64 MiB), not the IPv6
 	 * one; nine of each: both. pl_direction_mem_mb() says as much, and covers what the
 	 * heap gave each table. */
+	static const unsigned int sizes[] = { 8, 9, 18 };
 	struct pl_cidr nets[18];
 	char text[32];
-	unsigned int i, n, def = pl_direction_defaults(nets);
+	unsigned int i, k, n, def = pl_direction_defaults(nets);
 	size_t before = heap_used(), took;
 	struct pl_direction *d = pl_direction_create("pltest_mem_def", SOCKET_ID_ANY, nets, def);
 
@@ -380,9 +381,8 @@ test_lpm_tables_only_for_a_family_with_many_networks(void **state)
 	assert_true(heap_used() - before < 4096);
 	assert_int_equal(pl_direction_mem_mb(nets, def), 0);
 	pl_direction_free(d);
-	for (n = 8; n <= 18; n++) {
-		if (n != 8 && n != 9 && n != 18)
-			continue;
+	for (k = 0; k < RTE_DIM(sizes); k++) {
+		n = sizes[k];
 		for (i = 0; i < n; i++) {
 			if (n == 18 && i >= 9)
 				snprintf(text, sizeof(text), "fd00:%x::/32", i);
