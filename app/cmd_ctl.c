@@ -247,6 +247,7 @@ cmd_quit(void *res, struct cmdline *c, void *data)
 {
 	printf("quitting: final snapshot follows\n");
 	pl_app.force_quit = 1;
+	pl_stats_wake();
 }
 
 #define T(st, v, s) static cmdline_parse_token_string_t st = \

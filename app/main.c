@@ -33,7 +33,7 @@
 #include "pl_parse.h"
 #include "pl_report.h"
 
-struct pl_app pl_app = { .done_fd = -1 };
+struct pl_app pl_app = { .wake_fd = -1 };
 int pl_logtype;
 
 /* --timings: the milestones of a run, each with the name of the step that ends there. */
@@ -143,6 +143,7 @@ on_signal(int sig)
 		pl_app.reload = 1;
 	else
 		pl_app.force_quit = 1;
+	pl_stats_wake();
 }
 
 /* The HTTP bearer token: the first line of a file nobody else may read. */
@@ -712,8 +713,8 @@ main(int argc, char **argv)
 
 	if (app->offline)
 		pl_offline_progress_start(app);
-	/* the stats role waits on it for the workers' end (none: it polls) */
-	app->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* the stats role sleeps on it between ticks (none: it polls) */
+	app->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	for (i = 0; i < (int)app->nb_rx; i++)
 		rte_eal_remote_launch(app->offline ? pl_offline_rx_loop : pl_rx_loop, app->rx[i],
 				      app->rx_lcore[i]);
@@ -724,9 +725,11 @@ main(int argc, char **argv)
 	app->rx_stop = 1;
 	pl_lcores_yield_until_back();
 	rte_eal_mp_wait_lcore();
-	if (app->done_fd >= 0) {
-		close(app->done_fd);
-		app->done_fd = -1;
+	if (app->wake_fd >= 0) {
+		int fd = app->wake_fd;
+
+		app->wake_fd = -1; /* first: a signal from here on writes nowhere */
+		close(fd);
 	}
 	mark(PL_MARK_RUN);
 	if (app->offline) {

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdint.h>
+#include <sys/eventfd.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -214,8 +215,9 @@ struct pl_app {
 	volatile int force_quit;   /* signal: stop */
 	volatile int reload;       /* SIGHUP: reload --config */
 	volatile int rx_stop;      /* RX lcores: stop receiving */
-	int done_fd;               /* eventfd: a worker has returned (wakes the stats role at
-				    * once instead of at its next poll), -1 if none */
+	int wake_fd;               /* eventfd the stats role sleeps on between ticks: a worker
+				    * has returned, a signal or the console asks it to stop or
+				    * reload (pl_stats_wake()); -1 if none */
 	int offline;
 	struct pl_capture *cap;    /* offline mode: the capture the RX lcore reads (offline.c) */
 	uint16_t nb_ports;
@@ -336,6 +338,17 @@ int pl_worker_loop(void *arg);
 void pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		     struct pl_ctr_bank *b);
 int pl_stats_loop(struct pl_app *app);
+
+/* Wake the stats role now (a write(): async-signal-safe): a worker returned, or a stop or
+ * a reload was asked for. */
+static inline void
+pl_stats_wake(void)
+{
+	int fd = pl_app.wake_fd;
+
+	if (fd >= 0)
+		eventfd_write(fd, 1);
+}
 struct pl_snapshot *pl_stats_final(struct pl_app *app);
 
 /* tsc.c (static builds): the TSC frequency in Hz, rounded to 10 MHz, measured over a sleep

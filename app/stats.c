@@ -17,6 +17,9 @@
 
 /* How long a tick waits for lcores to honour a flip before calling them stale. */
 #define PL_FLIP_TIMEOUT_US 50000
+/* The stats role's poll where it cannot sleep until its next tick: flows exported at a
+ * paced rate, or no eventfd to wake it. */
+#define PL_STATS_POLL_NS 2000000ULL
 
 static int
 workers_done(const struct pl_app *app)
@@ -73,17 +76,24 @@ pl_stats_loop(struct pl_app *app)
 			break;
 		pl_flowexp_poll(app); /* paced flow export: what the bucket allows by now */
 		if (now < next) {
-			/* until the next tick, a worker's return (the end of a capture), or
-			 * 2 ms (a signal's stop, --duration) */
-			uint64_t wait = RTE_MIN(next - now, 2000000ULL);
-			struct timespec ts = { 0, (long)wait };
+			uint64_t wait = next - now;
+			struct timespec ts;
 
-			if (app->done_fd >= 0) {
-				struct pollfd pfd = { .fd = app->done_fd, .events = POLLIN };
+			/* until the next tick, the end of --duration, or a wake-up (a worker's
+			 * return, a signal, the console's quit); every 2 ms while flows are
+			 * exported (their pacing) or with nothing to wake it */
+			if (stop_at)
+				wait = RTE_MIN(wait, stop_at - now);
+			if (app->ipfix || app->wake_fd < 0)
+				wait = RTE_MIN(wait, PL_STATS_POLL_NS);
+			ts.tv_sec = (time_t)(wait / 1000000000ULL);
+			ts.tv_nsec = (long)(wait % 1000000000ULL);
+			if (app->wake_fd >= 0) {
+				struct pollfd pfd = { .fd = app->wake_fd, .events = POLLIN };
 				eventfd_t v;
 
 				if (ppoll(&pfd, 1, &ts, NULL) > 0)
-					eventfd_read(app->done_fd, &v);
+					eventfd_read(app->wake_fd, &v);
 			} else {
 				nanosleep(&ts, NULL);
 			}

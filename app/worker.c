@@ -14,7 +14,6 @@
  */
 #include <sched.h>
 #include <string.h>
-#include <sys/eventfd.h>
 
 #include <netinet/in.h>
 #include <rte_cycles.h>
@@ -818,7 +817,6 @@ pl_worker_loop(void *arg)
 	}
 	rte_rcu_qsbr_thread_offline(app->rcu, wk->lcore);
 	wk->done = 1;
-	if (app->done_fd >= 0)
-		eventfd_write(app->done_fd, 1);
+	pl_stats_wake();
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include "pl_console.h"
 
 /* The program's globals, which the console's sources refer to. */
-struct pl_app pl_app = { .done_fd = -1 };
+struct pl_app pl_app = { .wake_fd = -1 };
 int pl_logtype;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -40,7 +40,7 @@
 static volatile uint8_t class_sink;
 
 /* The program's globals, which app/worker.c and app/runtime.c use. */
-struct pl_app pl_app = { .done_fd = -1 };
+struct pl_app pl_app = { .wake_fd = -1 };
 int pl_logtype;
 
 #define MBUF_ROOM (16384 + RTE_PKTMBUF_HEADROOM)
