@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cpuflags.h>
 #include <rte_cycles.h>
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
@@ -29,7 +30,8 @@
 static struct pl_port capture_port = {
 	.hw_time = 1,
 	.ts_scale = 1,
-	.demote = 1, /* the reader wrote every byte of each frame on this lcore */
+	/* the reader wrote every byte of each frame on this lcore: demoted where the CPU
+	 * has CLDEMOTE (pl_offline_rx_loop()) */
 	.name = "capture",
 };
 
@@ -167,6 +169,8 @@ pl_offline_rx_loop(void *arg)
 	unsigned int idle = 0;
 	int yield = app->opt.idle_yield > 0;
 
+	/* without CLDEMOTE the hint is a NOP: no loop over the burst for it */
+	capture_port.demote = rte_cpu_get_flag_enabled(RTE_CPUFLAG_CLDEMOTE) > 0;
 	rte_rcu_qsbr_thread_online(app->rcu, rx->lcore);
 	while (!app->rx_stop) {
 		uint64_t t0 = rte_rdtsc();

@@ -10,7 +10,8 @@
  * slower, this lcore also completes and counts the frames its fast read took (rx_assist()).
  * A full ring drops and counts (live) or waits (offline: a file can always wait, so the
  * analysis stays exact). Offline, where this lcore wrote the frames itself, the lines a
- * worker reads first are demoted to the L3 before the enqueue (rx_demote()).
+ * worker reads first are demoted to the L3 before the enqueue on CPUs with CLDEMOTE
+ * (rx_demote()).
  */
 #include <sched.h>
 
