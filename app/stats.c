@@ -82,7 +82,7 @@ pl_stats_loop(struct pl_app *app)
 			/* until the next tick, the end of --duration, or a wake-up (a worker's
 			 * return, a signal, the console's quit); every 2 ms while flows are
 			 * exported (their pacing) or with nothing to wake it */
-			if (stop_at)
+			if (stop_at > now)
 				wait = RTE_MIN(wait, stop_at - now);
 			if (app->ipfix || app->wake_fd < 0)
 				wait = RTE_MIN(wait, PL_STATS_POLL_NS);
