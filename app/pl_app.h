@@ -338,6 +338,7 @@ int pl_worker_loop(void *arg);
 void pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		     struct pl_ctr_bank *b);
 int pl_stats_loop(struct pl_app *app);
+struct pl_snapshot *pl_stats_final(struct pl_app *app);
 
 /* Wake the stats role now (a write(): async-signal-safe): a worker returned, or a stop or
  * a reload was asked for. */
@@ -349,7 +350,6 @@ pl_stats_wake(void)
 	if (fd >= 0)
 		eventfd_write(fd, 1);
 }
-struct pl_snapshot *pl_stats_final(struct pl_app *app);
 
 /* tsc.c (static builds): the TSC frequency in Hz, rounded to 10 MHz, measured over a sleep
  * of @p nap_ns; 0 when the clocks could not be read close enough together to bound its
