@@ -189,10 +189,6 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 	} else          /* a datagram: the budget this direction spent before it (IP bytes) */
 		sg.seq = (uint32_t)RTE_MIN(flow->bytes[ev->dir] - ip_bytes(meta),
 					   (uint64_t)UINT32_MAX);
-	/* the payload was written on the RX lcore's core: ask for all its lines at once, so
-	 * that the scan's walk over it does not wait for them one after the other */
-	for (i = 0; i < sg.len; i += RTE_CACHE_LINE_SIZE)
-		rte_prefetch0(sg.data + i);
 	if (!pl_sigs_stream_scan(wk->streams, rt->scratch[wk->index], &flow->stream,
 				 &flow->scan, flow, &sg, &b->v[PL_CTR_scans], &res))
 		return;
@@ -440,6 +436,8 @@ meters_sync(struct pl_worker_ctx *wk, const struct pl_runtime *rt)
 /* Packets ahead whose headers the worker prefetches while completing a burst; their mbufs
  * twice as far ahead, so that finding a packet's data does not wait for its mbuf. */
 #define PL_WK_PREFETCH 6
+/* Packets ahead whose scanned payload is prefetched (payload_prefetch()). */
+#define PL_WK_SCAN_AHEAD 3
 
 /* An mbuf's two lines the worker reads: the data's address and lengths, and the dynamic
  * fields (the parse summary and the time). The RX lcore's core wrote both last. */
@@ -448,6 +446,35 @@ mbuf_prefetch(const struct rte_mbuf *m)
 {
 	rte_prefetch0(m);
 	rte_prefetch0(RTE_PTR_ADD(m, RTE_CACHE_LINE_SIZE));
+}
+
+/*
+ * The payload of a packet a few ahead whose flow is scanned (or new: pos < 0), every line:
+ * the scan's first test reads every byte, and the RX lcore wrote them past the cache (past
+ * the first 128 bytes: lib/capture's copy_frame()) or on its own core. Asked for when the
+ * packet is scanned, the lines arrive while the scan waits; asked for PL_WK_SCAN_AHEAD
+ * packets ahead, they arrive while the packets before it are analysed.
+ */
+static inline void
+payload_prefetch(struct pl_worker_ctx *wk, struct rte_mbuf *m, int32_t pos)
+{
+	const struct pl_meta *meta = pl_meta(m);
+	const uint8_t *line;
+	uint32_t off, end, i;
+
+	if (meta->payload_len == 0 ||
+	    (pos >= 0 && (pl_flow_at(wk->flows, pos)->scan & PL_SCAN_DONE)))
+		return;
+	off = pl_meta_payload_off(meta);
+	if (off >= rte_pktmbuf_data_len(m))
+		return;
+	/* from the line the payload starts in to the one it ends in */
+	line = RTE_PTR_ALIGN_FLOOR(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+				   RTE_CACHE_LINE_SIZE);
+	end = RTE_MIN((uint32_t)meta->payload_len, rte_pktmbuf_data_len(m) - off) +
+	      (uint32_t)RTE_PTR_DIFF(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), line);
+	for (i = 0; i < end; i += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(line + i);
 }
 
 /*
@@ -596,6 +623,7 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	struct pl_tuple keys[PL_BURST];
 	uint32_t hashes[PL_BURST];
 	int32_t pos[PL_BURST];
+	uint16_t kpkt[PL_BURST]; /* the packet of each key */
 	uint64_t bytes = 0;
 	uint16_t nfree = 0, nk = 0, k = 0, nx, i;
 	size_t doff;
@@ -649,11 +677,14 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 		pl_dist_tuple(rte_pktmbuf_mtod(m, const uint8_t *), meta, &keys[nk]);
 		hashes[nk] = (meta->flags & PL_F_TUPLE_HASH) ? m->hash.rss :
 			     pl_dist_hash_tuple(&keys[nk]);
-		nk++;
+		kpkt[nk++] = i;
 	}
 	b->v[PL_CTR_packets] += n;
 	b->v[PL_CTR_bytes] += bytes;
 	pl_flow_lookup_burst(wk->flows, keys, hashes, nk, pos);
+	if (rt->sigs)
+		for (i = 0; i < RTE_MIN(nk, (uint16_t)PL_WK_SCAN_AHEAD); i++)
+			payload_prefetch(wk, pkts[kpkt[i]], pos[i]);
 	for (i = 0; i < n; i++) {
 		struct pkt_ctx p = {
 			.m = pkts[i],
@@ -671,6 +702,9 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 				pl_ctr_source(b, &rt->cfg, p.frame + p.meta->l3_off,
 					      p.meta->flags & PL_F_IPV6, p.len);
 			if (likely(!(p.meta->flags & PL_F_FRAGMENT))) {
+				if (k + PL_WK_SCAN_AHEAD < nk && rt->sigs)
+					payload_prefetch(wk, pkts[kpkt[k + PL_WK_SCAN_AHEAD]],
+							 pos[k + PL_WK_SCAN_AHEAD]);
 				p.now = *pl_meta_time(p.m);
 				analyse(wk, b, rt, &fc, &p, &keys[k], hashes[k], pos[k]);
 				k++;

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # package.sh: build a Debian package of portlens from this tree.
 #
-#   tools/package.sh [--out DIR] [--build DIR]
+#   tools/package.sh [--out DIR] [--build DIR] [--no-pgo]
 #
 # Configures a build with prefix /usr (configuration in /etc/portlens, data in
 # /usr/share/portlens, host scripts in /usr/libexec/portlens, the unit in systemd's unit
 # folder), installs it into a staging folder (meson install --destdir), and packs that with
 # dpkg-deb: DIR/portlens_VERSION_ARCH.deb (DIR defaults to the current folder). --build
-# reuses a build folder across runs (default: a temporary one). Depends come from
+# reuses a build folder across runs (default: a temporary one). The program is built
+# profile-guided (tools/pgo.sh) unless --no-pgo is given. Depends come from
 # dpkg-shlibdeps on the program (every shared library it links, with its minimum version),
 # plus the DPDK drivers the default service uses and the tools the host scripts call.
 # Install it with `apt-get install ./portlens_*.deb`; docs/operator-guide.md says what then.
@@ -17,11 +18,13 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=$PWD
 build=
+pgo=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
-	-h|--help) sed -n '3,14p' "$0"; exit 0 ;;
+	--no-pgo) pgo=0; shift ;;
+	-h|--help) sed -n '3,15p' "$0"; exit 0 ;;
 	*) echo "package.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -38,7 +41,7 @@ out=$(cd "$out" && pwd)
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$src" --prefix=/usr --buildtype=release -Dtests=disabled >/dev/null
 fi
-ninja -C "$build" >/dev/null
+PORTLENS_PGO=$pgo "$src/tools/pgo.sh" "$build" >/dev/null
 stage=$work/root
 DESTDIR=$stage meson install -C "$build" --no-rebuild --quiet >/dev/null
 strip --strip-unneeded "$stage/usr/bin/portlens"

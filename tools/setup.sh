@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# portlens set-up: install what is missing (Debian 12, as root), build, then either run
-# portlens on the bundled sample capture (demo) or run the whole test suite (test).
+# portlens set-up: install what is missing (Debian 12, as root), build (profile-guided), then
+# either run portlens on the bundled sample capture (demo) or run the whole test suite (test).
 # Idempotent: packages already installed are skipped, an existing build is reused.
 #
 #   tools/setup.sh demo     install + build + portlens --pcap tests/data/sample.pcap (summary,
@@ -43,11 +43,13 @@ install_missing() {
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The release build, profile-guided (tools/pgo.sh: built instrumented, trained on generated
+# traffic, built again with the profiles; PORTLENS_PGO=0 skips that).
 build() {
 	if [ ! -f "$build/build.ninja" ]; then
 		meson setup "$build" --buildtype=release
 	fi
-	ninja -C "$build"
+	tools/pgo.sh "$build"
 }
 
 # The unit and integration suites again, built with AddressSanitizer and UBSan (leak

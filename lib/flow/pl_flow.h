@@ -280,6 +280,13 @@ struct pl_flow_hot {
 	uint64_t time_wait_ns;
 };
 
+/** The record at position @p pos (>= 0) of pl_flow_lookup_burst(). */
+static inline struct pl_flow *
+pl_flow_at(struct pl_flow_table *t, int32_t pos)
+{
+	return &((const struct pl_flow_hot *)t)->flows[pos];
+}
+
 /**
  * Has a flow timed out at @p now_ns (packet time)? SYN_SENT and SYN_RECV after the SYN
  * timeout since their state began, TIME_WAIT after the TIME_WAIT period since it began,
@@ -336,7 +343,7 @@ pl_flow_hit(struct pl_flow_table *t, const struct pl_tuple *key, int32_t pos,
 
 	if (pos < 0)
 		return 0;
-	f = &h->flows[pos];
+	f = pl_flow_at(t, pos);
 	if (f->proto == IPPROTO_TCP &&
 	    ((meta->tcp_flags & 0x07) != 0 /* FIN, SYN, RST */ ||
 	     f->tcp_state == PL_TCPS_SYN_SENT || f->tcp_state == PL_TCPS_SYN_RECV))

@@ -44,7 +44,7 @@ struct pl_http_opts {
 struct pl_http_addr {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	char text[64];            /**< "127.0.0.1:8080" or "[::1]:8080" */
+	char text[72];            /**< "127.0.0.1:8080" or "[::1]:8080" (any host it parsed) */
 };
 
 struct pl_http;
