@@ -44,8 +44,10 @@ ninja -C "$build" app/portlens tools/gen/pl-gen
 
 train=$(mktemp -d)
 trap 'rm -rf "$train"' EXIT
-pl="$build/app/portlens"
 gen="$build/tools/gen/pl-gen"
+# the shipped configuration, whatever the machine's /etc/portlens holds
+cfg="$here/lib/config/portlens.yaml"
+pl() { "$build/app/portlens" "$@"; }
 run() { # a training run; its output is of no interest, its failure is
 	"$@" >"$train/out.txt" 2>&1 || { cat "$train/out.txt" >&2; echo "pgo: failed: $*" >&2; exit 1; }
 }
@@ -57,23 +59,23 @@ for m in finmark:200000 imix-flows:60000 min64:60000 policy:30000 tunnels:30000 
 done
 # offline: the fast reader (classic pcap of Ethernet frames), then the general one
 for f in finmark imix-flows min64 policy tunnels mixed random-ports; do
-	run "$pl" --pcap "$train/$f.pcap" --quiet --no-summary
+	run pl --pcap "$train/$f.pcap" --config "$cfg" --quiet --no-summary
 done
-run "$pl" --pcap "$train/finmark.pcap" --quiet --no-summary --workers 2
-run "$pl" --pcap "$here/tests/data/sample.pcap" --json "$train/s.json" --report "$train/r.md"
+run pl --pcap "$train/finmark.pcap" --config "$cfg" --quiet --no-summary --workers 2
+run pl --pcap "$here/tests/data/sample.pcap" --config "$cfg" --json "$train/s.json" \
+	--report "$train/r.md"
 for k in pcapng sll2 raw gzip; do
 	run python3 "$here/tools/capture/pl-capconv.py" "$train/policy.pcap" "$train/p.$k" "$k"
-	run "$pl" --pcap "$train/p.$k" --quiet --no-summary
+	run pl --pcap "$train/p.$k" --config "$cfg" --quiet --no-summary
 done
 # live: a port that replays a capture (net_pcap, which holds it in mbufs: a short one), the
 # RX lcore hashing in software
-for scan in "" "--config $train/noscan.yaml"; do
-	printf 'scan:\n  packets: 0\n' >"$train/noscan.yaml"
-	# shellcheck disable=SC2086
-	run "$pl" --lcores "(0-2)@(0-$(($(nproc) - 1)))" --no-huge -m 1024 --no-pci \
+printf 'scan:\n  packets: 0\n' >"$train/noscan.yaml"
+for c in "$cfg" "$train/noscan.yaml"; do
+	run pl --lcores "(0-2)@(0-$(($(nproc) - 1)))" --no-huge -m 1024 --no-pci \
 		--no-shconf --file-prefix "plpgo$$" \
 		--vdev "net_pcap0,rx_pcap=$train/imix.pcap,infinite_rx=1" -- \
-		--workers 1 --duration 3 --no-summary $scan
+		--workers 1 --duration 3 --no-summary --config "$c"
 done
 
 echo "pgo: building $build with the profiles (b_pgo=use)"
