@@ -159,6 +159,17 @@ stream_release(void *arg, struct pl_flow *f)
 
 _Static_assert(PL_MAX_SIGS <= 64, "a bit of pl_scan_result.sig_hits per signature");
 
+/* The payload bytes of @p m that its frame holds (0: none), from *@p data: the payload less
+ * what the capture or the segment cut off. */
+static inline uint32_t
+frame_payload(const struct rte_mbuf *m, const struct pl_meta *meta, const uint8_t **data)
+{
+	uint32_t off = pl_meta_payload_off(meta), seg = rte_pktmbuf_data_len(m);
+
+	*data = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+	return off < seg ? RTE_MIN((uint32_t)meta->payload_len, seg - off) : 0;
+}
+
 /* Scan one packet's payload, in its direction's stream, and act on what it shows. */
 static void
 scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *rt,
@@ -166,10 +177,11 @@ scan(struct pl_worker_ctx *wk, struct pl_ctr_bank *b, const struct pl_runtime *r
 {
 	struct pl_flow *flow = ev->flow;
 	const struct pl_meta *meta = p->meta;
-	uint32_t off = pl_meta_payload_off(meta), seg = rte_pktmbuf_data_len(p->m), fresh, i;
+	const uint8_t *data;
+	uint32_t len = frame_payload(p->m, meta, &data), fresh, i;
 	struct pl_seg sg = {
-		.data = p->frame + off,
-		.len = off < seg ? RTE_MIN((uint32_t)meta->payload_len, seg - off) : 0,
+		.data = data,
+		.len = len,
 		.dir = ev->dir,
 		.tcp = meta->l4_proto == IPPROTO_TCP,
 		.fin = (meta->tcp_flags & RTE_TCP_FIN_FLAG) != 0,
@@ -459,21 +471,19 @@ static inline void
 payload_prefetch(struct pl_worker_ctx *wk, struct rte_mbuf *m, int32_t pos)
 {
 	const struct pl_meta *meta = pl_meta(m);
-	const uint8_t *line;
-	uint32_t off, end, i;
+	const uint8_t *data, *line;
+	uint32_t len, i;
 
 	if (meta->payload_len == 0 ||
 	    (pos >= 0 && (pl_flow_at(wk->flows, pos)->scan & PL_SCAN_DONE)))
 		return;
-	off = pl_meta_payload_off(meta);
-	if (off >= rte_pktmbuf_data_len(m))
+	len = frame_payload(m, meta, &data);
+	if (len == 0)
 		return;
 	/* from the line the payload starts in to the one it ends in */
-	line = RTE_PTR_ALIGN_FLOOR(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
-				   RTE_CACHE_LINE_SIZE);
-	end = RTE_MIN((uint32_t)meta->payload_len, rte_pktmbuf_data_len(m) - off) +
-	      (uint32_t)RTE_PTR_DIFF(rte_pktmbuf_mtod_offset(m, const uint8_t *, off), line);
-	for (i = 0; i < end; i += RTE_CACHE_LINE_SIZE)
+	line = RTE_PTR_ALIGN_FLOOR(data, RTE_CACHE_LINE_SIZE);
+	len += (uint32_t)RTE_PTR_DIFF(data, line);
+	for (i = 0; i < len; i += RTE_CACHE_LINE_SIZE)
 		rte_prefetch0(line + i);
 }
 
