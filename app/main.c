@@ -322,8 +322,66 @@ heap_used(int socket)
 	return st.heap_allocsz_bytes;
 }
 
+/*
+ * Lines held back while a step runs: its own (written on f) and DPDK's log, in one buffer,
+ * said afterwards or dropped. Without a buffer (hold 0, or no memory) f is stderr and
+ * nothing is held.
+ */
+struct held {
+	FILE *f;          /* where the step writes its lines */
+	FILE *log;        /* DPDK's log stream before, restored by held_end() */
+	char *buf;
+	size_t len;
+};
+
+static void
+held_begin(struct held *h, int hold)
+{
+	memset(h, 0, sizeof(*h));
+	h->f = stderr;
+	if (!hold)
+		return;
+	h->log = rte_log_get_stream();
+	h->f = open_memstream(&h->buf, &h->len);
+	if (h->f == NULL) {
+		h->f = stderr;
+		return;
+	}
+	rte_openlog_stream(h->f);
+}
+
+/* The step is over: DPDK logs where it did before; the lines are in h->buf. */
+static void
+held_end(struct held *h)
+{
+	if (h->f == stderr)
+		return;
+	rte_openlog_stream(h->log);
+	fclose(h->f);
+	h->f = stderr;
+}
+
+/* Say the held lines (DPDK's and the step's, in their order) on stderr. */
+static void
+held_say(const struct held *h)
+{
+	if (h->buf != NULL && h->len > 0) {
+		fwrite(h->buf, 1, h->len, stderr);
+		fflush(stderr);
+	}
+}
+
+static void
+held_drop(struct held *h)
+{
+	free(h->buf);
+	h->buf = NULL;
+	h->len = 0;
+}
+
+/* Build the lcores' contexts, counters, tables and rings; what failed is said on @p err. */
 static int
-build_lcores(struct pl_app *app)
+build_lcores(struct pl_app *app, FILE *err)
 {
 	unsigned int i, j;
 	char name[RTE_RING_NAMESIZE];
@@ -370,7 +428,7 @@ build_lcores(struct pl_app *app)
 		wk->sources = pl_sources_create(name, app->rt->cfg.flow_capacity, socket);
 		wk->mem_sources = heap_used(socket) - heap1;
 		if (wk->flows == NULL || wk->sources == NULL) {
-			fprintf(stderr, "portlens: worker %u: flow table of %u flows: %s\n", j,
+			fprintf(err, "portlens: worker %u: flow table of %u flows: %s\n", j,
 				app->rt->cfg.flow_capacity, rte_strerror(rte_errno));
 			return -ENOMEM;
 		}
@@ -384,7 +442,7 @@ build_lcores(struct pl_app *app)
 			wk->ring[i] = rte_ring_create(name, app->opt.ring_size, socket,
 						      RING_F_SP_ENQ | RING_F_SC_DEQ);
 			if (wk->ring[i] == NULL) {
-				fprintf(stderr, "portlens: ring %s: %s\n", name,
+				fprintf(err, "portlens: ring %s: %s\n", name,
 					rte_strerror(rte_errno));
 				return -ENOMEM;
 			}
@@ -514,7 +572,8 @@ main(int argc, char **argv)
 	struct pl_options *o = &app->opt;
 	struct pl_snapshot *fin = NULL;
 	char *eal[32], err[256];
-	int i, sep = -1, rc, exit_code = 0;
+	struct held held;
+	int i, sep = -1, rc, pool, exit_code = 0;
 
 	mark(PL_MARK_MAIN);
 	atexit(eal_dir_remove); /* before rte_eal_init(): run after the EAL's own handlers */
@@ -641,12 +700,23 @@ main(int argc, char **argv)
 		PL_LOG(INFO, "mbuf dynamic flag portlens_counted: %s; the RX lcore will not "
 		       "assist the workers", rte_strerror(rte_errno));
 	exit_code = 1;
-	if (pl_collector_init(&app->col, app->bins, o->ival_ns) < 0 ||
-	    pl_collector_findings(&app->col, app->rt->cfg.findings_max) < 0 ||
-	    pl_publisher_init(&app->pub, 3600) < 0 || build_lcores(app) < 0) {
-		/* offline the pool was built meanwhile: where that failed, its line says it */
-		if (pl_ports_prepared() < 0)
-			exit_code = 2;
+	/* offline the pool is built meanwhile (pl_ports_prepare()), and while it takes memory a
+	 * table may find none: what this step says (its lines and DPDK's) is held until the
+	 * pool is known, and a pool that failed is the one line, whichever finished first */
+	held_begin(&held, app->offline);
+	rc = pl_collector_init(&app->col, app->bins, o->ival_ns) < 0 ||
+	     pl_collector_findings(&app->col, app->rt->cfg.findings_max) < 0 ||
+	     pl_publisher_init(&app->pub, 3600) < 0 || build_lcores(app, held.f) < 0 ? -1 : 0;
+	/* the pool's thread has ended here (main waits for it before the ports anyway), so
+	 * nothing logs into the held lines after them */
+	pool = app->offline ? pl_ports_prepared() : 1;
+	held_end(&held);
+	if (pool >= 0)
+		held_say(&held);
+	held_drop(&held);
+	if (rc < 0) {
+		if (pool < 0)
+			exit_code = 2; /* its line said it */
 		else
 			fprintf(stderr, "portlens: out of memory setting up lcores (try --mem)\n");
 		goto out;
