@@ -15,6 +15,7 @@
 #include <rte_cfgfile.h>
 #include <rte_flow.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_pool_ops.h>
 #include <rte_mbuf_dyn.h>
@@ -470,12 +471,21 @@ pool_build(unsigned int n, unsigned int cache, int socket, int offline, int stac
 	struct rte_pktmbuf_pool_private priv = {
 		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
 	};
+	const uint32_t elt = sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE;
+	const uint32_t flags = offline ? RTE_MEMPOOL_F_NO_IOVA_CONTIG : 0;
+	struct rte_malloc_socket_stats st;
 	struct rte_mempool *mp;
 	int rc;
 
-	mp = rte_mempool_create_empty("pl_mbufs", n, sizeof(struct rte_mbuf) +
-				      RTE_MBUF_DEFAULT_BUF_SIZE, cache, sizeof(priv), socket,
-				      offline ? RTE_MEMPOOL_F_NO_IOVA_CONTIG : 0);
+	/* offline the EAL's memory (--mem) is all there is: a pool that cannot fit in what is
+	 * free fails here, before it takes the free blocks one by one and gives them back
+	 * (main builds the tables meanwhile, which would then find none) */
+	if (offline && rte_malloc_get_socket_stats(socket, &st) == 0 &&
+	    (uint64_t)n * rte_mempool_calc_obj_size(elt, flags, NULL) > st.heap_freesz_bytes) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	mp = rte_mempool_create_empty("pl_mbufs", n, elt, cache, sizeof(priv), socket, flags);
 	if (mp == NULL)
 		return NULL;
 	rc = pool_set_ops(mp, stack);
