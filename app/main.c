@@ -708,8 +708,8 @@ main(int argc, char **argv)
 	     pl_collector_findings(&app->col, app->rt->cfg.findings_max) < 0 ||
 	     pl_publisher_init(&app->pub, 3600) < 0 || build_lcores(app, held.f) < 0 ? -1 : 0;
 	/* the pool's thread has ended here (main waits for it before the ports anyway), so
-	 * nothing logs into the held lines after them */
-	pool = app->offline ? pl_ports_prepared() : 1;
+	 * nothing logs into the held lines after them; 1: no pool built beside (live) */
+	pool = pl_ports_prepared();
 	held_end(&held);
 	if (pool >= 0)
 		held_say(&held);
