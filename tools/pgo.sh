@@ -70,7 +70,7 @@ for k in pcapng sll2 raw gzip; do
 done
 # live: a port that replays a capture (net_pcap, which holds it in mbufs: a short one), the
 # RX lcore hashing in software
-printf 'scan:\n  packets: 0\n' >"$train/noscan.yaml"
+printf 'scan:\n  budget: 0\n' >"$train/noscan.yaml"
 for c in "$cfg" "$train/noscan.yaml"; do
 	run pl --lcores "(0-2)@(0-$(($(nproc) - 1)))" --no-huge -m 1024 --no-pci \
 		--no-shconf --file-prefix "plpgo$$" \
