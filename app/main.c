@@ -661,8 +661,7 @@ main(int argc, char **argv)
 	if (o->idle_yield < 0)
 		o->idle_yield = app->offline;
 	if (app->offline && !o->ring_size_set)
-		o->ring_size = PL_OFFLINE_RING; /* offline rings only smooth the flow: RX waits
-						 * when full */
+		o->ring_size = pl_offline_ring_size(app);
 	app->tsc_hz = rte_get_tsc_hz();
 	app->wall_base_ns = pl_clock_ns(CLOCK_REALTIME);
 	app->tsc_base = rte_rdtsc();

@@ -28,10 +28,18 @@
 #include "pl_policy.h"
 #include "pl_snapshot.h"
 
-#define PL_BURST 32
+/* The most packets one burst holds: offline, what the RX lcore reads from its capture at a
+ * time and a worker takes from its ring (docs/benchmarking.md, "Bursts of 64 offline"). */
+#define PL_BURST 64
+/* Live: what an RX lcore asks of a port at a time, a worker of its ring, and a TX buffer
+ * holds before it is sent (DPDK's usual burst). */
+#define PL_LIVE_BURST 32
 
-/* Offline: each (RX, worker) ring's default size and the mempool cache of each lcore. */
+/* Offline: each (RX, worker) ring's default size, larger for an input of at least
+ * PL_OFFLINE_BIG_INPUT bytes (pl_offline_ring_size()), and the mempool cache of each lcore. */
 #define PL_OFFLINE_RING 512
+#define PL_OFFLINE_RING_BIG 1024
+#define PL_OFFLINE_BIG_INPUT (512ULL << 20)
 #define PL_OFFLINE_POOL_CACHE 128
 #define PL_MAX_RX 16          /* RX lcores */
 #define PL_MAX_RXQ_PER_LCORE 16
@@ -137,7 +145,7 @@ struct pl_port {
 /* Pending transmissions of one lcore toward one port. */
 struct pl_txbuf {
 	uint16_t n;
-	struct rte_mbuf *pkts[PL_BURST];
+	struct rte_mbuf *pkts[PL_LIVE_BURST];
 };
 
 /* An RX lcore's state; written by its owner only. */
@@ -254,6 +262,7 @@ unsigned int pl_offline_spare_cpus(const struct pl_options *o, cpu_set_t *spare)
 /* offline.c: the capture source of offline mode */
 int pl_offline_open_start(struct pl_app *app);
 int pl_offline_open_wait(struct pl_app *app);
+unsigned int pl_offline_ring_size(const struct pl_app *app);
 int pl_offline_rx_loop(void *arg);
 void pl_offline_progress_start(struct pl_app *app);
 void pl_offline_progress_stop(struct pl_app *app, int ok);
@@ -412,7 +421,7 @@ pl_tx_one(struct pl_txbuf *tb, struct rte_mbuf *m, uint16_t port, uint16_t txq,
 	  struct pl_ctr_bank *b)
 {
 	tb->pkts[tb->n++] = m;
-	if (tb->n == PL_BURST)
+	if (tb->n == PL_LIVE_BURST)
 		pl_tx_flush(tb, port, txq, b);
 }
 

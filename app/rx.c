@@ -271,7 +271,7 @@ pl_rx_loop(void *arg)
 
 			if (__atomic_load_n(&pp->stopped, __ATOMIC_RELAXED))
 				continue; /* `port stop` */
-			n = rte_eth_rx_burst(rx->q[q].port, rx->q[q].queue, pkts, PL_BURST);
+			n = rte_eth_rx_burst(rx->q[q].port, rx->q[q].queue, pkts, PL_LIVE_BURST);
 			if (n == 0)
 				continue;
 			got += n;

@@ -54,9 +54,13 @@ flow_ctrs(struct pl_ctr_bank *b)
 	return fc;
 }
 
-/* Flows and sources examined for expiry per burst: bounded work, never a stall. */
+/* Flows and sources examined for expiry per burst: bounded work, never a stall. A burst
+ * larger than a live one (offline: PL_BURST) examines as many as its live bursts would, so
+ * that the sweep keeps the same pace per packet. */
 #define PL_AGE_FLOWS 16
 #define PL_AGE_SOURCES 4
+#define PL_AGE_SCALE(n, per) \
+	RTE_MAX((unsigned int)(per), ((per) * (unsigned int)(n) + PL_LIVE_BURST - 1) / PL_LIVE_BURST)
 
 /* What the analysis of one packet decided. */
 struct pkt_ctx {
@@ -728,8 +732,9 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
 	}
 	if (nfree)
 		free_burst(freeb, nfree);
-	pl_flow_age(wk->flows, wk->now_ns, PL_AGE_FLOWS, &fc);
-	pl_sources_age(wk->sources, wk->now_ns, PL_SOURCE_IDLE_NS, PL_AGE_SOURCES);
+	pl_flow_age(wk->flows, wk->now_ns, PL_AGE_SCALE(n, PL_AGE_FLOWS), &fc);
+	pl_sources_age(wk->sources, wk->now_ns, PL_SOURCE_IDLE_NS,
+		       PL_AGE_SCALE(n, PL_AGE_SOURCES));
 }
 
 /*
@@ -797,6 +802,8 @@ pl_worker_loop(void *arg)
 	struct rte_mbuf *pkts[PL_BURST];
 	unsigned int r, idle = 0;
 	int yield = app->opt.idle_yield > 0;
+	/* offline a burst is the reader's (PL_BURST), live an RX lcore's (PL_LIVE_BURST) */
+	const unsigned int burst = app->offline ? PL_BURST : PL_LIVE_BURST;
 
 	rte_rcu_qsbr_thread_online(app->rcu, wk->lcore);
 	for (;;) {
@@ -827,12 +834,12 @@ pl_worker_loop(void *arg)
 			/* read "done" before dequeuing: a done RX lcore enqueues nothing more,
 			 * so an empty ring seen after it means empty for good */
 			rx_done &= __atomic_load_n(&app->rx[r]->done, __ATOMIC_ACQUIRE);
-			n = rte_ring_sc_dequeue_burst(wk->ring[r], (void **)pkts, PL_BURST, NULL);
+			n = rte_ring_sc_dequeue_burst(wk->ring[r], (void **)pkts, burst, NULL);
 			if (n == 0)
 				continue;
 			got += n;
 			rx_done = 0;
-			wk->nb_next = ring_peek(wk->ring[r], wk->next, PL_BURST);
+			wk->nb_next = ring_peek(wk->ring[r], wk->next, burst);
 			pl_worker_burst(wk, pkts, (uint16_t)n, b);
 		}
 		if (app->opt.inline_mode) {

@@ -191,6 +191,15 @@ print(set(rows) == {'short', 'long'} and rows['long'] >= 50 and 10 <= rows['shor
 rc=0
 python3 "$root/tools/bench/interleave.py" --rounds 2 "a=true" "b=false" >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "interleave.py: a command that fails exits 2 naming it" "$([ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/e.txt")" -eq 1 ] && grep -q "b: exited with 1" "$tmp/e.txt" && echo True || echo False)"
+python3 "$root/tools/bench/interleave.py" --rounds 2 --warmup 0 --steady long,short,1000 \
+	--steady longer,short,1000 "short=sleep 0.01" "long=sleep 0.05" "longer=sleep 0.09" \
+	>"$tmp/il2.txt"
+check "interleave.py: --steady twice, a steady state for each pair" "$(python3 -c "
+import re, sys
+t = open(sys.argv[1]).read()
+st = dict((m.group(1), float(m.group(2))) for m in
+          re.finditer(r'^steady state \((\w+) - short, 1000 packets\): ([0-9.]+) Mpps', t, re.M))
+print(set(st) == {'long', 'longer'} and min(st.values()) > 0)" "$tmp/il2.txt")"
 rc=0
 python3 "$root/tools/bench/interleave.py" --steady x,y,10 "a=true" >/dev/null 2>"$tmp/e.txt" || rc=$?
 check "interleave.py: --steady naming no command exits 2 with why" "$([ "$rc" -eq 2 ] && grep -q "not both among the commands" "$tmp/e.txt" && echo True || echo False)"

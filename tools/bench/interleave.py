@@ -8,9 +8,10 @@ minus the 1M run) most of all. Here every round runs every command once, in the 
 given, so a drift hits them alike; the first --warmup rounds are not counted. It prints, per
 command, the median, mean, standard deviation and range of its wall time (ms); with
 --steady NAME_LONG,NAME_SHORT,PACKETS the packets a second of the difference between the
-two commands' medians, and round by round.
+two commands' medians, and round by round (given once for each pair: two builds compared in
+the same rounds).
 
-usage: interleave.py [--rounds N] [--warmup N] [--steady LONG,SHORT,PACKETS] NAME=COMMAND...
+usage: interleave.py [--rounds N] [--warmup N] [--steady LONG,SHORT,PACKETS]... NAME=COMMAND...
 """
 import shlex
 import statistics
@@ -25,7 +26,7 @@ def fail(msg):
 
 
 def main(argv):
-    rounds, warmup, steady, cmds = 10, 1, None, {}
+    rounds, warmup, steady, cmds = 10, 1, [], {}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -38,7 +39,7 @@ def main(argv):
                 parts = v.split(",")
                 if len(parts) != 3 or not parts[2].isdigit():
                     fail("--steady %s: expected LONG,SHORT,PACKETS" % v)
-                steady = (parts[0], parts[1], int(parts[2]))
+                steady.append((parts[0], parts[1], int(parts[2])))
             elif not v.isdigit() or (a == "--rounds" and int(v) < 1):
                 least = " of at least 1" if a == "--rounds" else ""
                 fail("%s %s: expected a whole number%s" % (a, v, least))
@@ -56,8 +57,9 @@ def main(argv):
         i += 1
     if not cmds:
         fail("no command given (NAME=COMMAND...)")
-    if steady and not (steady[0] in cmds and steady[1] in cmds):
-        fail("--steady names %s and %s, not both among the commands" % steady[:2])
+    for st in steady:
+        if not (st[0] in cmds and st[1] in cmds):
+            fail("--steady names %s and %s, not both among the commands" % st[:2])
     times = {k: [] for k in cmds}
     for r in range(warmup + rounds):
         for name, cmd in cmds.items():
@@ -78,8 +80,7 @@ def main(argv):
         sd = statistics.stdev(v) if len(v) > 1 else 0.0
         print("| %s | %.1f | %.1f | %.1f | %.1f-%.1f |" % (name, statistics.median(v),
                                                        statistics.mean(v), sd, min(v), max(v)))
-    if steady:
-        long_, short, pkts = steady
+    for long_, short, pkts in steady:
         d = statistics.median(times[long_]) - statistics.median(times[short])
         rate = pkts / d / 1e3 if d > 0 else float("nan")
         per = [pkts / (a - b) / 1e3 if a > b else float("nan")

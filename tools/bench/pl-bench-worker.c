@@ -318,9 +318,9 @@ main(int argc, char **argv)
 
 		if (new_flows && r > 0)
 			renumber(pkts, n, r);
-		for (i = 0; i < n; i += PL_BURST) {
-			uint16_t k = (uint16_t)RTE_MIN((unsigned int)PL_BURST, n - i), j, got;
-			struct rte_mbuf **bp = pkts + i, *tmp[PL_BURST];
+		for (i = 0; i < n; i += PL_LIVE_BURST) {
+			uint16_t k = (uint16_t)RTE_MIN((unsigned int)PL_LIVE_BURST, n - i), j, got;
+			struct rte_mbuf **bp = pkts + i, *tmp[PL_LIVE_BURST];
 			struct pl_ctr_bank *rb = rx->ctr->bank[0];
 			uint64_t t0, t1;
 
