@@ -660,8 +660,9 @@ main(int argc, char **argv)
 		o->tick_ms = app->offline ? 100 : 1000;
 	if (o->idle_yield < 0)
 		o->idle_yield = app->offline;
-	if (app->offline && !o->ring_size_set)
-		o->ring_size = pl_offline_ring_size(app);
+	app->burst = PL_LIVE_BURST;
+	if (app->offline)
+		pl_offline_sizes(app);
 	app->tsc_hz = rte_get_tsc_hz();
 	app->wall_base_ns = pl_clock_ns(CLOCK_REALTIME);
 	app->tsc_base = rte_rdtsc();

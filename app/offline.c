@@ -161,18 +161,24 @@ pl_offline_io_note(const struct pl_app *app, char *buf, size_t len)
 
 /*
  * Offline rings only smooth the flow: the RX lcore waits when one is full. A larger ring
- * rides out more of the two lcores' swings in speed (a 5M FinMark run phase 2.7 % shorter
- * with 1,024 entries than with 512), but the pool that fills it costs page faults at start
- * (a 1-packet run 7 ms longer, docs/benchmarking.md): the larger ring only for an input long
- * enough to win that back.
+ * rides out more of the two lcores' swings in speed, and larger bursts spread the per-burst
+ * costs of both lcores over more packets (a 5M FinMark run phase 2.7 % shorter with 1,024
+ * entries than with 512, and 2.5 % with bursts of 128 than of 64), but the pool that fills
+ * them costs page faults at start (a 1-packet run 7 ms longer for the ring,
+ * docs/benchmarking.md): both only for an input long enough to win that back. --ring-size
+ * sets the ring whatever the input.
  */
-unsigned int
-pl_offline_ring_size(const struct pl_app *app)
+void
+pl_offline_sizes(struct pl_app *app)
 {
 	struct pl_capture_progress p;
+	int big;
 
 	pl_capture_progress(app->cap, &p);
-	return p.bytes_total >= PL_OFFLINE_BIG_INPUT ? PL_OFFLINE_RING_BIG : PL_OFFLINE_RING;
+	big = p.bytes_total >= PL_OFFLINE_BIG_INPUT;
+	app->burst = big ? PL_BURST : PL_OFFLINE_BURST;
+	if (!app->opt.ring_size_set)
+		app->opt.ring_size = big ? PL_OFFLINE_RING_BIG : PL_OFFLINE_RING;
 }
 
 /* The RX role on a capture: bursts from the reader through the RX handler. */
@@ -191,7 +197,7 @@ pl_offline_rx_loop(void *arg)
 	while (!app->rx_stop) {
 		uint64_t t0 = rte_rdtsc();
 		struct pl_ctr_bank *b = pl_ctr_begin(rx->ctr);
-		uint16_t n = pl_capture_burst(app->cap, app->pool, pkts, PL_BURST);
+		uint16_t n = pl_capture_burst(app->cap, app->pool, pkts, (uint16_t)app->burst);
 
 		if (n) {
 			read_cycles += rte_rdtsc() - t0;

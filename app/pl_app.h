@@ -28,15 +28,18 @@
 #include "pl_policy.h"
 #include "pl_snapshot.h"
 
-/* The most packets one burst holds: offline, what the RX lcore reads from its capture at a
- * time and a worker takes from its ring (docs/benchmarking.md, "Bursts of 64 offline"). */
-#define PL_BURST 64
+/* The most packets one burst holds: offline, for an input of at least PL_OFFLINE_BIG_INPUT
+ * bytes, what the RX lcore reads from its capture at a time and a worker takes from its
+ * ring (docs/benchmarking.md, "Bursts of 64 offline"). */
+#define PL_BURST 128
+/* Offline bursts for a smaller input. */
+#define PL_OFFLINE_BURST 64
 /* Live: what an RX lcore asks of a port at a time, a worker of its ring, and a TX buffer
  * holds before it is sent (DPDK's usual burst). */
 #define PL_LIVE_BURST 32
 
 /* Offline: each (RX, worker) ring's default size, larger for an input of at least
- * PL_OFFLINE_BIG_INPUT bytes (pl_offline_ring_size()), and the mempool cache of each lcore. */
+ * PL_OFFLINE_BIG_INPUT bytes (pl_offline_sizes()), and the mempool cache of each lcore. */
 #define PL_OFFLINE_RING 512
 #define PL_OFFLINE_RING_BIG 1024
 #define PL_OFFLINE_BIG_INPUT (512ULL << 20)
@@ -227,6 +230,7 @@ struct pl_app {
 				    * has returned, a signal or the console asks it to stop or
 				    * reload (pl_stats_wake()); -1 if none */
 	int offline;
+	unsigned int burst;        /* packets a burst: PL_LIVE_BURST live, offline by the input */
 	struct pl_capture *cap;    /* offline mode: the capture the RX lcore reads (offline.c) */
 	uint16_t nb_ports;
 	struct pl_port port[RTE_MAX_ETHPORTS];
@@ -262,7 +266,7 @@ unsigned int pl_offline_spare_cpus(const struct pl_options *o, cpu_set_t *spare)
 /* offline.c: the capture source of offline mode */
 int pl_offline_open_start(struct pl_app *app);
 int pl_offline_open_wait(struct pl_app *app);
-unsigned int pl_offline_ring_size(const struct pl_app *app);
+void pl_offline_sizes(struct pl_app *app);
 int pl_offline_rx_loop(void *arg);
 void pl_offline_progress_start(struct pl_app *app);
 void pl_offline_progress_stop(struct pl_app *app, int ok);

@@ -718,7 +718,8 @@ static int
 offline_pool(struct pl_app *app)
 {
 	return pool_create(app, app->nb_workers * app->opt.ring_size +
-			   (app->nb_workers + app->nb_rx) * (PL_OFFLINE_POOL_CACHE * 3 / 2 + PL_BURST),
+			   (app->nb_workers + app->nb_rx) *
+			   (PL_OFFLINE_POOL_CACHE * 3 / 2 + app->burst),
 			   PL_OFFLINE_POOL_CACHE);
 }
 

@@ -55,7 +55,7 @@ flow_ctrs(struct pl_ctr_bank *b)
 }
 
 /* Flows and sources examined for expiry per burst: bounded work, never a stall. A burst
- * larger than a live one (offline: PL_BURST) examines as many as its live bursts would, so
+ * larger than a live one (offline: app->burst) examines as many as its live bursts would, so
  * that the sweep keeps the same pace per packet. */
 #define PL_AGE_FLOWS 16
 #define PL_AGE_SOURCES 4
@@ -745,7 +745,8 @@ pl_worker_burst(struct pl_worker_ctx *wk, struct rte_mbuf **pkts, uint16_t n,
  * ended that many flows in one tick. Live traffic cannot wait: there a full buffer counts
  * what it loses (flows.export_dropped).
  */
-_Static_assert(PL_MAX_RX * PL_BURST <= PL_BANK_FLOWRECS_RESERVE,
+_Static_assert(PL_MAX_RX * PL_LIVE_BURST <= PL_BANK_FLOWRECS_RESERVE &&
+	       PL_BURST <= PL_BANK_FLOWRECS_RESERVE,
 	       "a worker loop must fit in the flow-export reserve");
 
 static inline int
@@ -753,7 +754,7 @@ export_full(const struct pl_worker_ctx *wk, const struct pl_ctr_bank *b)
 {
 	const struct pl_flow_export *e = b->flowrec;
 
-	return pl_app.offline && pl_app.ipfix && e && e->cap - e->n < wk->nb_rings * PL_BURST;
+	return pl_app.offline && pl_app.ipfix && e && e->cap - e->n < wk->nb_rings * pl_app.burst;
 }
 
 /* Outside any burst: this lcore holds no runtime pointer; a console request is served. */
@@ -802,8 +803,8 @@ pl_worker_loop(void *arg)
 	struct rte_mbuf *pkts[PL_BURST];
 	unsigned int r, idle = 0;
 	int yield = app->opt.idle_yield > 0;
-	/* offline a burst is the reader's (PL_BURST), live an RX lcore's (PL_LIVE_BURST) */
-	const unsigned int burst = app->offline ? PL_BURST : PL_LIVE_BURST;
+	/* offline a burst is the reader's, live an RX lcore's (PL_LIVE_BURST) */
+	const unsigned int burst = app->burst;
 
 	rte_rcu_qsbr_thread_online(app->rcu, wk->lcore);
 	for (;;) {

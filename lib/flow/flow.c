@@ -114,8 +114,10 @@ emc_entries(uint32_t capacity)
 	return RTE_MAX(16u, RTE_MIN((uint32_t)FLOW_EMC_MAX, rte_align32prevpow2(capacity / 32)));
 }
 
-/* Hashes of the flows added since a burst's lookup that a table remembers: a burst's worth. */
-#define FLOW_ADDS_MAX RTE_HASH_LOOKUP_BULK_MAX
+/* Hashes of the flows added since a burst's lookup that a table remembers: the largest burst
+ * a caller hands over (portlens offline: 128). Past it every flow not found is looked up
+ * again: still exact, only dearer. */
+#define FLOW_ADDS_MAX 128
 
 struct flow_emc {
 	struct pl_tuple key;
