@@ -30,7 +30,7 @@
 
 /* The most packets one burst holds: offline, for an input of at least PL_OFFLINE_BIG_INPUT
  * bytes, what the RX lcore reads from its capture at a time and a worker takes from its
- * ring (docs/benchmarking.md, "Bursts of 64 offline"). */
+ * ring (docs/benchmarking.md, "Offline bursts of 64 and 128"). */
 #define PL_BURST 128
 /* Offline bursts for a smaller input. */
 #define PL_OFFLINE_BURST 64

@@ -826,7 +826,7 @@ pl_ports_init(struct pl_app *app)
 			nb_txq * app->port[p].prof.tx_desc;
 	}
 	rings = app->nb_rx * app->nb_workers * app->opt.ring_size;
-	need += rings + (app->nb_rx + app->nb_workers + 1) * (256 + PL_BURST * 2);
+	need += rings + (app->nb_rx + app->nb_workers + 1) * (256 + PL_LIVE_BURST * 2);
 	need = RTE_MAX(need, 8192u);
 	rc = pool_create(app, need, 256);
 	if (rc)
